@@ -1,0 +1,1 @@
+"""Shared semantics for rules: names, scopes, exception handlers. No rule logic here."""

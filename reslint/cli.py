@@ -1,0 +1,171 @@
+"""The command line: arguments -> Settings -> api -> report -> exit code.
+
+Exit codes: 0 no findings (or all fixed), 1 findings remain (or --diff would
+change files), 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: Sequence[str]) -> List[str]:
+    out: List[str] = []
+    for value in values:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"reslint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("reslint: interrupted", err=True)
+            raise click.exceptions.Exit(130)
+        except Exception as exc:  # an internal error: say so plainly, exit 2
+            if os.environ.get("RESLINT_DEBUG"):
+                raise
+            click.echo(
+                f"reslint: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in reslint; please report it (set RESLINT_DEBUG=1 for a traceback).",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="reslint")
+def main() -> None:
+    """reslint: finds the Python code that takes production down."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--fix", is_flag=True, help="Apply safe fixes (with --unsafe-fixes, unsafe ones too).")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing. Exit 1 if there is any change.")
+@click.option("--output-format", type=click.Choice(["text", "json", "github"]), default=None, help="Report format (default: text).")
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, help="Rules to enable (codes, prefixes, names; comma-separated), replacing the config's select.")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option("--extend-exclude", multiple=True, help="More path patterns to skip (.gitignore syntax).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this pyproject.toml or reslint.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--show-source/--no-show-source", default=None, help="Show a code frame under each finding.")
+@click.option("--show-suppressed", is_flag=True, help="Also report findings silenced by suppression comments, marked as such.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("--stdin-filename", help="The path to report for source read from stdin ('-').")
+@click.option("--force-exclude/--no-force-exclude", default=None, help="Apply exclusions to files named on the command line too (for pre-commit).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
+def check(paths, fix, unsafe_fixes, diff, output_format, output_file, select, extend_select, ignore, extend_exclude,
+          config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
+          force_exclude, respect_gitignore, jobs, color) -> None:
+    """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
+    from .config import ConfigError, load
+
+    overrides = {
+        "select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
+        "extend_exclude": _split(extend_exclude), "unsafe_fixes": unsafe_fixes, "show_source": show_source,
+        "force_exclude": force_exclude, "respect_gitignore": respect_gitignore, "output_format": output_format,
+    }
+    try:
+        settings = load(config_file=Path(config_file) if config_file else None, isolated=isolated, overrides=overrides)
+    except ConfigError as exc:
+        raise _fail(str(exc))
+    from .run import run_check
+
+    code = run_check(
+        settings,
+        list(paths) or ["."],
+        fix=fix,
+        diff=diff,
+        output_file=output_file,
+        show_suppressed=show_suppressed,
+        statistics=statistics,
+        quiet=quiet,
+        stdin_filename=stdin_filename,
+        jobs=jobs,
+        color={"auto": None, "always": True, "never": False}[color],
+    )
+    raise click.exceptions.Exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
+
+
+@main.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["auto", "markdown", "rich"]), default="auto",
+              help="markdown prints the raw text; rich renders it (default: rich on a terminal).")
+def rule(code: str, fmt: str) -> None:
+    """Print the documentation of the rule CODE (a code such as RES301, or a name such as bare-except)."""
+    from . import docs, registry
+
+    found = registry.lookup(code)
+    if found is None:
+        import difflib
+
+        choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+        close = difflib.get_close_matches(code, choices, n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}`?)" if close else "; `reslint rules` lists them all"
+        raise _fail(f"unknown rule `{code}`{hint}")
+    text = docs.rule_markdown(found)
+    if fmt == "rich" or (fmt == "auto" and sys.stdout.isatty()):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+def rules_command(fmt: str) -> None:
+    """List every rule: code, name, family, default on or opt-in, severity, fix."""
+    from . import docs, registry
+
+    rules = registry.all_rules()
+    if fmt == "markdown":
+        click.echo(docs.rules_table(rules), nl=False)
+        return
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {
+                "code": r.code, "name": r.name, "family": r.family, "default": r.default_enabled,
+                "severity": r.severity.value, "fix": r.fix_safety.value if r.fix_safety else None,
+                "summary": docs.rule_summary(r),
+            }
+            for r in rules
+        ], indent=2))
+        return
+    rows = [(r.code, r.name, r.family, "on" if r.default_enabled else "opt-in", r.severity.value,
+             f"fix: {r.fix_safety.value}" if r.fix_safety else "") for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

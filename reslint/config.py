@@ -1,0 +1,420 @@
+"""Configuration: defaults <- [tool.reslint] (pyproject.toml) or reslint.toml <- CLI flags.
+
+Every problem is a :class:`ConfigError` whose message names the file, the
+table and the key, and suggests the closest valid name; the CLI prints it
+and exits with 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import sys
+import typing
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10 only
+    import tomli as tomllib
+
+from . import registry
+from .engine import RuleSet
+from .globs import PathPattern, compile_pattern
+from .rule import Rule
+
+CONFIG_FILES = ("reslint.toml", ".reslint.toml")
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".direnv", "__pycache__", "__pypackages__",
+    "build", "dist", "node_modules", ".tox", ".nox", ".eggs", "*.egg-info", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", "_build", "buck-out", "site-packages",
+)
+
+OUTPUT_FORMATS = ("text", "json", "github", "sarif")
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
+
+KEYS = (
+    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
+    "target-version", "output-format", "unsafe-fixes", "show-source", "respect-gitignore",
+    "force-exclude", "severity", "rules",
+)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    config_path: Optional[Path] = None
+    select: Optional[Tuple[str, ...]] = None
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    target_version: Optional[str] = None
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    severity: Tuple[Tuple[str, str], ...] = ()
+    # code -> frozen Options instance
+    rule_options: Tuple[Tuple[str, Any], ...] = ()
+    # run options (CLI side)
+    output_format: str = "text"
+    unsafe_fixes: bool = False
+    show_source: bool = False
+
+    # -- rule selection --------------------------------------------------
+    def enabled_rules(self, extra_ignores: Sequence[str] = ()) -> List[Type[Rule]]:
+        return _enabled(self.select, self.extend_select, self.ignore + tuple(extra_ignores))
+
+    def options_for(self, code: str) -> Any:
+        for c, opts in self.rule_options:
+            if c == code:
+                return opts
+        return registry.by_code()[code].Options()
+
+    def file_ignores(self, rel_path: str) -> Tuple[str, ...]:
+        out: List[str] = []
+        for pattern, codes in self.per_file_ignores:
+            compiled = _compiled_pattern(pattern)
+            if compiled is not None and _matches_path(compiled, rel_path):
+                out.extend(codes)
+        return tuple(out)
+
+    def ruleset_for(self, rel_path: str) -> RuleSet:
+        return _ruleset(self, self.file_ignores(rel_path))
+
+    def excluded_patterns(self) -> Tuple[str, ...]:
+        return tuple(self.exclude) + tuple(self.extend_exclude)
+
+
+@lru_cache(maxsize=256)
+def _compiled_pattern(pattern: str) -> Optional[PathPattern]:
+    return compile_pattern(pattern)
+
+
+def _matches_path(pattern: PathPattern, rel_path: str) -> bool:
+    parts = rel_path.replace(os.sep, "/").split("/")
+    for i in range(1, len(parts) + 1):
+        if pattern.matches("/".join(parts[:i]), i < len(parts)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _ruleset(settings: Settings, extra_ignores: Tuple[str, ...]) -> RuleSet:
+    enabled = settings.enabled_rules(extra_ignores)
+    codes = {rule.code for rule in enabled}
+    runnable = tuple(
+        (rule, settings.options_for(rule.code)) for rule in enabled if rule.triggers
+    )
+    return RuleSet(
+        rules=runnable,
+        syntax_errors="RES000" in codes,
+        unused_suppressions="RES900" in codes,
+        names_to_codes=registry.names_to_codes(),
+        known_codes=frozenset(r.code for r in registry.all_rules()),
+        severities=settings.severity,
+    )
+
+
+def _enabled(select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> List[Type[Rule]]:
+    out = []
+    for rule in registry.all_rules():
+        best_select: Optional[int] = 0 if select is None and rule.default_enabled else None
+        for sel in list(select or ()) + list(extend):
+            spec = registry.selector_specificity(sel, rule)
+            if spec is not None and (best_select is None or spec > best_select):
+                best_select = spec
+        best_ignore: Optional[int] = None
+        for sel in ignore:
+            spec = registry.selector_specificity(sel, rule)
+            if spec is not None and (best_ignore is None or spec > best_ignore):
+                best_ignore = spec
+        if best_select is None:
+            continue
+        if best_ignore is not None and best_ignore >= best_select:
+            continue
+        out.append(rule)
+    return out
+
+
+# --------------------------------------------------------------------------
+# finding and reading the file
+
+
+def find_config(start: Path) -> Optional[Tuple[Path, Dict[str, Any]]]:
+    """The nearest reslint.toml, .reslint.toml or pyproject.toml with [tool.reslint]."""
+    for directory in [start, *start.parents]:
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate, _read_table(candidate)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            tool = data.get("tool", {})
+            if isinstance(tool, dict) and "reslint" in tool:
+                table = tool["reslint"]
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: [tool.reslint] must be a table")
+                return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _read_table(path: Path) -> Dict[str, Any]:
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("reslint")
+        if table is None:
+            raise ConfigError(f"{path}: has no [tool.reslint] table")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.reslint] must be a table")
+        return table
+    return data
+
+
+def load(
+    cwd: Optional[Path] = None,
+    config_file: Optional[Path] = None,
+    isolated: bool = False,
+    overrides: Optional[Mapping[str, Any]] = None,
+) -> Settings:
+    """Settings from the config file (found or given) with CLI ``overrides`` on top."""
+    cwd = (cwd or Path.cwd()).resolve()
+    table: Dict[str, Any] = {}
+    path: Optional[Path] = None
+    if config_file is not None:
+        path = config_file.resolve()
+        if not path.is_file():
+            raise ConfigError(f"{config_file}: config file not found")
+        table = _read_table(path)
+    elif not isolated:
+        found = find_config(cwd)
+        if found:
+            path, table = found
+    root = path.parent if path else _vcs_root(cwd) or cwd
+    where = f"{path} [tool.reslint]" if path and path.name == "pyproject.toml" else str(path or "")
+    settings = from_table(table, root=root, where=where or "configuration", config_path=path)
+    if overrides:
+        settings = apply_overrides(settings, overrides)
+    return settings
+
+
+def _vcs_root(start: Path) -> Optional[Path]:
+    for directory in [start, *start.parents]:
+        if (directory / ".git").exists() or (directory / ".hg").exists():
+            return directory
+    return None
+
+
+# --------------------------------------------------------------------------
+# validation
+
+
+def _string_list(value: Any, key: str, where: str) -> Tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings, got {_describe(value)}")
+    return tuple(value)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _selectors(value: Any, key: str, where: str) -> Tuple[str, ...]:
+    items = _string_list(value, key, where)
+    for item in items:
+        if not registry.is_valid_selector(item):
+            choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+            raise ConfigError(f"{where}: unknown rule code or selector `{item}` in `{key}`{_suggest(item, choices)}")
+    return items
+
+
+def _bool(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: `{key}` must be true or false, got {_describe(value)}")
+    return value
+
+
+def _rule_for(key: str, where: str, table_name: str) -> Type[Rule]:
+    rule = registry.lookup(key)
+    if rule is None:
+        choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+        raise ConfigError(f"{where}: unknown rule `{key}` in [{table_name}]{_suggest(key, choices)}")
+    return rule
+
+
+def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path: Optional[Path] = None) -> Settings:
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key `{key}`{_suggest(key, KEYS)}")
+    kwargs: Dict[str, Any] = {"root": root, "config_path": config_path}
+    if "select" in table:
+        kwargs["select"] = _selectors(table["select"], "select", where)
+    if "extend-select" in table:
+        kwargs["extend_select"] = _selectors(table["extend-select"], "extend-select", where)
+    if "ignore" in table:
+        kwargs["ignore"] = _selectors(table["ignore"], "ignore", where)
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where}: `per-file-ignores` must be a table of pattern = [codes]")
+        kwargs["per_file_ignores"] = tuple(
+            (pattern, _selectors(codes, f"per-file-ignores.\"{pattern}\"", where)) for pattern, codes in pfi.items()
+        )
+    if "exclude" in table:
+        kwargs["exclude"] = _string_list(table["exclude"], "exclude", where)
+    if "extend-exclude" in table:
+        kwargs["extend_exclude"] = _string_list(table["extend-exclude"], "extend-exclude", where)
+    if "target-version" in table:
+        tv = table["target-version"]
+        if tv not in TARGET_VERSIONS:
+            raise ConfigError(f"{where}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, got {_describe(tv)}")
+        kwargs["target_version"] = tv
+    if "output-format" in table:
+        fmt = table["output-format"]
+        if fmt not in OUTPUT_FORMATS:
+            raise ConfigError(f"{where}: `output-format` must be one of {', '.join(OUTPUT_FORMATS)}, got {_describe(fmt)}")
+        kwargs["output_format"] = fmt
+    for key in ("unsafe-fixes", "show-source", "respect-gitignore", "force-exclude"):
+        if key in table:
+            kwargs[key.replace("-", "_")] = _bool(table[key], key, where)
+    if "severity" in table:
+        sev = table["severity"]
+        if not isinstance(sev, dict):
+            raise ConfigError(f"{where}: `severity` must be a table of code = \"error\" | \"warning\" | \"note\"")
+        pairs = []
+        for key, level in sev.items():
+            rule = _rule_for(key, where, "severity")
+            if level not in ("error", "warning", "note"):
+                raise ConfigError(f"{where}: severity of `{key}` must be \"error\", \"warning\" or \"note\", got {_describe(level)}")
+            pairs.append((rule.code, level))
+        kwargs["severity"] = tuple(pairs)
+    if "rules" in table:
+        rules_table = table["rules"]
+        if not isinstance(rules_table, dict):
+            raise ConfigError(f"{where}: `rules` must be a table of [rules.CODE] tables")
+        options = []
+        for key, values in rules_table.items():
+            rule = _rule_for(key, where, "rules")
+            if not isinstance(values, dict):
+                raise ConfigError(f"{where}: [rules.{key}] must be a table of options")
+            options.append((rule.code, build_options(rule, values, f"{where}: [rules.{key}]")))
+        kwargs["rule_options"] = tuple(options)
+    return Settings(**kwargs)
+
+
+def build_options(rule: Type[Rule], values: Mapping[str, Any], where: str) -> Any:
+    """Validate a [rules.CODE] table against the rule's Options dataclass."""
+    options_cls = rule.Options
+    known = {f.name.replace("_", "-"): f for f in dataclasses.fields(options_cls)}
+    hints = typing.get_type_hints(options_cls)
+    kwargs = {}
+    for key, value in values.items():
+        f = known.get(key) or known.get(key.replace("_", "-"))
+        if f is None:
+            names = list(known)
+            detail = f"; its options are {', '.join(f'`{n}`' for n in names)}" if names else f"; {rule.code} has no options"
+            raise ConfigError(f"{where}: unknown option `{key}` for {rule.code} ({rule.name}){_suggest(key, names)}{detail}")
+        kwargs[f.name] = _coerce(value, hints[f.name], f"{where}: `{key}`")
+    return options_cls(**kwargs)
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Union:
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(value, inner[0], where)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, got {_describe(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be an integer, got {_describe(value)}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where} must be a number, got {_describe(value)}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string, got {_describe(value)}")
+        return value
+    if origin in (tuple, list, Tuple, List):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} must be a list, got {_describe(value)}")
+        item_hint = args[0] if args else Any
+        return tuple(_coerce(v, item_hint, where) for v in value) if item_hint is not Any else tuple(value)
+    return value
+
+
+def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    """CLI flags on top of the file: --select replaces, --extend-select/--ignore add."""
+    changes: Dict[str, Any] = {}
+    where = "command line"
+    if overrides.get("select"):
+        changes["select"] = _selectors(list(overrides["select"]), "--select", where)
+    if overrides.get("extend_select"):
+        changes["extend_select"] = settings.extend_select + _selectors(list(overrides["extend_select"]), "--extend-select", where)
+    if overrides.get("ignore"):
+        changes["ignore"] = settings.ignore + _selectors(list(overrides["ignore"]), "--ignore", where)
+    if overrides.get("extend_exclude"):
+        changes["extend_exclude"] = settings.extend_exclude + tuple(overrides["extend_exclude"])
+    for key in ("unsafe_fixes", "show_source", "force_exclude", "respect_gitignore", "output_format"):
+        if overrides.get(key) is not None:
+            changes[key] = overrides[key]
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+def parse_test_header(text: str) -> Dict[str, Any]:
+    """`# reslint-test: <toml>` header lines of a fixture, as a [tool.reslint] table."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# reslint-test:"):
+            lines.append(stripped[len("# reslint-test:"):].strip())
+        elif stripped and not stripped.startswith("#"):
+            break
+    if not lines:
+        return {}
+    try:
+        return tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"fixture header: invalid TOML: {exc}") from None

@@ -1,0 +1,656 @@
+"""The per-file pipeline: text -> candidate rules -> parse -> one traversal -> findings.
+
+Pure: no disk, no config files, no global state a caller can see. The CLI,
+the tests, the public ``lint_source`` and a future editor server all call
+:func:`lint_text` the same way.
+
+Cost model (see README, Performance): a file's text is scanned once for the
+rules' triggers; a file no rule wants is never given to libcst (it is only
+syntax-checked with the stdlib parser, about a tenth of libcst's price);
+only candidate rules run, in one traversal by reslint's own walker (libcst's
+visitor rebuilds every node, five times slower); positions are computed only
+for files that have findings, and libcst metadata only when a candidate rule
+declares it.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
+
+from . import suppression
+from .fingerprint import fingerprint
+from .model import Finding, Fix, Safety, Severity, Span
+from .rule import Replace, Rule
+from .source import LineIndex
+
+# libcst's native parser recurses on the C stack: a default 8 MiB thread stack
+# overflows (a crash, not an exception) on some deeply nested inputs that the
+# stdlib parser accepts. Parsing and traversal run in a thread with a large
+# stack and a raised recursion limit, so such files become RES000 findings.
+_STACK_SIZE = 512 * 1024 * 1024
+_RECURSION_LIMIT = 20_000
+
+SYNTAX_ERROR = "RES000"
+UNUSED_SUPPRESSION = "RES900"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules enabled for one file, with their options."""
+
+    rules: Tuple[Tuple[Type[Rule], Any], ...]
+    syntax_errors: bool = True  # RES000 enabled
+    unused_suppressions: bool = False  # RES900 enabled
+    names_to_codes: Tuple[Tuple[str, str], ...] = ()
+    known_codes: FrozenSet[str] = frozenset()
+    severities: Tuple[Tuple[str, str], ...] = ()  # code -> severity override
+
+    @property
+    def enabled_codes(self) -> FrozenSet[str]:
+        codes = {cls.code for cls, _ in self.rules}
+        if self.syntax_errors:
+            codes.add(SYNTAX_ERROR)
+        if self.unused_suppressions:
+            codes.add(UNUSED_SUPPRESSION)
+        return frozenset(codes)
+
+
+@dataclass
+class EngineResult:
+    findings: List[Finding] = field(default_factory=list)
+    notices: List[str] = field(default_factory=list)
+    internal_error: bool = False
+    parsed: bool = False
+
+
+@dataclass
+class _Report:
+    rule: Rule
+    node: Any
+    message: str
+    fix: Optional[Replace]
+    stack: Tuple[Any, ...]
+
+
+class LintContext:
+    """What a rule may look at while the engine walks one file."""
+
+    def __init__(self, path: str, text: str, module: Any, wrapper: Any = None):
+        self.path = path
+        self.text = text
+        self.module = module
+        self.stack: List[Any] = []
+        self.reports: List[_Report] = []
+        self._wrapper = wrapper
+        self._metadata: Dict[Any, Any] = {}
+        self._imports = None
+
+    @property
+    def imports(self):
+        if self._imports is None:
+            from .analysis.names import ImportTable
+
+            self._imports = ImportTable(self.module)
+        return self._imports
+
+    def qualified_name(self, node: Any) -> Optional[str]:
+        return self.imports.resolve(node)
+
+    def in_async_function(self) -> bool:
+        from .analysis.scopes import in_async_function
+
+        return in_async_function(self.stack)
+
+    def parent(self, depth: int = 1) -> Any:
+        """The ancestor ``depth`` levels above the node being visited."""
+        index = len(self.stack) - 1 - depth
+        return self.stack[index] if index >= 0 else None
+
+    def get_metadata(self, provider: Any, node: Any, default: Any = None) -> Any:
+        table = self._metadata.get(provider)
+        if table is None:
+            if self._wrapper is None:
+                raise RuntimeError(f"{provider.__name__} is not in the rule's METADATA_DEPENDENCIES")
+            table = self._wrapper.resolve(provider)
+            self._metadata[provider] = table
+        return table.get(node, default)
+
+    def add_report(self, rule: Rule, node: Any, message: str, fix: Optional[Replace]) -> None:
+        self.reports.append(_Report(rule, node, message, fix, tuple(self.stack)))
+
+
+# --------------------------------------------------------------------------
+# isolation: big stack, recursion limit
+
+
+def run_isolated(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn`` in a thread with a large stack and a high recursion limit."""
+    result: List[Any] = []
+    error: List[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            error.append(exc)
+
+    old_limit = sys.getrecursionlimit()
+    if old_limit < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    old_size = threading.stack_size()
+    try:
+        threading.stack_size(_STACK_SIZE)
+        thread = threading.Thread(target=target, name="reslint-lint", daemon=True)
+    finally:
+        threading.stack_size(old_size)
+    try:
+        thread.start()
+        thread.join()
+    finally:
+        if old_limit < _RECURSION_LIMIT:
+            sys.setrecursionlimit(old_limit)
+    if error:
+        raise error[0]
+    return result[0]
+
+
+# --------------------------------------------------------------------------
+# syntax
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    message: str
+    line: int
+    col: int
+    fatal: bool  # True: do not hand the text to libcst at all
+
+
+_TOO_COMPLEX = ("too many nested", "too complex", "too many levels of indentation", "too many statically nested")
+
+
+def stdlib_syntax_check(text: str, path: str = "<unknown>") -> Optional[SyntaxProblem]:
+    """The interpreter's own parser as a cheap validity check and a guard for libcst.
+
+    A plain syntax error is not fatal: the file may use syntax newer than
+    the running interpreter, which libcst may still parse. Nesting and
+    resource errors are fatal: libcst must not see those files.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        message = exc.msg or "invalid syntax"
+        line = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        return SyntaxProblem(message, line, col, any(s in message for s in _TOO_COMPLEX))
+    except (RecursionError, MemoryError):
+        return SyntaxProblem("code is nested too deeply", 1, 0, True)
+    except ValueError as exc:  # null bytes and similar
+        return SyntaxProblem(str(exc), 1, 0, True)
+    return None
+
+
+def _parse_libcst(text: str):
+    import libcst as cst
+
+    return cst.parse_module(text)
+
+
+# --------------------------------------------------------------------------
+# the walker
+
+_SKIP_FIELDS = frozenset({"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer"})
+_child_fields: Dict[type, Tuple[str, ...]] = {}
+_skip_types: Optional[Tuple[type, ...]] = None
+
+
+def _fields_of(node_type: type) -> Tuple[str, ...]:
+    names = _child_fields.get(node_type)
+    if names is None:
+        names = tuple(
+            f.name for f in fields(node_type)
+            if f.name not in _SKIP_FIELDS and not f.name.startswith("whitespace")
+        )
+        _child_fields[node_type] = names
+    return names
+
+
+def _init_skip_types() -> Tuple[type, ...]:
+    global _skip_types
+    if _skip_types is None:
+        import libcst as cst
+
+        _skip_types = (
+            cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline,
+            cst.EmptyLine, cst.Comma, cst.Semicolon, cst.LeftParen, cst.RightParen,
+            cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace,
+            cst.Colon, cst.Dot, cst.AssignEqual,
+        )
+    return _skip_types
+
+
+def iter_children(node: Any):
+    """Child nodes worth visiting, in field order, whitespace and punctuation skipped."""
+    import libcst as cst
+
+    skip = _init_skip_types()
+    for name in _fields_of(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, skip):
+                yield value
+        elif type(value) in (tuple, list):
+            for item in value:
+                if isinstance(item, cst.CSTNode) and not isinstance(item, skip):
+                    yield item
+
+
+Dispatch = Dict[type, Tuple[List[Tuple[Rule, Callable]], List[Tuple[Rule, Callable]]]]
+
+
+class _Walker:
+    def __init__(self, ctx: LintContext, dispatch: Dispatch, result: EngineResult):
+        self.ctx = ctx
+        self.dispatch = dispatch
+        self.result = result
+        self.failed: set = set()
+
+    def _call(self, rule: Rule, fn: Callable, node: Any) -> None:
+        if rule in self.failed:
+            return
+        try:
+            fn(node)
+        except RecursionError:
+            raise
+        except Exception as exc:  # a bug in a rule must not cost the other rules or files
+            self.failed.add(rule)
+            self.result.internal_error = True
+            self.result.notices.append(
+                f"internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
+                "the rule was skipped for this file (please report this with the file)"
+            )
+
+    def walk(self, node: Any) -> None:
+        import libcst as cst
+
+        skip = _init_skip_types()
+        stack = self.ctx.stack
+        dispatch = self.dispatch
+        CSTNode = cst.CSTNode
+
+        def visit(node: Any) -> None:
+            stack.append(node)
+            entry = dispatch.get(type(node))
+            if entry is not None:
+                for rule, fn in entry[0]:
+                    self._call(rule, fn, node)
+            for name in _fields_of(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, CSTNode):
+                    if not isinstance(value, skip):
+                        visit(value)
+                elif type(value) is tuple or type(value) is list:
+                    for item in value:
+                        if isinstance(item, CSTNode) and not isinstance(item, skip):
+                            visit(item)
+            if entry is not None:
+                for rule, fn in entry[1]:
+                    self._call(rule, fn, node)
+            stack.pop()
+
+        visit(node)
+
+
+_dispatch_names: Dict[type, Dict[str, Tuple[Optional[str], Optional[str]]]] = {}
+
+
+def _build_dispatch(instances: Sequence[Rule]) -> Dispatch:
+    import libcst as cst
+
+    dispatch: Dispatch = {}
+    for rule in instances:
+        names = _dispatch_names.get(type(rule))
+        if names is None:
+            names = type(rule).visitors()
+            _dispatch_names[type(rule)] = names
+        for class_name, (visit_name, leave_name) in names.items():
+            node_type = getattr(cst, class_name, None)
+            if not isinstance(node_type, type):
+                raise TypeError(f"{type(rule).__name__}: no libcst node class named {class_name!r}")
+            entry = dispatch.setdefault(node_type, ([], []))
+            if visit_name:
+                entry[0].append((rule, getattr(rule, visit_name)))
+            if leave_name:
+                entry[1].append((rule, getattr(rule, leave_name)))
+    return dispatch
+
+
+# --------------------------------------------------------------------------
+# positions, statements, fixes
+
+
+def _is_statement(node: Any) -> bool:
+    import libcst as cst
+
+    return isinstance(node, (
+        cst.SimpleStatementLine, cst.BaseCompoundStatement, cst.ExceptHandler, cst.ExceptStarHandler,
+        cst.Else, cst.Finally, cst.MatchCase,
+    ))
+
+
+def _has_header(node: Any) -> bool:
+    import libcst as cst
+
+    return isinstance(getattr(node, "body", None), cst.BaseSuite)
+
+
+def _header_text(node: Any) -> str:
+    """The code of a compound statement's header, `except (A, B) as e:` style, from libcst codegen."""
+    import libcst as cst
+
+    changes: Dict[str, Any] = {"body": cst.SimpleStatementSuite(body=[cst.Pass()])}
+    for attr in ("leading_lines", "decorators", "lines_after_decorators"):
+        if hasattr(node, attr):
+            changes[attr] = ()
+    code = cst.Module(body=[]).code_for_node(node.with_changes(**changes))
+    code = code.lstrip(" \t")
+    marker = code.rfind(":")
+    return code[: marker + 1] if marker >= 0 else code
+
+
+def _node_span(node: Any, positions: Any) -> Span:
+    code_range = positions[node]
+    start, end = code_range.start, code_range.end
+    if _has_header(node):
+        header = _header_text(node)
+        lines = header.split("\n")
+        if len(lines) == 1:
+            return Span(start.line, start.column, start.line, start.column + len(header))
+        return Span(start.line, start.column, start.line + len(lines) - 1, len(lines[-1]))
+    return Span(start.line, start.column, end.line, end.column)
+
+
+def _find_path(stack: Sequence[Any], target: Any) -> Optional[List[Any]]:
+    """Ancestors from the module down to ``target`` (inclusive)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth] is target:
+            return list(stack[: depth + 1])
+    # search below the deepest node on the stack
+    base = list(stack)
+    todo: List[Tuple[Any, List[Any]]] = [(base[-1], base)] if base else []
+    while todo:
+        node, path = todo.pop()
+        for child in _all_children(node):
+            child_path = path + [child]
+            if child is target:
+                return child_path
+            todo.append((child, child_path))
+    return None
+
+
+def _all_children(node: Any):
+    import libcst as cst
+
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif type(value) in (tuple, list):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def _replace_child(parent: Any, old: Any, new: Any) -> Any:
+    import libcst as cst
+
+    for f in fields(parent):
+        value = getattr(parent, f.name)
+        if value is old:
+            return parent.with_changes(**{f.name: new})
+        if type(value) in (tuple, list):
+            for index, item in enumerate(value):
+                if item is old:
+                    items = list(value)
+                    if isinstance(new, cst.RemovalSentinel):
+                        del items[index]
+                    elif isinstance(new, cst.FlattenSentinel):
+                        items[index:index + 1] = list(new.nodes)
+                    else:
+                        items[index] = new
+                    return parent.with_changes(**{f.name: tuple(items)})
+    raise LookupError("node not found in its parent")
+
+
+def _fixed_code(module: Any, path: List[Any], fix: Replace) -> str:
+    new = fix.new
+    for depth in range(len(path) - 1, 0, -1):
+        new = _replace_child(path[depth - 1], path[depth], new)
+    if fix.add_imports:
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
+        context = CodemodContext()
+        for module_name, obj in fix.add_imports:
+            AddImportsVisitor.add_needed_import(context, module_name, obj)
+        new = AddImportsVisitor(context).transform_module(new)
+    return new.code
+
+
+# --------------------------------------------------------------------------
+# the pipeline
+
+
+def _syntax_finding(path: str, message: str, line: int, col: int, text: str) -> Finding:
+    index = LineIndex(text)
+    line = max(1, min(line, index.line_count))
+    line_len = len(index.line_text(line))
+    col = max(0, min(col, line_len))
+    end_col = col + 1 if col < line_len else col
+    return Finding(
+        code=SYNTAX_ERROR,
+        name="syntax-error",
+        message=message,
+        path=path,
+        span=Span(line, col, line, end_col),
+        severity=Severity.ERROR,
+        statement_lines=(line, line),
+        fingerprint=fingerprint(SYNTAX_ERROR, path, message, "", 0),
+    )
+
+
+def syntax_error_finding(path: str, message: str, line: int = 1, col: int = 0, text: str = "") -> Finding:
+    return _syntax_finding(path, message, line, col, text)
+
+
+def lint_text(
+    text: str,
+    path: str,
+    ruleset: RuleSet,
+    *,
+    want_edits: bool = False,
+    keep_suppressed: bool = False,
+) -> EngineResult:
+    """Lint one decoded source text. Never raises for bad input."""
+    return run_isolated(_lint_text, text, path, ruleset, want_edits, keep_suppressed)
+
+
+def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_suppressed: bool) -> EngineResult:
+    result = EngineResult()
+    candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text)]
+
+    problem = None
+    if ruleset.syntax_errors or candidates:
+        problem = stdlib_syntax_check(text, path)
+    module = None
+    if problem is not None and problem.fatal:
+        if ruleset.syntax_errors:
+            result.findings.append(_syntax_finding(path, _cannot_parse(problem.message), problem.line, problem.col, text))
+        return result
+    if candidates or problem is not None:
+        try:
+            module = _parse_libcst(text)
+        except RecursionError:
+            if ruleset.syntax_errors:
+                result.findings.append(_syntax_finding(path, "File cannot be analysed: code is nested too deeply", 1, 0, text))
+            return result
+        except Exception as exc:  # libcst.ParserSyntaxError and anything the parser raises
+            if ruleset.syntax_errors:
+                if problem is not None:
+                    message, line, col = _cannot_parse(problem.message), problem.line, problem.col
+                else:
+                    message = "File cannot be parsed by libcst, reslint's parser: " + _libcst_message(exc)
+                    line = getattr(exc, "raw_line", 1) or 1
+                    col = getattr(exc, "raw_column", 0) or 0
+                result.findings.append(_syntax_finding(path, message, line, col, text))
+            return result
+    result.parsed = module is not None
+
+    findings: List[Finding] = []
+    if module is not None and candidates:
+        try:
+            findings = _run_rules(text, path, module, candidates, ruleset, want_edits, result)
+        except RecursionError:
+            if ruleset.syntax_errors:
+                findings = [_syntax_finding(path, "File cannot be analysed: code is nested too deeply", 1, 0, text)]
+
+    directives = suppression.parse(text, dict(ruleset.names_to_codes)) if findings or ruleset.unused_suppressions else []
+    paired = suppression.apply(findings, directives)
+    out = []
+    for finding, suppressed in paired:
+        if suppressed:
+            if keep_suppressed:
+                out.append(_replace(finding, suppressed=True))
+        else:
+            out.append(finding)
+    if ruleset.unused_suppressions and directives:
+        for directive, description in suppression.unused(directives, ruleset.enabled_codes, ruleset.known_codes):
+            span = suppression.directive_span(directive)
+            out.append(Finding(
+                code=UNUSED_SUPPRESSION,
+                name="unused-suppression",
+                message=f"Suppression comment {description}",
+                path=path,
+                span=span,
+                severity=_severity(ruleset, UNUSED_SUPPRESSION, Severity.NOTE),
+                statement_lines=(span.line, span.line),
+                fingerprint=fingerprint(UNUSED_SUPPRESSION, path, description, "", directive.line),
+            ))
+    out.sort(key=lambda f: f.sort_key)
+    result.findings = out
+    return result
+
+
+def _cannot_parse(reason: str) -> str:
+    return f"File cannot be parsed: {reason}"
+
+
+def _libcst_message(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+
+
+def _replace(finding: Finding, **changes: Any) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, **changes)
+
+
+def _severity(ruleset: RuleSet, code: str, default: Severity) -> Severity:
+    for c, level in ruleset.severities:
+        if c == code:
+            return Severity(level)
+    return default
+
+
+def _run_rules(
+    text: str,
+    path: str,
+    module: Any,
+    candidates: Sequence[Tuple[Type[Rule], Any]],
+    ruleset: RuleSet,
+    want_edits: bool,
+    result: EngineResult,
+) -> List[Finding]:
+    wrapper = None
+    if any(cls.METADATA_DEPENDENCIES for cls, _ in candidates):
+        from libcst.metadata import MetadataWrapper
+
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    ctx = LintContext(path, text, module, wrapper)
+    instances = [cls(ctx, opts) for cls, opts in candidates]
+    walker = _Walker(ctx, _build_dispatch(instances), result)
+    walker.walk(module)
+    if not ctx.reports:
+        return []
+
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    if wrapper is None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    index = LineIndex(text)
+    findings = []
+    occurrences: Dict[Tuple[str, str, str], int] = {}
+    for report in sorted(ctx.reports, key=lambda r: (positions[r.node].start.line, positions[r.node].start.column)):
+        rule = report.rule
+        span = _node_span(report.node, positions)
+        statement = next((n for n in reversed(report.stack + (report.node,)) if _is_statement(n)), None)
+        statement_lines = (span.line, span.end_line)
+        if statement is not None and statement in positions:
+            stmt_span = _node_span(statement, positions)
+            statement_lines = (stmt_span.line, stmt_span.end_line)
+        from .analysis.scopes import qualified_context
+
+        context = qualified_context(report.stack)
+        node_text = text[index.offset(span.line, span.col):index.offset(span.end_line, span.end_col)]
+        normalized = " ".join(node_text.split())
+        key = (rule.code, context, normalized)
+        occurrence = occurrences.get(key, 0)
+        occurrences[key] = occurrence + 1
+        fix = None
+        if report.fix is not None:
+            safety = report.fix.safety or rule.fix_safety or Safety.UNSAFE
+            edits: Tuple = ()
+            if want_edits:
+                try:
+                    node_path = _find_path(report.stack, report.fix.old)
+                    if node_path is None:
+                        raise LookupError("the node to replace is not in the tree")
+                    from .edits import edits_between
+
+                    edits = tuple(edits_between(text, _fixed_code(module, node_path, report.fix)))
+                except Exception as exc:  # a broken fix is dropped, never applied
+                    result.internal_error = True
+                    result.notices.append(
+                        f"internal error building the {rule.code} fix at line {span.line}: "
+                        f"{type(exc).__name__}: {exc}; the fix was dropped"
+                    )
+                    edits = ()
+                    safety = None
+            if safety is not None:
+                fix = Fix(report.fix.title, safety, edits)
+        findings.append(Finding(
+            code=rule.code,
+            name=rule.name,
+            message=report.message,
+            path=path,
+            span=span,
+            severity=_severity(ruleset, rule.code, rule.severity),
+            fix=fix,
+            statement_lines=statement_lines,
+            fingerprint=fingerprint(rule.code, path, normalized, context, occurrence),
+            context=context,
+        ))
+    return findings
+
+
+def options_of(options: Any) -> Dict[str, Any]:
+    return {f.name: getattr(options, f.name) for f in fields(options)} if is_dataclass(options) else {}

@@ -1,0 +1,44 @@
+"""Report writers. Each takes a Report and returns (or prints) one format.
+
+The text writer prints to a rich Console (colour only on a terminal); the
+others return a string so they can go to stdout or to a file, and several
+can be written from one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence, Tuple
+
+from ..model import FileResult, Finding
+
+FORMATS = ("text", "json", "github")
+
+
+@dataclass
+class Report:
+    results: Sequence[FileResult]
+    files_checked: int
+    unsafe_fixes: bool = False
+    fixing: bool = False
+    notices: List[str] = field(default_factory=list)
+
+    def findings(self) -> List[Tuple[FileResult, Finding]]:
+        out = []
+        for result in sorted(self.results, key=lambda r: r.path):
+            for finding in result.findings:
+                out.append((result, finding))
+        return out
+
+    def active(self) -> List[Tuple[FileResult, Finding]]:
+        return [(r, f) for r, f in self.findings() if not f.suppressed]
+
+    def counts(self) -> Dict[str, int]:
+        counts: Dict[str, int] = {}
+        for _, finding in self.active():
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
+    def fixed(self) -> int:
+        return sum(r.fixes_applied for r in self.results)

@@ -1,0 +1,141 @@
+"""The terminal report: `path:line:col: CODE message` per finding, then a summary.
+
+Colour only when the stream is a terminal (and NO_COLOR is unset); long
+lines are never wrapped, so each finding stays on one line for grep and
+editors.
+"""
+
+from __future__ import annotations
+
+from typing import IO, List, Optional
+
+from rich.console import Console
+from rich.text import Text
+
+from ..model import FileResult, Finding, Safety
+from ..source import LineIndex
+from . import Report
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def make_console(stream: IO[str], color: Optional[bool] = None) -> Console:
+    return Console(
+        file=stream,
+        force_terminal=color,
+        no_color=(color is False) or None,
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+        markup=False,
+    )
+
+
+def _fix_hint(finding: Finding, unsafe: bool) -> Optional[Text]:
+    fix = finding.fix
+    if fix is None:
+        return None
+    if fix.safety is Safety.SAFE:
+        return Text(" [safe fix]", style="green")
+    if fix.safety is Safety.UNSAFE:
+        return Text(" [unsafe fix]", style="yellow" if not unsafe else "green")
+    return Text(" [suggestion]", style="dim")
+
+
+def finding_line(result: FileResult, finding: Finding, unsafe: bool) -> Text:
+    span = finding.span
+    line = Text()
+    line.append(f"{result.path}:{span.line}:{span.col + 1}:", style="bold")
+    line.append(" ")
+    line.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity.value, ""))
+    line.append(" ")
+    line.append(finding.message)
+    if finding.suppressed:
+        line.append(" (suppressed)", style="dim")
+    hint = _fix_hint(finding, unsafe)
+    if hint is not None:
+        line.append_text(hint)
+    return line
+
+
+def code_frame(source: str, finding: Finding) -> Text:
+    index = LineIndex(source)
+    span = finding.span
+    first = max(1, span.line - 1)
+    last = min(index.line_count, span.end_line + 1, span.line + 4)
+    width = len(str(last))
+    out = Text()
+    out.append(" " * width + " |\n", style="blue")
+    for number in range(first, last + 1):
+        text = index.line_text(number).expandtabs(1)
+        out.append(f"{number:>{width}} | ", style="blue")
+        out.append(text + "\n")
+        if span.line <= number <= span.end_line:
+            start = span.col if number == span.line else len(text) - len(text.lstrip())
+            end = span.end_col if number == span.end_line else len(text)
+            if end <= start:
+                end = start + 1
+            out.append(" " * width + " | ", style="blue")
+            out.append(" " * start + "^" * (end - start) + "\n", style="bold red")
+    if finding.fix is not None:
+        out.append(" " * width + " = ", style="blue")
+        out.append(f"fix ({finding.fix.safety.value}): {finding.fix.title}\n")
+    return out
+
+
+def print_findings(console: Console, report: Report, show_source: bool) -> None:
+    for result, finding in report.findings():
+        console.print(finding_line(result, finding, report.unsafe_fixes))
+        if show_source and result.source is not None:
+            console.print(code_frame(result.source, finding), end="")
+            console.print()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_lines(report: Report) -> List[Text]:
+    active = report.active()
+    lines: List[Text] = []
+    if report.fixed:
+        files = sum(1 for r in report.results if r.fixes_applied)
+        lines.append(Text(f"Fixed {_plural(report.fixed, 'finding')} in {_plural(files, 'file')}.", style="green"))
+    if not active:
+        lines.append(Text(f"All checks passed ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
+        return lines
+    counts = ", ".join(f"{code}: {n}" for code, n in report.counts().items())
+    files = len({r.path for r, _ in active})
+    lines.append(Text(
+        f"Found {_plural(len(active), 'finding')} in {_plural(files, 'file')} ({counts}); "
+        f"{_plural(report.files_checked, 'file')} checked.",
+        style="bold",
+    ))
+    safe = sum(1 for _, f in active if f.fix is not None and f.fix.safety is Safety.SAFE)
+    unsafe = sum(1 for _, f in active if f.fix is not None and f.fix.safety is Safety.UNSAFE)
+    hints = []
+    if safe:
+        hints.append(f"{safe} fixable with `--fix`")
+    if unsafe and not report.unsafe_fixes:
+        hints.append(f"{unsafe} {'more ' if safe else ''}fixable with `--fix --unsafe-fixes`")
+    elif unsafe:
+        hints.append(f"{unsafe} fixable with `--fix --unsafe-fixes`")
+    if hints:
+        lines.append(Text("; ".join(hints) + "."))
+    return lines
+
+
+def statistics_lines(report: Report) -> List[Text]:
+    from .. import registry
+
+    rows = []
+    for code, n in sorted(report.counts().items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = registry.by_code().get(code)
+        name = rule.name if rule else ""
+        fixable = ""
+        if rule is not None and rule.fix_safety is not None:
+            fixable = f"[{rule.fix_safety.value} fix]"
+        rows.append((n, code, name, fixable))
+    width = max((len(str(r[0])) for r in rows), default=1)
+    name_width = max((len(r[2]) for r in rows), default=0)
+    return [Text(f"{n:>{width}}  {code}  {name:<{name_width}}  {fixable}".rstrip()) for n, code, name, fixable in rows]

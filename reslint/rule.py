@@ -1,0 +1,127 @@
+"""The rule API.
+
+A rule is a class with metadata, a Markdown docstring, an ``Options``
+dataclass and ``visit_<Node>`` / ``leave_<Node>`` methods named after libcst
+node classes, exactly like a libcst visitor. The engine runs all candidate
+rules of a file in one traversal and hands each a :class:`LintContext`.
+
+Rules never touch the disk or the config: they read ``self.options`` and
+``self.ctx`` and call ``self.report``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Sequence, Tuple, Type, Union
+
+from .model import RuleMeta, Safety, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import libcst as cst
+
+    from .engine import LintContext
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """This rule has no options."""
+
+
+@dataclass(frozen=True)
+class Replace:
+    """A fix: put ``new`` where ``old`` is.
+
+    ``old`` must be a node of the tree the rule is visiting (the reported node
+    or something inside or around it). ``add_imports`` holds
+    ``(module, name)`` pairs (``name`` may be None for ``import module``)
+    that the fixed code needs; they are added with libcst's
+    AddImportsVisitor, never by editing text.
+    """
+
+    old: Any
+    new: Any
+    title: str
+    safety: Optional[Safety] = None
+    add_imports: Tuple[Tuple[str, Optional[str]], ...] = ()
+
+
+TriggerSpec = Union[str, Tuple[str, ...]]
+
+
+class Rule:
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    family: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.WARNING
+    fix_safety: ClassVar[Optional[Safety]] = None
+    default_enabled: ClassVar[bool] = True
+    scope: ClassVar[str] = "file"
+    # Regular expressions over the file's text. The rule runs on a file only
+    # when one of them matches; a tuple of patterns matches when all do. An
+    # empty tuple means the rule is run by the engine itself (RES000, RES900).
+    # Triggers may over-approximate, never under-approximate.
+    triggers: ClassVar[Tuple[TriggerSpec, ...]] = ()
+    METADATA_DEPENDENCIES: ClassVar[Tuple[Any, ...]] = ()
+    Options: ClassVar[Type[Any]] = NoOptions
+
+    _compiled: ClassVar[Optional[Tuple[Tuple["re.Pattern[str]", ...], ...]]] = None
+
+    def __init__(self, ctx: "LintContext", options: Any):
+        self.ctx = ctx
+        self.options = options
+
+    # -- reporting -----------------------------------------------------
+    def report(self, node: "cst.CSTNode", message: str, *, fix: Optional[Replace] = None) -> None:
+        """Report a finding at ``node``.
+
+        A compound statement or an ``except``/``else``/``finally`` clause is
+        reported at its header only (up to the colon), never its whole body.
+        """
+        self.ctx.add_report(self, node, message, fix)
+
+    # -- metadata --------------------------------------------------------
+    @classmethod
+    def meta(cls) -> RuleMeta:
+        return RuleMeta(
+            code=cls.code,
+            name=cls.name,
+            family=cls.family,
+            severity=cls.severity,
+            fix_safety=cls.fix_safety,
+            default_enabled=cls.default_enabled,
+            scope=cls.scope,
+            summary=cls.summary(),
+        )
+
+    @classmethod
+    def summary(cls) -> str:
+        from .docs import rule_summary
+
+        return rule_summary(cls)
+
+    @classmethod
+    def is_candidate(cls, text: str) -> bool:
+        compiled = cls.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = tuple(
+                tuple(re.compile(p) for p in ((spec,) if isinstance(spec, str) else spec))
+                for spec in cls.triggers
+            )
+            cls._compiled = compiled
+        return any(all(p.search(text) for p in group) for group in compiled)
+
+    @classmethod
+    def visitors(cls) -> Dict[str, Tuple[Optional[str], Optional[str]]]:
+        """libcst node class name -> (visit method name, leave method name)."""
+        out: Dict[str, list] = {}
+        for attr in dir(cls):
+            for prefix, slot in (("visit_", 0), ("leave_", 1)):
+                if attr.startswith(prefix) and callable(getattr(cls, attr)):
+                    out.setdefault(attr[len(prefix):], [None, None])[slot] = attr
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def option_fields(options_cls: Type[Any]) -> Sequence[dataclasses.Field]:
+    return dataclasses.fields(options_cls)

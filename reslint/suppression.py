@@ -1,0 +1,160 @@
+"""Suppression comments, read from the token stream.
+
+Forms (codes or rule names, separated by commas or spaces):
+
+    x()  # reslint: ignore[RES301, swallowed-exception]
+    x()  # reslint: ignore                  (every rule on this line)
+    x()  # noqa: RES301                     (only RES codes are read; a bare `# noqa` is not ours)
+    # reslint: file-ignore[RES302]          (anywhere in the file, on a line of its own or not)
+    # reslint: file-ignore                  (the whole file)
+
+Where an inline comment applies: on the finding's own first line, or on the
+first or the last physical line of the statement that holds it. For a
+compound statement (`try`, `except ...:`, `with ...:`, `def ...:`) the
+statement is its header, up to the colon; for a simple statement spread over
+several lines (a long call, a comprehension), any of its first or last line
+works. A comment on a line in the middle of a multi-line statement applies
+only to findings that start on that line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+
+from .model import Finding, Span
+
+_QUICK = re.compile(r"reslint\s*:|noqa", re.IGNORECASE)
+_DIRECTIVE = re.compile(
+    r"#\s*(?:"
+    r"reslint\s*:\s*(?P<kind>file-ignore|ignore)\b(?:\s*\[(?P<codes>[^\]]*)\])?"
+    r"|noqa\s*:\s*(?P<noqa>[A-Za-z0-9_,\s-]+)"
+    r")",
+    re.IGNORECASE,
+)
+_RES_CODE = re.compile(r"\bRES\d{3}\b")
+
+
+@dataclass
+class Directive:
+    line: int
+    col: int
+    end_col: int
+    file_level: bool
+    # None: every rule. Otherwise codes (names already mapped to codes);
+    # unknown entries are kept as written so RES900 can name them.
+    codes: Optional[FrozenSet[str]]
+    used: set = field(default_factory=set)
+    used_all: bool = False
+
+
+def _comments(text: str) -> Iterable[Tuple[int, int, str]]:
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                yield tok.start[0], tok.start[1], tok.string
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        # Only reached for text the parser accepted but tokenize did not
+        # (newer syntax): fall back to a line scan, which can misread a `#`
+        # inside a string but never misses a real comment.
+        for number, line in enumerate(text.splitlines(), 1):
+            pos = line.find("#")
+            if pos >= 0:
+                yield number, pos, line[pos:]
+
+
+def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
+    if not _QUICK.search(text):
+        return []
+    directives = []
+    for line, col, comment in _comments(text):
+        for match in _DIRECTIVE.finditer(comment):
+            start = col + match.start()
+            end = col + match.end()
+            if match.group("noqa") is not None:
+                codes = _RES_CODE.findall(match.group("noqa").upper())
+                if not codes:
+                    continue
+                directives.append(Directive(line, start, end, False, frozenset(codes)))
+                continue
+            file_level = match.group("kind").lower() == "file-ignore"
+            raw = match.group("codes")
+            if raw is None or not raw.strip():
+                codes_set = None
+            else:
+                codes_set = frozenset(
+                    names_to_codes.get(item.strip().lower(), item.strip().upper() if _RES_CODE.fullmatch(item.strip().upper()) else item.strip())
+                    for item in re.split(r"[,\s]+", raw)
+                    if item.strip()
+                )
+            directives.append(Directive(line, start, end, file_level, codes_set))
+    return directives
+
+
+def _matches(directive: Directive, code: str) -> bool:
+    if directive.codes is None:
+        directive.used_all = True
+        return True
+    if code in directive.codes:
+        directive.used.add(code)
+        return True
+    return False
+
+
+def apply(findings: Iterable[Finding], directives: List[Directive]) -> List[Tuple[Finding, bool]]:
+    """Pair every finding with whether a directive suppresses it (and mark directives used)."""
+    by_line: Dict[int, List[Directive]] = {}
+    file_level = []
+    for directive in directives:
+        if directive.file_level:
+            file_level.append(directive)
+        else:
+            by_line.setdefault(directive.line, []).append(directive)
+    out = []
+    for finding in findings:
+        suppressed = False
+        if finding.code != "RES000":
+            for directive in file_level:
+                if _matches(directive, finding.code):
+                    suppressed = True
+            lines = {finding.span.line, *finding.statement_lines}
+            for line in sorted(lines):
+                for directive in by_line.get(line, ()):
+                    if _matches(directive, finding.code):
+                        suppressed = True
+        out.append((finding, suppressed))
+    return out
+
+
+def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSet[str]) -> List[Tuple[Directive, str]]:
+    """(directive, description) for each suppression that suppressed nothing.
+
+    A code of a rule that is not enabled for this file is not reported: the
+    comment may be there for a configuration that enables it. An unknown code
+    is reported (likely a typo).
+    """
+    out = []
+    for directive in directives:
+        if directive.codes is None:
+            if not directive.used_all:
+                out.append((directive, "suppresses nothing"))
+            continue
+        stale = sorted(
+            code for code in directive.codes
+            if code not in directive.used and (code in enabled or code not in known)
+        )
+        if stale:
+            unknown = [c for c in stale if c not in known]
+            if unknown:
+                out.append((directive, f"names unknown rule {', '.join(f'`{c}`' for c in unknown)}"))
+            rest = [c for c in stale if c in known]
+            if rest:
+                out.append((directive, f"for {', '.join(f'`{c}`' for c in rest)} suppresses nothing"))
+    return out
+
+
+def directive_span(directive: Directive) -> Span:
+    return Span(directive.line, directive.col, directive.line, directive.end_col)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from reslint.analysis.handlers import raises_unconditionally
+from reslint.model import Safety, Severity
+from reslint.rule import Replace, Rule
+
+
+class BareExcept(Rule):
+    """
+    ## What it does
+    Flags a bare `except:` clause, unless the handler always re-raises.
+
+    ## Why is this bad?
+    `except:` catches everything derived from `BaseException`, not just errors: `KeyboardInterrupt`
+    (Ctrl-C no longer stops the program), `SystemExit` (`sys.exit()` is ignored), `GeneratorExit`, and
+    `asyncio.CancelledError` (tasks can no longer be cancelled, so shutdowns and timeouts hang). It
+    also hides which failures the author expected, so real bugs are handled like routine ones.
+
+    ## Example
+    ```python
+    def load(path):
+        try:
+            return read_config(path)
+        except:
+            return DEFAULTS
+    ```
+
+    ## Use instead
+    Catch what you expect, or at most `Exception`:
+    ```python
+    def load(path):
+        try:
+            return read_config(path)
+        except (OSError, ValueError):
+            return DEFAULTS
+    ```
+
+    A bare `except:` whose handler ends in `raise` (cleanup, then re-raise) is left alone: nothing is
+    swallowed.
+
+    ## Fix safety
+    Unsafe. The fix rewrites `except:` to `except Exception:`, which stops catching
+    `KeyboardInterrupt`, `SystemExit`, `GeneratorExit` and cancellation. That is almost always what
+    was meant, but it changes what the program does when they happen.
+
+    ## References
+    - [The `try` statement](https://docs.python.org/3/reference/compound_stmts.html#the-try-statement)
+    - [PEP 8, programming recommendations](https://peps.python.org/pep-0008/#programming-recommendations)
+    """
+
+    code = "RES301"
+    name = "bare-except"
+    family = "exceptions"
+    severity = Severity.ERROR
+    fix_safety = Safety.UNSAFE
+    triggers = (r"\bexcept\s*:",)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.type is not None or raises_unconditionally(node.body):
+            return
+        fixed = node.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
+        self.report(
+            node,
+            "Bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and task cancellation",
+            fix=Replace(node, fixed, "Replace with `except Exception:`"),
+        )

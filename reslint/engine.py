@@ -32,8 +32,8 @@ from .source import LineIndex
 # overflows (a crash, not an exception) on some deeply nested inputs that the
 # stdlib parser accepts. Parsing and traversal run in a thread with a large
 # stack and a raised recursion limit, so such files become RES000 findings.
-_STACK_SIZE = 512 * 1024 * 1024
-_RECURSION_LIMIT = 20_000
+_STACK_SIZE = 1024 * 1024 * 1024
+_RECURSION_LIMIT = 10_000
 
 SYNTAX_ERROR = "RES000"
 UNUSED_SUPPRESSION = "RES900"
@@ -142,14 +142,14 @@ def run_isolated(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     old_limit = sys.getrecursionlimit()
     if old_limit < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
-    old_size = threading.stack_size()
+    thread = threading.Thread(target=target, name="reslint-lint", daemon=True)
+    # The stack size applies to threads started while it is set.
+    old_size = threading.stack_size(_STACK_SIZE)
     try:
-        threading.stack_size(_STACK_SIZE)
-        thread = threading.Thread(target=target, name="reslint-lint", daemon=True)
+        thread.start()
     finally:
         threading.stack_size(old_size)
     try:
-        thread.start()
         thread.join()
     finally:
         if old_limit < _RECURSION_LIMIT:

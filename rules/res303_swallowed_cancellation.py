@@ -116,6 +116,8 @@ class SwallowedCancellation(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def consume(queue):
         while True:
             try:
@@ -128,6 +130,8 @@ class SwallowedCancellation(Rule):
     ## Use instead
     Clean up, then let the cancellation continue:
     ```python
+    import asyncio
+
     async def consume(queue):
         while True:
             try:
@@ -192,7 +196,8 @@ class SwallowedCancellation(Rule):
         if isinstance(parent, (cst.Try, cst.TryStar)) and self._awaits_cancelled_task(parent):
             return
         fixed = node.with_changes(body=_with_reraise(node.body))
-        what = "bare `except:`" if node.type is None else f"`except {' '.join(self.ctx.module.code_for_node(node.type).split())}:`"
+        star = "*" if isinstance(node, cst.ExceptStarHandler) else ""
+        what = "bare `except:`" if node.type is None else f"`except{star} {' '.join(self.ctx.module.code_for_node(node.type).split())}:`"
         self.report(
             node,
             f"{what} in `async def` swallows task cancellation: the handler never re-raises",

@@ -90,6 +90,7 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
     notices = list(outcome.result.notices) + outcome.notices
     changed = outcome.text != text
     written = False
+    write_failed = False
     if changed and options.fix and not options.diff and target.path != STDIN:
         try:
             data_out = encode(outcome.text, decoded.encoding, decoded.bom)
@@ -97,10 +98,19 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
             written = True
         except UnicodeEncodeError:
             notices.append(f"{target.display}: fixes not written: the fixed text cannot be encoded as {decoded.encoding}")
-            changed = False
+            write_failed = True
         except OSError as exc:
             notices.append(f"{target.display}: fixes not written: {exc.strerror or exc}")
-            changed = False
+            write_failed = True
+    if write_failed:
+        # the file on disk is unchanged: report what it still contains
+        original = engine.lint_text(text, target.rel, ruleset, want_edits=options.want_edits,
+                                    keep_suppressed=options.show_suppressed)
+        return FileResult(
+            path=target.display, rel=target.rel, findings=tuple(original.findings),
+            source=text if original.findings and (options.keep_source or options.want_edits) else None,
+            notices=tuple(notices), internal_error=True,
+        )
     findings = tuple(outcome.result.findings)
     return FileResult(
         path=target.display,

@@ -236,23 +236,27 @@ def _init_skip_types() -> Tuple[type, ...]:
     return _skip_types
 
 
-def iter_children(node: Any):
-    """Child nodes worth visiting, in field order, whitespace and punctuation skipped."""
-    import libcst as cst
-
-    skip = _init_skip_types()
-    for name in _fields_of(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, skip):
-                yield value
-        elif type(value) in (tuple, list):
-            for item in value:
-                if isinstance(item, cst.CSTNode) and not isinstance(item, skip):
-                    yield item
-
-
 Dispatch = Dict[type, Tuple[List[Tuple[Rule, Callable]], List[Tuple[Rule, Callable]]]]
+
+
+_kinds: Dict[type, int] = {}
+_SKIP, _NODE, _SEQUENCE = 0, 1, 2
+
+
+def _kind(value_type: type) -> int:
+    """How the walker treats a field value of this type (cached: isinstance on libcst's ABCs is slow)."""
+    kind = _kinds.get(value_type)
+    if kind is None:
+        import libcst as cst
+
+        if value_type in (tuple, list):
+            kind = _SEQUENCE
+        elif issubclass(value_type, cst.CSTNode) and not issubclass(value_type, _init_skip_types()):
+            kind = _NODE
+        else:
+            kind = _SKIP
+        _kinds[value_type] = kind
+    return kind
 
 
 class _Walker:
@@ -278,31 +282,35 @@ class _Walker:
             )
 
     def walk(self, node: Any) -> None:
-        import libcst as cst
-
-        skip = _init_skip_types()
         stack = self.ctx.stack
         dispatch = self.dispatch
-        CSTNode = cst.CSTNode
+        kinds = _kinds
+        call = self._call
 
         def visit(node: Any) -> None:
             stack.append(node)
-            entry = dispatch.get(type(node))
+            node_type = type(node)
+            entry = dispatch.get(node_type)
             if entry is not None:
                 for rule, fn in entry[0]:
-                    self._call(rule, fn, node)
-            for name in _fields_of(type(node)):
+                    call(rule, fn, node)
+            for name in _fields_of(node_type):
                 value = getattr(node, name)
-                if isinstance(value, CSTNode):
-                    if not isinstance(value, skip):
-                        visit(value)
-                elif type(value) is tuple or type(value) is list:
+                kind = kinds.get(type(value))
+                if kind is None:
+                    kind = _kind(type(value))
+                if kind == _NODE:
+                    visit(value)
+                elif kind == _SEQUENCE:
                     for item in value:
-                        if isinstance(item, CSTNode) and not isinstance(item, skip):
+                        item_kind = kinds.get(type(item))
+                        if item_kind is None:
+                            item_kind = _kind(type(item))
+                        if item_kind == _NODE:
                             visit(item)
             if entry is not None:
                 for rule, fn in entry[1]:
-                    self._call(rule, fn, node)
+                    call(rule, fn, node)
             stack.pop()
 
         visit(node)
@@ -365,16 +373,80 @@ def _header_text(node: Any) -> str:
     return code[: marker + 1] if marker >= 0 else code
 
 
-def _node_span(node: Any, positions: Any) -> Span:
-    code_range = positions[node]
-    start, end = code_range.start, code_range.end
+def _node_span(node: Any, positions: "_Positions") -> Span:
+    start_line, start_col, end_line, end_col = positions[node]
     if _has_header(node):
         header = _header_text(node)
         lines = header.split("\n")
         if len(lines) == 1:
-            return Span(start.line, start.column, start.line, start.column + len(header))
-        return Span(start.line, start.column, start.line + len(lines) - 1, len(lines[-1]))
-    return Span(start.line, start.column, end.line, end.column)
+            return Span(start_line, start_col, start_line, start_col + len(header))
+        return Span(start_line, start_col, start_line + len(lines) - 1, len(lines[-1]))
+    return Span(start_line, start_col, end_line, end_col)
+
+
+def _newlines(code: str) -> int:
+    return code.count("\n") + code.count("\r") - code.count("\r\n")
+
+
+class _Positions:
+    """Positions of nodes, computed one top-level statement at a time.
+
+    libcst's PositionProvider regenerates the whole module while recording
+    every node's position: several times the cost of plain code generation.
+    A top-level statement's code does not depend on its neighbours, so its
+    first line is the line count of the code before it (plain codegen), and
+    the positions inside it come from PositionProvider run on a module
+    holding that statement alone.
+    """
+
+    def __init__(self, module: Any):
+        self.module = module
+        self._line_before: List[int] = []  # newlines before body[i]
+        self._resolved: Dict[int, Any] = {}
+        self._index = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self._node_index = {}
+
+    def _lines_before(self, index: int) -> int:
+        import libcst as cst
+
+        if not self._line_before:
+            empty = cst.Module(body=[])
+            self._line_before.append(sum(_newlines(empty.code_for_node(line)) for line in self.module.header))
+        generator = cst.Module(body=[], default_newline="\n", default_indent=self.module.default_indent)
+        while len(self._line_before) <= index:
+            previous = self.module.body[len(self._line_before) - 1]
+            self._line_before.append(self._line_before[-1] + _newlines(generator.code_for_node(previous)))
+        return self._line_before[index]
+
+    def _table(self, index: int) -> Any:
+        table = self._resolved.get(index)
+        if table is None:
+            import libcst as cst
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            mini = cst.Module(
+                body=[self.module.body[index]],
+                default_newline=self.module.default_newline,
+                default_indent=self.module.default_indent,
+            )
+            table = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
+            self._resolved[index] = table
+        return table
+
+    def locate(self, node: Any, stack: Sequence[Any]) -> None:
+        """Make ``node`` (reached through ``stack``, Module first) resolvable."""
+        top = stack[1] if len(stack) > 1 else node
+        index = self._index.get(id(top))
+        if index is None:
+            raise LookupError("node is not inside a top-level statement")
+        self._node_index[id(node)] = index
+
+    def __getitem__(self, node: Any) -> Tuple[int, int, int, int]:
+        index = self._node_index[id(node)]
+        code_range = self._table(index)[node]
+        shift = self._lines_before(index)
+        return (code_range.start.line + shift, code_range.start.column,
+                code_range.end.line + shift, code_range.end.column)
 
 
 def _find_path(stack: Sequence[Any], target: Any) -> Optional[List[Any]]:
@@ -484,7 +556,7 @@ def lint_text(
 
 def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_suppressed: bool) -> EngineResult:
     result = EngineResult()
-    candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text)]
+    candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text, opts)]
 
     problem = None
     if ruleset.syntax_errors or candidates:
@@ -591,20 +663,21 @@ def _run_rules(
     if not ctx.reports:
         return []
 
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    if wrapper is None:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = _Positions(module)
+    for report in ctx.reports:
+        positions.locate(report.node, report.stack + (report.node,))
+        for node in report.stack[1:]:
+            if _is_statement(node):
+                positions.locate(node, report.stack)
     index = LineIndex(text)
     findings = []
     occurrences: Dict[Tuple[str, str, str], int] = {}
-    for report in sorted(ctx.reports, key=lambda r: (positions[r.node].start.line, positions[r.node].start.column)):
+    for report in sorted(ctx.reports, key=lambda r: positions[r.node][:2]):
         rule = report.rule
         span = _node_span(report.node, positions)
         statement = next((n for n in reversed(report.stack + (report.node,)) if _is_statement(n)), None)
         statement_lines = (span.line, span.end_line)
-        if statement is not None and statement in positions:
+        if statement is not None:
             stmt_span = _node_span(statement, positions)
             statement_lines = (stmt_span.line, stmt_span.end_line)
         from .analysis.scopes import qualified_context

@@ -11,7 +11,7 @@ Rules never touch the disk or the config: they read ``self.options`` and
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Sequence, Tuple, Type, Union
@@ -102,15 +102,20 @@ class Rule:
         return rule_summary(cls)
 
     @classmethod
-    def is_candidate(cls, text: str) -> bool:
+    def option_triggers(cls, options: Any) -> Tuple[Tuple[str, ...], ...]:
+        """More trigger groups implied by the options (e.g. user-configured names)."""
+        return ()
+
+    @classmethod
+    def is_candidate(cls, text: str, options: Any = None) -> bool:
         compiled = cls.__dict__.get("_compiled")
         if compiled is None:
-            compiled = tuple(
-                tuple(re.compile(p) for p in ((spec,) if isinstance(spec, str) else spec))
-                for spec in cls.triggers
-            )
+            compiled = _compile_triggers(cls.triggers)
             cls._compiled = compiled
-        return any(all(p.search(text) for p in group) for group in compiled)
+        if any(all(p.search(text) for p in group) for group in compiled):
+            return True
+        extra = cls.option_triggers(options) if options is not None else ()
+        return bool(extra) and any(all(p.search(text) for p in group) for group in _compile_triggers(extra))
 
     @classmethod
     def visitors(cls) -> Dict[str, Tuple[Optional[str], Optional[str]]]:
@@ -123,5 +128,13 @@ class Rule:
         return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def option_fields(options_cls: Type[Any]) -> Sequence[dataclasses.Field]:
-    return dataclasses.fields(options_cls)
+def _compile_triggers(specs: Sequence[TriggerSpec]) -> Tuple[Tuple["re.Pattern[str]", ...], ...]:
+    return tuple(
+        tuple(_compiled_pattern(p) for p in ((spec,) if isinstance(spec, str) else spec))
+        for spec in specs
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_pattern(pattern: str) -> "re.Pattern[str]":
+    return re.compile(pattern)

@@ -55,7 +55,7 @@ class BareExcept(Rule):
     family = "exceptions"
     severity = Severity.ERROR
     fix_safety = Safety.UNSAFE
-    triggers = (r"\bexcept\s*:",)
+    triggers = (r"except\s*:",)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.type is not None or raises_unconditionally(node.body):

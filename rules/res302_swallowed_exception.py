@@ -96,7 +96,10 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     family = "exceptions"
     severity = Severity.WARNING
-    triggers = (r"\bexcept\b\s*\*?\s*(?::|[^:]*?\b(?:Base)?Exception\b)", r"\bsuppress\b")
+    # `except:`, or `Exception`/`BaseException` within reach of an `except` (a comment inside a
+    # multi-line clause may hold a colon, so the window is bounded by length, not by `:`); no
+    # leading `\b`, so the regex engine can jump between occurrences of the literal
+    triggers = (r"except\s*:", r"except\b[\s\S]{0,1000}?\b(?:Base)?Exception\b", r"suppress")
     Options = Options
 
     def _is_broad(self, handler) -> bool:

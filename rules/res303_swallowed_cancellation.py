@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Set, Tuple
 
@@ -166,7 +167,11 @@ class SwallowedCancellation(Rule):
     family = "exceptions"
     severity = Severity.ERROR
     fix_safety = Safety.UNSAFE
-    triggers = ((r"\basync\b", r"\bexcept\b"),)
+    triggers = ((r"async", r"except\s*:|BaseException|CancelledError|Cancelled|get_cancelled_exc_class"),)
+
+    @classmethod
+    def option_triggers(cls, options: Options) -> Tuple[Tuple[str, ...], ...]:
+        return tuple(("async", re.escape(name.rsplit(".", 1)[-1])) for name in options.cancellation_exceptions)
     Options = Options
 
     def _catches_cancellation(self, handler) -> bool:

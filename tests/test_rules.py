@@ -62,3 +62,14 @@ def test_fix(code, path, snapshot):
     assert again.fixed_source is None, "a second fix pass changed the file again"
     # whatever the rule still reports after fixing has no applicable fix left
     assert all(f.fix is None or not f.fix.edits for f in again.findings)
+
+
+@pytest.mark.parametrize("code,path", CASES, ids=[f"{c}/{p.stem}" for c, p in CASES])
+def test_triggers_are_sound(code, path, monkeypatch):
+    """Skipping files by trigger never loses a finding: with every rule forced to run, nothing changes."""
+    normal = {(f.span.line, f.code) for f in lint_fixture(path, code).findings}
+    from reslint.rule import Rule
+
+    monkeypatch.setattr(Rule, "is_candidate", classmethod(lambda cls, text, options=None: bool(cls.triggers)))
+    forced = {(f.span.line, f.code) for f in lint_fixture(path, code).findings}
+    assert forced == normal

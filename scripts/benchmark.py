@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Measure reslint on a corpus: a benchmark, not a test.
+
+    python scripts/benchmark.py CORPUS [--repeat N] [--one-file-runs N] [--peers] [--json]
+
+Reports, on the same files:
+- files discovered;
+- a cold whole-corpus run (`python -m reslint check CORPUS`): wall time, CPU
+  time (user+sys, all processes), peak resident memory of the largest process;
+- one-file runs (the pre-commit case) on a median-sized file: wall time;
+- the floors: stdlib `ast.parse` and `libcst.parse_module` over every file
+  (CPU time, in this process), i.e. what parsing alone costs;
+- with --peers, the same corpus through ruff/flake8/pylint/bandit/semgrep
+  when they are on PATH, as ratios to reslint's wall time.
+
+Every run of a command is a separate child process measured with
+getrusage(RUSAGE_CHILDREN) in a small wrapper process, so the figures of
+one run never mix with another's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "max_rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode}))
+"""
+
+
+def measure(cmd, env=None):
+    out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout)
+
+
+def best_of(cmd, repeat, env=None):
+    runs = [measure(cmd, env) for _ in range(repeat)]
+    return min(runs, key=lambda r: r["wall"]), runs
+
+
+def discover_files(corpus):
+    from reslint.config import Settings
+    from reslint.discover import discover
+
+    targets, _ = discover([str(corpus)], Settings(root=Path(corpus).resolve()))
+    return [t.path for t in targets]
+
+
+def parse_floors(files):
+    import ast
+    import warnings
+
+    import libcst
+
+    texts = []
+    for path in files:
+        try:
+            texts.append(Path(path).read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            pass
+    start = time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for text in texts:
+            try:
+                ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass
+    ast_cpu = time.process_time() - start
+    start = time.process_time()
+    for text in texts:
+        try:
+            libcst.parse_module(text)
+        except Exception:
+            pass
+    cst_cpu = time.process_time() - start
+    return {"ast_parse_cpu": ast_cpu, "libcst_parse_cpu": cst_cpu, "files_parsed": len(texts)}
+
+
+PEERS = {
+    "ruff": ["ruff", "check", "--no-cache", "--exit-zero", "--quiet"],
+    "flake8": ["flake8", "--exit-zero"],
+    "bandit": ["bandit", "-q", "-r"],
+    "pylint": ["pylint", "--exit-zero", "--disable=all", "--enable=broad-exception-caught,bare-except"],
+    "semgrep": ["semgrep", "--quiet", "--config", "p/python"],
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus")
+    parser.add_argument("--repeat", type=int, default=3, help="whole-corpus runs (best wall time is reported)")
+    parser.add_argument("--one-file-runs", type=int, default=5)
+    parser.add_argument("--peers", action="store_true", help="also time peer linters found on PATH")
+    parser.add_argument("--no-floors", action="store_true", help="skip the in-process parse floors")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    corpus = Path(args.corpus).resolve()
+    files = discover_files(corpus)
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("CI", None)
+    base = [sys.executable, "-m", "reslint", "check", "--isolated", "--exit-zero", "-q", "--output-format", "json"]
+    report = {"corpus": str(corpus), "files": len(files), "cpus": os.cpu_count()}
+
+    best, runs = best_of(base + [str(corpus)], args.repeat, env)
+    report["whole_run"] = {**best, "all_walls": [round(r["wall"], 2) for r in runs]}
+    single = base + ["--jobs", "1", str(corpus)]
+    report["whole_run_one_process"] = measure(single, env)
+
+    sizes = sorted(files, key=lambda p: os.path.getsize(p))
+    median_file = sizes[len(sizes) // 2] if sizes else None
+    if median_file:
+        one = [measure(base + [median_file], env) for _ in range(args.one_file_runs)]
+        report["one_file_run"] = {
+            "file": os.path.relpath(median_file, corpus),
+            "bytes": os.path.getsize(median_file),
+            "median_wall": statistics.median(r["wall"] for r in one),
+            "max_rss_mb": max(r["max_rss_mb"] for r in one),
+        }
+        startup = [measure([sys.executable, "-c", "pass"]) for _ in range(args.one_file_runs)]
+        report["python_startup_wall"] = statistics.median(r["wall"] for r in startup)
+
+    if not args.no_floors:
+        report["floors"] = parse_floors(files)
+
+    if args.peers:
+        peers = {}
+        for name, cmd in PEERS.items():
+            if shutil.which(cmd[0]):
+                result = measure(cmd + [str(corpus)], env)
+                peers[name] = {**result, "ratio_to_reslint": result["wall"] / best["wall"]}
+        report["peers"] = peers
+
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    w = report["whole_run"]
+    print(f"corpus            {report['corpus']}")
+    print(f"files             {report['files']}  (cpus: {report['cpus']})")
+    print(f"whole run         wall {w['wall']:.2f} s  cpu {w['cpu']:.2f} s  peak rss {w['max_rss_mb']:.0f} MB"
+          f"  (runs: {w['all_walls']})")
+    o = report["whole_run_one_process"]
+    print(f"  --jobs 1        wall {o['wall']:.2f} s  cpu {o['cpu']:.2f} s  peak rss {o['max_rss_mb']:.0f} MB")
+    if "one_file_run" in report:
+        f = report["one_file_run"]
+        print(f"one-file run      median wall {f['median_wall']:.3f} s on {f['file']} ({f['bytes']} bytes); "
+              f"python startup alone {report['python_startup_wall']:.3f} s")
+    if "floors" in report:
+        fl = report["floors"]
+        print(f"parse floors      ast.parse {fl['ast_parse_cpu']:.2f} cpu-s, libcst.parse_module "
+              f"{fl['libcst_parse_cpu']:.2f} cpu-s over {fl['files_parsed']} files")
+    for name, peer in report.get("peers", {}).items():
+        print(f"peer {name:<12} wall {peer['wall']:.2f} s  ({peer['ratio_to_reslint']:.2f}x reslint)")
+
+
+if __name__ == "__main__":
+    main()

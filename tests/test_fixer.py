@@ -1,0 +1,150 @@
+"""Fixes: atomic writes that keep encoding, BOM, newlines and mode; overlaps; broken fixes dropped."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import textwrap
+
+import libcst as cst
+from click.testing import CliRunner
+
+from reslint.cli import main
+from reslint.edits import apply_edits, edits_between, overlaps
+from reslint.engine import RuleSet
+from reslint.fixer import fix_text, write_atomic
+from reslint.model import Safety
+from reslint.rule import NoOptions, Replace, Rule
+
+ASYNC_BARE = textwrap.dedent(
+    """\
+    async def serve(queue):
+        while True:
+            try:
+                await queue.get()
+            except:
+                pass
+    """
+)
+
+
+def fix(*args):
+    return CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", *args], catch_exceptions=False)
+
+
+def test_keeps_latin1_cookie_and_bytes(project):
+    path = project / "legacy.py"
+    original = "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\ntry:\n    go()\nexcept:\n    log()\n"
+    path.write_bytes(original.encode("latin-1"))
+    assert fix("--select", "RES301").exit_code == 0
+    assert path.read_bytes() == original.replace("except:", "except Exception:").encode("latin-1")
+
+
+def test_keeps_bom_crlf_and_mode(project):
+    path = project / "script.py"
+    original = "try:\r\n    go()\r\nexcept:\r\n    log()\r\n"
+    path.write_bytes(codecs.BOM_UTF8 + original.encode())
+    os.chmod(path, 0o755)
+    inode_before = os.stat(path).st_ino
+    assert fix("--select", "RES301").exit_code == 0
+    data = path.read_bytes()
+    assert data == codecs.BOM_UTF8 + original.replace("except:", "except Exception:").encode()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
+    assert os.stat(path).st_ino != inode_before  # replaced by rename, not rewritten in place
+    assert [p.name for p in project.iterdir() if p.name.startswith(".reslint-")] == []
+
+
+def test_symlink_target_is_fixed_link_kept(project):
+    real = project / "real.py"
+    real.write_text("try:\n    go()\nexcept:\n    log()\n")
+    link = project / "link.py"
+    os.symlink(real, link)
+    assert fix("link.py", "--select", "RES301").exit_code == 0
+    assert link.is_symlink()
+    assert "except Exception:" in real.read_text()
+
+
+def test_overlapping_fixes_settle_over_passes(project):
+    path = project / "svc.py"
+    path.write_text(ASYNC_BARE)
+    result = fix("--select", "RES301,RES303")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == ASYNC_BARE.replace("except:\n            pass", "except Exception:\n            raise")
+    again = fix("--select", "RES301,RES303")
+    assert "Fixed" not in again.output
+
+
+def test_fix_is_idempotent_on_one_line_handler(project):
+    path = project / "one.py"
+    path.write_text("async def f():\n    try: await g()\n    except: pass\n")
+    fix("--select", "RES301,RES303")
+    first = path.read_text()
+    assert first == "async def f():\n    try: await g()\n    except Exception: raise\n"
+    fix("--select", "RES301,RES303")
+    assert path.read_text() == first
+
+
+class BreaksTheFile(Rule):
+    """Test-only rule whose fix turns `x = 1` into `class = 1`."""
+
+    code = "RES990"
+    name = "breaks-the-file"
+    family = "test"
+    fix_safety = Safety.SAFE
+    triggers = (r"x = 1",)
+    Options = NoOptions
+
+    def visit_Assign(self, node):
+        target = node.targets[0].target
+        if isinstance(target, cst.Name) and target.value == "x":
+            self.report(node, "test", fix=Replace(target, cst.Name("class"), "Break it"))
+
+
+def test_fix_that_breaks_parsing_is_dropped_and_reported():
+    ruleset = RuleSet(rules=((BreaksTheFile, NoOptions()),), syntax_errors=True)
+    outcome = fix_text("x = 1\n", "t.py", ruleset, unsafe=False)
+    assert outcome.text == "x = 1\n"
+    assert outcome.applied == 0
+    assert outcome.notices == ['t.py:1:1: RES990 fix "Break it" was not applied: the result would not parse']
+    assert [f.code for f in outcome.result.findings] == ["RES990"]
+
+
+def test_edits_between_splits_separate_regions():
+    old = "import os\n" + "x = 1\n" * 20 + "y = 2\n"
+    new = "import os\nimport sys\n" + "x = 1\n" * 20 + "y = 3\n"
+    edits = edits_between(old, new)
+    assert len(edits) == 2
+    assert apply_edits(old, edits) == new
+    assert not overlaps(edits[:1], edits[1:])
+
+
+def test_write_atomic_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
+    path = tmp_path / "a.py"
+    path.write_text("old\n")
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    try:
+        write_atomic(str(path), b"new\n")
+    except OSError:
+        pass
+    assert path.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_unwritable_file_is_a_notice_not_a_crash(project, monkeypatch):
+    path = project / "ro.py"
+    path.write_text("try:\n    go()\nexcept:\n    log()\n")
+    import reslint.fixer as fixer_module
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fixer_module, "write_atomic", refuse)
+    result = fix("--select", "RES301")
+    assert "ro.py: fixes not written: Permission denied" in result.output
+    assert "ro.py:3:1: RES301" in result.output  # the file still has its finding
+    assert result.exit_code == 2

@@ -1,0 +1,119 @@
+"""Suppression comments: where they apply, which forms are read, and RES900."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from reslint.api import lint_source
+from reslint.config import from_table
+
+
+def lint(source, select=("RES301", "RES302")):
+    settings = from_table({"select": list(select)}, root=Path("/p"), where="t")
+    return [(f.span.line, f.code) for f in lint_source(textwrap.dedent(source), "m.py", settings).findings]
+
+
+def test_inline_forms():
+    assert lint("""\
+        try:
+            x()
+        except:  # reslint: ignore[RES301]
+            pass
+        """) == [(3, "RES302")]
+    assert lint("""\
+        try:
+            x()
+        except:  # reslint: ignore[bare-except, swallowed-exception]
+            pass
+        """) == []
+    assert lint("""\
+        try:
+            x()
+        except:  # reslint: ignore
+            pass
+        """) == []
+    assert lint("""\
+        try:
+            x()
+        except:  # noqa: E722, RES301
+            pass
+        """) == [(3, "RES302")]
+
+
+def test_bare_noqa_is_not_ours():
+    assert lint("""\
+        try:
+            x()
+        except:  # noqa
+            pass
+        """) == [(3, "RES301"), (3, "RES302")]
+
+
+def test_file_level():
+    assert lint("""\
+        # reslint: file-ignore[RES302]
+        try:
+            x()
+        except:
+            pass
+        """) == [(4, "RES301")]
+    assert lint("""\
+        try:
+            x()
+        except:
+            pass
+        # reslint: file-ignore
+        """) == []
+
+
+def test_multi_line_header_first_or_last_line():
+    first = """\
+        try:
+            x()
+        except (  # reslint: ignore[RES302]
+            ValueError,
+            Exception,
+        ):
+            pass
+        """
+    last = first.replace("(  # reslint: ignore[RES302]", "(").replace("):\n", "):  # reslint: ignore[RES302]\n")
+    middle = first.replace("(  # reslint: ignore[RES302]", "(").replace("ValueError,", "ValueError,  # reslint: ignore[RES302]")
+    assert lint(first) == []
+    assert lint(last) == []
+    assert lint(middle) == [(3, "RES302")]
+
+
+def test_comment_in_a_string_is_not_a_suppression():
+    assert lint('''\
+        try:
+            x()
+        except:
+            y = "# reslint: ignore"
+        ''') == [(3, "RES301")]
+
+
+def test_multi_line_call_first_or_last_line():
+    source = """\
+        import contextlib
+        with contextlib.suppress(
+            Exception,
+        ):  # reslint: ignore[RES302]
+            x()
+        """
+    assert lint(source) == []
+    assert lint(source.replace("  # reslint: ignore[RES302]", "")) == [(2, "RES302")]
+
+
+def test_unused_suppression_opt_in():
+    source = """\
+        try:
+            x()
+        except ValueError:  # reslint: ignore[RES301]
+            pass
+        y = 1  # reslint: ignore
+        z = 2  # reslint: ignore[RES999]
+        w = 3  # reslint: ignore[RES303]
+        """
+    assert lint(source) == []  # RES900 is opt-in
+    assert lint(source, select=("RES301", "RES302", "RES900")) == [(3, "RES900"), (5, "RES900"), (6, "RES900")]

@@ -61,8 +61,10 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes (with --unsafe-fixes, unsafe ones too).")
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing. Exit 1 if there is any change.")
-@click.option("--output-format", type=click.Choice(["text", "json", "github"]), default=None, help="Report format (default: text).")
-@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option("--output-format", "output_formats", multiple=True, metavar="FORMAT[=FILE]",
+              help="Report format: text, json, github or sarif (default: text). Repeat it for several reports "
+                   "from one run; FORMAT=FILE writes that one to FILE.")
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--select", multiple=True, help="Rules to enable (codes, prefixes, names; comma-separated), replacing the config's select.")
 @click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules to disable.")
@@ -79,7 +81,7 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
-def check(paths, fix, unsafe_fixes, diff, output_format, output_file, select, extend_select, ignore, extend_exclude,
+def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
           force_exclude, respect_gitignore, jobs, color) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
@@ -88,20 +90,24 @@ def check(paths, fix, unsafe_fixes, diff, output_format, output_file, select, ex
     overrides = {
         "select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
         "extend_exclude": _split(extend_exclude), "unsafe_fixes": unsafe_fixes, "show_source": show_source,
-        "force_exclude": force_exclude, "respect_gitignore": respect_gitignore, "output_format": output_format,
+        "force_exclude": force_exclude, "respect_gitignore": respect_gitignore,
     }
     try:
         settings = load(config_file=Path(config_file) if config_file else None, isolated=isolated, overrides=overrides)
     except ConfigError as exc:
         raise _fail(str(exc))
-    from .run import run_check
+    from .run import OutputSpecError, parse_outputs, run_check
 
+    try:
+        outputs = parse_outputs(output_formats or (settings.output_format,), output_file)
+    except OutputSpecError as exc:
+        raise click.UsageError(str(exc))
     code = run_check(
         settings,
         list(paths) or ["."],
+        outputs=outputs,
         fix=fix,
         diff=diff,
-        output_file=output_file,
         show_suppressed=show_suppressed,
         statistics=statistics,
         quiet=quiet,

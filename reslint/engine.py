@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 
 from . import suppression
 from .fingerprint import fingerprint
-from .model import Finding, Fix, Safety, Severity, Span
+from .model import Edit, Finding, Fix, Safety, Severity, Span
 from .rule import Replace, Rule
 from .source import LineIndex
 
@@ -603,8 +603,16 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
         else:
             out.append(finding)
     if ruleset.unused_suppressions and directives:
-        for directive, description in suppression.unused(directives, ruleset.enabled_codes, ruleset.known_codes):
+        names = dict(ruleset.names_to_codes)
+        index = LineIndex(text)
+        for directive, description, stale in suppression.unused(directives, ruleset.enabled_codes, ruleset.known_codes):
             span = suppression.directive_span(directive)
+            fix = None
+            if want_edits:
+                start, end, content = suppression.removal_edit(text, directive, stale, names)
+                fix = Fix("Remove the unused suppression", Safety.SAFE, (Edit(start, end, content, index.span(start, end)),))
+            else:
+                fix = Fix("Remove the unused suppression", Safety.SAFE)
             out.append(Finding(
                 code=UNUSED_SUPPRESSION,
                 name="unused-suppression",
@@ -612,6 +620,7 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
                 path=path,
                 span=span,
                 severity=_severity(ruleset, UNUSED_SUPPRESSION, Severity.NOTE),
+                fix=fix,
                 statement_lines=(span.line, span.line),
                 fingerprint=fingerprint(UNUSED_SUPPRESSION, path, description, "", directive.line),
             ))

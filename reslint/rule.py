@@ -58,6 +58,8 @@ class Rule:
     fix_safety: ClassVar[Optional[Safety]] = None
     default_enabled: ClassVar[bool] = True
     scope: ClassVar[str] = "file"
+    # How often a finding is right (SARIF `precision`): very-high, high, medium, low.
+    precision: ClassVar[str] = "high"
     # Regular expressions over the file's text. The rule runs on a file only
     # when one of them matches; a tuple of patterns matches when all do. An
     # empty tuple means the rule is run by the engine itself (RES000, RES900).

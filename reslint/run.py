@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import IO, Iterator, List, Optional, Sequence
+from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
 from .api import RunOptions, lint_all, lint_target
 from .config import Settings
@@ -15,6 +15,39 @@ from .output import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50
+FORMATS = ("text", "json", "github", "sarif")
+
+
+class OutputSpecError(Exception):
+    pass
+
+
+def parse_outputs(specs: Sequence[str], output_file: Optional[str] = None) -> List[Tuple[str, Optional[str]]]:
+    """`FORMAT` or `FORMAT=FILE` values -> [(format, file or None for stdout)].
+
+    `-o FILE` applies to the one format given without a file. At most one
+    report can go to stdout.
+    """
+    outputs: List[Tuple[str, Optional[str]]] = []
+    for spec in specs:
+        fmt, sep, path = spec.partition("=")
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise OutputSpecError(f"unknown output format `{fmt}`; choose from {', '.join(FORMATS)}")
+        if sep and not path:
+            raise OutputSpecError(f"`{spec}`: give a file name after `=`")
+        outputs.append((fmt, path or None))
+    to_stdout = [i for i, (_, path) in enumerate(outputs) if path is None]
+    if output_file is not None:
+        if len(to_stdout) != 1:
+            raise OutputSpecError("-o/--output needs exactly one --output-format without `=FILE`")
+        fmt, _ = outputs[to_stdout[0]]
+        outputs[to_stdout[0]] = (fmt, output_file)
+    elif len(to_stdout) > 1:
+        names = ", ".join(outputs[i][0] for i in to_stdout)
+        raise OutputSpecError(f"only one report can go to stdout ({names} asked to); write the others to files "
+                              "with --output-format FORMAT=FILE")
+    return outputs
 
 
 def _err(message: str) -> None:
@@ -65,26 +98,17 @@ def _open_output(output_file: Optional[str]) -> Iterator[IO[str]]:
     if output_file is None:
         yield sys.stdout
         return
-    try:
-        handle = open(output_file, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise SystemExit(_output_error(output_file, exc))
-    with handle:
+    with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
         yield handle
-
-
-def _output_error(path: str, exc: OSError) -> int:
-    _err(f"reslint: error: cannot write the report to {path}: {exc.strerror or exc}")
-    return EXIT_ERROR
 
 
 def run_check(
     settings: Settings,
     paths: Sequence[str],
     *,
+    outputs: Sequence[Tuple[str, Optional[str]]] = (("text", None),),
     fix: bool = False,
     diff: bool = False,
-    output_file: Optional[str] = None,
     show_suppressed: bool = False,
     statistics: bool = False,
     quiet: bool = False,
@@ -92,10 +116,7 @@ def run_check(
     jobs: Optional[int] = None,
     color: Optional[bool] = None,
 ) -> int:
-    fmt = settings.output_format
-    if fmt == "sarif":
-        _err("reslint: error: the sarif output format is not available yet")
-        return EXIT_ERROR
+    formats = {fmt for fmt, _ in outputs}
     targets, problems = discover(paths, settings)
     for problem in problems:
         _err(f"reslint: error: {problem}")
@@ -114,8 +135,8 @@ def run_check(
         fix=fix,
         unsafe_fixes=settings.unsafe_fixes,
         diff=diff,
-        want_edits=fmt == "json",
-        keep_source=settings.show_source and fmt == "text",
+        want_edits=bool(formats & {"json", "sarif"}),
+        keep_source=(settings.show_source and "text" in formats) or "sarif" in formats,
         show_suppressed=show_suppressed,
         jobs=jobs,
     )
@@ -141,9 +162,8 @@ def run_check(
 
     if diff:
         changed = [r for r in results if r.fixed_source is not None and r.original_source is not None]
-        with _open_output(output_file) as stream:
-            for result in changed:
-                stream.write(unified_diff(result.original_source, result.fixed_source, result.path))  # type: ignore[arg-type]
+        for result in changed:
+            sys.stdout.write(unified_diff(result.original_source, result.fixed_source, result.path))  # type: ignore[arg-type]
         count = sum(r.fixes_applied for r in changed)
         if not quiet:
             _err(f"Would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.")
@@ -151,15 +171,34 @@ def run_check(
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_CLEAN
 
-    report_to_stderr = stdin_target is not None and fix and output_file is None
-    with _open_output(output_file) as stream:
-        out = sys.stderr if report_to_stderr else stream
-        _write_report(report, fmt, out, quiet=quiet, statistics=statistics,
-                      show_source=settings.show_source, color=color if output_file is None else False)
+    if "text" not in formats:
+        # nobody reads a terminal report: say on stderr which files were not linted
+        for result in results:
+            for finding in result.findings:
+                if finding.code == "RES000":
+                    _err(f"reslint: {result.path}:{finding.span.line}:{finding.span.col + 1}: RES000 {finding.message}")
+    report_to_stderr = stdin_target is not None and fix
+    for fmt, path in outputs:
+        if path is None and report_to_stderr:
+            out_ctx = _stream(sys.stderr)
+        else:
+            out_ctx = _open_output(path)
+        try:
+            with out_ctx as stream:
+                _write_report(report, fmt, stream, settings, quiet=quiet, statistics=statistics,
+                              show_suppressed=show_suppressed, color=color if path is None else False)
+        except OSError as exc:
+            _err(f"reslint: error: cannot write the {fmt} report to {path}: {exc.strerror or exc}")
+            return EXIT_ERROR
 
     if problems or internal:
         return EXIT_ERROR
     return EXIT_FINDINGS if report.active() else EXIT_CLEAN
+
+
+@contextmanager
+def _stream(stream: IO[str]) -> Iterator[IO[str]]:
+    yield stream
 
 
 def _reencode(fixed: Optional[str], original: bytes) -> bytes:
@@ -171,8 +210,8 @@ def _reencode(fixed: Optional[str], original: bytes) -> bytes:
     return encode(fixed, decoded.encoding, decoded.bom)
 
 
-def _write_report(report: Report, fmt: str, stream: IO[str], *, quiet: bool, statistics: bool,
-                  show_source: bool, color: Optional[bool]) -> None:
+def _write_report(report: Report, fmt: str, stream: IO[str], settings: Settings, *, quiet: bool, statistics: bool,
+                  show_suppressed: bool, color: Optional[bool]) -> None:
     if fmt == "json":
         from .output.json import render
 
@@ -183,10 +222,17 @@ def _write_report(report: Report, fmt: str, stream: IO[str], *, quiet: bool, sta
 
         stream.write(render_github(report))
         return
+    if fmt == "sarif":
+        from .output.sarif import render as render_sarif
+        from .output.sarif import severity_levels
+
+        rules = settings.enabled_rules()
+        stream.write(render_sarif(report, rules, severity_levels(rules, settings.severity), show_suppressed))
+        return
     from .output.text import make_console, print_findings, statistics_lines, summary_lines
 
     console = make_console(stream, color)
-    print_findings(console, report, show_source)
+    print_findings(console, report, settings.show_source)
     if statistics:
         for line in statistics_lines(report):
             console.print(line)

@@ -44,6 +44,8 @@ class Directive:
     col: int
     end_col: int
     file_level: bool
+    kind: str  # "ignore", "file-ignore" or "noqa"
+    raw_codes: Tuple[str, ...]  # the codes as written, in order
     # None: every rule. Otherwise codes (names already mapped to codes);
     # unknown entries are kept as written so RES900 can name them.
     codes: Optional[FrozenSet[str]]
@@ -78,9 +80,10 @@ def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
                 codes = _RES_CODE.findall(match.group("noqa").upper())
                 if not codes:
                     continue
-                directives.append(Directive(line, start, end, False, frozenset(codes)))
+                directives.append(Directive(line, start, end, False, "noqa", tuple(re.split(r"[,\s]+", match.group("noqa").strip())), frozenset(codes)))
                 continue
-            file_level = match.group("kind").lower() == "file-ignore"
+            kind = match.group("kind").lower()
+            file_level = kind == "file-ignore"
             raw = match.group("codes")
             if raw is None or not raw.strip():
                 codes_set = None
@@ -90,7 +93,8 @@ def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
                     for item in re.split(r"[,\s]+", raw)
                     if item.strip()
                 )
-            directives.append(Directive(line, start, end, file_level, codes_set))
+            written = tuple(item.strip() for item in re.split(r"[,\s]+", raw or "") if item.strip())
+            directives.append(Directive(line, start, end, file_level, kind, written, codes_set))
     return directives
 
 
@@ -129,7 +133,7 @@ def apply(findings: Iterable[Finding], directives: List[Directive]) -> List[Tupl
     return out
 
 
-def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSet[str]) -> List[Tuple[Directive, str]]:
+def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSet[str]) -> List[Tuple[Directive, str, Tuple[str, ...]]]:
     """(directive, description) for each suppression that suppressed nothing.
 
     A code of a rule that is not enabled for this file is not reported: the
@@ -140,7 +144,7 @@ def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSe
     for directive in directives:
         if directive.codes is None:
             if not directive.used_all:
-                out.append((directive, "suppresses nothing"))
+                out.append((directive, "suppresses nothing", ()))
             continue
         stale = sorted(
             code for code in directive.codes
@@ -148,12 +152,53 @@ def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSe
         )
         if stale:
             unknown = [c for c in stale if c not in known]
-            if unknown:
-                out.append((directive, f"names unknown rule {', '.join(f'`{c}`' for c in unknown)}"))
             rest = [c for c in stale if c in known]
+            parts = []
+            if unknown:
+                parts.append(f"names unknown rule {', '.join(f'`{c}`' for c in unknown)}")
             if rest:
-                out.append((directive, f"for {', '.join(f'`{c}`' for c in rest)} suppresses nothing"))
+                parts.append(f"for {', '.join(f'`{c}`' for c in rest)} suppresses nothing")
+            out.append((directive, " and ".join(parts), tuple(stale)))
     return out
+
+
+def removal_edit(text: str, directive: Directive, stale: Tuple[str, ...], names_to_codes: Mapping[str, str]):
+    """(start, end, replacement) offsets in ``text`` that drop the stale codes (or the whole directive).
+
+    Codes still in use are kept. A comment that held nothing but the
+    directive goes with the spaces before it, and a line that held nothing
+    but that comment goes whole. Text after the directive (`# why`) stays.
+    """
+    from .source import LineIndex
+
+    index = LineIndex(text)
+    line_start = index.offset(directive.line, 0)
+    line_text = index.line_text(directive.line)
+    start = line_start + directive.col
+    end = line_start + directive.end_col
+
+    def code_of(item: str) -> str:
+        return names_to_codes.get(item.lower(), item.upper() if _RES_CODE.fullmatch(item.upper()) else item)
+
+    if directive.kind == "noqa":
+        keep = [c for c in directive.raw_codes if c.upper() not in stale]
+        if keep:
+            return start, end, "# noqa: " + ", ".join(keep)
+    elif directive.codes is not None:
+        keep = [c for c in directive.raw_codes if code_of(c) not in stale]
+        if keep:
+            return start, end, f"# reslint: {directive.kind}[{', '.join(keep)}]"
+    after = line_text[directive.end_col:]
+    if after.strip():
+        stripped = after.lstrip()
+        if stripped.startswith("#"):
+            return start, end + len(after) - len(stripped), ""
+        return start, end, "#"
+    before = line_text[:directive.col]
+    if not before.strip():
+        line_end = index.offset(directive.line + 1, 0) if directive.line < index.line_count else len(text)
+        return line_start, line_end, ""
+    return line_start + len(before.rstrip()), end, ""
 
 
 def directive_span(directive: Directive) -> Span:

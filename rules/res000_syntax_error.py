@@ -32,5 +32,6 @@ class SyntaxErrorRule(Rule):
 
     code = "RES000"
     name = "syntax-error"
+    precision = "very-high"
     family = "linter"
     severity = Severity.ERROR

@@ -52,6 +52,7 @@ class BareExcept(Rule):
 
     code = "RES301"
     name = "bare-except"
+    precision = "very-high"
     family = "exceptions"
     severity = Severity.ERROR
     fix_safety = Safety.UNSAFE

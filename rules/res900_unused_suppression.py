@@ -1,4 +1,4 @@
-from reslint.model import Severity
+from reslint.model import Safety, Severity
 from reslint.rule import Rule
 
 
@@ -28,6 +28,11 @@ class UnusedSuppression(Rule):
         retry_later()
     ```
 
+    ## Fix safety
+    Safe. The fix removes the stale codes from the comment, or the whole directive when none is left
+    (with the comment, and the line when the comment stood alone). Text after the directive is kept.
+    Removing a suppression that suppresses nothing cannot change what the program does.
+
     ## Known limitations
     Opt-in: select it with `extend-select = ["RES900"]`. A code of a rule that is not enabled for the
     file is not reported, since the comment may serve another configuration. A bare `# noqa` is left
@@ -36,6 +41,8 @@ class UnusedSuppression(Rule):
 
     code = "RES900"
     name = "unused-suppression"
+    precision = "very-high"
     family = "linter"
     severity = Severity.NOTE
     default_enabled = False
+    fix_safety = Safety.SAFE

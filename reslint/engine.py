@@ -181,20 +181,26 @@ def stdlib_syntax_check(text: str, path: str = "<unknown>") -> Optional[SyntaxPr
     the running interpreter, which libcst may still parse. Nesting and
     resource errors are fatal: libcst must not see those files.
     """
+    problem, _ = stdlib_parse(text, path)
+    return problem
+
+
+def stdlib_parse(text: str, path: str = "<unknown>") -> Tuple[Optional[SyntaxProblem], Optional[ast.Module]]:
+    """(problem, tree): the stdlib tree also gives statement line numbers to the position finder."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         message = exc.msg or "invalid syntax"
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
-        return SyntaxProblem(message, line, col, any(s in message for s in _TOO_COMPLEX))
+        return SyntaxProblem(message, line, col, any(s in message for s in _TOO_COMPLEX)), None
     except (RecursionError, MemoryError):
-        return SyntaxProblem("code is nested too deeply", 1, 0, True)
+        return SyntaxProblem("code is nested too deeply", 1, 0, True), None
     except ValueError as exc:  # null bytes and similar
-        return SyntaxProblem(str(exc), 1, 0, True)
-    return None
+        return SyntaxProblem(str(exc), 1, 0, True), None
+    return None, tree
 
 
 def _parse_libcst(text: str):
@@ -389,23 +395,135 @@ def _newlines(code: str) -> int:
 
 
 class _Positions:
-    """Positions of nodes, computed one top-level statement at a time.
+    """Positions of reported nodes, without regenerating the whole module.
 
     libcst's PositionProvider regenerates the whole module while recording
-    every node's position: several times the cost of plain code generation.
-    A top-level statement's code does not depend on its neighbours, so its
-    first line is the line count of the code before it (plain codegen), and
-    the positions inside it come from PositionProvider run on a module
-    holding that statement alone.
+    every node's position: on a large file that costs more than the rules.
+    Here only the innermost statement around a reported node is generated,
+    with libcst's position-recording codegen state primed with that
+    statement's first line (from the stdlib tree's line numbers) and the
+    indentation of its enclosing blocks. The statement's recorded start is
+    checked against the stdlib line; on any mismatch (or without a stdlib
+    tree) the finder falls back to generating the statement's top-level
+    ancestor alone, whose first line is the line count of the code before it.
     """
 
-    def __init__(self, module: Any):
+    def __init__(self, module: Any, tree: Optional[ast.Module] = None):
         self.module = module
-        self._line_before: List[int] = []  # newlines before body[i]
-        self._resolved: Dict[int, Any] = {}
-        self._index = {id(stmt): i for i, stmt in enumerate(module.body)}
-        self._node_index = {}
+        self.tree = tree
+        self._computed: Dict[int, Any] = {}
+        self._line_before: List[int] = []
+        self._done: set = set()
 
+    # -- precise path: the innermost statement -------------------------------
+    def _ast_statement(self, path: Sequence[Any]) -> Optional[ast.stmt]:
+        """The stdlib statement for ``path[-1]`` (a libcst statement), walking down ``path``.
+
+        ``path`` runs from the Module through statements, clauses (`except`, `else`, `finally`,
+        `case`) and blocks. Statement lists line up except that one libcst line of `a; b` is
+        several stdlib statements, and an `elif` is a one-statement `orelse`.
+        """
+        import libcst as cst
+
+        if self.tree is None:
+            return None
+        body: list = self.tree.body
+        i = 1
+        while i < len(path):
+            node = path[i]
+            parent = path[i - 1]
+            if isinstance(parent, (cst.Module, cst.IndentedBlock)):
+                index = 0
+                for sibling in parent.body:
+                    if sibling is node:
+                        break
+                    index += len(sibling.body) if isinstance(sibling, cst.SimpleStatementLine) else 1
+                else:
+                    return None
+            elif isinstance(parent, cst.If) and node is parent.orelse:
+                index = 0  # elif
+            else:
+                return None
+            if index >= len(body):
+                return None
+            current = body[index]
+            if i == len(path) - 1:
+                return current
+            nxt = path[i + 1]
+            if nxt is getattr(node, "body", None):
+                body, i = current.body, i + 2
+            elif isinstance(node, cst.If) and isinstance(nxt, cst.If) and nxt is node.orelse:
+                body, i = current.orelse, i + 1
+            elif nxt is getattr(node, "orelse", None):
+                body, i = current.orelse, i + 3
+            elif nxt is getattr(node, "finalbody", None):
+                body, i = current.finalbody, i + 3
+            elif nxt in getattr(node, "handlers", ()):
+                body, i = current.handlers[list(node.handlers).index(nxt)].body, i + 3
+            elif nxt in getattr(node, "cases", ()):
+                body, i = current.cases[list(node.cases).index(nxt)].body, i + 3
+            else:
+                return None
+        return None
+
+    def _innermost_statement(self, stack: Sequence[Any]) -> int:
+        import libcst as cst
+
+        for depth in range(len(stack) - 1, 0, -1):
+            if isinstance(stack[depth], (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return depth
+        return -1
+
+    def _generate(self, statement: Any, first_line: int, indent: List[str]) -> Any:
+        from libcst.metadata import PositionProvider
+        from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+        provider = PositionProvider()
+        state = PositionProvidingCodegenState(
+            default_indent=self.module.default_indent,
+            default_newline=self.module.default_newline,
+            provider=provider,
+            indent_tokens=list(indent),
+            line=first_line,
+            column=0,
+        )
+        statement._codegen(state)
+        return provider._computed
+
+    def _precise(self, stack: Sequence[Any]) -> bool:
+        import libcst as cst
+
+        if self.tree is None:
+            return False
+        depth = self._innermost_statement(stack)
+        if depth < 0:
+            return False
+        statement = stack[depth]
+        if id(statement) in self._done:
+            return True
+        target = self._ast_statement(stack[: depth + 1])
+        if target is None:
+            return False
+        first_token = target.lineno
+        leading = len(getattr(statement, "leading_lines", ()))
+        decorators = getattr(statement, "decorators", ())
+        if decorators and getattr(target, "decorator_list", None):
+            first_token = min(d.lineno for d in target.decorator_list)
+            leading += len(decorators[0].leading_lines)
+        indent = [
+            block.indent if block.indent is not None else self.module.default_indent
+            for block in stack[:depth] if isinstance(block, cst.IndentedBlock)
+        ]
+        computed = self._generate(statement, first_token - leading, indent)
+        own = computed.get(statement)
+        if own is None or own.start.line != target.lineno:
+            return False
+        for node, code_range in computed.items():
+            self._computed[id(node)] = code_range
+        self._done.add(id(statement))
+        return True
+
+    # -- fallback: the top-level statement ------------------------------------
     def _lines_before(self, index: int) -> int:
         import libcst as cst
 
@@ -418,35 +536,30 @@ class _Positions:
             self._line_before.append(self._line_before[-1] + _newlines(generator.code_for_node(previous)))
         return self._line_before[index]
 
-    def _table(self, index: int) -> Any:
-        table = self._resolved.get(index)
-        if table is None:
-            import libcst as cst
-            from libcst.metadata import MetadataWrapper, PositionProvider
-
-            mini = cst.Module(
-                body=[self.module.body[index]],
-                default_newline=self.module.default_newline,
-                default_indent=self.module.default_indent,
-            )
-            table = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
-            self._resolved[index] = table
-        return table
+    def _top_level(self, stack: Sequence[Any]) -> None:
+        top = stack[1] if len(stack) > 1 else stack[-1]
+        if id(top) in self._done:
+            return
+        index = next(i for i, stmt in enumerate(self.module.body) if stmt is top)
+        computed = self._generate(top, self._lines_before(index) + 1, [])
+        for node, code_range in computed.items():
+            self._computed[id(node)] = code_range
+        self._done.add(id(top))
 
     def locate(self, node: Any, stack: Sequence[Any]) -> None:
         """Make ``node`` (reached through ``stack``, Module first) resolvable."""
-        top = stack[1] if len(stack) > 1 else node
-        index = self._index.get(id(top))
-        if index is None:
-            raise LookupError("node is not inside a top-level statement")
-        self._node_index[id(node)] = index
+        if id(node) in self._computed:
+            return
+        try:
+            if self._precise(stack) and id(node) in self._computed:
+                return
+        except Exception:  # an unexpected tree shape: the fallback is always right
+            pass
+        self._top_level(stack)
 
     def __getitem__(self, node: Any) -> Tuple[int, int, int, int]:
-        index = self._node_index[id(node)]
-        code_range = self._table(index)[node]
-        shift = self._lines_before(index)
-        return (code_range.start.line + shift, code_range.start.column,
-                code_range.end.line + shift, code_range.end.column)
+        code_range = self._computed[id(node)]
+        return code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column
 
 
 def _find_path(stack: Sequence[Any], target: Any) -> Optional[List[Any]]:
@@ -559,8 +672,9 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
     candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text, opts)]
 
     problem = None
+    tree = None
     if ruleset.syntax_errors or candidates:
-        problem = stdlib_syntax_check(text, path)
+        problem, tree = stdlib_parse(text, path)
     module = None
     if problem is not None and problem.fatal:
         if ruleset.syntax_errors:
@@ -588,7 +702,7 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
     findings: List[Finding] = []
     if module is not None and candidates:
         try:
-            findings = _run_rules(text, path, module, candidates, ruleset, want_edits, result)
+            findings = _run_rules(text, path, module, tree, candidates, ruleset, want_edits, result)
         except RecursionError:
             if ruleset.syntax_errors:
                 findings = [_syntax_finding(path, "File cannot be analysed: code is nested too deeply", 1, 0, text)]
@@ -655,6 +769,7 @@ def _run_rules(
     text: str,
     path: str,
     module: Any,
+    tree: Optional[ast.Module],
     candidates: Sequence[Tuple[Type[Rule], Any]],
     ruleset: RuleSet,
     want_edits: bool,
@@ -672,12 +787,12 @@ def _run_rules(
     if not ctx.reports:
         return []
 
-    positions = _Positions(module)
+    positions = _Positions(module, tree)
     for report in ctx.reports:
         positions.locate(report.node, report.stack + (report.node,))
-        for node in report.stack[1:]:
+        for depth, node in enumerate(report.stack[1:], 1):
             if _is_statement(node):
-                positions.locate(node, report.stack)
+                positions.locate(node, report.stack[: depth + 1])
     index = LineIndex(text)
     findings = []
     occurrences: Dict[Tuple[str, str, str], int] = {}

@@ -4,7 +4,8 @@ Forms (codes or rule names, separated by commas or spaces):
 
     x()  # reslint: ignore[RES301, swallowed-exception]
     x()  # reslint: ignore                  (every rule on this line)
-    x()  # noqa: RES301                     (only RES codes are read; a bare `# noqa` is not ours)
+    x()  # noqa: RES301                     (RES codes, and other tools' codes for the same problem)
+    x()  # noqa                             (every rule, as for every linter that reads `noqa`)
     # reslint: file-ignore[RES302]          (anywhere in the file, on a line of its own or not)
     # reslint: file-ignore                  (the whole file)
 
@@ -31,11 +32,19 @@ _QUICK = re.compile(r"reslint\s*:|noqa", re.IGNORECASE)
 _DIRECTIVE = re.compile(
     r"#\s*(?:"
     r"reslint\s*:\s*(?P<kind>file-ignore|ignore)\b(?:\s*\[(?P<codes>[^\]]*)\])?"
-    r"|noqa\s*:\s*(?P<noqa>[A-Za-z0-9_,\s-]+)"
+    r"|noqa(?:\s*:\s*(?P<noqa>[A-Za-z0-9_,\s-]+))?"
     r")",
     re.IGNORECASE,
 )
 _RES_CODE = re.compile(r"\bRES\d{3}\b")
+# Other linters' codes for the problem a reslint rule reports: a line already silenced for
+# them is not flagged again.
+EQUIVALENT_CODES = {
+    "E722": "RES301",  # pycodestyle / ruff: bare except
+    "BLE001": "RES302",  # flake8-blind-except / ruff: blind except
+    "S110": "RES302",  # bandit / ruff: try-except-pass
+    "S112": "RES302",  # bandit / ruff: try-except-continue
+}
 
 
 @dataclass
@@ -49,6 +58,8 @@ class Directive:
     # None: every rule. Otherwise codes (names already mapped to codes);
     # unknown entries are kept as written so RES900 can name them.
     codes: Optional[FrozenSet[str]]
+    # RES codes implied by other tools' codes in a `noqa` (E722 -> RES301); never reported unused
+    aliases: FrozenSet[str] = frozenset()
     used: set = field(default_factory=set)
     used_all: bool = False
 
@@ -75,12 +86,17 @@ def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
     for line, col, comment in _comments(text):
         for match in _DIRECTIVE.finditer(comment):
             start = col + match.start()
-            end = col + match.end()
-            if match.group("noqa") is not None:
-                codes = _RES_CODE.findall(match.group("noqa").upper())
-                if not codes:
+            matched = match.group(0)
+            end = col + match.start() + len(matched.rstrip())
+            if match.group(0).lstrip("#").strip().lower().startswith("noqa"):
+                written = tuple(c for c in re.split(r"[,\s]+", (match.group("noqa") or "").strip()) if c)
+                if not written:
+                    directives.append(Directive(line, start, end, False, "noqa", (), None))
                     continue
-                directives.append(Directive(line, start, end, False, "noqa", tuple(re.split(r"[,\s]+", match.group("noqa").strip())), frozenset(codes)))
+                codes = frozenset(_RES_CODE.findall(" ".join(written).upper()))
+                aliases = frozenset(EQUIVALENT_CODES[c.upper()] for c in written if c.upper() in EQUIVALENT_CODES)
+                if codes or aliases:
+                    directives.append(Directive(line, start, end, False, "noqa", written, codes, aliases))
                 continue
             kind = match.group("kind").lower()
             file_level = kind == "file-ignore"
@@ -102,7 +118,7 @@ def _matches(directive: Directive, code: str) -> bool:
     if directive.codes is None:
         directive.used_all = True
         return True
-    if code in directive.codes:
+    if code in directive.codes or code in directive.aliases:
         directive.used.add(code)
         return True
     return False
@@ -143,6 +159,8 @@ def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSe
     out = []
     for directive in directives:
         if directive.codes is None:
+            if directive.kind == "noqa":
+                continue  # a bare `# noqa` serves every linter: not ours to call unused
             if not directive.used_all:
                 out.append((directive, "suppresses nothing", ()))
             continue

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis.handlers import raises_unconditionally
+from reslint.analysis.handlers import body_statements, caught, raises_unconditionally
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
+
+
+_PROCESS_EXITS = frozenset({"os._exit", "sys.exit", "os.abort"})
 
 
 class BareExcept(Rule):
@@ -37,13 +40,16 @@ class BareExcept(Rule):
             return DEFAULTS
     ```
 
-    A bare `except:` whose handler ends in `raise` (cleanup, then re-raise) is left alone: nothing is
-    swallowed.
+    A bare `except:` whose handler always re-raises (cleanup, then `raise`, with no `return`,
+    `continue` or `break` that could leave the handler first), or ends the process (`os._exit()`,
+    `sys.exit()`), is left alone: nothing is swallowed.
 
     ## Fix safety
     Unsafe. The fix rewrites `except:` to `except Exception:`, which stops catching
     `KeyboardInterrupt`, `SystemExit`, `GeneratorExit` and cancellation. That is almost always what
-    was meant, but it changes what the program does when they happen.
+    was meant, but it changes what the program does when they happen. No fix is offered when an
+    earlier handler of the same `try` already catches `Exception`: the rewritten clause could never
+    run, and the right change (catch `BaseException` deliberately, or drop the clause) is a decision.
 
     ## References
     - [The `try` statement](https://docs.python.org/3/reference/compound_stmts.html#the-try-statement)
@@ -58,12 +64,34 @@ class BareExcept(Rule):
     fix_safety = Safety.UNSAFE
     triggers = (r"except\s*:",)
 
+    def _exits_process(self, body: cst.BaseSuite) -> bool:
+        """The handler ends the process (`os._exit(1)`, `sys.exit(...)`): nothing is swallowed."""
+        for stmt in body_statements(body):
+            if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
+                if self.ctx.qualified_name(stmt.value.func) in _PROCESS_EXITS:
+                    return True
+        return False
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is not None or raises_unconditionally(node.body):
+        if node.type is not None or raises_unconditionally(node.body) or self._exits_process(node.body):
             return
-        fixed = node.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
+        fix = None
+        if not self._earlier_handler_catches_exception(node):
+            fixed = node.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
+            fix = Replace(node, fixed, "Replace with `except Exception:`")
         self.report(
             node,
             "Bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and task cancellation",
-            fix=Replace(node, fixed, "Replace with `except Exception:`"),
+            fix=fix,
         )
+
+    def _earlier_handler_catches_exception(self, node: cst.ExceptHandler) -> bool:
+        """`except Exception:` before this one would make the rewritten clause unreachable."""
+        parent = self.ctx.parent()
+        for handler in getattr(parent, "handlers", ()):
+            if handler is node:
+                return False
+            info = caught(handler, self.ctx.imports)
+            if info.catches_any({"builtins.Exception", "builtins.BaseException"}):
+                return True
+        return False

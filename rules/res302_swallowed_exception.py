@@ -1,50 +1,72 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.handlers import body_statements, caught, drops_error
-from reslint.analysis.names import dotted_name
+from reslint.analysis.handlers import body_statements, caught, clause_text, drops_error
 from reslint.model import Severity
 from reslint.rule import Rule
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 
 DEFAULT_CLEANUP_CALLS = (
-    "close", "aclose", "shutdown", "terminate", "kill", "cancel", "unlink", "remove", "rmtree",
-    "rmdir", "disconnect", "release", "cleanup", "stop", "join", "flush", "unregister",
+    "close", "closed", "shutdown", "terminate", "kill", "cancel", "unlink", "remove", "rmtree", "rmdir",
+    "disconnect", "release", "cleanup", "stop", "join", "flush", "unregister", "reset", "dispose",
+    "teardown", "destroy", "delete", "discard", "detach", "unsubscribe", "abort", "exit",
 )
+# Verbs that mark cleanup even at the start of a name (`close_all`, `stop_server`); the others
+# only count as the whole name or its last word (`task.cancel()`, `lock.release()`), so that
+# `cancel_subscription()` or `delete_account()` stay business operations.
+LEADING_CLEANUP_VERBS = frozenset({
+    "close", "shutdown", "terminate", "kill", "disconnect", "cleanup", "stop", "dispose", "teardown",
+})
+# Code in these methods, or in a function named for cleanup (first or last word one of the
+# leading verbs above, or `closed`), is itself cleanup: its errors have nowhere to go.
+ALWAYS_CLEANUP_FUNCTIONS = ("__del__", "__exit__", "__aexit__")
 
 
 @dataclass(frozen=True)
 class Options:
     cleanup_calls: Tuple[str, ...] = field(
         default=DEFAULT_CLEANUP_CALLS,
-        metadata={"doc": "Names of calls treated as best-effort cleanup: a `try` whose body is one call "
-                         "to a function or method of one of these names may swallow errors. Set to `[]` "
-                         "to flag those handlers too."},
+        metadata={"doc": "Words that mark a call as best-effort cleanup when they are the called name "
+                         "or its last word (`conn.close()`, `hotkeys_stop()`, `writer.wait_closed()`), "
+                         "or, for close/shutdown/terminate/kill/disconnect/cleanup/stop/dispose/"
+                         "teardown, its first word (`stop_server()`). A `try` whose body holds only such "
+                         "calls, and a function named that way, may swallow errors. Set to `[]` to flag "
+                         "those handlers too."},
     )
 
 
-def _clause_text(module: cst.Module, handler) -> str:
-    star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
-    if handler.type is None:
-        return "except:"
-    text = " ".join(module.code_for_node(handler.type).split())
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"except{star} {text}:"
+def _words(name: str):
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [w for w in spaced.lower().split("_") if w]
+
+
+def _matches_word(name: str, words) -> bool:
+    parts = _words(name)
+    if not parts:
+        return False
+    if parts[-1] in words or "_".join(parts) in words or "".join(parts) in words:
+        return True
+    return parts[0] in words and parts[0] in LEADING_CLEANUP_VERBS
 
 
 def _callee_name(expr: cst.BaseExpression) -> Optional[str]:
+    """The called function's or method's own name, whatever the receiver (`pool[k].close()` -> close)."""
     if isinstance(expr, cst.Await):
         expr = expr.expression
     if not isinstance(expr, cst.Call):
         return None
-    name = dotted_name(expr.func)
-    return name.rsplit(".", 1)[-1] if name else None
+    func = expr.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return None
 
 
 class SwallowedException(Rule):
@@ -79,10 +101,16 @@ class SwallowedException(Rule):
             logger.exception("could not publish %s", event.id)
     ```
 
-    Left alone: narrow handlers (`except KeyError: pass`), handlers that log, re-raise, return a
-    value or use the error, a `try` whose body is a single best-effort cleanup call (`conn.close()`,
-    `os.unlink(tmp)`, see `cleanup-calls`), and handlers inside `__del__`, where an exception cannot
-    propagate anyway.
+    Left alone, because the error is handled or has nowhere better to go:
+    - narrow handlers (`except KeyError: pass`), and handlers that log, re-raise, return a value or
+      use the error;
+    - a fallback: the `try` body is one assignment to a local variable and the handler only
+      passes, so the variable keeps the default it had (the same as `except Exception: x = None`);
+    - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
+      `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`), and any handler inside
+      `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
+      `tearDown`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
+      so `task.cancel()` is cleanup and `cancel_subscription()` is not.
 
     ## Known limitations
     A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved.
@@ -106,27 +134,53 @@ class SwallowedException(Rule):
         info = caught(handler, self.ctx.imports)
         return info.bare or info.catches_any(BROAD)
 
+    def _function(self):
+        return next((n for n in reversed(self.ctx.stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
+
     def _exempt_context(self) -> bool:
-        for node in reversed(self.ctx.stack):
-            if isinstance(node, cst.FunctionDef):
-                return node.name.value == "__del__"
-        return False
+        func = self._function()
+        if not isinstance(func, cst.FunctionDef):
+            return False
+        name = func.name.value
+        if name in ALWAYS_CLEANUP_FUNCTIONS:
+            return True
+        words = [w for w in self.options.cleanup_calls if w in LEADING_CLEANUP_VERBS or w == "closed"]
+        return _matches_word(name, words)
+
+    def _is_cleanup_call(self, expr: cst.BaseExpression) -> bool:
+        name = _callee_name(expr)
+        return bool(name) and _matches_word(name, self.options.cleanup_calls)
 
     def _is_cleanup(self, block: cst.BaseSuite) -> bool:
         statements = body_statements(block)
-        if len(statements) != 1 or not isinstance(statements[0], cst.Expr):
+        return bool(statements) and all(
+            isinstance(stmt, cst.Expr) and self._is_cleanup_call(stmt.value) for stmt in statements
+        )
+
+    def _is_fallback(self, try_body: cst.BaseSuite, handler) -> bool:
+        """`try: value = compute()` / `except Exception: pass`: the local keeps its default."""
+        statements = body_statements(try_body)
+        if len(statements) != 1 or not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
             return False
-        return _callee_name(statements[0].value) in self.options.cleanup_calls
+        stmt = statements[0]
+        if isinstance(stmt, cst.Assign):
+            targets = [t.target for t in stmt.targets]
+        elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+            targets = [stmt.target]
+        else:
+            return False
+        return all(isinstance(t, cst.Name) for t in targets)
 
     def _check_handler(self, node) -> None:
         if not self._is_broad(node) or not drops_error(node.body):
             return
         parent = self.ctx.parent()
-        if isinstance(parent, (cst.Try, cst.TryStar)) and self._is_cleanup(parent.body):
-            return
+        if isinstance(parent, (cst.Try, cst.TryStar)):
+            if self._is_cleanup(parent.body) or self._is_fallback(parent.body, node):
+                return
         if self._exempt_context():
             return
-        clause = _clause_text(self.ctx.module, node)
+        clause = clause_text(self.ctx.module, node)
         self.report(node, f"`{clause}` swallows the error: the handler neither re-raises, logs nor uses it")
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:

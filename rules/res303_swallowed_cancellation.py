@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Set, Tuple
+from typing import Optional, Set, Tuple
 
 import libcst as cst
 
-from reslint.analysis.handlers import body_statements, caught, raises_anywhere
+from reslint.analysis.handlers import body_statements, caught, clause_text, raises_anywhere, suspends
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
@@ -69,20 +69,37 @@ def _awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
             return set()
         target = value.expression
         if isinstance(target, cst.Call):
+            # gather(..., return_exceptions=True) returns its children's CancelledErrors as
+            # results: the only CancelledError it raises is the task's own
+            if any(arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in target.args):
+                return set()
             for arg in target.args:
-                out.add(module.code_for_node(arg.value))
+                if arg.keyword is None:
+                    out.add(module.code_for_node(arg.value))
         else:
             out.add(module.code_for_node(target))
     return out
 
 
 class _CancelledTargets(cst.CSTVisitor):
-    """Receivers of `.cancel()` calls in a function, and the iterables of loops that cancel."""
+    """Receivers of `.cancel()` calls, and the iterables of loops that cancel.
 
-    def __init__(self, module: cst.Module):
+    With ``stop_at`` set, only calls before that node (in source order) count.
+    """
+
+    def __init__(self, module: cst.Module, stop_at: object = None):
         self.module = module
         self.targets: Set[str] = set()
         self.loops = []
+        self.stop_at = stop_at
+        self.stopped = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.stop_at:
+            self.stopped = True
+        if self.stopped:
+            return False
+        return super().on_visit(node)
 
     def visit_For(self, node: cst.For) -> None:
         self.loops.append(node)
@@ -98,6 +115,22 @@ class _CancelledTargets(cst.CSTVisitor):
             for loop in self.loops:
                 if self.module.code_for_node(loop.target) == receiver:
                     self.targets.add(self.module.code_for_node(loop.iter))
+
+
+class _HandedOn(cst.CSTVisitor):
+    """`x.set_exception(name)` or `x.append(name)` somewhere in a handler body."""
+
+    METHODS = ("set_exception", "append", "put_nowait", "put")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in self.METHODS:
+            if any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
+                self.found = True
 
 
 class SwallowedCancellation(Rule):
@@ -143,15 +176,24 @@ class SwallowedCancellation(Rule):
                 raise
     ```
 
-    Left alone: handlers that contain a `raise`, and the idiom of awaiting a task you have just
-    cancelled yourself (`task.cancel()` then `try: await task` / `except CancelledError: pass`), where
-    the `CancelledError` caught is the child's.
+    Left alone: handlers that contain a `raise`; a `try` whose body never suspends (no `await`,
+    `async for` or `async with`), since a task's own cancellation can only arrive where it suspends
+    and what such a handler catches is a child's `CancelledError` (`task.result()`); and the idiom
+    of awaiting a task you have cancelled yourself (`task.cancel()` earlier in the function, or in
+    another method of the class for `self.<task>`, then `try: await task` / `except
+    CancelledError: pass`), where the `CancelledError` caught is the child's; and handlers outside
+    a loop that hand the exception on to be raised elsewhere (`except CancelledError as e:
+    future.set_exception(e)` or `errors.append(e)`).
 
     ## Fix safety
-    Unsafe. The fix makes the handler end in `raise` (a trailing `pass`, `...`, `return`, `continue`
-    or `break` is replaced by it, otherwise `raise` is appended). The coroutine then ends with
+    Unsafe. For a bare `except:` or `except BaseException:` the fix narrows the clause to `except
+    Exception:`, which lets cancellation (and `KeyboardInterrupt`, `SystemExit`) through while
+    still handling errors. For a handler that names cancellation itself, the fix makes it end in
+    `raise` (a trailing `pass`, `...`, `return`, `continue` or `break` is replaced by it, otherwise
+    `raise` is appended); a tuple that mixes cancellation with other classes gets no fix, since
+    re-raising would re-raise the others too. Either way the coroutine then ends with
     `CancelledError` instead of returning normally, which is the point, but callers see a different
-    outcome.
+    outcome; comments in the handler that explained the swallowing are left as they were.
 
     ## Known limitations
     `contextlib.suppress(asyncio.CancelledError)` is not checked. A handler that re-raises only on
@@ -182,15 +224,54 @@ class SwallowedCancellation(Rule):
         return info.catches_any(names)
 
     def _awaits_cancelled_task(self, try_node) -> bool:
+        """The `try` only awaits tasks this code cancelled: earlier in the function, or (for
+        `self.<attr>`) in any method of the class, such as a `stop()` that cancels a task `run()` awaits."""
         awaited = _awaited_targets(try_node.body, self.ctx.module)
         if not awaited:
             return False
         func = next((n for n in reversed(self.ctx.stack) if isinstance(n, cst.FunctionDef)), None)
         if func is None:
             return False
-        finder = _CancelledTargets(self.ctx.module)
+        finder = _CancelledTargets(self.ctx.module, stop_at=try_node)
         func.body.visit(finder)
-        return bool(awaited & finder.targets)
+        if awaited & finder.targets:
+            return True
+        on_self = {t for t in awaited if t.startswith("self.")}
+        cls = next((n for n in reversed(self.ctx.stack) if isinstance(n, cst.ClassDef)), None)
+        if on_self and cls is not None:
+            class_finder = _CancelledTargets(self.ctx.module)
+            cls.body.visit(class_finder)
+            return bool(on_self & class_finder.targets)
+        return False
+
+    def _passes_error_on(self, handler) -> bool:
+        """The handler hands the exception it bound to someone who will raise it later:
+        `future.set_exception(e)`, `errors.append(e)`."""
+        if handler.name is None or not isinstance(handler.name.name, cst.Name):
+            return False
+        if self._in_loop():
+            return False  # the loop goes round again: the task carries on, cancelled or not
+        finder = _HandedOn(handler.name.name.value)
+        handler.body.visit(finder)
+        return finder.found
+
+    def _in_loop(self) -> bool:
+        for node in reversed(self.ctx.stack):
+            if isinstance(node, (cst.For, cst.While)):
+                return True
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                return False
+        return False
+
+    def _fix(self, node) -> Optional[Replace]:
+        if node.type is None:
+            fixed = node.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
+            return Replace(node, fixed, "Catch `Exception` instead, which lets cancellation through")
+        if self.ctx.qualified_name(node.type) == "builtins.BaseException":
+            return Replace(node.type, cst.Name("Exception"), "Catch `Exception` instead, which lets cancellation through")
+        if isinstance(node.type, cst.Tuple):
+            return None  # re-raising would re-raise the other classes too: no safe rewrite
+        return Replace(node, node.with_changes(body=_with_reraise(node.body)), "End the handler with `raise`")
 
     def _check(self, node) -> None:
         if not self.ctx.in_async_function():
@@ -198,15 +279,18 @@ class SwallowedCancellation(Rule):
         if not self._catches_cancellation(node) or raises_anywhere(node.body):
             return
         parent = self.ctx.parent()
-        if isinstance(parent, (cst.Try, cst.TryStar)) and self._awaits_cancelled_task(parent):
+        if isinstance(parent, (cst.Try, cst.TryStar)):
+            # the task's own cancellation arrives only where it suspends; a `try` that never
+            # awaits catches a child's CancelledError (`task.result()`), not its own
+            if not suspends(parent.body) or self._awaits_cancelled_task(parent):
+                return
+        if self._passes_error_on(node):
             return
-        fixed = node.with_changes(body=_with_reraise(node.body))
-        star = "*" if isinstance(node, cst.ExceptStarHandler) else ""
-        what = "bare `except:`" if node.type is None else f"`except{star} {' '.join(self.ctx.module.code_for_node(node.type).split())}:`"
+        what = "Bare `except:`" if node.type is None else f"`{clause_text(self.ctx.module, node)}`"
         self.report(
             node,
             f"{what} in `async def` swallows task cancellation: the handler never re-raises",
-            fix=Replace(node, fixed, "End the handler with `raise`"),
+            fix=self._fix(node),
         )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:

@@ -41,11 +41,29 @@ def test_inline_forms():
         """) == [(3, "RES302")]
 
 
-def test_bare_noqa_is_not_ours():
+def test_bare_noqa_and_other_tools_codes():
     assert lint("""\
         try:
             x()
         except:  # noqa
+            pass
+        """) == []
+    assert lint("""\
+        try:
+            x()
+        except:  # noqa: E722
+            pass
+        """) == [(3, "RES302")]
+    assert lint("""\
+        try:
+            x()
+        except Exception:  # noqa: BLE001
+            pass
+        """) == []
+    assert lint("""\
+        try:
+            x()
+        except:  # noqa: E501
             pass
         """) == [(3, "RES301"), (3, "RES302")]
 
@@ -114,6 +132,8 @@ def test_unused_suppression_opt_in():
         y = 1  # reslint: ignore
         z = 2  # reslint: ignore[RES999]
         w = 3  # reslint: ignore[RES303]
+        v = 4  # noqa
+        u = 5  # noqa: E722
         """
     assert lint(source) == []  # RES900 is opt-in
     assert lint(source, select=("RES301", "RES302", "RES900")) == [(3, "RES900"), (5, "RES900"), (6, "RES900")]

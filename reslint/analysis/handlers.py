@@ -50,6 +50,20 @@ def caught(handler: Handler, imports: ImportTable) -> Caught:
     return Caught(False, tuple(names))
 
 
+def clause_text(module: cst.Module, handler: Handler, limit: int = 60) -> str:
+    """`except (A, B):` as a message quotes it: classes only, comments and line breaks dropped."""
+    star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
+    if handler.type is None:
+        return "except:"
+    parts = [" ".join(module.code_for_node(expr).split()) for expr in _class_expressions(handler.type)]
+    text = ", ".join(parts)
+    if isinstance(handler.type, cst.Tuple):
+        text = f"({text},)" if len(parts) == 1 else f"({text})"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"except{star} {text}:"
+
+
 def body_statements(block: cst.BaseSuite) -> Tuple[cst.CSTNode, ...]:
     """The small and compound statements directly in a block, flattened across `;`."""
     out = []
@@ -123,6 +137,76 @@ def raises_anywhere(block: cst.BaseSuite) -> bool:
     return any(isinstance(stmt, cst.Raise) for stmt in _walk_statements(block))
 
 
+def _exits_early(block: cst.BaseSuite, in_loop: bool = False) -> bool:
+    """A `return`, or a `continue`/`break` that leaves the handler, anywhere in the block."""
+    for stmt in block.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Return):
+                    return True
+                if isinstance(small, (cst.Continue, cst.Break)) and not in_loop:
+                    return True
+            continue
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        loop = in_loop or isinstance(stmt, (cst.For, cst.While))
+        for child in _child_blocks(stmt):
+            # a loop's `else` runs after the loop: break/continue there leave the handler
+            nested_loop = loop and not (isinstance(stmt, (cst.For, cst.While)) and child is getattr(stmt.orelse, "body", None))
+            if _exits_early(child, nested_loop if isinstance(stmt, (cst.For, cst.While)) else in_loop):
+                return True
+    return False
+
+
 def raises_unconditionally(block: cst.BaseSuite) -> bool:
-    """A `raise` among the block's own statements: every path that reaches it re-raises."""
-    return any(isinstance(stmt, cst.Raise) for stmt in body_statements(block))
+    """The handler re-raises on every path: a `raise` among its own statements, and no
+    `return`, `continue` or `break` anywhere that could leave it before that."""
+    if not any(isinstance(stmt, cst.Raise) for stmt in body_statements(block)):
+        return False
+    return not _exits_early(block)
+
+
+def suspends(block: cst.BaseSuite) -> bool:
+    """The block can suspend a coroutine (`await`, `async for`, `async with`), nested functions excluded.
+
+    Only there can a task's own cancellation arrive.
+    """
+    finder = _SuspensionFinder()
+    for stmt in block.body:
+        stmt.visit(finder)
+        if finder.found:
+            return True
+    return False
+
+
+class _SuspensionFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        self.found = True
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        if node.asynchronous is not None:
+            self.found = True
+        return not self.found
+
+    def visit_With(self, node: cst.With) -> bool:
+        if node.asynchronous is not None:
+            self.found = True
+        return not self.found
+
+    def visit_CompFor(self, node: cst.CompFor) -> bool:
+        if node.asynchronous is not None:
+            self.found = True
+        return not self.found
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False

@@ -4,6 +4,9 @@ import asyncio
 import json
 import logging
 import os
+import sys
+
+from service.app import run
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,32 @@ async def handle(reader, writer):
         logger.info("client went away: %s", exc)
     finally:
         writer.close()
+
+
+def main(argv):
+    try:
+        return run(argv)
+    except:
+        logger.critical("fatal error, exiting", exc_info=True)
+        sys.exit(1)
+
+
+def child_process(target):
+    try:
+        target()
+    except:
+        os._exit(70)
+
+
+def reset_pool_then_reraise(pool):
+    try:
+        return pool.checkout()
+    except:
+        for conn in pool.connections:
+            if conn.broken:
+                conn.reset()
+                break
+        raise
 
 
 def explain():

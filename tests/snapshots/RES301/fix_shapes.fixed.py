@@ -51,7 +51,7 @@ def run_job(job):
     except Exception:
         logger.exception("job %s failed", job.id)
         job.mark_failed()
-    except Exception:  # expect: RES301
+    except:  # expect: RES301
         # KeyboardInterrupt / SystemExit during a job: leave it half-done
         job.mark_interrupted()
     else:

@@ -3,6 +3,7 @@
 import logging
 import os
 import shutil
+import sys
 import tempfile
 
 logger = logging.getLogger(__name__)
@@ -59,3 +60,12 @@ def reraise_only_in_nested_block(lock, resource):
         for waiter in resource.waiters:
             waiter.notify()
             raise
+
+
+def maybe_exit(task, fatal):
+    try:
+        task()
+    except Exception:  # expect: RES301
+        if fatal:
+            sys.exit(1)
+        logger.warning("task failed, continuing")

@@ -1,0 +1,101 @@
+"""The cancel-then-await idiom: the CancelledError caught is the child's, not ours."""
+
+import asyncio
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class Connection:
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+        self._reader_task = None
+        self._keepalive = None
+
+    async def close(self):
+        self._reader_task.cancel()
+        try:
+            await self._reader_task
+        except asyncio.CancelledError:
+            pass
+        self._keepalive.cancel()
+        try:
+            await asyncio.wait_for(self._keepalive, timeout=1)
+        except (asyncio.CancelledError, asyncio.TimeoutError):
+            pass
+
+
+async def shutdown(tasks):
+    for task in tasks:
+        task.cancel()
+    try:
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        logger.info("all %d tasks cancelled", len(tasks))
+
+
+async def stop_watcher(watcher):
+    watcher.cancel("configuration reloaded")
+    try:
+        result = await watcher
+    except asyncio.CancelledError:
+        result = None
+    return result
+
+
+async def stop_other(watcher, poller):
+    poller.cancel()
+    try:
+        await watcher
+    except asyncio.CancelledError:  # expect: RES303
+        raise
+
+
+async def stop_and_log(watcher):
+    watcher.cancel()
+    try:
+        logger.info("waiting for watcher")
+        await watcher
+    except asyncio.CancelledError:  # expect: RES303
+        raise
+
+
+async def stop_with_wait(tasks):
+    for task in tasks:
+        task.cancel()
+    try:
+        await asyncio.wait([task for task in tasks])
+    except asyncio.CancelledError:  # expect: RES303
+        raise
+
+
+class Poller:
+    def __init__(self, client):
+        self.client = client
+        self._task = None
+
+    def start(self):
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self):
+        self._task.cancel()
+
+    async def wait_stopped(self):
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            logger.info("poller stopped")
+
+    async def _run(self):
+        while True:
+            await self.client.poll()
+            await asyncio.sleep(5)
+
+
+async def await_then_cancel(watcher, timeout):
+    try:
+        await asyncio.wait_for(asyncio.shield(watcher), timeout)
+    except asyncio.CancelledError:  # expect: RES303
+        raise
+    watcher.cancel()

@@ -299,16 +299,12 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
         kwargs["exclude"] = _string_list(table["exclude"], "exclude", where)
     if "extend-exclude" in table:
         kwargs["extend_exclude"] = _string_list(table["extend-exclude"], "extend-exclude", where)
-    if "target-version" in table:
-        tv = table["target-version"]
-        if tv not in TARGET_VERSIONS:
-            raise ConfigError(f"{where}: `target-version` must be one of {', '.join(TARGET_VERSIONS)}, got {_describe(tv)}")
-        kwargs["target_version"] = tv
-    if "output-format" in table:
-        fmt = table["output-format"]
-        if fmt not in OUTPUT_FORMATS:
-            raise ConfigError(f"{where}: `output-format` must be one of {', '.join(OUTPUT_FORMATS)}, got {_describe(fmt)}")
-        kwargs["output_format"] = fmt
+    for key, choices in (("target-version", TARGET_VERSIONS), ("output-format", OUTPUT_FORMATS)):
+        if key in table:
+            value = table[key]
+            if value not in choices:
+                raise ConfigError(f"{where}: `{key}` must be one of {', '.join(choices)}, got {_describe(value)}")
+            kwargs[key.replace("-", "_")] = value
     for key in ("unsafe-fixes", "show-source", "respect-gitignore", "force-exclude"):
         if key in table:
             kwargs[key.replace("-", "_")] = _bool(table[key], key, where)

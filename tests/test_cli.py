@@ -208,3 +208,35 @@ def test_real_subprocess(tmp_path):
     assert bad_config.returncode == 2
     assert bad_config.stderr.strip() == "reslint: error: missing.toml: config file not found"
     assert "Traceback" not in bad_config.stderr
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    from reslint import run as run_module
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(run_module.sys, "stderr", Tty())
+    for var in ("CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert run_module._show_progress(quiet=False, count=500)
+    assert not run_module._show_progress(quiet=True, count=500)
+    assert not run_module._show_progress(quiet=False, count=3)  # short runs
+    monkeypatch.setenv("CI", "true")
+    assert not run_module._show_progress(quiet=False, count=500)
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(run_module.sys, "stderr", type("Pipe", (), {"isatty": lambda self: False})())
+    assert not run_module._show_progress(quiet=False, count=500)
+
+
+def test_public_api(tmp_path):
+    import reslint
+
+    (tmp_path / "m.py").write_text(BAD)
+    settings = reslint.Settings(root=tmp_path)
+    (result,) = reslint.lint_paths([str(tmp_path)], settings)
+    assert [f.code for f in result.findings] == ["RES301", "RES302"]
+    fixed = reslint.lint_source(BAD, "m.py", settings, fix=True, unsafe_fixes=True)
+    assert fixed.fixed_source == BAD.replace("except:", "except Exception:")

@@ -89,6 +89,7 @@ class LintContext:
         self._wrapper = wrapper
         self._metadata: Dict[Any, Any] = {}
         self._imports = None
+        self._bindings = None
 
     @property
     def imports(self):
@@ -97,6 +98,19 @@ class LintContext:
 
             self._imports = ImportTable(self.module)
         return self._imports
+
+    @property
+    def bindings(self):
+        """What names and `self.<attr>` receivers are bound to (see reslint.analysis.bindings)."""
+        if self._bindings is None:
+            from .analysis.bindings import Bindings
+
+            self._bindings = Bindings(self.module, self.imports)
+        return self._bindings
+
+    def type_of(self, node: Any):
+        """The type a receiver expression is bound to, seen from the node being visited, or None."""
+        return self.bindings.type_of(node, self.stack)
 
     def qualified_name(self, node: Any) -> Optional[str]:
         return self.imports.resolve(node)

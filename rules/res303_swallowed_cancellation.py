@@ -105,7 +105,9 @@ class _CancelledTargets(cst.CSTVisitor):
         self.loops.append(node)
 
     def leave_For(self, node: cst.For) -> None:
-        self.loops.pop()
+        # on_leave runs even for a node whose visit was skipped (after stop_at)
+        if self.loops and self.loops[-1] is node:
+            self.loops.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -20,17 +20,17 @@ def table(**kw):
 
 
 def test_defaults_are_the_default_enabled_rules():
-    assert codes(table()) == ["RES000", "RES301", "RES302", "RES303"]
+    assert codes(table()) == ["RES000", "RES101", "RES102", "RES103", "RES301", "RES302", "RES303"]
 
 
 @pytest.mark.parametrize("select,ignore,extend,want", [
     (["RES3"], [], [], ["RES301", "RES302", "RES303"]),
     (["RES3"], ["RES30"], ["RES301"], ["RES301"]),       # the more specific wins
     (["RES301"], ["RES301"], [], []),                     # ignore wins ties
-    (["ALL"], ["RES3"], [], ["RES000", "RES900"]),
-    (["RES"], [], [], ["RES000", "RES301", "RES302", "RES303", "RES900"]),  # prefixes select opt-in rules
-    (None, ["bare-except"], ["unused-suppression"], ["RES000", "RES302", "RES303", "RES900"]),  # names
-    (None, ["RES3"], ["RES302"], ["RES000", "RES302"]),
+    (["ALL"], ["RES3", "RES1"], [], ["RES000", "RES900"]),
+    (["RES"], ["RES1"], [], ["RES000", "RES301", "RES302", "RES303", "RES900"]),  # prefixes select opt-in rules
+    (["RES0", "RES3"], ["bare-except"], ["unused-suppression"], ["RES000", "RES302", "RES303", "RES900"]),  # names
+    (None, ["RES3", "RES1"], ["RES302"], ["RES000", "RES302"]),
 ])
 def test_selectors(select, ignore, extend, want):
     kw = {"ignore": ignore, "extend_select": extend}
@@ -43,7 +43,7 @@ def test_per_file_ignores():
     settings = table(per_file_ignores={"tests/**": ["RES302"], "*_legacy.py": ["RES3"], "scripts/": ["bare-except"]})
     assert "RES302" not in codes(settings, "tests/unit/test_x.py")
     assert "RES302" in codes(settings, "src/tests.py")
-    assert codes(settings, "pkg/old_legacy.py") == ["RES000"]
+    assert codes(settings, "pkg/old_legacy.py") == ["RES000", "RES101", "RES102", "RES103"]
     assert "RES301" not in codes(settings, "scripts/run.py")
     assert "RES301" in codes(settings, "src/scripts.py")
 

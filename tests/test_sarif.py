@@ -59,7 +59,7 @@ def test_empty_run_has_results_and_rules(project):
     assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
     driver = run["tool"]["driver"]
     assert driver["name"] == "reslint" and driver["semanticVersion"] and driver["informationUri"]
-    assert [r["id"] for r in driver["rules"]] == ["RES301", "RES302", "RES303"]
+    assert [r["id"] for r in driver["rules"]] == ["RES101", "RES102", "RES103", "RES301", "RES302", "RES303"]
 
 
 def test_rule_descriptors(project):
@@ -189,3 +189,16 @@ def test_snapshot_of_a_complete_document(project, snapshot):
     log["runs"][0]["tool"]["driver"]["semanticVersion"] = "<version>"
     snapshot.snapshot_dir = Path(__file__).parent / "snapshots" / "sarif"
     snapshot.assert_match(json.dumps(log, indent=2, ensure_ascii=False) + "\n", "complete.sarif.json")
+
+
+def test_file_outside_the_project_root_keeps_its_absolute_path(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.reslint]\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "svc.py").write_text(BAD)
+    monkeypatch.chdir(project)
+    _, log = sarif("--select", "RES301", str(elsewhere))
+    artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (elsewhere / "svc.py").as_uri()}

@@ -41,11 +41,31 @@ _LIMIT = 1024
 
 
 def artifact_uri(rel_path: str) -> str:
-    """A project-root-relative path as a URI reference: forward slashes, no `./`, percent-encoded."""
+    """A project-root-relative path as a URI reference: forward slashes, no `./`, percent-encoded.
+
+    A file outside the project root keeps its absolute path, as a `file:` URI (see
+    artifact_location): stripping its leading slash would point at a file that does not exist.
+    """
     path = rel_path.replace("\\", "/")
+    if _is_absolute(path):
+        from pathlib import PurePosixPath, PureWindowsPath
+
+        pure = PureWindowsPath(rel_path) if ":" in path[:3] else PurePosixPath(path)
+        return pure.as_uri()
     while path.startswith("./"):
         path = path[2:]
-    return quote(path.lstrip("/"), safe="/")
+    return quote(path, safe="/")
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] == "/")
+
+
+def artifact_location(rel_path: str) -> Dict[str, str]:
+    uri = artifact_uri(rel_path)
+    if uri.startswith("file:"):
+        return {"uri": uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def pascal_case(name: str) -> str:
@@ -106,11 +126,11 @@ class _Converter:
         }
 
 
-def _location(uri: str, region: Dict[str, int]) -> Dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": region}}
+def _location(artifact: Dict[str, str], region: Dict[str, int]) -> Dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": dict(artifact), "region": region}}
 
 
-def _fix(finding: Finding, uri: str, convert: _Converter) -> Optional[Dict[str, Any]]:
+def _fix(finding: Finding, artifact: Dict[str, str], convert: _Converter) -> Optional[Dict[str, Any]]:
     fix = finding.fix
     if fix is None or not fix.edits:
         return None
@@ -120,7 +140,7 @@ def _fix(finding: Finding, uri: str, convert: _Converter) -> Optional[Dict[str, 
     ]
     return {
         "description": {"text": fix.title},
-        "artifactChanges": [{"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "replacements": replacements}],
+        "artifactChanges": [{"artifactLocation": dict(artifact), "replacements": replacements}],
         "properties": {"safety": fix.safety.value},
     }
 
@@ -131,7 +151,7 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
     results: List[Dict[str, Any]] = []
     notifications: List[Dict[str, Any]] = []
     for result in sorted(report.results, key=lambda r: r.rel or r.path):
-        uri = artifact_uri(result.rel or result.path)
+        artifact = artifact_location(result.rel or result.path)
         convert = _Converter(result.source)
         for finding in result.findings:
             region = convert.region(finding.span)
@@ -139,7 +159,7 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
                 notifications.append({
                     "level": "error",
                     "message": {"text": _sentence(finding.message)},
-                    "locations": [_location(uri, region)],
+                    "locations": [_location(artifact, region)],
                     "descriptor": {"id": SYNTAX_ERROR},
                 })
                 continue
@@ -149,12 +169,12 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
                 "ruleId": finding.code,
                 "level": finding.severity.value,
                 "message": {"text": _sentence(finding.message)},
-                "locations": [_location(uri, region)],
+                "locations": [_location(artifact, region)],
                 "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             }
             if finding.code in index_of:
                 item["ruleIndex"] = index_of[finding.code]
-            fix = _fix(finding, uri, convert)
+            fix = _fix(finding, artifact, convert)
             if fix is not None:
                 item["fixes"] = [fix]
             if finding.suppressed:
@@ -164,7 +184,7 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
             notifications.append({
                 "level": "error" if result.internal_error else "warning",
                 "message": {"text": _sentence(notice)},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}],
+                "locations": [{"physicalLocation": {"artifactLocation": dict(artifact)}}],
             })
     run = {
         "tool": {

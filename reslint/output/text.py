@@ -101,8 +101,17 @@ def summary_lines(report: Report) -> List[Text]:
     if report.fixed:
         files = sum(1 for r in report.results if r.fixes_applied)
         lines.append(Text(f"Fixed {_plural(report.fixed, 'finding')} in {_plural(files, 'file')}.", style="green"))
+    errors = sum(1 for r in report.results if r.internal_error)
+    if errors:
+        lines.append(Text(
+            f"reslint could not check everything in {_plural(errors, 'file')}: see the errors above.",
+            style="bold red",
+        ))
     if not active:
-        lines.append(Text(f"All checks passed ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
+        if not errors:
+            lines.append(Text(f"All checks passed ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
+        else:
+            lines.append(Text(f"No findings ({_plural(report.files_checked, 'file')} checked)."))
         return lines
     counts = ", ".join(f"{code}: {n}" for code, n in report.counts().items())
     files = len({r.path for r, _ in active})

@@ -1,0 +1,378 @@
+"""What a receiver is: the type a name or `self.<attr>` was bound to, within one file.
+
+    s = requests.Session()                 s      -> requests.Session
+    with requests.Session() as s:          s      -> requests.Session
+    self._http = requests.Session()        (in any method) self._http -> requests.Session
+    def fetch(s: requests.Session): ...    s      -> requests.Session
+    s = make_session()                     (a module function returning one) -> requests.Session
+    fut = executor.submit(job)             fut    -> concurrent.futures.Future
+
+A name bound to different things in one scope, or to something unknown, is
+unknown (assignments of `None`, the usual "not connected yet", are ignored).
+Local names are looked up in the enclosing functions, then at module level.
+Flow is not followed: precision comes from refusing to guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+
+import libcst as cst
+
+from .names import ImportTable, dotted_name
+from .types import CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
+
+# annotations that name a type (classes, not factory functions)
+_ANNOTATIONS: Dict[str, str] = {
+    key: value for key, value in CONSTRUCTORS.items() if key.rsplit(".", 1)[-1][:1].isupper()
+}
+_ANNOTATIONS.update({
+    "socket.socket": "socket.socket",
+    "concurrent.futures.Future": "concurrent.futures.Future",
+    "concurrent.futures.Executor": "concurrent.futures.Executor",
+    "multiprocessing.pool.AsyncResult": "multiprocessing.pool.AsyncResult",
+})
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    type: str
+    # the constructor call, when every binding came from the same one
+    origin: Optional[cst.Call] = None
+    # a project class (in this file) the value is an instance of, subclassing ``type``
+    subclass: Optional[cst.ClassDef] = None
+
+
+_UNKNOWN = object()
+
+
+def _merge(infos: Sequence[Any]) -> Optional[TypeInfo]:
+    known = [i for i in infos if i is not None]
+    if not known or any(i is _UNKNOWN for i in known):
+        return None
+    first = known[0]
+    if any(i.type != first.type or i.subclass is not first.subclass for i in known):
+        return None
+    if all(i.origin is first.origin for i in known):
+        return first
+    return TypeInfo(first.type, None, first.subclass)
+
+
+def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Statements of a block and its nested blocks, not entering functions or classes."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
+            continue
+        for block in _blocks(stmt):
+            yield from _statements(block.body)
+
+
+def _blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    body = getattr(stmt, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        yield body
+    orelse = getattr(stmt, "orelse", None)
+    while isinstance(orelse, cst.If):
+        if isinstance(orelse.body, cst.IndentedBlock):
+            yield orelse.body
+        orelse = orelse.orelse
+    if isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
+        yield orelse.body
+    for handler in getattr(stmt, "handlers", ()):
+        if isinstance(handler.body, cst.IndentedBlock):
+            yield handler.body
+    final = getattr(stmt, "finalbody", None)
+    if isinstance(final, cst.Finally) and isinstance(final.body, cst.IndentedBlock):
+        yield final.body
+    for case in getattr(stmt, "cases", ()):
+        if isinstance(case.body, cst.IndentedBlock):
+            yield case.body
+
+
+def _small(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    if isinstance(stmt, cst.SimpleStatementLine):
+        yield from stmt.body
+    elif isinstance(stmt, cst.BaseCompoundStatement):
+        body = getattr(stmt, "body", None)
+        if isinstance(body, cst.SimpleStatementSuite):
+            yield from body.body
+
+
+class Bindings:
+    """Receiver types for one file, computed lazily per scope and cached."""
+
+    def __init__(self, module: cst.Module, imports: ImportTable, constructors: Optional[Mapping[str, str]] = None):
+        self.module = module
+        self.imports = imports
+        self.constructors = dict(CONSTRUCTORS)
+        if constructors:
+            self.constructors.update(constructors)
+        self._functions: Dict[int, Dict[str, List[Any]]] = {}
+        self._classes: Dict[int, Dict[str, List[Any]]] = {}
+        self._module_table: Optional[Dict[str, List[Any]]] = None
+        self._module_defs: Optional[Dict[str, cst.CSTNode]] = None
+        self._factories: Dict[int, Optional[TypeInfo]] = {}
+        self._busy: set = set()
+
+    # -- module-level definitions ------------------------------------------
+    def module_defs(self) -> Dict[str, cst.CSTNode]:
+        if self._module_defs is None:
+            defs: Dict[str, cst.CSTNode] = {}
+            for stmt in self.module.body:
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                    defs[stmt.name.value] = stmt
+            self._module_defs = defs
+        return self._module_defs
+
+    def project_subclass_base(self, cls: cst.ClassDef) -> Optional[str]:
+        """The known base type a class of this file derives from (directly or through another)."""
+        for base in cls.bases:
+            qualified = self.imports.resolve(base.value)
+            if qualified in self.constructors and self.constructors[qualified] in SUBCLASSABLE:
+                return self.constructors[qualified]
+            name = dotted_name(base.value)
+            parent = self.module_defs().get(name or "")
+            if isinstance(parent, cst.ClassDef) and parent is not cls:
+                found = self.project_subclass_base(parent)
+                if found:
+                    return found
+        return None
+
+    # -- tables --------------------------------------------------------------
+    def _bind(self, table: Dict[str, List[Any]], name: str, info: Any) -> None:
+        table.setdefault(name, []).append(info)
+
+    def _value_info(self, value: cst.BaseExpression, scope: Sequence[cst.CSTNode]) -> Any:
+        if isinstance(value, cst.Name) and value.value == "None":
+            return None  # "not connected yet": neutral
+        info = self.type_of(value, scope)
+        return info if info is not None else _UNKNOWN
+
+    def _annotation_info(self, annotation: cst.BaseExpression) -> Any:
+        expr = annotation
+        if isinstance(expr, cst.SimpleString):
+            text = expr.evaluated_value if isinstance(expr.evaluated_value, str) else ""
+            qualified = self.imports.resolve_dotted(text.strip()) if text.strip().replace(".", "").isidentifier() else None
+        else:
+            if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("Optional", "typing.Optional"):
+                element = expr.slice[0].slice if expr.slice else None
+                expr = element.value if isinstance(element, cst.Index) else expr
+            elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+                if isinstance(expr.right, cst.Name) and expr.right.value == "None":
+                    expr = expr.left
+            qualified = self.imports.resolve(expr)
+        if qualified in _ANNOTATIONS:
+            return TypeInfo(_ANNOTATIONS[qualified])
+        return _UNKNOWN
+
+    def _collect_block(self, table: Dict[str, List[Any]], body: Sequence[cst.CSTNode], scope: Sequence[cst.CSTNode]) -> None:
+        for stmt in _statements(body):
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                self._bind(table, stmt.name.value, _UNKNOWN)
+                continue
+            if isinstance(stmt, cst.With):
+                for item in stmt.items:
+                    if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                        info = self.type_of(item.item, scope)
+                        if info is not None and info.type in ENTER_RETURNS_SELF:
+                            self._bind(table, item.asname.name.value, info)
+                        else:
+                            self._bind(table, item.asname.name.value, _UNKNOWN)
+            if isinstance(stmt, cst.For):
+                for name in _target_names(stmt.target):
+                    self._bind(table, name, _UNKNOWN)
+            for small in _small(stmt):
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            self._bind(table, target.target.value, self._value_info(small.value, scope))
+                        else:
+                            for name in _target_names(target.target):
+                                self._bind(table, name, _UNKNOWN)
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    if small.value is not None:
+                        self._bind(table, small.target.value, self._value_info(small.value, scope))
+                    else:
+                        self._bind(table, small.target.value, self._annotation_info(small.annotation.annotation))
+                elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+                    self._bind(table, small.target.value, _UNKNOWN)
+                elif isinstance(small, (cst.Import, cst.ImportFrom)):
+                    names = small.names if not isinstance(small.names, cst.ImportStar) else ()
+                    for alias in names:
+                        local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else (dotted_name(alias.name) or "").split(".")[0]
+                        if local:
+                            self._bind(table, local, _UNKNOWN)
+            for handler in getattr(stmt, "handlers", ()):
+                if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                    self._bind(table, handler.name.name.value, _UNKNOWN)
+
+    def _function_table(self, func: cst.FunctionDef, scope: Sequence[cst.CSTNode]) -> Dict[str, List[Any]]:
+        key = id(func)
+        table = self._functions.get(key)
+        if table is None:
+            table = {}
+            self._functions[key] = table  # before filling: recursive lookups see a partial table
+            params = func.params
+            for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+                if param.annotation is not None:
+                    self._bind(table, param.name.value, self._annotation_info(param.annotation.annotation))
+                else:
+                    self._bind(table, param.name.value, _UNKNOWN)
+            for star in (params.star_arg, params.star_kwarg):
+                if isinstance(star, cst.Param):
+                    self._bind(table, star.name.value, _UNKNOWN)
+            if isinstance(func.body, cst.IndentedBlock):
+                self._collect_block(table, func.body.body, scope)
+            else:
+                self._collect_block(table, [func], scope)
+        return table
+
+    def _class_table(self, cls: cst.ClassDef) -> Dict[str, List[Any]]:
+        key = id(cls)
+        table = self._classes.get(key)
+        if table is None:
+            table = {}
+            self._classes[key] = table
+            body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+            for stmt in body:
+                for small in _small(stmt):
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self._bind(table, small.target.value, self._annotation_info(small.annotation.annotation))
+                if isinstance(stmt, cst.FunctionDef) and isinstance(stmt.body, cst.IndentedBlock):
+                    params = stmt.params.params
+                    if not params:
+                        continue
+                    this = params[0].name.value
+                    scope = (self.module, cls, cls.body, stmt)
+                    for inner in _statements(stmt.body.body):
+                        for small in _small(inner):
+                            targets = []
+                            if isinstance(small, cst.Assign):
+                                targets = [t.target for t in small.targets]
+                            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                                targets = [small.target]
+                            for target in targets:
+                                if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                                        and target.value.value == this):
+                                    self._bind(table, target.attr.value, self._value_info(small.value, scope))
+        return table
+
+    def _module_bindings(self) -> Dict[str, List[Any]]:
+        if self._module_table is None:
+            self._module_table = {}
+            self._collect_block(self._module_table, self.module.body, (self.module,))
+        return self._module_table
+
+    # -- factories -----------------------------------------------------------
+    def _factory(self, func: cst.FunctionDef) -> Optional[TypeInfo]:
+        key = id(func)
+        if key in self._factories:
+            return self._factories[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            result: Any = None
+            if func.returns is not None:
+                annotated = self._annotation_info(func.returns.annotation)
+                if isinstance(annotated, TypeInfo):
+                    result = annotated
+            if result is None and isinstance(func.body, cst.IndentedBlock):
+                infos = []
+                for stmt in _statements(func.body.body):
+                    for small in _small(stmt):
+                        if isinstance(small, cst.Return) and small.value is not None:
+                            infos.append(self._value_info(small.value, (self.module, func)))
+                merged = _merge(infos) if infos else None
+                result = TypeInfo(merged.type, None, merged.subclass) if merged is not None else None
+        finally:
+            self._busy.discard(key)
+        self._factories[key] = result
+        return result
+
+    # -- lookups -------------------------------------------------------------
+    def type_of(self, expr: cst.BaseExpression, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
+        """The type of ``expr`` as seen from ``scope`` (an ancestor stack, Module first)."""
+        if isinstance(expr, cst.Call):
+            return self._call_type(expr, scope)
+        if isinstance(expr, cst.Name):
+            return self._name_type(expr.value, scope)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            return self._attribute_type(expr, scope)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            # `session or requests.Session()`: both sides the same type
+            left, right = self.type_of(expr.left, scope), self.type_of(expr.right, scope)
+            if left is not None and right is not None and left.type == right.type:
+                return TypeInfo(left.type, None, left.subclass if left.subclass is right.subclass else None)
+        return None
+
+    def _call_type(self, call: cst.Call, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
+        qualified = self.imports.resolve(call.func)
+        if qualified in self.constructors:
+            return TypeInfo(self.constructors[qualified], call)
+        name = dotted_name(call.func)
+        if name and "." not in name and self.imports.resolve_dotted(name) is None:
+            local = self._name_binding_node(name, scope)
+            if isinstance(local, cst.FunctionDef):
+                return self._factory(local)
+            if isinstance(local, cst.ClassDef):
+                base = self.project_subclass_base(local)
+                return TypeInfo(base, call, local) if base else None
+        if isinstance(call.func, cst.Attribute):
+            receiver = self.type_of(call.func.value, scope)
+            if receiver is not None:
+                returned = METHOD_RETURNS.get((receiver.type, call.func.attr.value))
+                if returned is not None:
+                    return TypeInfo(returned, call)
+        return None
+
+    def _name_binding_node(self, name: str, scope: Sequence[cst.CSTNode]) -> Optional[cst.CSTNode]:
+        """A module-level def/class of that name, unless an enclosing function rebinds it."""
+        for node in reversed(scope):
+            if isinstance(node, cst.FunctionDef) and name in self._function_table(node, scope):
+                return None
+        if name in self._module_bindings() and self.module_defs().get(name) is None:
+            return None
+        return self.module_defs().get(name)
+
+    def _name_type(self, name: str, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
+        for depth in range(len(scope) - 1, -1, -1):
+            node = scope[depth]
+            if isinstance(node, cst.FunctionDef):
+                table = self._function_table(node, scope[: depth + 1])
+                if name in table:
+                    return _merge(table[name])
+        table = self._module_bindings()
+        if name in table:
+            return _merge(table[name])
+        return None
+
+    def _attribute_type(self, expr: cst.Attribute, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
+        owner = expr.value.value  # type: ignore[union-attr]
+        method = next((n for n in reversed(scope) if isinstance(n, cst.FunctionDef)), None)
+        cls = None
+        if method is not None:
+            index = list(scope).index(method)
+            parent = scope[index - 1] if index >= 1 else None
+            if isinstance(parent, cst.IndentedBlock) and index >= 2:
+                parent = scope[index - 2]
+            if isinstance(parent, cst.ClassDef):
+                cls = parent
+        if cls is None or method is None or not method.params.params:
+            return None
+        if owner != method.params.params[0].name.value:
+            return None
+        table = self._class_table(cls)
+        return _merge(table[expr.attr.value]) if expr.attr.value in table else None
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)

@@ -1,0 +1,97 @@
+"""Library knowledge shared by the rule families: what a call returns.
+
+Types are plain strings naming the class a value is an instance of. Only
+what the rules need is known; everything else is unknown (None), and a rule
+that cannot tell what a receiver is stays silent.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+SESSION = "requests.Session"
+HTTPX_CLIENT = "httpx.Client"
+HTTPX_ASYNC_CLIENT = "httpx.AsyncClient"
+URLLIB3_POOL = "urllib3.PoolManager"
+SOCKET = "socket.socket"
+POPEN = "subprocess.Popen"
+EXECUTOR = "concurrent.futures.Executor"
+FUTURE = "concurrent.futures.Future"
+QUEUE = "queue.Queue"
+EVENT = "threading.Event"
+CONDITION = "threading.Condition"
+THREAD = "threading.Thread"
+LOCK = "threading.Lock"
+MP_POOL = "multiprocessing.pool.Pool"
+ASYNC_RESULT = "multiprocessing.pool.AsyncResult"
+REDIS = "redis.Redis"
+AIOHTTP_SESSION = "aiohttp.ClientSession"
+
+# callee (qualified) -> type of the value it returns
+CONSTRUCTORS: Dict[str, str] = {
+    "requests.Session": SESSION,
+    "requests.session": SESSION,
+    "requests.sessions.Session": SESSION,
+    "requests.sessions.session": SESSION,
+    "httpx.Client": HTTPX_CLIENT,
+    "httpx.AsyncClient": HTTPX_ASYNC_CLIENT,
+    "urllib3.PoolManager": URLLIB3_POOL,
+    "urllib3.ProxyManager": URLLIB3_POOL,
+    "urllib3.HTTPConnectionPool": URLLIB3_POOL,
+    "urllib3.HTTPSConnectionPool": URLLIB3_POOL,
+    "urllib3.connectionpool.HTTPConnectionPool": URLLIB3_POOL,
+    "urllib3.connectionpool.HTTPSConnectionPool": URLLIB3_POOL,
+    "urllib3.poolmanager.PoolManager": URLLIB3_POOL,
+    "urllib3.connection_from_url": URLLIB3_POOL,
+    "urllib3.proxy_from_url": URLLIB3_POOL,
+    "socket.socket": SOCKET,
+    "socket.create_connection": SOCKET,
+    "socket.create_server": SOCKET,
+    "subprocess.Popen": POPEN,
+    "concurrent.futures.ThreadPoolExecutor": EXECUTOR,
+    "concurrent.futures.ProcessPoolExecutor": EXECUTOR,
+    "concurrent.futures.thread.ThreadPoolExecutor": EXECUTOR,
+    "concurrent.futures.process.ProcessPoolExecutor": EXECUTOR,
+    "queue.Queue": QUEUE,
+    "queue.LifoQueue": QUEUE,
+    "queue.PriorityQueue": QUEUE,
+    "queue.SimpleQueue": QUEUE,
+    "multiprocessing.Queue": QUEUE,
+    "multiprocessing.JoinableQueue": QUEUE,
+    "threading.Event": EVENT,
+    "multiprocessing.Event": EVENT,
+    "threading.Condition": CONDITION,
+    "multiprocessing.Condition": CONDITION,
+    "threading.Thread": THREAD,
+    "multiprocessing.Process": THREAD,
+    "threading.Lock": LOCK,
+    "threading.RLock": LOCK,
+    "threading.Semaphore": LOCK,
+    "threading.BoundedSemaphore": LOCK,
+    "multiprocessing.Lock": LOCK,
+    "multiprocessing.RLock": LOCK,
+    "multiprocessing.Pool": MP_POOL,
+    "multiprocessing.pool.Pool": MP_POOL,
+    "multiprocessing.pool.ThreadPool": MP_POOL,
+    "redis.Redis": REDIS,
+    "redis.StrictRedis": REDIS,
+    "redis.client.Redis": REDIS,
+    "redis.from_url": REDIS,
+    "redis.Redis.from_url": REDIS,
+    "aiohttp.ClientSession": AIOHTTP_SESSION,
+}
+
+# (receiver type, method) -> type of the value the method returns
+METHOD_RETURNS: Dict[Tuple[str, str], str] = {
+    (EXECUTOR, "submit"): FUTURE,
+    (MP_POOL, "apply_async"): ASYNC_RESULT,
+    (MP_POOL, "map_async"): ASYNC_RESULT,
+    (MP_POOL, "starmap_async"): ASYNC_RESULT,
+}
+
+# `with X() as name` binds name to what __enter__ returns: the object itself for these
+ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION})
+
+# Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
+SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

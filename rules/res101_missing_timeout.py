@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from reslint.analysis import types as T
+from reslint.analysis.calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
+from reslint.model import Safety, Severity
+from reslint.rule import Replace, Rule
+
+from ._timeouts import (
+    ASYNC_CONTEXT_BOUNDED,
+    NETWORK_FUNCTIONS,
+    NETWORK_METHODS,
+    POOL_TIMEOUT_POSITION,
+    TIMEOUT_SCOPES,
+    Bound,
+    inside,
+    parse_extra_calls,
+    receiver_configured,
+    resolve_call,
+    session_subclass_sets_timeout,
+    socket_default_timeout,
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    extra_calls: Tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "More calls that need a timeout, as `\"qualified.name:keyword:position\"` "
+                         "(keyword defaults to `timeout`, position is optional), e.g. "
+                         "`\"myapp.http.fetch:timeout:1\"`."},
+    )
+    timeout_wrappers: Tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "Qualified names of project functions, classes or context managers that "
+                         "already apply a timeout: a call made inside one of them (as an argument or "
+                         "in its `with` block), or on a client it returned, is not reported."},
+    )
+    default_timeout: float = field(
+        default=10.0,
+        metadata={"doc": "Seconds the fix writes as the timeout. 10 s bounds a hung peer without "
+                         "cutting off ordinary slow responses; tune it per service."},
+    )
+
+
+def _literal_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _arg_indent(call: cst.Call, args) -> Optional[cst.ParenthesizedWhitespace]:
+    """The whitespace that starts an argument line of a multi-line call, if any."""
+    if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) and isinstance(args[-2].comma.whitespace_after, cst.ParenthesizedWhitespace):
+        return args[-2].comma.whitespace_after
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return call.whitespace_before_args
+    return None
+
+
+def _line_break(first_line: cst.TrailingWhitespace, like: cst.ParenthesizedWhitespace, empty_lines=()) -> cst.ParenthesizedWhitespace:
+    """A break after ``first_line`` (its comment, if any) and ``empty_lines``, then the indentation of ``like``."""
+    return cst.ParenthesizedWhitespace(first_line=first_line, empty_lines=tuple(empty_lines), indent=like.indent,
+                                       last_line=like.last_line)
+
+
+def _append_keyword(call: cst.Call, keyword: str, value: str) -> cst.Call:
+    """`call` with `keyword=value` added last, keeping a multi-line call's layout, comments and trailing comma."""
+    new = cst.Arg(
+        keyword=cst.Name(keyword),
+        value=cst.parse_expression(value),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new])
+    last = args[-1]
+    indent = _arg_indent(call, args)
+    if isinstance(last.comma, cst.Comma):
+        closing = last.comma.whitespace_after
+        if isinstance(closing, cst.ParenthesizedWhitespace) and indent is not None:
+            # `last,  # comment` NEWLINE `)`: the comment stays on last's line; the new argument
+            # gets its own line and the trailing comma, before the closing bracket
+            args[-1] = last.with_changes(comma=last.comma.with_changes(
+                whitespace_after=_line_break(closing.first_line, indent, closing.empty_lines)))
+            args.append(new.with_changes(comma=cst.Comma(whitespace_after=_line_break(cst.TrailingWhitespace(), closing))))
+        else:
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(new.with_changes(comma=last.comma))
+        return call.with_changes(args=args)
+    closing = last.whitespace_after_arg
+    if isinstance(closing, cst.ParenthesizedWhitespace) and indent is not None:
+        # `last` NEWLINE `)` with no trailing comma: keep that style
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_after=_line_break(closing.first_line, indent, closing.empty_lines)),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        args.append(new.with_changes(whitespace_after_arg=_line_break(cst.TrailingWhitespace(), closing)))
+        return call.with_changes(args=args)
+    args.append(new)
+    return call.with_changes(args=args)
+
+
+class MissingTimeout(Rule):
+    """
+    ## What it does
+    Flags a call that waits on the network with no timeout and no bounded library default:
+    `requests` functions and `Session` methods, `urllib.request.urlopen`, `http.client`
+    connections, `socket.create_connection`, `smtplib`, `ftplib`, `imaplib`, `poplib`, `telnetlib`,
+    urllib3 requests on a pool built without a timeout, `redis.Redis` / `from_url` without
+    `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`, and
+    `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`.
+
+    ## Why is this bad?
+    These libraries wait forever by default. One peer that accepts the connection and then stops
+    answering (a full load balancer, a half-dead database, a dropped packet) blocks the calling
+    thread or worker for good; under load every worker ends up stuck there and the service stops,
+    although nothing crashed and no error was logged.
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_rates(session: requests.Session):
+        return session.get("https://rates.example.com/v1/eur").json()
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+
+    def fetch_rates(session: requests.Session):
+        return session.get("https://rates.example.com/v1/eur", timeout=10).json()
+    ```
+
+    Receivers are resolved within the file: `s = requests.Session()`, `with requests.Session() as
+    s`, `self._s = requests.Session()` in any method, a parameter or attribute annotated
+    `requests.Session`, `requests.session()`, and module functions that return a session. Left
+    alone: a timeout given by keyword or position, or possibly through `**kwargs`; receivers that
+    cannot be resolved; httpx and aiohttp (their defaults are bounded: 5 s, 300 s); a `Session`
+    subclass of the project that overrides `request`/`send` or mounts an adapter (the common ways
+    to set a default timeout); socket-based calls in a module that calls
+    `socket.setdefaulttimeout(<number>)`; a `psycopg` DSN given as a variable, or a literal one that
+    sets `connect_timeout`; calls inside the `timeout-wrappers` you declare.
+
+    ## Fix safety
+    Unsafe. The fix adds `timeout=<default-timeout>` (`socket_timeout=` for redis,
+    `connect_timeout=` for psycopg) as the last argument, keeping the call's layout. A request
+    that used to take longer than that now fails with a timeout error, which is the point, but
+    the number should suit the service; `asyncio.open_connection` gets no fix (wrap it in
+    `asyncio.timeout()`).
+
+    ## Known limitations
+    Only names bound in the same file are resolved; a client built in another module and passed
+    around without an annotation is not checked. Flow is not followed: a name bound to a
+    session in one branch and to something else in another is left alone.
+
+    ## References
+    - [requests: timeouts](https://requests.readthedocs.io/en/latest/user/advanced/#timeouts)
+    - [urllib3: timeouts](https://urllib3.readthedocs.io/en/stable/user-guide.html#using-timeouts)
+    - [`socket.setdefaulttimeout`](https://docs.python.org/3/library/socket.html#socket.setdefaulttimeout)
+    """
+
+    code = "RES101"
+    name = "missing-timeout"
+    family = "timeouts"
+    severity = Severity.ERROR
+    fix_safety = Safety.UNSAFE
+    triggers = (
+        r"requests|urlopen|HTTPS?Connection|create_connection|smtplib|SMTP|ftplib|FTP|imaplib|IMAP4"
+        r"|poplib|POP3|telnetlib|Telnet|urllib3|redis|Redis|psycopg|open_connection",
+    )
+    Options = Options
+
+    @classmethod
+    def option_triggers(cls, options: Options):
+        return tuple((re.escape(spec.split(":")[0].rsplit(".", 1)[-1]),) for spec in options.extra_calls if spec)
+
+    def _functions(self):
+        extra = getattr(self, "_extra", None)
+        if extra is None:
+            extra = dict(NETWORK_FUNCTIONS)
+            extra.update(parse_extra_calls(self.options.extra_calls))
+            self._extra = extra
+        return extra
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualified_name(node.func)
+        if qualified in ASYNC_CONTEXT_BOUNDED:
+            if not inside(self.ctx, TIMEOUT_SCOPES | set(self.options.timeout_wrappers)):
+                self.report(node.func, f"`{ASYNC_CONTEXT_BOUNDED[qualified]}` has no timeout; wrap it in "
+                                  f"`asyncio.timeout()` or `asyncio.wait_for()`")
+            return
+        found = resolve_call(self.ctx, node, self._functions(), NETWORK_METHODS)
+        if found is None:
+            return
+        bound, receiver = found
+        given = find_arg(node, bound.keyword, bound.position)
+        none_given = given is not None and bound.none_is_default and is_none(given.value)
+        if not none_given and may_pass(node, bound.keyword, bound.position):
+            return
+        if receiver is not None and not self._receiver_unbounded(receiver, node):
+            return
+        if bound.keyword == "socket_timeout" and find_arg(node, "connection_pool") is not None:
+            return  # the pool carries the connection options
+        if bound.dsn and self._dsn_covers(node, bound):
+            return
+        if bound.socket_default and socket_default_timeout(self.ctx):
+            return
+        if self.options.timeout_wrappers and inside(self.ctx, self.options.timeout_wrappers):
+            return
+        number = _literal_number(self.options.default_timeout)
+        if none_given:
+            fix = Replace(given.value, cst.parse_expression(number), f"Set `{bound.keyword}={number}`")
+        else:
+            fix = Replace(node, _append_keyword(node, bound.keyword, number), f"Add `{bound.keyword}={number}`")
+        self.report(node.func, f"`{bound.display}` call has no {bound.keyword}; it can wait forever", fix=fix)
+
+    def _receiver_unbounded(self, receiver, node: cst.Call) -> bool:
+        """False when the client itself carries a timeout (or may: unknown origin, project subclass)."""
+        wrappers = set(self.options.timeout_wrappers)
+        if receiver.subclass is not None:
+            if session_subclass_sets_timeout(receiver.subclass):
+                return False
+            if any(self.ctx.qualified_name(base.value) in wrappers for base in receiver.subclass.bases):
+                return False
+        if isinstance(node.func, cst.Attribute) and receiver_configured(self.ctx, node.func.value, wrappers):
+            return False
+        if receiver.origin is not None and self.options.timeout_wrappers:
+            if self.ctx.qualified_name(receiver.origin.func) in self.options.timeout_wrappers:
+                return False
+        if receiver.type == T.URLLIB3_POOL:
+            # a timeout on the pool applies to every request made through it
+            origin = receiver.origin
+            if origin is None:
+                return False
+            position = POOL_TIMEOUT_POSITION.get(self.ctx.qualified_name(origin.func) or "")
+            return not may_pass(origin, "timeout", position)
+        return True
+
+    def _dsn_covers(self, node: cst.Call, bound: Bound) -> bool:
+        """A DSN/URL: silent when it is not a literal (unknown) or when the literal sets the keyword."""
+        positional = positional_args(node)
+        if not positional:
+            dsn = find_arg(node, "dsn") or find_arg(node, "conninfo") or find_arg(node, "url")
+            if dsn is None:
+                # psycopg with nothing at all reads libpq's environment (PGCONNECT_TIMEOUT)
+                return bound.dsn == "lenient" and (not node.args or has_star_args(node))
+            positional = [dsn]
+        text: Optional[str] = string_value(positional[0].value)
+        if text is None:
+            return bound.dsn == "lenient"
+        return bound.keyword in text

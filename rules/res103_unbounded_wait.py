@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from reslint.analysis.calls import find_arg, is_none, may_pass
+from reslint.model import Severity
+from reslint.rule import Rule
+
+from ._timeouts import LOCK_ACQUIRE, THREAD_JOIN, WAIT_FUNCTIONS, WAIT_METHODS, resolve_call
+
+
+@dataclass(frozen=True)
+class Options:
+    check_thread_join: bool = field(
+        default=False,
+        metadata={"doc": "Also flag `Thread.join()` / `Process.join()` with no timeout."},
+    )
+    check_lock_acquire: bool = field(
+        default=False,
+        metadata={"doc": "Also flag `lock.acquire()` (blocking, no timeout) on threading/multiprocessing "
+                         "locks and semaphores. `with lock:` is never flagged."},
+    )
+
+
+def _is_false(arg) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+
+
+class UnboundedWait(Rule):
+    """
+    ## What it does
+    Flags a blocking wait with no timeout on something resolved in the file:
+    `subprocess.run` / `call` / `check_call` / `check_output`, `Popen.wait()` and
+    `Popen.communicate()`, `concurrent.futures` `Future.result()`, `wait()` and `as_completed()`,
+    a blocking `queue.Queue.get()`, `threading.Event.wait()`, `Condition.wait()` /
+    `wait_for()`, and multiprocessing `AsyncResult.get()`. `Thread.join()` and `Lock.acquire()`
+    are opt-in (see Options).
+
+    ## Why is this bad?
+    A child process that hangs, a worker that dies before it sets the event, a producer that never
+    puts the item: the waiting thread blocks forever, holding whatever it holds. Unlike a crash,
+    nothing is logged; the service just stops making progress, and a deploy or a restart is the
+    only way out.
+
+    ## Example
+    ```python
+    import subprocess
+
+    def render(path):
+        return subprocess.run(["convert", path, "out.png"], check=True)
+    ```
+
+    ## Use instead
+    ```python
+    import subprocess
+
+    def render(path):
+        return subprocess.run(["convert", path, "out.png"], check=True, timeout=60)
+    ```
+
+    Left alone: a timeout given by keyword, position or possibly `**kwargs`; `queue.get(block=False)`
+    and `get_nowait()`; receivers that cannot be resolved (for example a future taken from
+    `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
+    blocking; `with lock:`.
+
+    ## Known limitations
+    Receivers are resolved within the file (`fut = executor.submit(...)`, `q = queue.Queue()`,
+    `self._done = threading.Event()`); objects passed in without an annotation are not checked.
+
+    ## References
+    - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)
+    - [`concurrent.futures.Future.result`](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Future.result)
+    - [`queue.Queue.get`](https://docs.python.org/3/library/queue.html#queue.Queue.get)
+    """
+
+    code = "RES103"
+    name = "unbounded-wait"
+    family = "timeouts"
+    severity = Severity.WARNING
+    triggers = (r"subprocess|futures|Executor|queue|Queue|Event|Condition|multiprocessing|Pool|Thread|Lock|Semaphore",)
+    Options = Options
+
+    def _methods(self):
+        methods = getattr(self, "_all_methods", None)
+        if methods is None:
+            methods = dict(WAIT_METHODS)
+            if self.options.check_thread_join:
+                methods.update(THREAD_JOIN)
+            if self.options.check_lock_acquire:
+                methods.update(LOCK_ACQUIRE)
+            self._all_methods = methods
+        return methods
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found = resolve_call(self.ctx, node, WAIT_FUNCTIONS, self._methods())
+        if found is None:
+            return
+        bound, _ = found
+        given = find_arg(node, bound.keyword, bound.position)
+        if given is not None and not is_none(given.value):
+            return
+        if given is None and may_pass(node, bound.keyword, bound.position):
+            return
+        if bound.display in ("queue.Queue.get", "threading.Lock.acquire"):
+            # get(block, timeout) / acquire(blocking, timeout): non-blocking forms never wait
+            flag = find_arg(node, "block") or find_arg(node, "blocking", 0) or find_arg(node, "block", 0)
+            if _is_false(flag):
+                return
+        self.report(node.func, f"`{bound.display}` waits with no timeout; it can block forever")

@@ -297,7 +297,7 @@ class _Walker:
             self.failed.add(rule)
             self.result.internal_error = True
             self.result.notices.append(
-                f"internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
+                f"{self.ctx.path}: internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
                 "the rule was skipped for this file (please report this with the file)"
             )
 

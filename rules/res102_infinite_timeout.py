@@ -78,7 +78,8 @@ class InfiniteTimeout(Rule):
     name = "infinite-timeout"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = ((r"None", r"timeout|Timeout|wait_for|urlopen|HTTP|SMTP|FTP|IMAP|POP3|Telnet|redis|Redis|psycopg"),)
+    triggers = ((r"None", r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
+                          r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio)\b"),)
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualified_name(node.func)

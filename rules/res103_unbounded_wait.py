@@ -79,7 +79,7 @@ class UnboundedWait(Rule):
     name = "unbounded-wait"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = (r"subprocess|futures|Executor|queue|Queue|Event|Condition|multiprocessing|Pool|Thread|Lock|Semaphore",)
+    triggers = (r"(?:import|from)\s+(?:subprocess|concurrent|queue|threading|multiprocessing)\b",)
     Options = Options
 
     def _methods(self):

@@ -13,7 +13,7 @@ from reslint.rule import Rule
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 
 DEFAULT_CLEANUP_CALLS = (
-    "close", "closed", "shutdown", "terminate", "kill", "cancel", "unlink", "remove", "rmtree", "rmdir",
+    "close", "aclose", "shutdown", "terminate", "kill", "cancel", "unlink", "remove", "rmtree", "rmdir",
     "disconnect", "release", "cleanup", "stop", "join", "flush", "unregister", "reset", "dispose",
     "teardown", "destroy", "delete", "discard", "detach", "unsubscribe", "abort", "exit",
 )
@@ -21,7 +21,7 @@ DEFAULT_CLEANUP_CALLS = (
 # only count as the whole name or its last word (`task.cancel()`, `lock.release()`), so that
 # `cancel_subscription()` or `delete_account()` stay business operations.
 LEADING_CLEANUP_VERBS = frozenset({
-    "close", "shutdown", "terminate", "kill", "disconnect", "cleanup", "stop", "dispose", "teardown",
+    "close", "aclose", "shutdown", "terminate", "kill", "disconnect", "cleanup", "stop", "dispose", "teardown",
 })
 # Code in these methods, or in a function named for cleanup (first or last word one of the
 # leading verbs above, or `closed`), is itself cleanup: its errors have nowhere to go.
@@ -46,10 +46,17 @@ def _words(name: str):
     return [w for w in spaced.lower().split("_") if w]
 
 
+# awaiting a stream's close: cleanup, though `closed` alone is not a cleanup word
+# (`record_connection_closed()` is a metric, `on_closed()` a callback)
+CLEANUP_NAMES = frozenset({"wait_closed"})
+
+
 def _matches_word(name: str, words) -> bool:
     parts = _words(name)
     if not parts:
         return False
+    if "_".join(parts) in CLEANUP_NAMES and words:
+        return True
     if parts[-1] in words or "_".join(parts) in words or "".join(parts) in words:
         return True
     return parts[0] in words and parts[0] in LEADING_CLEANUP_VERBS
@@ -67,6 +74,17 @@ def _callee_name(expr: cst.BaseExpression) -> Optional[str]:
     if isinstance(func, cst.Name):
         return func.value
     return None
+
+
+def _reads_future(block: cst.BaseSuite) -> bool:
+    """`try: fut.result()` / `fut.exception()`: a done-callback retrieving an outcome so that asyncio
+    does not log "exception was never retrieved"; swallowing it is the point."""
+    statements = body_statements(block)
+    if len(statements) != 1 or not isinstance(statements[0], cst.Expr):
+        return False
+    call = statements[0].value
+    return (isinstance(call, cst.Call) and not call.args and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("result", "exception"))
 
 
 class SwallowedException(Rule):
@@ -104,8 +122,11 @@ class SwallowedException(Rule):
     Left alone, because the error is handled or has nowhere better to go:
     - narrow handlers (`except KeyError: pass`), and handlers that log, re-raise, return a value or
       use the error;
-    - a fallback: the `try` body is one assignment to a local variable and the handler only
-      passes, so the variable keeps the default it had (the same as `except Exception: x = None`);
+    - a fallback: the handler only passes, the `try` only computes values (assignments), and it
+      ends by assigning a local variable, which keeps the default it had (the same as `except
+      Exception: x = None`), or it is followed by `return <value>`;
+    - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
+      keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
       `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`), and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
@@ -134,6 +155,18 @@ class SwallowedException(Rule):
         info = caught(handler, self.ctx.imports)
         return info.bare or info.catches_any(BROAD)
 
+    def _returns_value_next(self, try_node) -> bool:
+        block = self.ctx.parent(2)
+        body = list(getattr(block, "body", ()))
+        for index, stmt in enumerate(body):
+            if stmt is try_node:
+                following = body[index + 1] if index + 1 < len(body) else None
+                if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
+                    value = following.body[0].value
+                    return value is not None and not (isinstance(value, cst.Name) and value.value == "None")
+                return False
+        return False
+
     def _function(self):
         return next((n for n in reversed(self.ctx.stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
 
@@ -144,7 +177,7 @@ class SwallowedException(Rule):
         name = func.name.value
         if name in ALWAYS_CLEANUP_FUNCTIONS:
             return True
-        words = [w for w in self.options.cleanup_calls if w in LEADING_CLEANUP_VERBS or w == "closed"]
+        words = [w for w in self.options.cleanup_calls if w in LEADING_CLEANUP_VERBS]
         return _matches_word(name, words)
 
     def _is_cleanup_call(self, expr: cst.BaseExpression) -> bool:
@@ -157,12 +190,18 @@ class SwallowedException(Rule):
             isinstance(stmt, cst.Expr) and self._is_cleanup_call(stmt.value) for stmt in statements
         )
 
-    def _is_fallback(self, try_body: cst.BaseSuite, handler) -> bool:
-        """`try: value = compute()` / `except Exception: pass`: the local keeps its default."""
-        statements = body_statements(try_body)
-        if len(statements) != 1 or not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
+    def _is_fallback(self, try_node, handler) -> bool:
+        """The handler only passes and the code falls back to a value it already has:
+        `try: value = compute()` (or a `try` that ends by setting a local, as a capability probe
+        does) / `except Exception: pass`, or `except Exception: pass` followed by `return <value>`."""
+        if not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
             return False
-        stmt = statements[0]
+        statements = body_statements(try_node.body)
+        if not statements or not all(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)) for s in statements):
+            return False  # a statement run for its side effect: its failure is what gets swallowed
+        if self._returns_value_next(try_node):
+            return True
+        stmt = statements[-1]
         if isinstance(stmt, cst.Assign):
             targets = [t.target for t in stmt.targets]
         elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
@@ -176,7 +215,7 @@ class SwallowedException(Rule):
             return
         parent = self.ctx.parent()
         if isinstance(parent, (cst.Try, cst.TryStar)):
-            if self._is_cleanup(parent.body) or self._is_fallback(parent.body, node):
+            if self._is_cleanup(parent.body) or self._is_fallback(parent, node) or _reads_future(parent.body):
                 return
         if self._exempt_context():
             return

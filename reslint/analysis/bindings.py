@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import libcst as cst
 
+from .handlers import child_blocks
 from .names import ImportTable, dotted_name
 from .types import CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
 
@@ -65,30 +66,8 @@ def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
         yield stmt
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
             continue
-        for block in _blocks(stmt):
+        for block in child_blocks(stmt):
             yield from _statements(block.body)
-
-
-def _blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
-    body = getattr(stmt, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        yield body
-    orelse = getattr(stmt, "orelse", None)
-    while isinstance(orelse, cst.If):
-        if isinstance(orelse.body, cst.IndentedBlock):
-            yield orelse.body
-        orelse = orelse.orelse
-    if isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
-        yield orelse.body
-    for handler in getattr(stmt, "handlers", ()):
-        if isinstance(handler.body, cst.IndentedBlock):
-            yield handler.body
-    final = getattr(stmt, "finalbody", None)
-    if isinstance(final, cst.Finally) and isinstance(final.body, cst.IndentedBlock):
-        yield final.body
-    for case in getattr(stmt, "cases", ()):
-        if isinstance(case.body, cst.IndentedBlock):
-            yield case.body
 
 
 def _small(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -110,17 +110,18 @@ def _walk_statements(block: cst.BaseSuite) -> Iterator[cst.CSTNode]:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             continue
         yield stmt
-        for child in _child_blocks(stmt):
+        for child in child_blocks(stmt):
             yield from _walk_statements(child)
 
 
-def _child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+def child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    """The blocks of a compound statement: body, elif/else, handlers, finally, match cases."""
     body = getattr(stmt, "body", None)
     if isinstance(body, cst.BaseSuite):
         yield body
     orelse = getattr(stmt, "orelse", None)
     if isinstance(orelse, cst.If):
-        yield from _child_blocks(orelse)
+        yield from child_blocks(orelse)
     elif isinstance(orelse, cst.Else):
         yield orelse.body
     for handler in getattr(stmt, "handlers", ()):
@@ -150,7 +151,7 @@ def _exits_early(block: cst.BaseSuite, in_loop: bool = False) -> bool:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             continue
         loop = in_loop or isinstance(stmt, (cst.For, cst.While))
-        for child in _child_blocks(stmt):
+        for child in child_blocks(stmt):
             # a loop's `else` runs after the loop: break/continue there leave the handler
             nested_loop = loop and not (isinstance(stmt, (cst.For, cst.While)) and child is getattr(stmt.orelse, "body", None))
             if _exits_early(child, nested_loop if isinstance(stmt, (cst.For, cst.While)) else in_loop):

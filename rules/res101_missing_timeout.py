@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from reslint.analysis import types as T
-from reslint.analysis.calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
+from reslint.analysis.calls import append_keyword, find_arg, has_star_args, is_none, may_pass, positional_args, string_value
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
@@ -50,58 +50,6 @@ class Options:
 
 def _literal_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _arg_indent(call: cst.Call, args) -> Optional[cst.ParenthesizedWhitespace]:
-    """The whitespace that starts an argument line of a multi-line call, if any."""
-    if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) and isinstance(args[-2].comma.whitespace_after, cst.ParenthesizedWhitespace):
-        return args[-2].comma.whitespace_after
-    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
-        return call.whitespace_before_args
-    return None
-
-
-def _line_break(first_line: cst.TrailingWhitespace, like: cst.ParenthesizedWhitespace, empty_lines=()) -> cst.ParenthesizedWhitespace:
-    """A break after ``first_line`` (its comment, if any) and ``empty_lines``, then the indentation of ``like``."""
-    return cst.ParenthesizedWhitespace(first_line=first_line, empty_lines=tuple(empty_lines), indent=like.indent,
-                                       last_line=like.last_line)
-
-
-def _append_keyword(call: cst.Call, keyword: str, value: str) -> cst.Call:
-    """`call` with `keyword=value` added last, keeping a multi-line call's layout, comments and trailing comma."""
-    new = cst.Arg(
-        keyword=cst.Name(keyword),
-        value=cst.parse_expression(value),
-        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
-    )
-    args = list(call.args)
-    if not args:
-        return call.with_changes(args=[new])
-    last = args[-1]
-    indent = _arg_indent(call, args)
-    if isinstance(last.comma, cst.Comma):
-        closing = last.comma.whitespace_after
-        if isinstance(closing, cst.ParenthesizedWhitespace) and indent is not None:
-            # `last,  # comment` NEWLINE `)`: the comment stays on last's line; the new argument
-            # gets its own line and the trailing comma, before the closing bracket
-            args[-1] = last.with_changes(comma=last.comma.with_changes(
-                whitespace_after=_line_break(closing.first_line, indent, closing.empty_lines)))
-            args.append(new.with_changes(comma=cst.Comma(whitespace_after=_line_break(cst.TrailingWhitespace(), closing))))
-        else:
-            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(new.with_changes(comma=last.comma))
-        return call.with_changes(args=args)
-    closing = last.whitespace_after_arg
-    if isinstance(closing, cst.ParenthesizedWhitespace) and indent is not None:
-        # `last` NEWLINE `)` with no trailing comma: keep that style
-        args[-1] = last.with_changes(
-            comma=cst.Comma(whitespace_after=_line_break(closing.first_line, indent, closing.empty_lines)),
-            whitespace_after_arg=cst.SimpleWhitespace(""),
-        )
-        args.append(new.with_changes(whitespace_after_arg=_line_break(cst.TrailingWhitespace(), closing)))
-        return call.with_changes(args=args)
-    args.append(new)
-    return call.with_changes(args=args)
 
 
 class MissingTimeout(Rule):
@@ -217,7 +165,7 @@ class MissingTimeout(Rule):
         if none_given:
             fix = Replace(given.value, cst.parse_expression(number), f"Set `{bound.keyword}={number}`")
         else:
-            fix = Replace(node, _append_keyword(node, bound.keyword, number), f"Add `{bound.keyword}={number}`")
+            fix = Replace(node, append_keyword(node, bound.keyword, number), f"Add `{bound.keyword}={number}`")
         self.report(node.func, f"`{bound.display}` call has no {bound.keyword}; it can wait forever", fix=fix)
 
     def _receiver_unbounded(self, receiver, node: cst.Call) -> bool:

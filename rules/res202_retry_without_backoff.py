@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Tuple
+
+from reslint.analysis.retries import WAIT_CONSTANT, WAIT_NONE, Retry
+from reslint.model import Safety, Severity
+
+from ._retries import RETRY_TRIGGERS, RetryRule, keyword_fix, library_name
+
+
+@dataclass(frozen=True)
+class Options:
+    flag_constant_wait: bool = field(
+        default=False,
+        metadata={"doc": "Also flag a retry that waits a constant time with no jitter (`time.sleep(5)` "
+                         "in the loop, tenacity `wait_fixed`, backoff `constant` with `jitter=None`): "
+                         "clients that failed together retry together. A growing wait is left alone."},
+    )
+    extra_retry_decorators: Tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "Project retry decorators, as for RES201 (their waits are not judged)."},
+    )
+
+
+class RetryWithoutBackoff(RetryRule):
+    """
+    ## What it does
+    Flags a retry that goes round again with no wait at all: a retry loop (bounded or not) in
+    which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
+    package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
+    With `flag-constant-wait`, a constant wait with no jitter is flagged too.
+
+    ## Why is this bad?
+    A retry with no wait turns one failure into a burst of identical requests within
+    milliseconds, against a dependency that is failing, often because it is overloaded. Many
+    clients doing it at once make a thundering herd that keeps the dependency down. A wait that
+    grows with each attempt, with random jitter, spreads the retries out and gives it room to
+    recover.
+
+    ## Example
+    ```python
+    from tenacity import retry, stop_after_attempt
+
+    @retry(stop=stop_after_attempt(5))
+    def publish(event):
+        broker.send(event)
+    ```
+
+    ## Use instead
+    ```python
+    from tenacity import retry, stop_after_attempt, wait_random_exponential
+
+    @retry(stop=stop_after_attempt(5), wait=wait_random_exponential(multiplier=1, max=60))
+    def publish(event):
+        broker.send(event)
+    ```
+
+    Left alone: any wait in the loop (`time.sleep`, `asyncio.sleep`, `event.wait(t)`, or a call
+    whose name says it waits or backs off, also one call deep into the module's own functions);
+    backoff, stamina and api_core retries, which always wait; loops that are not retries (see
+    RES201).
+
+    ## Fix safety
+    Unsafe, tenacity only: adds `wait=wait_random_exponential(multiplier=1, max=60)` and its import.
+    The retry then takes longer to give up, which changes the timing callers see.
+
+    ## References
+    - [AWS Architecture Blog: Exponential Backoff And Jitter](https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/)
+    - [tenacity: waiting before retrying](https://tenacity.readthedocs.io/en/latest/#waiting-before-retrying)
+    """
+
+    code = "RES202"
+    name = "retry-without-backoff"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    precision = "high"
+    triggers = RETRY_TRIGGERS
+    Options = Options
+
+    def check(self, retry: Retry) -> None:
+        what = self.around(retry)
+        if retry.wait == WAIT_NONE:
+            fix = None
+            if retry.form == "tenacity":
+                wait, imports = library_name(retry, "wait_random_exponential", "tenacity")
+                fix = keyword_fix(retry, "wait", f"{wait}(multiplier=1, max=60)",
+                                  "Wait with exponential backoff and jitter between attempts", imports)
+            if retry.form == "urllib3":
+                message = f"{what} retries with no backoff (`backoff_factor` is 0); retries hit the server back to back"
+            else:
+                message = f"{what} retries immediately, with no wait between attempts; a failing dependency gets hammered"
+            self.report(retry.node, message, fix=fix)
+        elif retry.wait == WAIT_CONSTANT and self.options.flag_constant_wait:
+            self.report(retry.node, f"{what} waits a constant time with no jitter; clients that failed together retry together")

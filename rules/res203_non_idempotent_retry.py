@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Tuple
+
+from reslint.analysis.retries import Operations, Retry
+from reslint.model import Severity
+
+from ._retries import RetryRule
+
+
+@dataclass(frozen=True)
+class Options:
+    non_idempotent_calls: Tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "Qualified names of project callables that must not be repeated (they charge, "
+                         "send or create something), e.g. `\"billing.gateway.charge\"`."},
+    )
+    idempotency_keys: Tuple[str, ...] = field(
+        default=("Idempotency-Key", "X-Idempotency-Key"),
+        metadata={"doc": "Header names that make a request safe to repeat. A request is also safe when "
+                         "it passes an `idempotency_key=` argument (payment SDKs)."},
+    )
+    extra_retry_decorators: Tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "Project retry decorators, as for RES201; what they decorate is checked too."},
+    )
+
+
+class NonIdempotentRetry(RetryRule):
+    """
+    ## What it does
+    Flags a retry, bounded or not, that repeats a non-idempotent operation with no idempotency
+    key: an HTTP POST or PATCH through requests, httpx, aiohttp or urllib3 (`post()`, `patch()`,
+    `request("POST", ...)`, `method="POST"`), or a callable listed in `non-idempotent-calls`. The
+    operation may sit in the retried code or one or two calls away, in a function or method of the
+    same module, with the method passed as a literal argument or assigned to a variable. Also
+    flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
+    `method_whitelist=False`) or names POST or PATCH.
+
+    ## Why is this bad?
+    A request that timed out may still have reached the server and done its work; only the
+    response was lost. Repeating a POST then creates a second order, sends a second email or
+    charges the card twice. GET, HEAD, PUT, DELETE and OPTIONS are idempotent by definition and
+    safe to repeat; POST and PATCH are not, unless the server deduplicates them by a key the
+    client sends.
+
+    ## Example
+    ```python
+    import requests
+    from tenacity import retry, stop_after_attempt, wait_random_exponential
+
+    @retry(stop=stop_after_attempt(3), wait=wait_random_exponential(max=10))
+    def charge(order):
+        return requests.post(PAYMENTS, json=order.payload(), timeout=10)
+    ```
+
+    ## Use instead
+    ```python
+    @retry(stop=stop_after_attempt(3), wait=wait_random_exponential(max=10))
+    def charge(order):
+        return requests.post(PAYMENTS, json=order.payload(), timeout=10,
+                             headers={"Idempotency-Key": order.charge_key})
+    ```
+    The key must stay the same across the attempts of one operation (build it outside the retry,
+    from the order), so that the server can recognise a repeat.
+
+    Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a request whose method cannot be told; a
+    request or function that carries a header named in `idempotency-keys` or an
+    `idempotency_key=` argument; urllib3 `Retry` with its default methods.
+
+    ## Fix safety
+    No fix: choosing and storing a key is a design decision.
+
+    ## References
+    - [RFC 9110, 9.2.2 Idempotent Methods](https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2)
+    - [IETF draft: The Idempotency-Key HTTP Header Field](https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/)
+    - [Stripe: idempotent requests](https://docs.stripe.com/api/idempotent_requests)
+    """
+
+    code = "RES203"
+    name = "non-idempotent-retry"
+    severity = Severity.ERROR
+    precision = "high"
+    triggers = (
+        (r"\b(?:while|for)\b", r"\bexcept\b", r"(?i)post|patch"),
+        (r"(?i)retr|backoff|stamina", r"(?i)post|patch"),
+        (r"allowed_methods|method_whitelist",),
+    )
+    Options = Options
+
+    @classmethod
+    def option_triggers(cls, options):
+        names = [spec.rsplit(".", 1)[-1] for spec in options.non_idempotent_calls if spec]
+        groups = tuple((re.escape(name),) for name in names)
+        return groups + super().option_triggers(options)
+
+    def _operations(self) -> Operations:
+        found = getattr(self, "_ops", None)
+        if found is None:
+            found = Operations(self.ctx, frozenset(self.options.non_idempotent_calls), frozenset(self.options.idempotency_keys))
+            self._ops = found
+        return found
+
+    def check(self, retry: Retry) -> None:
+        if retry.form == "urllib3":
+            if retry.methods:
+                which = "every method" if "*" in retry.methods else " and ".join(sorted(retry.methods))
+                self.report(retry.node, f"{retry.label} retries {which}, including requests that are not "
+                                        "idempotent; a retried POST can run twice on the server")
+            return
+        operation = self._operations().find(retry)
+        if operation is None:
+            return
+        what = self.around(retry)
+        if operation.what in ("POST", "PATCH"):
+            self.report(retry.node, f"{what} repeats a {operation.what} (`{operation.display}`) with no "
+                                    "idempotency key; a retried request that reached the server runs twice")
+        else:
+            self.report(retry.node, f"{what} repeats `{operation.display}`, which is not idempotent; "
+                                    "an attempt that timed out may already have run")

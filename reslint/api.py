@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import engine, fixer
 from .cache import NullCache, ResultCache
@@ -37,6 +37,8 @@ class RunOptions:
     show_suppressed: bool = False
     jobs: Optional[int] = None
     stdin_filename: Optional[str] = None
+    # the run's project index (reslint.project), for project-scope rules
+    project: Any = None
 
     @property
     def fixing(self) -> bool:
@@ -74,7 +76,8 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
 
     if not options.fixing:
         result = engine.lint_text(
-            text, target.rel, ruleset, want_edits=options.want_edits, keep_suppressed=options.show_suppressed
+            text, target.rel, ruleset, want_edits=options.want_edits, keep_suppressed=options.show_suppressed,
+            project=options.project,
         )
         findings = tuple(result.findings)
         return FileResult(
@@ -86,7 +89,8 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
             internal_error=result.internal_error,
         )
 
-    outcome = fixer.fix_text(text, target.rel, ruleset, unsafe=options.unsafe_fixes, keep_suppressed=options.show_suppressed)
+    outcome = fixer.fix_text(text, target.rel, ruleset, unsafe=options.unsafe_fixes, keep_suppressed=options.show_suppressed,
+                             project=options.project)
     notices = list(outcome.result.notices) + outcome.notices
     changed = outcome.text != text
     written = False
@@ -105,7 +109,7 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
     if write_failed:
         # the file on disk is unchanged: report what it still contains
         original = engine.lint_text(text, target.rel, ruleset, want_edits=options.want_edits,
-                                    keep_suppressed=options.show_suppressed)
+                                    keep_suppressed=options.show_suppressed, project=options.project)
         return FileResult(
             path=target.display, rel=target.rel, findings=tuple(original.findings),
             source=text if original.findings and (options.keep_source or options.want_edits) else None,
@@ -256,13 +260,25 @@ def lint_source(
     return lint_target(target, settings, options, stdin_data=data)
 
 
-def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None) -> List[FileResult]:
+def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None, *, use_cache: bool = True) -> List[FileResult]:
     """Lint files and directories as ``reslint check`` would (no fixing)."""
     from .discover import discover
 
     settings = settings or Settings(root=Path.cwd())
     targets, _ = discover(paths, settings)
-    return sorted(lint_all(targets, settings, RunOptions(want_edits=True)), key=lambda r: r.path)
+    options = RunOptions(want_edits=True, project=project_index(settings, use_cache=use_cache))
+    return sorted(lint_all(targets, settings, options), key=lambda r: r.path)
+
+
+def project_index(settings: Settings, *, use_cache: bool = True) -> Any:
+    """The index of the whole project root, when an enabled rule needs it (else None)."""
+    if not any(rule.scope == "project" for rule in settings.enabled_rules()):
+        return None
+    from . import project
+    from .discover import discover
+
+    targets, _ = discover([str(settings.root)], settings)
+    return project.build(str(settings.root), [(t.path, t.rel) for t in targets], use_cache=use_cache)
 
 
 def all_findings(results: Sequence[FileResult]) -> List[Tuple[FileResult, Finding]]:

@@ -81,9 +81,10 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the project index cache.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-          force_exclude, respect_gitignore, jobs, color) -> None:
+          force_exclude, respect_gitignore, jobs, color, no_cache) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
     from .config import ConfigError, load
 
@@ -114,6 +115,7 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
         stdin_filename=stdin_filename,
         jobs=jobs,
         color={"auto": None, "always": True, "never": False}[color],
+        use_cache=not no_cache,
     )
     raise click.exceptions.Exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
 

@@ -80,8 +80,11 @@ class _Report:
 class LintContext:
     """What a rule may look at while the engine walks one file."""
 
-    def __init__(self, path: str, text: str, module: Any, wrapper: Any = None):
+    def __init__(self, path: str, text: str, module: Any, wrapper: Any = None, project: Any = None):
         self.path = path
+        # the run's reslint.project.ProjectIndex (None for a lone file): project-scope rules look
+        # up other modules there
+        self.project = project
         self.text = text
         self.module = module
         self.stack: List[Any] = []
@@ -676,12 +679,14 @@ def lint_text(
     *,
     want_edits: bool = False,
     keep_suppressed: bool = False,
+    project: Any = None,
 ) -> EngineResult:
     """Lint one decoded source text. Never raises for bad input."""
-    return run_isolated(_lint_text, text, path, ruleset, want_edits, keep_suppressed)
+    return run_isolated(_lint_text, text, path, ruleset, want_edits, keep_suppressed, project)
 
 
-def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_suppressed: bool) -> EngineResult:
+def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_suppressed: bool,
+               project: Any = None) -> EngineResult:
     result = EngineResult()
     candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text, opts)]
 
@@ -716,7 +721,7 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
     findings: List[Finding] = []
     if module is not None and candidates:
         try:
-            findings = _run_rules(text, path, module, tree, candidates, ruleset, want_edits, result)
+            findings = _run_rules(text, path, module, tree, candidates, ruleset, want_edits, result, project)
         except RecursionError:
             if ruleset.syntax_errors:
                 findings = [_syntax_finding(path, "File cannot be analysed: code is nested too deeply", 1, 0, text)]
@@ -788,13 +793,14 @@ def _run_rules(
     ruleset: RuleSet,
     want_edits: bool,
     result: EngineResult,
+    project: Any = None,
 ) -> List[Finding]:
     wrapper = None
     if any(cls.METADATA_DEPENDENCIES for cls, _ in candidates):
         from libcst.metadata import MetadataWrapper
 
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = LintContext(path, text, module, wrapper)
+    ctx = LintContext(path, text, module, wrapper, project)
     instances = [cls(ctx, opts) for cls, opts in candidates]
     walker = _Walker(ctx, _build_dispatch(instances), result)
     walker.walk(module)

@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from typing import List, Set, Tuple
+from typing import Any, List, Set, Tuple
 
 from . import engine
 from .edits import apply_edits, overlaps
@@ -51,16 +51,18 @@ def _key(finding: Finding) -> Tuple[str, str]:
     return finding.code, finding.fingerprint
 
 
-def fix_text(text: str, path: str, ruleset: RuleSet, *, unsafe: bool, keep_suppressed: bool = False) -> FixOutcome:
-    return engine.run_isolated(_fix_text, text, path, ruleset, unsafe, keep_suppressed)
+def fix_text(text: str, path: str, ruleset: RuleSet, *, unsafe: bool, keep_suppressed: bool = False,
+             project: Any = None) -> FixOutcome:
+    return engine.run_isolated(_fix_text, text, path, ruleset, unsafe, keep_suppressed, project)
 
 
-def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppressed: bool) -> FixOutcome:
+def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppressed: bool,
+              project: Any = None) -> FixOutcome:
     applied = 0
     notices: List[str] = []
     blocked: Set[Tuple[str, str]] = set()
     for _ in range(MAX_PASSES):
-        result = engine._lint_text(text, path, ruleset, True, keep_suppressed)
+        result = engine._lint_text(text, path, ruleset, True, keep_suppressed, project)
         chosen: List[Finding] = []
         for finding in result.findings:
             fix = finding.fix
@@ -89,7 +91,7 @@ def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppres
                 f"{path}:{finding.span.line}:{finding.span.col + 1}: {finding.code} fix "
                 f"\"{finding.fix.title}\" was not applied: the result would not parse"  # type: ignore[union-attr]
             )
-    result = engine._lint_text(text, path, ruleset, True, keep_suppressed)
+    result = engine._lint_text(text, path, ruleset, True, keep_suppressed, project)
     if any(f.fix and f.fix.edits and f.fix.applicable(unsafe) and _key(f) not in blocked for f in result.findings):
         notices.append(f"{path}: fixes did not settle after {MAX_PASSES} passes; run reslint again")
     return FixOutcome(text, applied, result, notices)

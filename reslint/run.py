@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
-from .api import RunOptions, lint_all, lint_target
+from .api import RunOptions, lint_all, lint_target, project_index
 from .config import Settings
 from .discover import STDIN, Target, discover, root_relative
 from .fixer import unified_diff
@@ -115,6 +115,7 @@ def run_check(
     stdin_filename: Optional[str] = None,
     jobs: Optional[int] = None,
     color: Optional[bool] = None,
+    use_cache: bool = True,
 ) -> int:
     formats = {fmt for fmt, _ in outputs}
     targets, problems = discover(paths, settings)
@@ -139,6 +140,7 @@ def run_check(
         keep_source=(settings.show_source and "text" in formats) or "sarif" in formats,
         show_suppressed=show_suppressed,
         jobs=jobs,
+        project=project_index(settings, use_cache=use_cache),
     )
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
         results = lint_all(files, settings, options, progress=advance, on_started=start)

@@ -22,7 +22,7 @@ import libcst as cst
 
 from .handlers import child_blocks
 from .names import ImportTable, dotted_name
-from .types import CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
+from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
 
 # annotations that name a type (classes, not factory functions)
 _ANNOTATIONS: Dict[str, str] = {
@@ -168,8 +168,9 @@ class Bindings:
                         if isinstance(target.target, cst.Name):
                             self._bind(table, target.target.value, self._value_info(small.value, scope))
                         else:
+                            known = self._awaited_tuple(small.value, target.target)
                             for name in _target_names(target.target):
-                                self._bind(table, name, _UNKNOWN)
+                                self._bind(table, name, known.get(name, _UNKNOWN))
                 elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     if small.value is not None:
                         self._bind(table, small.target.value, self._value_info(small.value, scope))
@@ -186,6 +187,15 @@ class Bindings:
             for handler in getattr(stmt, "handlers", ()):
                 if handler.name is not None and isinstance(handler.name.name, cst.Name):
                     self._bind(table, handler.name.name.value, _UNKNOWN)
+
+    def _awaited_tuple(self, value: cst.BaseExpression, target: cst.BaseExpression) -> Dict[str, Any]:
+        """`reader, writer = await asyncio.open_connection(...)` -> {reader: StreamReader, writer: StreamWriter}."""
+        if not (isinstance(value, cst.Await) and isinstance(value.expression, cst.Call) and isinstance(target, cst.Tuple)):
+            return {}
+        types = AWAITED_TUPLES.get(self.imports.resolve(value.expression.func) or "")
+        if types is None or len(types) != len(target.elements):
+            return {}
+        return {el.value.value: TypeInfo(t) for el, t in zip(target.elements, types) if isinstance(el.value, cst.Name)}
 
     def _function_table(self, func: cst.FunctionDef, scope: Sequence[cst.CSTNode]) -> Dict[str, List[Any]]:
         key = id(func)

@@ -26,6 +26,15 @@ MP_POOL = "multiprocessing.pool.Pool"
 ASYNC_RESULT = "multiprocessing.pool.AsyncResult"
 REDIS = "redis.Redis"
 AIOHTTP_SESSION = "aiohttp.ClientSession"
+SQLITE = "sqlite3.Connection"
+HTTP_CONNECTION = "http.client.HTTPConnection"
+LOOP = "asyncio.AbstractEventLoop"
+ASYNC_QUEUE = "asyncio.Queue"
+ASYNC_LOCK = "asyncio.Lock"
+ASYNC_EVENT = "asyncio.Event"
+ASYNC_CONDITION = "asyncio.Condition"
+STREAM_READER = "asyncio.StreamReader"
+STREAM_WRITER = "asyncio.StreamWriter"
 
 # callee (qualified) -> type of the value it returns
 CONSTRUCTORS: Dict[str, str] = {
@@ -79,6 +88,34 @@ CONSTRUCTORS: Dict[str, str] = {
     "redis.from_url": REDIS,
     "redis.Redis.from_url": REDIS,
     "aiohttp.ClientSession": AIOHTTP_SESSION,
+    "aiohttp.client.ClientSession": AIOHTTP_SESSION,
+    "sqlite3.connect": SQLITE,
+    "http.client.HTTPConnection": HTTP_CONNECTION,
+    "http.client.HTTPSConnection": HTTP_CONNECTION,
+    "sqlite3.Connection": SQLITE,
+    "asyncio.get_running_loop": LOOP,
+    "asyncio.get_event_loop": LOOP,
+    "asyncio.new_event_loop": LOOP,
+    "asyncio.AbstractEventLoop": LOOP,
+    "asyncio.BaseEventLoop": LOOP,
+    "asyncio.events.AbstractEventLoop": LOOP,
+    "uvloop.new_event_loop": LOOP,
+    "asyncio.Queue": ASYNC_QUEUE,
+    "asyncio.LifoQueue": ASYNC_QUEUE,
+    "asyncio.PriorityQueue": ASYNC_QUEUE,
+    "asyncio.Lock": ASYNC_LOCK,
+    "asyncio.Semaphore": ASYNC_LOCK,
+    "asyncio.BoundedSemaphore": ASYNC_LOCK,
+    "asyncio.Event": ASYNC_EVENT,
+    "asyncio.Condition": ASYNC_CONDITION,
+    "asyncio.StreamReader": STREAM_READER,
+    "asyncio.StreamWriter": STREAM_WRITER,
+}
+
+# `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types
+AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
+    "asyncio.open_connection": (STREAM_READER, STREAM_WRITER),
+    "asyncio.open_unix_connection": (STREAM_READER, STREAM_WRITER),
 }
 
 # (receiver type, method) -> type of the value the method returns
@@ -91,7 +128,7 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
 
 # `with X() as name` binds name to what __enter__ returns: the object itself for these
 ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
-                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION})
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE})
 
 # Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
 SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

@@ -1,0 +1,359 @@
+"""The project index: which functions and methods of the project are coroutine functions.
+
+Built once per run, before linting, when a project-scope rule (RES501) is
+enabled. It covers the whole project root (the directory of the config file,
+else the VCS root), whatever files the run reports on, so a pre-commit run on
+one file still sees an `async def` in another module.
+
+What it holds, per module (named from its path: the package found by walking
+up `__init__.py` files, the path under the root, and the path under `src/`):
+
+- module-level `async def`\\ s (async generators excluded: calling one is not
+  a coroutine) and the other names the module defines;
+- classes: their async and plain methods and their base classes, resolved
+  through the module's imports;
+- imports (`from .impl import fetch` in `__init__.py` is a re-export).
+
+Only modules that can matter are parsed, with the stdlib parser: those whose
+text contains `async def` and every package `__init__.py` (re-exports). A
+class chain through a module with no `async def` in it is therefore not
+followed. Entries are cached by file content in the user cache directory
+(`$RESLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/reslint`, else `~/.cache/reslint`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+INDEX_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    bases: Tuple[str, ...] = ()          # qualified names as far as the module's imports tell
+    coroutines: Tuple[str, ...] = ()     # async methods
+    methods: Tuple[str, ...] = ()        # other methods and class attributes
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    coroutines: Tuple[str, ...] = ()
+    names: Tuple[str, ...] = ()          # other module-level definitions and assignments
+    classes: Dict[str, ClassEntry] = field(default_factory=dict)
+    imports: Dict[str, str] = field(default_factory=dict)   # local name -> qualified (relative resolved)
+
+    def to_json(self):
+        return {
+            "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
+            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods)] for k, c in self.classes.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data) -> "ModuleEntry":
+        return cls(
+            coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
+            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2])) for k, v in data["classes"].items()},
+        )
+
+
+def module_names(rel: str, root: str) -> List[str]:
+    """Dotted names a file (path relative to the root, forward slashes) is imported as, best first."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    names: List[str] = []
+    # the package, found by walking up __init__.py files
+    directory = os.path.dirname(os.path.join(root, rel))
+    depth = 0
+    while os.path.isfile(os.path.join(directory, "__init__.py")) and depth < len(parts):
+        directory = os.path.dirname(directory)
+        depth += 1
+    own = 0 if rel.endswith("__init__.py") else 1
+    if depth:
+        names.append(".".join(parts[len(parts) - depth - own:]))
+    # src layout, then the plain path under the root
+    if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
+        names.append(".".join(parts[1:]))
+    names.append(".".join(parts))
+    out = []
+    for name in names:
+        if name and name not in out and all(p.isidentifier() for p in name.split(".")):
+            out.append(name)
+    return out
+
+
+def _package_of(module: str, is_package: bool) -> str:
+    return module if is_package else module.rpartition(".")[0]
+
+
+def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) -> str:
+    package = _package_of(module, is_package)
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    if name:
+        return f"{package}.{name}" if package else name
+    return package
+
+
+# decorators known to return the `async def` itself (or a coroutine function like it); any other
+# decorator (textual's `@work`, `@async_to_sync`, `@app.task`, ...) may turn it into something else
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "abstractmethod", "override", "final", "wraps", "retry", "on_exception",
+    "on_predicate", "overload", "no_type_check", "deprecated", "cache_control", "timeit", "traced", "trace",
+})
+
+
+def _coroutine(func: ast.AST) -> bool:
+    """An `async def` whose call makes a coroutine: no yield, no decorator that may change it."""
+    if not isinstance(func, ast.AsyncFunctionDef) or _is_generator(func):
+        return False
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (_dotted(target) or "").rsplit(".", 1)[-1] not in TRANSPARENT_DECORATORS:
+            return False
+    return True
+
+
+def _is_generator(func: ast.AST) -> bool:
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _resolve(name: str, imports: Dict[str, str], module: str, local: Iterable[str]) -> str:
+    head, _, rest = name.partition(".")
+    if head in imports:
+        target = imports[head]
+        return f"{target}.{rest}" if rest else target
+    if head in local:
+        return f"{module}.{name}"
+    return name
+
+
+def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEntry]:
+    """The index entry of one module's source, or None when it does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    imports: Dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    imports.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(module, is_package, node.level, node.module) if node.level else (node.module or "")
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    coroutines, names = [], []
+    classes: Dict[str, ClassEntry] = {}
+    local = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    for node in tree.body:
+        if _coroutine(node):
+            coroutines.append(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            bases = tuple(_resolve(d, imports, module, local) for d in (_dotted(b) for b in node.bases) if d)
+            methods, async_methods = [], []
+            for item in node.body:
+                if _coroutine(item):
+                    async_methods.append(item.name)
+                elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.append(item.name)
+                elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+                    targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                    methods.extend(t.id for t in targets if isinstance(t, ast.Name))
+            classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.extend(t.id for t in targets if isinstance(t, ast.Name))
+    # a name bound twice (a sync fallback, a later assignment) is not reliably a coroutine
+    names_set = set(names) | set(classes)
+    coroutines = [c for c in coroutines if c not in names_set]
+    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports)
+
+
+class ProjectIndex:
+    """Coroutine functions of a project by qualified name."""
+
+    def __init__(self, root: str, modules: Optional[Dict[str, ModuleEntry]] = None,
+                 paths: Optional[Dict[str, Tuple[str, ...]]] = None, files: int = 0, parsed: int = 0):
+        self.root = root
+        self.modules: Dict[str, ModuleEntry] = modules or {}
+        self.paths: Dict[str, Tuple[str, ...]] = paths or {}   # rel path -> module names
+        self.files = files
+        self.parsed = parsed
+
+    def module_of(self, rel: str) -> Tuple[str, bool]:
+        """(module name, is a package) a file is linted as; its relative imports resolve against it."""
+        names = self.paths.get(rel) or tuple(module_names(rel, self.root))
+        return (names[0] if names else ""), rel.endswith("__init__.py")
+
+    def _module(self, qualified: str) -> Tuple[Optional[ModuleEntry], str, List[str]]:
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            name = ".".join(parts[:cut])
+            entry = self.modules.get(name)
+            if entry is not None:
+                return entry, name, parts[cut:]
+        return None, "", []
+
+    def is_coroutine_function(self, qualified: str, depth: int = 0) -> Optional[bool]:
+        """True: an `async def` of the project; False: something else it defines; None: unknown."""
+        if depth > 8:
+            return None
+        entry, name, rest = self._module(qualified)
+        if entry is None or not rest:
+            return None
+        head = rest[0]
+        if len(rest) == 1:
+            if head in entry.coroutines:
+                return True
+            if head in entry.names or head in entry.classes:
+                return False
+            if head in entry.imports:
+                return self.is_coroutine_function(entry.imports[head], depth + 1)
+            return None
+        if head in entry.classes and len(rest) == 2:
+            return self.method_is_coroutine(f"{name}.{head}", rest[1], depth + 1)
+        if head in entry.imports:
+            return self.is_coroutine_function(".".join([entry.imports[head], *rest[1:]]), depth + 1)
+        return None
+
+    def class_entry(self, qualified: str, depth: int = 0) -> Tuple[Optional[ClassEntry], str]:
+        if depth > 8:
+            return None, ""
+        entry, name, rest = self._module(qualified)
+        if entry is None or len(rest) != 1:
+            return None, ""
+        if rest[0] in entry.classes:
+            return entry.classes[rest[0]], name
+        if rest[0] in entry.imports:
+            return self.class_entry(entry.imports[rest[0]], depth + 1)
+        return None, ""
+
+    def method_is_coroutine(self, class_qualified: str, method: str, depth: int = 0) -> Optional[bool]:
+        """Whether `method` of the project class (first definition along its bases) is an `async def`."""
+        if depth > 16:
+            return None
+        cls, _ = self.class_entry(class_qualified)
+        if cls is None:
+            return None
+        if method in cls.coroutines:
+            return True
+        if method in cls.methods:
+            return False
+        for base in cls.bases:
+            found = self.method_is_coroutine(base, method, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+
+def _cache_dir() -> Optional[Path]:
+    configured = os.environ.get("RESLINT_CACHE_DIR")
+    if configured == "":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "reslint"
+
+
+def _wanted(rel: str, data: bytes) -> bool:
+    return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data
+
+
+def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True) -> ProjectIndex:
+    """Index ``files`` ((absolute path, root-relative path) pairs) of the project at ``root``."""
+    cache_file = None
+    cached: Dict[str, list] = {}
+    cache_dir = _cache_dir() if use_cache else None
+    if cache_dir is not None:
+        key = hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()
+        cache_file = cache_dir / f"index-v{INDEX_VERSION}-{key}.json"
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}
+    modules: Dict[str, ModuleEntry] = {}
+    paths: Dict[str, Tuple[str, ...]] = {}
+    fresh: Dict[str, list] = {}
+    parsed = 0
+    for path, rel in files:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if not _wanted(rel, data):
+            continue
+        names = tuple(module_names(rel, root))
+        if not names:
+            continue
+        paths[rel] = names
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        hit = cached.get(rel)
+        entry = None
+        if hit is not None and hit[0] == digest and tuple(hit[1]) == names:
+            entry = ModuleEntry.from_json(hit[2]) if hit[2] is not None else None
+        else:
+            parsed += 1
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None
+            entry = index_source(text, names[0], rel.endswith("__init__.py")) if text is not None else None
+        fresh[rel] = [digest, list(names), entry.to_json() if entry is not None else None]
+        if entry is None:
+            continue
+        for name in names:
+            modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
+    if cache_file is not None and fresh != cached:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(fresh), encoding="utf-8")
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only cache is not an error: the next run parses again
+    return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
+
+
+def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
+    """The entry seen under another name of the same file: local references follow the alias."""
+    prefix = primary + "."
+    def fix(value: str) -> str:
+        return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
+    classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods) for k, c in entry.classes.items()}
+    return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports))

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from reslint.analysis import types as T
+from reslint.analysis.names import dotted_name
+from reslint.model import Severity
+from reslint.rule import Rule
+
+from ._async import dropped
+
+TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
+                            "asyncio.tasks.ensure_future", "asyncio.async"})
+_LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
+
+
+class DanglingTask(Rule):
+    """
+    ## What it does
+    Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `loop.create_task(...)`
+    whose task is dropped, or bound to a local name that nothing reads afterwards. A loop is an
+    object from `asyncio.get_running_loop()`, `get_event_loop()` or `new_event_loop()`, a name
+    annotated as an event loop, or a receiver named `loop` (`self.loop`, `self._loop`).
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to a task. A task nobody else holds can be
+    garbage-collected before it finishes, so the work silently stops halfway; and if it fails,
+    its exception is never retrieved: at best a "Task exception was never retrieved" line at
+    shutdown, at worst nothing.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def handle(request):
+        asyncio.create_task(audit_log.write(request))
+        return Response(status=202)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    background_tasks = set()
+
+    async def handle(request):
+        task = asyncio.create_task(audit_log.write(request))
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+        return Response(status=202)
+    ```
+    or run it in an `asyncio.TaskGroup` whose lifetime covers the work.
+
+    Left alone: tasks that are stored (in a set, list, dict or attribute), awaited, returned,
+    passed on (`asyncio.wait`, `gather`), read later (a done-callback, `cancel()`);
+    `TaskGroup.create_task` and nursery `start_soon`, whose owner holds the task;
+    `create_task` methods of other objects.
+
+    ## Fix safety
+    No fix: where the task should be kept is a design decision.
+
+    ## References
+    - [`asyncio.create_task`](https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
+      ("Save a reference to the result of this function, to avoid a task disappearing mid-execution.")
+    """
+
+    code = "RES502"
+    name = "dangling-task"
+    family = "async"
+    severity = Severity.ERROR
+    precision = "very-high"
+    triggers = (r"create_task|ensure_future|asyncio\.async",)
+
+    def _is_task_call(self, node: cst.Call) -> bool:
+        qualified = self.ctx.qualified_name(node.func)
+        if qualified in TASK_FUNCTIONS:
+            return True
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in ("create_task", "ensure_future")):
+            return False
+        receiver = func.value
+        info = self.ctx.type_of(receiver)
+        if info is not None:
+            return info.type == T.LOOP
+        if isinstance(receiver, cst.Call):
+            return self.ctx.qualified_name(receiver.func) in ("asyncio.get_running_loop", "asyncio.get_event_loop")
+        name = dotted_name(receiver)
+        return name is not None and name.rsplit(".", 1)[-1] in _LOOP_NAMES
+
+    def visit_Call(self, node: cst.Call) -> None:
+        how = dropped(self.ctx, node)
+        if how is None or not self._is_task_call(node):
+            return
+        shown = dotted_name(node.func) or "create_task"
+        if how == "dropped":
+            message = (f"task from `{shown}()` is not kept; the event loop holds it only weakly, so it can be "
+                       "garbage-collected mid-flight and its exception is never seen")
+        else:
+            message = (f"task from `{shown}()` is bound to a name that is never used again; keep a reference "
+                       "until it is done, or it can be garbage-collected mid-flight")
+        self.report(node, message)

@@ -6,6 +6,7 @@ that embeds reslint; the CLI goes through :func:`run`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -266,20 +267,35 @@ def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None, *, use
 
     settings = settings or Settings(root=Path.cwd())
     targets, _ = discover(paths, settings)
-    options = RunOptions(want_edits=True, project=project_index(settings, use_cache=use_cache))
+    options = RunOptions(want_edits=True, project=project_index(settings, targets, use_cache=use_cache))
     return sorted(lint_all(targets, settings, options), key=lambda r: r.path)
 
 
-def project_index(settings: Settings, *, use_cache: bool = True) -> Any:
-    """The index of the whole project root, when an enabled rule needs it (else None)."""
+def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True) -> Any:
+    """The index of the whole project, when an enabled rule needs it (else None).
+
+    The project is the directory of the config file; without one, the VCS root above the linted
+    files, else the directory that holds them all. (Not the working directory: `reslint check
+    some/checkout` from a parent directory must not index the parent.)
+    """
     if not any(rule.scope == "project" for rule in settings.enabled_rules()):
         return None
     from . import project
+    from .config import _vcs_root
     from .discover import discover
 
-    targets, _ = discover([str(settings.root)], settings)
-    return project.build(str(settings.root), [(t.path, t.rel) for t in targets], use_cache=use_cache)
-
+    root = str(settings.root)
+    files = [t.path for t in targets if t.path != STDIN]
+    if settings.config_path is None and files:
+        common = os.path.commonpath([os.path.dirname(f) for f in files])
+        vcs = _vcs_root(Path(common))
+        root = str(vcs) if vcs is not None else common
+    index_settings = settings if root == str(settings.root) else dataclasses.replace(settings, root=Path(root))
+    found, _ = discover([root], index_settings)
+    index = project.build(root, [(t.path, os.path.relpath(t.path, root).replace(os.sep, "/")) for t in found],
+                          use_cache=use_cache)
+    index.lint_root = str(settings.root)
+    return index
 
 def all_findings(results: Sequence[FileResult]) -> List[Tuple[FileResult, Finding]]:
     return [(r, f) for r in sorted(results, key=lambda r: r.path) for f in r.findings]

@@ -694,6 +694,9 @@ def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_su
     tree = None
     if ruleset.syntax_errors or candidates:
         problem, tree = stdlib_parse(text, path)
+    if tree is not None and candidates:
+        # a second, cheaper-than-libcst filter on the stdlib tree (see Rule.is_ast_candidate)
+        candidates = [(cls, opts) for cls, opts in candidates if cls.is_ast_candidate(tree, text, opts)]
     module = None
     if problem is not None and problem.fatal:
         if ruleset.syntax_errors:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,9 @@ TRANSPARENT_DECORATORS = frozenset({
 })
 
 
-def _coroutine(func: ast.AST) -> bool:
+def _coroutine(func: ast.AST, generators: bool = True) -> bool:
     """An `async def` whose call makes a coroutine: no yield, no decorator that may change it."""
-    if not isinstance(func, ast.AsyncFunctionDef) or _is_generator(func):
+    if not isinstance(func, ast.AsyncFunctionDef) or (generators and _is_generator(func)):
         return False
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -155,6 +155,7 @@ def _resolve(name: str, imports: Dict[str, str], module: str, local: Iterable[st
 
 def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEntry]:
     """The index entry of one module's source, or None when it does not parse."""
+    generators = "yield" in text  # no `yield` anywhere: nothing here is a generator
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -178,7 +179,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     classes: Dict[str, ClassEntry] = {}
     local = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     for node in tree.body:
-        if _coroutine(node):
+        if _coroutine(node, generators):
             coroutines.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
@@ -186,7 +187,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
             bases = tuple(_resolve(d, imports, module, local) for d in (_dotted(b) for b in node.bases) if d)
             methods, async_methods = [], []
             for item in node.body:
-                if _coroutine(item):
+                if _coroutine(item, generators):
                     async_methods.append(item.name)
                 elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     methods.append(item.name)
@@ -213,9 +214,13 @@ class ProjectIndex:
         self.paths: Dict[str, Tuple[str, ...]] = paths or {}   # rel path -> module names
         self.files = files
         self.parsed = parsed
+        # the root the linted files' paths are relative to (the settings' root), if not ``root``
+        self.lint_root = root
 
     def module_of(self, rel: str) -> Tuple[str, bool]:
         """(module name, is a package) a file is linted as; its relative imports resolve against it."""
+        if self.lint_root != self.root:
+            rel = os.path.relpath(os.path.join(self.lint_root, rel), self.root).replace(os.sep, "/")
         names = self.paths.get(rel) or tuple(module_names(rel, self.root))
         return (names[0] if names else ""), rel.endswith("__init__.py")
 
@@ -311,32 +316,41 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     fresh: Dict[str, list] = {}
     parsed = 0
     for path, rel in files:
+        # cache entry: [[mtime_ns, size], content digest or None, names, entry or None]
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            stat = os.stat(path)
         except OSError:
             continue
-        if not _wanted(rel, data):
-            continue
-        names = tuple(module_names(rel, root))
-        if not names:
-            continue
-        paths[rel] = names
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        signature = [stat.st_mtime_ns, stat.st_size]
         hit = cached.get(rel)
-        entry = None
-        if hit is not None and hit[0] == digest and tuple(hit[1]) == names:
-            entry = ModuleEntry.from_json(hit[2]) if hit[2] is not None else None
+        names = tuple(module_names(rel, root))
+        entry: Optional[ModuleEntry] = None
+        if hit is not None and len(hit) == 4 and hit[0] == signature and tuple(hit[2] or ()) == names:
+            fresh[rel] = hit
+            entry = ModuleEntry.from_json(hit[3]) if hit[3] is not None else None
         else:
-            parsed += 1
             try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = None
-            entry = index_source(text, names[0], rel.endswith("__init__.py")) if text is not None else None
-        fresh[rel] = [digest, list(names), entry.to_json() if entry is not None else None]
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if not _wanted(rel, data) or not names:
+                fresh[rel] = [signature, None, None, None]
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            if hit is not None and len(hit) == 4 and hit[1] == digest and tuple(hit[2] or ()) == names:
+                entry = ModuleEntry.from_json(hit[3]) if hit[3] is not None else None
+            else:
+                parsed += 1
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = None
+                entry = index_source(text, names[0], rel.endswith("__init__.py")) if text is not None else None
+            fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None]
         if entry is None:
             continue
+        paths[rel] = names
         for name in names:
             modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
     if cache_file is not None and fresh != cached:

@@ -120,6 +120,13 @@ class Rule:
         return bool(extra) and any(all(p.search(text) for p in group) for group in _compile_triggers(extra))
 
     @classmethod
+    def is_ast_candidate(cls, tree: Any, text: str, options: Any = None) -> bool:
+        """A second filter, given the file's stdlib `ast` tree, for rules whose text triggers match
+        most files (a loop and an `except` are everywhere). Like triggers it may over-approximate,
+        never under-approximate: returning False means the rule cannot report in this file."""
+        return True
+
+    @classmethod
     def visitors(cls) -> Dict[str, Tuple[Optional[str], Optional[str]]]:
         """libcst node class name -> (visit method name, leave method name)."""
         out: Dict[str, list] = {}

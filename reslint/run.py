@@ -140,7 +140,7 @@ def run_check(
         keep_source=(settings.show_source and "text" in formats) or "sarif" in formats,
         show_suppressed=show_suppressed,
         jobs=jobs,
-        project=project_index(settings, use_cache=use_cache),
+        project=project_index(settings, files, use_cache=use_cache),
     )
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
         results = lint_all(files, settings, options, progress=advance, on_started=start)

@@ -12,10 +12,29 @@ from reslint.analysis.retries import Retry, first_operation_display, parse_extra
 from reslint.rule import Replace, Rule
 
 # a file can hold a retry only if it loops with a handler or names a retry library
+LIBRARY_TRIGGER = r"(?i)retr(?:y|ies|ying)|backoff|stamina"
 RETRY_TRIGGERS = (
     (r"\b(?:while|for)\b", r"\bexcept\b"),
-    (r"(?i)retr|backoff|stamina",),
+    (LIBRARY_TRIGGER,),
 )
+_LIBRARY = re.compile(LIBRARY_TRIGGER)
+
+
+def has_retry_shaped_loop(tree) -> bool:
+    """A loop with a `try` in it whose handler does not always leave (raise/return/break): the
+    only kind of loop the recogniser can call a retry. Checked on the stdlib tree, which is far
+    cheaper than parsing with libcst."""
+    import ast
+
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.While, ast.For, ast.AsyncFor)):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ExceptHandler):
+                last = inner.body[-1] if inner.body else None
+                if not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
+                    return True
+    return False
 
 
 class RetryRule(Rule):
@@ -34,6 +53,15 @@ class RetryRule(Rule):
     def option_triggers(cls, options):
         names = getattr(options, "extra_retry_decorators", ())
         return tuple((re.escape(spec.split(":")[0].rsplit(".", 1)[-1]),) for spec in names if spec)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        if _LIBRARY.search(text):
+            return True
+        extra = cls.option_triggers(options) if options is not None else ()
+        if any(all(re.search(p, text) for p in group) for group in extra):
+            return True
+        return has_retry_shaped_loop(tree)
 
     def _found(self, node) -> None:
         retry = retry_of(self.ctx, node, self.extra_decorators())

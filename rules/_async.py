@@ -7,7 +7,7 @@ from typing import Iterator, Optional, Sequence, Tuple
 import libcst as cst
 
 from reslint.analysis import types as T
-from reslint.analysis.names import dotted_name
+from reslint.analysis.names import assignment_targets, dotted_name
 from reslint.project import TRANSPARENT_DECORATORS
 
 KNOWN_COROUTINE_FUNCTIONS = frozenset({
@@ -121,12 +121,8 @@ def _defined_in(block: Sequence[cst.CSTNode], name: str) -> Iterator[cst.CSTNode
             continue
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                targets = []
-                if isinstance(small, cst.Assign):
-                    targets = [t.target for t in small.targets]
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                    targets = [small.target]
-                elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                targets = assignment_targets(small)
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
                         local = alias.asname.name if alias.asname else alias.name
                         if dotted_name(local) == name or (dotted_name(local) or "").split(".")[0] == name:

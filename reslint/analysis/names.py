@@ -20,7 +20,7 @@ libcst's providers in METADATA_DEPENDENCIES.
 from __future__ import annotations
 
 import builtins
-from typing import Dict, Iterator, Optional, Set
+from typing import Dict, Iterator, List, Optional, Set
 
 import libcst as cst
 
@@ -37,6 +37,15 @@ def dotted_name(node: cst.CSTNode) -> Optional[str]:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
+
+
+def assignment_targets(small: cst.CSTNode) -> List[cst.BaseExpression]:
+    """What a small statement assigns to (`=`, annotated and augmented assignment), as written."""
+    if isinstance(small, cst.Assign):
+        return [t.target for t in small.targets]
+    if isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        return [small.target]
+    return []
 
 
 def _module_name(node: Optional[cst.CSTNode], relative: int) -> str:
@@ -118,12 +127,7 @@ class ImportTable:
             self.module_bindings.add(stmt.name.value)
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                targets = []
-                if isinstance(small, cst.Assign):
-                    targets = [t.target for t in small.targets]
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                    targets = [small.target]
-                for target in targets:
+                for target in assignment_targets(small):
                     if isinstance(target, cst.Name):
                         self.module_bindings.add(target.value)
 

@@ -289,6 +289,10 @@ def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cac
     if settings.config_path is None and files:
         common = os.path.commonpath([os.path.dirname(f) for f in files])
         vcs = _vcs_root(Path(common))
+        if vcs is None:
+            # no VCS: the directory above the top package that holds the files
+            while os.path.isfile(os.path.join(common, "__init__.py")) and os.path.dirname(common) != common:
+                common = os.path.dirname(common)
         root = str(vcs) if vcs is not None else common
     index_settings = settings if root == str(settings.root) else dataclasses.replace(settings, root=Path(root))
     found, _ = discover([root], index_settings)

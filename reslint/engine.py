@@ -688,7 +688,8 @@ def lint_text(
 def _lint_text(text: str, path: str, ruleset: RuleSet, want_edits: bool, keep_suppressed: bool,
                project: Any = None) -> EngineResult:
     result = EngineResult()
-    candidates = [(cls, opts) for cls, opts in ruleset.rules if cls.is_candidate(text, opts)]
+    candidates = [(cls, opts) for cls, opts in ruleset.rules
+                  if cls.is_candidate(text, opts) or (project is not None and cls.is_project_candidate(text, project))]
 
     problem = None
     tree = None

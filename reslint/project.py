@@ -68,15 +68,18 @@ def module_names(rel: str, root: str) -> List[str]:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     names: List[str] = []
-    # the package, found by walking up __init__.py files
+    # the package, found by walking up __init__.py files (from the file itself, whatever the root)
     directory = os.path.dirname(os.path.join(root, rel))
-    depth = 0
-    while os.path.isfile(os.path.join(directory, "__init__.py")) and depth < len(parts):
-        directory = os.path.dirname(directory)
-        depth += 1
-    own = 0 if rel.endswith("__init__.py") else 1
-    if depth:
-        names.append(".".join(parts[len(parts) - depth - own:]))
+    packages: List[str] = []
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        packages.append(os.path.basename(directory))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    if packages:
+        module = [] if rel.endswith("__init__.py") else [parts[-1]]
+        names.append(".".join([*reversed(packages), *module]))
     # src layout, then the plain path under the root
     if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
         names.append(".".join(parts[1:]))
@@ -216,6 +219,14 @@ class ProjectIndex:
         self.parsed = parsed
         # the root the linted files' paths are relative to (the settings' root), if not ``root``
         self.lint_root = root
+
+    def coroutine_function_names(self) -> frozenset:
+        """The bare names of the project's module-level coroutine functions."""
+        names = getattr(self, "_coroutine_names", None)
+        if names is None:
+            names = frozenset(n for entry in self.modules.values() for n in entry.coroutines)
+            self._coroutine_names = names
+        return names
 
     def module_of(self, rel: str) -> Tuple[str, bool]:
         """(module name, is a package) a file is linted as; its relative imports resolve against it."""

@@ -120,6 +120,13 @@ class Rule:
         return bool(extra) and any(all(p.search(text) for p in group) for group in _compile_triggers(extra))
 
     @classmethod
+    def is_project_candidate(cls, text: str, project: Any) -> bool:
+        """For project-scope rules: the file may be flagged because of what the project index
+        knows (e.g. it names a coroutine function defined in another module), although none of
+        the text triggers matches."""
+        return False
+
+    @classmethod
     def is_ast_candidate(cls, tree: Any, text: str, options: Any = None) -> bool:
         """A second filter, given the file's stdlib `ast` tree, for rules whose text triggers match
         most files (a loop and an `except` are everywhere). Like triggers it may over-approximate,

@@ -44,6 +44,12 @@ EQUIVALENT_CODES = {
     "BLE001": "RES302",  # flake8-blind-except / ruff: blind except
     "S110": "RES302",  # bandit / ruff: try-except-pass
     "S112": "RES302",  # bandit / ruff: try-except-continue
+    "RUF006": "RES502",  # ruff: asyncio-dangling-task
+    "ASYNC210": "RES503",  # flake8-async / ruff: blocking HTTP call in async function
+    "ASYNC220": "RES503",  # ... create subprocess
+    "ASYNC221": "RES503",  # ... run process
+    "ASYNC222": "RES503",  # ... wait for process
+    "ASYNC251": "RES503",  # ... time.sleep
 }
 
 

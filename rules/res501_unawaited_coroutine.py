@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Tuple
 
@@ -10,6 +11,9 @@ from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
 from ._async import Coroutines, dropped
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,12 @@ class UnawaitedCoroutine(Rule):
     precision = "high"
     triggers = (r"\basync\b|asyncio|aiohttp|httpx|trio|anyio",)
     Options = Options
+
+    @classmethod
+    def is_project_candidate(cls, text, project) -> bool:
+        # sync code that never says "async" can still call a coroutine function it imports
+        names = project.coroutine_function_names()
+        return bool(names) and not names.isdisjoint(_IDENTIFIER.findall(text))
 
     @classmethod
     def option_triggers(cls, options):

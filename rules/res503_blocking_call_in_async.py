@@ -153,8 +153,8 @@ class BlockingCallInAsync(Rule):
         return None
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.in_async_function():
-            return
+        if not self.ctx.in_async_function() or isinstance(self.ctx.parent(), cst.Await):
+            return  # an awaited call is not a blocking one, whatever the receiver's annotation says
         found = self._blocking(node)
         if found is None:
             return

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
@@ -8,7 +7,6 @@ import libcst as cst
 
 from reslint.analysis import types as T
 from reslint.analysis.calls import positional_args
-from reslint.analysis.names import dotted_name
 from reslint.analysis.scopes import enclosing_function
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -54,7 +52,6 @@ BLOCKING_METHODS.update({(T.SQLITE, m): "aiosqlite or `asyncio.to_thread`"
 _REDIS_LOCAL = frozenset({"pipeline", "pubsub", "lock", "register_script", "from_url", "connection_pool",
                           "get_connection_kwargs", "get_encoder", "set_response_callback"})
 
-_SLEEPS = {"asyncio": "asyncio", "trio": "trio", "anyio": "anyio"}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ its own defaults (tenacity never stops by default, stamina and api_core do).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import re
@@ -37,7 +37,7 @@ import libcst as cst
 
 from . import types as T
 from .calls import find_arg, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
-from .handlers import body_statements, child_blocks
+from .handlers import body_statements
 from .names import dotted_name
 
 NONE = "none"
@@ -114,7 +114,6 @@ _NOT_FAILURE_NAME = re.compile(
     r"|Conflict|Stopped|Duplicate|Integrity|Permission|Forbidden|Unauthori[sz]ed|BadRequest|Create|Collision"
     r"|Redirect|KeyError|ValueError|TypeError|StopIteration"
 )
-_TIME_WORDS = ("deadline", "timeout", "expire", "elapsed", "until", "monotonic", "time")
 
 TENACITY_RETRY = frozenset({"tenacity.retry"})
 TENACITY_RETRYING = frozenset({
@@ -307,12 +306,6 @@ def _names_in(node: cst.CSTNode) -> Set[str]:
 
 # -- loops ------------------------------------------------------------------------
 
-@dataclass
-class _LoopTry:
-    node: cst.Try
-    retrying: List[cst.ExceptHandler] = field(default_factory=list)
-
-
 def _tries_in(block: Sequence[cst.CSTNode]) -> Iterator[cst.Try]:
     for stmt in block:
         if isinstance(stmt, cst.Try):
@@ -364,7 +357,7 @@ class LoopAnalysis:
         if bound == NONE and self._has_bound(loop, body, [h for _, hs in retry_tries for h in hs], repeated):
             bound = BOUNDED
         return Retry(
-            node=loop, form="loop", label="retry loop", bound=bound, wait=self.wait_of(loop),
+            node=loop, form="loop", label="retry loop", bound=bound, wait=wait_in(self.ctx, loop, self.scope),
             body=repeated, scope=self.scope,
         )
 
@@ -376,7 +369,7 @@ class LoopAnalysis:
             if handlers and self._succeeds(node, body, flags):
                 repeated = (*node.body.body, *_block_nodes(getattr(node.orelse, "body", None)))
                 return Retry(node=self.loop, form="loop", label="retry loop", bound=BOUNDED,
-                             wait=self.wait_of(self.loop), body=tuple(repeated), scope=self.scope)
+                             wait=wait_in(self.ctx, self.loop, self.scope), body=tuple(repeated), scope=self.scope)
         return None
 
     def _catches_failure(self, handler: cst.ExceptHandler) -> bool:
@@ -550,10 +543,6 @@ class LoopAnalysis:
             if qualified is None or qualified.startswith(("time.", "datetime.")):
                 return False  # a local (an attempt count, a deadline) or the clock
         return bool(roots)
-
-    # -- waits ----------------------------------------------------------------
-    def wait_of(self, loop) -> str:
-        return wait_in(self.ctx, loop, self.scope)
 
 
 def _is_sentinel_test(test: cst.BaseExpression) -> bool:

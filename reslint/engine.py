@@ -93,6 +93,19 @@ class LintContext:
         self._metadata: Dict[Any, Any] = {}
         self._imports = None
         self._bindings = None
+        self._memo: Dict[Any, Any] = {}
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A per-file memo for analyses: ``compute()`` once per file and ``key``, then the same value.
+
+        ``key`` is any hashable the analysis owns (a module-level function or object is the usual
+        choice, so two analyses never share a key by accident).
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     @property
     def imports(self):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import engine, fixer
+from .parsing import syntax_error_finding
 from .cache import NullCache, ResultCache
 from .config import Settings
 from .discover import STDIN, Target
@@ -47,7 +48,7 @@ class RunOptions:
 
 
 def _syntax_result(target: Target, message: str, line: int = 1, col: int = 0, text: str = "") -> FileResult:
-    finding = engine.syntax_error_finding(target.rel, message, line, col, text)
+    finding = syntax_error_finding(target.rel, message, line, col, text)
     return FileResult(path=target.display, rel=target.rel, findings=(finding,))
 
 
@@ -176,7 +177,7 @@ def _pool(settings: Settings, options: RunOptions, workers: int) -> ProcessPoolE
 
 
 def _crashed(target: Target) -> FileResult:
-    finding = engine.syntax_error_finding(
+    finding = syntax_error_finding(
         target.rel, "File was not linted: reslint's worker process crashed on it (please report this)"
     )
     return FileResult(path=target.display, rel=target.rel, findings=(finding,), internal_error=True)

@@ -1,12 +1,21 @@
-"""Text edits: computing them from two versions of a text, and applying them."""
+"""Text edits: from a rule's node replacement to edits, between two texts, and applying them.
+
+A rule's fix is a node replacement (:class:`reslint.rule.Replace`); the edits
+it makes are computed by generating the module with the node replaced and
+comparing the two texts, so a fix can never disagree with libcst's codegen.
+"""
 
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, List, Sequence, Tuple
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
 
 from .model import Edit
-from .source import LineIndex
+from .source import line_index
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rule import Replace
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -48,7 +57,7 @@ def edits_between(old: str, new: str) -> List[Edit]:
     """
     if old == new:
         return []
-    index = LineIndex(old)
+    index = line_index(old)
     start, end, content = _trim(old, new, 0)
     window_old = old[start:end]
     window_new = content
@@ -101,3 +110,86 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         pos = edit.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# -- node replacements ---------------------------------------------------------
+
+
+def fix_edits(text: str, module: Any, stack: Sequence[Any], fix: "Replace") -> List[Edit]:
+    """The edits that turn ``text`` (whose tree is ``module``) into the text with ``fix`` applied.
+
+    ``stack`` is the ancestor stack at the reported node: ``fix.old`` is on it or below its last
+    node. Raises LookupError when ``fix.old`` is not in the tree.
+    """
+    node_path = find_path(stack, fix.old)
+    if node_path is None:
+        raise LookupError("the node to replace is not in the tree")
+    return edits_between(text, fixed_code(module, node_path, fix))
+
+
+def find_path(stack: Sequence[Any], target: Any) -> Optional[List[Any]]:
+    """Ancestors from the module down to ``target`` (inclusive)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth] is target:
+            return list(stack[: depth + 1])
+    # search below the deepest node on the stack
+    base = list(stack)
+    todo: List[Tuple[Any, List[Any]]] = [(base[-1], base)] if base else []
+    while todo:
+        node, path = todo.pop()
+        for child in _children(node):
+            child_path = path + [child]
+            if child is target:
+                return child_path
+            todo.append((child, child_path))
+    return None
+
+
+def _children(node: Any):
+    import libcst as cst
+
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif type(value) in (tuple, list):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def _replace_child(parent: Any, old: Any, new: Any) -> Any:
+    import libcst as cst
+
+    for f in fields(parent):
+        value = getattr(parent, f.name)
+        if value is old:
+            return parent.with_changes(**{f.name: new})
+        if type(value) in (tuple, list):
+            for index, item in enumerate(value):
+                if item is old:
+                    items = list(value)
+                    if isinstance(new, cst.RemovalSentinel):
+                        del items[index]
+                    elif isinstance(new, cst.FlattenSentinel):
+                        items[index:index + 1] = list(new.nodes)
+                    else:
+                        items[index] = new
+                    return parent.with_changes(**{f.name: tuple(items)})
+    raise LookupError("node not found in its parent")
+
+
+def fixed_code(module: Any, path: List[Any], fix: "Replace") -> str:
+    """The module's code with ``fix.old`` (the last node of ``path``) replaced, imports added."""
+    new = fix.new
+    for depth in range(len(path) - 1, 0, -1):
+        new = _replace_child(path[depth - 1], path[depth], new)
+    if fix.add_imports:
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
+        context = CodemodContext()
+        for module_name, obj in fix.add_imports:
+            AddImportsVisitor.add_needed_import(context, module_name, obj)
+        new = AddImportsVisitor(context).transform_module(new)
+    return new.code

@@ -18,10 +18,11 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any, List, Set, Tuple
 
-from . import engine
 from .edits import apply_edits, overlaps
-from .engine import EngineResult, RuleSet
+from .engine import EngineResult, RuleSet, lint
+from .isolation import run_isolated
 from .model import Finding
+from .parsing import parses
 
 MAX_PASSES = 10
 
@@ -34,26 +35,13 @@ class FixOutcome:
     notices: List[str] = field(default_factory=list)
 
 
-def _parses(text: str, path: str) -> bool:
-    problem = engine.stdlib_syntax_check(text, path)
-    if problem is None:
-        return True
-    if problem.fatal:
-        return False
-    try:
-        engine._parse_libcst(text)
-    except Exception:
-        return False
-    return True
-
-
 def _key(finding: Finding) -> Tuple[str, str]:
     return finding.code, finding.fingerprint
 
 
 def fix_text(text: str, path: str, ruleset: RuleSet, *, unsafe: bool, keep_suppressed: bool = False,
              project: Any = None) -> FixOutcome:
-    return engine.run_isolated(_fix_text, text, path, ruleset, unsafe, keep_suppressed, project)
+    return run_isolated(_fix_text, text, path, ruleset, unsafe, keep_suppressed, project)
 
 
 def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppressed: bool,
@@ -62,7 +50,7 @@ def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppres
     notices: List[str] = []
     blocked: Set[Tuple[str, str]] = set()
     for _ in range(MAX_PASSES):
-        result = engine._lint_text(text, path, ruleset, True, keep_suppressed, project)
+        result = lint(text, path, ruleset, want_edits=True, keep_suppressed=keep_suppressed, project=project)
         chosen: List[Finding] = []
         for finding in result.findings:
             fix = finding.fix
@@ -76,13 +64,13 @@ def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppres
         if not chosen:
             return FixOutcome(text, applied, result, notices)
         candidate = apply_edits(text, [e for f in chosen for e in f.fix.edits])  # type: ignore[union-attr]
-        if _parses(candidate, path):
+        if parses(candidate, path):
             text = candidate
             applied += len(chosen)
             continue
         for finding in chosen:
             single = apply_edits(text, finding.fix.edits)  # type: ignore[union-attr]
-            if _parses(single, path):
+            if parses(single, path):
                 text = single
                 applied += 1
                 break  # the other fixes' offsets are stale now: re-lint first
@@ -91,7 +79,7 @@ def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppres
                 f"{path}:{finding.span.line}:{finding.span.col + 1}: {finding.code} fix "
                 f"\"{finding.fix.title}\" was not applied: the result would not parse"  # type: ignore[union-attr]
             )
-    result = engine._lint_text(text, path, ruleset, True, keep_suppressed, project)
+    result = lint(text, path, ruleset, want_edits=True, keep_suppressed=keep_suppressed, project=project)
     if any(f.fix and f.fix.edits and f.fix.applicable(unsafe) and _key(f) not in blocked for f in result.findings):
         notices.append(f"{path}: fixes did not settle after {MAX_PASSES} passes; run reslint again")
     return FixOutcome(text, applied, result, notices)

@@ -1,9 +1,10 @@
 """The rule API.
 
 A rule is a class with metadata, a Markdown docstring, an ``Options``
-dataclass and ``visit_<Node>`` / ``leave_<Node>`` methods named after libcst
-node classes, exactly like a libcst visitor. The engine runs all candidate
-rules of a file in one traversal and hands each a :class:`LintContext`.
+dataclass, ``triggers`` and ``visit_<Node>`` / ``leave_<Node>`` methods named
+after libcst node classes, exactly like a libcst visitor. The engine runs all
+candidate rules of a file in one traversal and hands each a
+:class:`LintContext`; a fix is a :class:`Replace` of one node.
 
 Rules never touch the disk or the config: they read ``self.options`` and
 ``self.ctx`` and call ``self.report``.
@@ -14,14 +15,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Sequence, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 from .model import RuleMeta, Safety, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     import libcst as cst
-
-    from .engine import LintContext
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,95 @@ class Replace:
 TriggerSpec = Union[str, Tuple[str, ...]]
 
 
+@dataclass
+class RuleReport:
+    """One ``Rule.report`` call, kept until the walk is over (positions are computed afterwards)."""
+
+    rule: Rule
+    node: Any
+    message: str
+    fix: Optional[Replace]
+    stack: Tuple[Any, ...]
+
+
+class LintContext:
+    """What a rule may look at while the engine walks one file."""
+
+    def __init__(self, path: str, text: str, module: Any, wrapper: Any = None, project: Any = None):
+        self.path = path
+        # the run's reslint.project.ProjectIndex (None for a lone file): project-scope rules look
+        # up other modules there
+        self.project = project
+        self.text = text
+        self.module = module
+        self.stack: List[Any] = []
+        self.reports: List[RuleReport] = []
+        self._wrapper = wrapper
+        self._metadata: Dict[Any, Any] = {}
+        self._imports = None
+        self._bindings = None
+        self._memo: Dict[Any, Any] = {}
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A per-file memo for analyses: ``compute()`` once per file and ``key``, then the same value.
+
+        ``key`` is any hashable the analysis owns (a module-level function or object is the usual
+        choice, so two analyses never share a key by accident).
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+    @property
+    def imports(self):
+        if self._imports is None:
+            from .analysis.names import ImportTable
+
+            self._imports = ImportTable(self.module)
+        return self._imports
+
+    @property
+    def bindings(self):
+        """What names and `self.<attr>` receivers are bound to (see reslint.analysis.bindings)."""
+        if self._bindings is None:
+            from .analysis.bindings import Bindings
+
+            self._bindings = Bindings(self.module, self.imports)
+        return self._bindings
+
+    def type_of(self, node: Any):
+        """The type a receiver expression is bound to, seen from the node being visited, or None."""
+        return self.bindings.type_of(node, self.stack)
+
+    def qualified_name(self, node: Any) -> Optional[str]:
+        return self.imports.resolve(node)
+
+    def in_async_function(self) -> bool:
+        from .analysis.scopes import in_async_function
+
+        return in_async_function(self.stack)
+
+    def parent(self, depth: int = 1) -> Any:
+        """The ancestor ``depth`` levels above the node being visited."""
+        index = len(self.stack) - 1 - depth
+        return self.stack[index] if index >= 0 else None
+
+    def get_metadata(self, provider: Any, node: Any, default: Any = None) -> Any:
+        table = self._metadata.get(provider)
+        if table is None:
+            if self._wrapper is None:
+                raise RuntimeError(f"{provider.__name__} is not in the rule's METADATA_DEPENDENCIES")
+            table = self._wrapper.resolve(provider)
+            self._metadata[provider] = table
+        return table.get(node, default)
+
+    def add_report(self, rule: Rule, node: Any, message: str, fix: Optional[Replace]) -> None:
+        self.reports.append(RuleReport(rule, node, message, fix, tuple(self.stack)))
+
+
+
 class Rule:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
@@ -69,8 +157,9 @@ class Rule:
     Options: ClassVar[Type[Any]] = NoOptions
 
     _compiled: ClassVar[Optional[Tuple[Tuple["re.Pattern[str]", ...], ...]]] = None
+    _visitors: ClassVar[Optional[Dict[str, Tuple[Optional[str], Optional[str]]]]] = None
 
-    def __init__(self, ctx: "LintContext", options: Any):
+    def __init__(self, ctx: LintContext, options: Any):
         self.ctx = ctx
         self.options = options
 
@@ -136,12 +225,16 @@ class Rule:
     @classmethod
     def visitors(cls) -> Dict[str, Tuple[Optional[str], Optional[str]]]:
         """libcst node class name -> (visit method name, leave method name)."""
-        out: Dict[str, list] = {}
-        for attr in dir(cls):
-            for prefix, slot in (("visit_", 0), ("leave_", 1)):
-                if attr.startswith(prefix) and callable(getattr(cls, attr)):
-                    out.setdefault(attr[len(prefix):], [None, None])[slot] = attr
-        return {k: (v[0], v[1]) for k, v in out.items()}
+        cached = cls.__dict__.get("_visitors")
+        if cached is None:
+            out: Dict[str, list] = {}
+            for attr in dir(cls):
+                for prefix, slot in (("visit_", 0), ("leave_", 1)):
+                    if attr.startswith(prefix) and callable(getattr(cls, attr)):
+                        out.setdefault(attr[len(prefix):], [None, None])[slot] = attr
+            cached = {k: (v[0], v[1]) for k, v in out.items()}
+            cls._visitors = cached
+        return cached
 
 
 def _compile_triggers(specs: Sequence[TriggerSpec]) -> Tuple[Tuple["re.Pattern[str]", ...], ...]:

@@ -10,6 +10,7 @@ original only where a fix changed it.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 from typing import List, Tuple
@@ -130,6 +131,13 @@ class LineIndex:
     @property
     def line_count(self) -> int:
         return len(self.starts)
+
+
+@functools.lru_cache(maxsize=8)
+def line_index(text: str) -> LineIndex:
+    """The LineIndex of ``text``, built once however many places ask for it (the engine, the
+    fix edits, RES900's removals and every output look up positions in the same file)."""
+    return LineIndex(text)
 
 
 def utf16_column(line_text: str, col: int) -> int:

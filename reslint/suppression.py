@@ -16,6 +16,9 @@ statement is its header, up to the colon; for a simple statement spread over
 several lines (a long call, a comprehension), any of its first or last line
 works. A comment on a line in the middle of a multi-line statement applies
 only to findings that start on that line.
+
+The opt-in RES900 (unused-suppression) findings are made here too, from the
+directives that suppressed nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +29,11 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
-from .model import Finding, Span
+from .fingerprint import fingerprint
+from .model import Edit, Finding, Fix, Safety, Severity, Span
+from .source import LineIndex, line_index
+
+UNUSED_SUPPRESSION = "RES900"
 
 _QUICK = re.compile(r"reslint\s*:|noqa", re.IGNORECASE)
 _DIRECTIVE = re.compile(
@@ -186,16 +193,52 @@ def unused(directives: List[Directive], enabled: FrozenSet[str], known: FrozenSe
     return out
 
 
-def removal_edit(text: str, directive: Directive, stale: Tuple[str, ...], names_to_codes: Mapping[str, str]):
+def unused_suppression_findings(
+    text: str,
+    path: str,
+    directives: List[Directive],
+    *,
+    enabled: FrozenSet[str],
+    known: FrozenSet[str],
+    names_to_codes: Mapping[str, str],
+    severity: Severity = Severity.NOTE,
+    want_edits: bool = False,
+) -> List[Finding]:
+    """RES900 findings for the directives that suppressed nothing (call after :func:`apply`).
+
+    Each carries the safe fix that removes the stale codes, with its edits when ``want_edits``.
+    """
+    out = []
+    for directive, description, stale in unused(directives, enabled, known):
+        span = directive_span(directive)
+        edits: Tuple[Edit, ...] = ()
+        if want_edits:
+            index = line_index(text)
+            start, end, content = removal_edit(text, directive, stale, names_to_codes, index)
+            edits = (Edit(start, end, content, index.span(start, end)),)
+        out.append(Finding(
+            code=UNUSED_SUPPRESSION,
+            name="unused-suppression",
+            message=f"Suppression comment {description}",
+            path=path,
+            span=span,
+            severity=severity,
+            fix=Fix("Remove the unused suppression", Safety.SAFE, edits),
+            statement_lines=(span.line, span.line),
+            fingerprint=fingerprint(UNUSED_SUPPRESSION, path, description, "", directive.line),
+        ))
+    return out
+
+
+def removal_edit(text: str, directive: Directive, stale: Tuple[str, ...], names_to_codes: Mapping[str, str],
+                 index: Optional[LineIndex] = None):
     """(start, end, replacement) offsets in ``text`` that drop the stale codes (or the whole directive).
 
     Codes still in use are kept. A comment that held nothing but the
     directive goes with the spaces before it, and a line that held nothing
     but that comment goes whole. Text after the directive (`# why`) stays.
     """
-    from .source import LineIndex
-
-    index = LineIndex(text)
+    index = index or line_index(text)
     line_start = index.offset(directive.line, 0)
     line_text = index.line_text(directive.line)
     start = line_start + directive.col

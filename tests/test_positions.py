@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from reslint.engine import _Positions
+from reslint.positions import Positions
 
 TRICKY = textwrap.dedent(
     '''\
@@ -91,7 +91,7 @@ def test_every_node_position_matches_libcst(newline):
     text = TRICKY.replace("\n", newline)
     module = cst.parse_module(text)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    positions = _Positions(module, ast.parse(text))
+    positions = Positions(module, ast.parse(text))
     interesting = (cst.BaseStatement, cst.ExceptHandler, cst.ExceptStarHandler, cst.Call, cst.Name,
                    cst.Else, cst.Finally, cst.MatchCase, cst.Decorator)
     checked = 0
@@ -110,7 +110,7 @@ def test_every_node_position_matches_libcst(newline):
 def test_precise_path_is_taken():
     """The fast path (innermost statement only) is what runs on ordinary code, not the fallback."""
     module = cst.parse_module(TRICKY)
-    positions = _Positions(module, ast.parse(TRICKY))
+    positions = Positions(module, ast.parse(TRICKY))
     for node, stack in _all_nodes(module):
         if isinstance(node, cst.ExceptHandler):
             assert positions._precise(stack)

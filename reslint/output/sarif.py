@@ -29,7 +29,7 @@ from .. import __version__
 from ..docs import rule_markdown, rule_summary, sections
 from ..model import Edit, Finding, Severity, Span
 from ..rule import Rule
-from ..source import LineIndex, utf16_column
+from ..source import line_index, utf16_column
 from . import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -110,7 +110,7 @@ class _Converter:
     """Code-point positions of one file -> SARIF regions in UTF-16 code units."""
 
     def __init__(self, source: Optional[str]):
-        self.index = LineIndex(source) if source is not None else None
+        self.index = line_index(source) if source is not None else None
 
     def column(self, line: int, col: int) -> int:
         if self.index is None:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..model import FileResult, Finding, Safety
-from ..source import LineIndex
+from ..source import line_index
 from . import Report
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -59,7 +59,7 @@ def finding_line(result: FileResult, finding: Finding, unsafe: bool) -> Text:
 
 
 def code_frame(source: str, finding: Finding) -> Text:
-    index = LineIndex(source)
+    index = line_index(source)
     span = finding.span
     first = max(1, span.line - 1)
     last = min(index.line_count, span.end_line + 1, span.line + 4)

@@ -1,0 +1,139 @@
+"""One traversal of a libcst tree that runs every candidate rule's visit and leave methods.
+
+libcst's own visitor rebuilds every node and visits whitespace; this walker
+reads the dataclass fields of each node once per node type, skips whitespace
+and punctuation nodes, keeps the ancestor stack the rules read through
+``ctx.stack``, and isolates rules from one another: an exception in a rule
+becomes a notice for this file and only that rule stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from .rule import LintContext, Rule
+
+_SKIP_FIELDS = frozenset({"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer"})
+_child_fields: Dict[type, Tuple[str, ...]] = {}
+_skip_types: Optional[Tuple[type, ...]] = None
+
+# node type -> ([(rule, visit method)], [(rule, leave method)])
+Dispatch = Dict[type, Tuple[List[Tuple[Rule, Callable]], List[Tuple[Rule, Callable]]]]
+
+_kinds: Dict[type, int] = {}
+_SKIP, _NODE, _SEQUENCE = 0, 1, 2
+
+
+def _fields_of(node_type: type) -> Tuple[str, ...]:
+    names = _child_fields.get(node_type)
+    if names is None:
+        names = tuple(
+            f.name for f in fields(node_type)
+            if f.name not in _SKIP_FIELDS and not f.name.startswith("whitespace")
+        )
+        _child_fields[node_type] = names
+    return names
+
+
+def _init_skip_types() -> Tuple[type, ...]:
+    global _skip_types
+    if _skip_types is None:
+        import libcst as cst
+
+        _skip_types = (
+            cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline,
+            cst.EmptyLine, cst.Comma, cst.Semicolon, cst.LeftParen, cst.RightParen,
+            cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace,
+            cst.Colon, cst.Dot, cst.AssignEqual,
+        )
+    return _skip_types
+
+
+def _kind(value_type: type) -> int:
+    """How the walker treats a field value of this type (cached: isinstance on libcst's ABCs is slow)."""
+    kind = _kinds.get(value_type)
+    if kind is None:
+        import libcst as cst
+
+        if value_type in (tuple, list):
+            kind = _SEQUENCE
+        elif issubclass(value_type, cst.CSTNode) and not issubclass(value_type, _init_skip_types()):
+            kind = _NODE
+        else:
+            kind = _SKIP
+        _kinds[value_type] = kind
+    return kind
+
+
+def build_dispatch(instances: Sequence[Rule]) -> Dispatch:
+    """Which rule methods run on which node type (the registry has checked the names)."""
+    import libcst as cst
+
+    dispatch: Dispatch = {}
+    for rule in instances:
+        for class_name, (visit_name, leave_name) in type(rule).visitors().items():
+            entry = dispatch.setdefault(getattr(cst, class_name), ([], []))
+            if visit_name:
+                entry[0].append((rule, getattr(rule, visit_name)))
+            if leave_name:
+                entry[1].append((rule, getattr(rule, leave_name)))
+    return dispatch
+
+
+class Walker:
+    """Walks one module for the rules in ``dispatch``; ``notices`` and ``failed`` say what broke."""
+
+    def __init__(self, ctx: LintContext, dispatch: Dispatch):
+        self.ctx = ctx
+        self.dispatch = dispatch
+        self.failed: set = set()
+        self.notices: List[str] = []
+
+    def _call(self, rule: Rule, fn: Callable, node: Any) -> None:
+        if rule in self.failed:
+            return
+        try:
+            fn(node)
+        except RecursionError:
+            raise
+        except Exception as exc:  # a bug in a rule must not cost the other rules or files
+            self.failed.add(rule)
+            self.notices.append(
+                f"{self.ctx.path}: internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
+                "the rule was skipped for this file (please report this with the file)"
+            )
+
+    def walk(self, node: Any) -> None:
+        stack = self.ctx.stack
+        dispatch = self.dispatch
+        kinds = _kinds
+        call = self._call
+
+        def visit(node: Any) -> None:
+            stack.append(node)
+            node_type = type(node)
+            entry = dispatch.get(node_type)
+            if entry is not None:
+                for rule, fn in entry[0]:
+                    call(rule, fn, node)
+            for name in _fields_of(node_type):
+                value = getattr(node, name)
+                kind = kinds.get(type(value))
+                if kind is None:
+                    kind = _kind(type(value))
+                if kind == _NODE:
+                    visit(value)
+                elif kind == _SEQUENCE:
+                    for item in value:
+                        item_kind = kinds.get(type(item))
+                        if item_kind is None:
+                            item_kind = _kind(type(item))
+                        if item_kind == _NODE:
+                            visit(item)
+            if entry is not None:
+                for rule, fn in entry[1]:
+                    call(rule, fn, node)
+            stack.pop()
+
+        visit(node)

@@ -1,7 +1,8 @@
 """Orchestration: discover -> lint every file (in parallel for many) -> fix -> results.
 
 ``lint_source`` and ``lint_paths`` are the public entry points for code
-that embeds reslint; the CLI goes through :func:`run`.
+that embeds reslint; ``reslint check`` goes through :func:`reslint.run.run_check`,
+which calls :func:`lint_all` and :func:`lint_target` from here.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import engine, fixer
 from .parsing import syntax_error_finding
 from .cache import NullCache, ResultCache
 from .config import Settings
 from .discover import STDIN, Target
-from .model import FileResult, Finding
+from .model import FileResult
 from .source import SourceError, decode, encode
 
 # Below this many files the pool's start-up (fork, plus libcst's import in
@@ -273,35 +274,18 @@ def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None, *, use
 
 
 def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True) -> Any:
-    """The index of the whole project, when an enabled rule needs it (else None).
-
-    The project is the directory of the config file; without one, the VCS root above the linted
-    files, else the directory that holds them all. (Not the working directory: `reslint check
-    some/checkout` from a parent directory must not index the parent.)
-    """
+    """The index of the whole project (see :func:`reslint.project.project_root`), when an enabled
+    rule needs it (else None)."""
     if not any(rule.scope == "project" for rule in settings.enabled_rules()):
         return None
     from . import project
-    from .config import _vcs_root
     from .discover import discover
 
-    root = str(settings.root)
     files = [t.path for t in targets if t.path != STDIN]
-    if settings.config_path is None and files:
-        common = os.path.commonpath([os.path.dirname(f) for f in files])
-        vcs = _vcs_root(Path(common))
-        if vcs is None:
-            # no VCS: the directory above the top package that holds the files
-            while os.path.isfile(os.path.join(common, "__init__.py")) and os.path.dirname(common) != common:
-                common = os.path.dirname(common)
-        root = str(vcs) if vcs is not None else common
-    index_settings = settings if root == str(settings.root) else dataclasses.replace(settings, root=Path(root))
-    found, _ = discover([root], index_settings)
-    index = project.build(root, [(t.path, os.path.relpath(t.path, root).replace(os.sep, "/")) for t in found],
+    root = project.project_root(settings.root, settings.config_path, files)
+    index_settings = settings if root == settings.root else dataclasses.replace(settings, root=root)
+    found, _ = discover([str(root)], index_settings)
+    index = project.build(str(root), [(t.path, os.path.relpath(t.path, root).replace(os.sep, "/")) for t in found],
                           use_cache=use_cache)
     index.lint_root = str(settings.root)
     return index
-
-def all_findings(results: Sequence[FileResult]) -> List[Tuple[FileResult, Finding]]:
-    return [(r, f) for r in sorted(results, key=lambda r: r.path) for f in r.findings]
-

@@ -1,9 +1,11 @@
-"""The seam for a per-file result cache.
+"""The seam for a per-file result cache; no persistent cache exists yet.
 
-A cache maps (reslint version, settings, file content [, project index])
-to a FileResult. `api.lint_all` asks it before linting a file and gives it
-every result; the default, NullCache, keeps nothing. A persistent cache
-implements the same two methods, keyed on a hash of those inputs.
+`api.lint_all` asks a :class:`ResultCache` before linting a file and gives
+it every result. The only implementation today is :class:`NullCache`, which
+keeps nothing, so every run lints every file. A persistent cache would
+implement the same two methods, mapping (reslint version, settings, file
+content [, the project index parts the file depends on]) to a FileResult.
+(The project index has a cache of its own: see :mod:`reslint.project`.)
 """
 
 from __future__ import annotations

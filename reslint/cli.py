@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 import click
 
 from . import __version__
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .model import ExitCode
+from .output import FORMATS
 
 
 def _split(values: Sequence[str]) -> List[str]:
@@ -27,7 +27,7 @@ def _split(values: Sequence[str]) -> List[str]:
 
 def _fail(message: str) -> "click.exceptions.Exit":
     click.echo(f"reslint: error: {message}", err=True)
-    return click.exceptions.Exit(EXIT_ERROR)
+    return click.exceptions.Exit(ExitCode.ERROR)
 
 
 class _Group(click.Group):
@@ -47,7 +47,7 @@ class _Group(click.Group):
                 "This is a bug in reslint; please report it (set RESLINT_DEBUG=1 for a traceback).",
                 err=True,
             )
-            raise click.exceptions.Exit(EXIT_ERROR)
+            raise click.exceptions.Exit(ExitCode.ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +62,7 @@ def main() -> None:
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing. Exit 1 if there is any change.")
 @click.option("--output-format", "output_formats", multiple=True, metavar="FORMAT[=FILE]",
-              help="Report format: text, json, github or sarif (default: text). Repeat it for several reports "
+              help=f"Report format: {', '.join(FORMATS)} (default: text). Repeat it for several reports "
                    "from one run; FORMAT=FILE writes that one to FILE.")
 @click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--select", multiple=True, help="Rules to enable (codes, prefixes, names; comma-separated), replacing the config's select.")
@@ -117,7 +117,7 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
         color={"auto": None, "always": True, "never": False}[color],
         use_cache=not no_cache,
     )
-    raise click.exceptions.Exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
+    raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 
 @main.command()

@@ -12,10 +12,10 @@ import difflib
 import os
 import sys
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +25,8 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
 from . import registry
 from .engine import RuleSet
 from .globs import PathPattern, compile_pattern
+from .output import FORMATS
+from .project import vcs_root
 from .rule import Rule
 
 CONFIG_FILES = ("reslint.toml", ".reslint.toml")
@@ -35,7 +37,6 @@ DEFAULT_EXCLUDE = (
     ".pytest_cache", ".ruff_cache", "_build", "buck-out", "site-packages",
 )
 
-OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
 KEYS = (
@@ -215,19 +216,12 @@ def load(
         found = find_config(cwd)
         if found:
             path, table = found
-    root = path.parent if path else _vcs_root(cwd) or cwd
+    root = path.parent if path else vcs_root(cwd) or cwd
     where = f"{path} [tool.reslint]" if path and path.name == "pyproject.toml" else str(path or "")
     settings = from_table(table, root=root, where=where or "configuration", config_path=path)
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings
-
-
-def _vcs_root(start: Path) -> Optional[Path]:
-    for directory in [start, *start.parents]:
-        if (directory / ".git").exists() or (directory / ".hg").exists():
-            return directory
-    return None
 
 
 # --------------------------------------------------------------------------
@@ -299,7 +293,7 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
         kwargs["exclude"] = _string_list(table["exclude"], "exclude", where)
     if "extend-exclude" in table:
         kwargs["extend_exclude"] = _string_list(table["extend-exclude"], "extend-exclude", where)
-    for key, choices in (("target-version", TARGET_VERSIONS), ("output-format", OUTPUT_FORMATS)):
+    for key, choices in (("target-version", TARGET_VERSIONS), ("output-format", FORMATS)):
         if key in table:
             value = table[key]
             if value not in choices:
@@ -320,27 +314,72 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
             pairs.append((rule.code, level))
         kwargs["severity"] = tuple(pairs)
     if "rules" in table:
-        rules_table = table["rules"]
-        if not isinstance(rules_table, dict):
-            raise ConfigError(f"{where}: `rules` must be a table of [rules.CODE] tables")
-        options = []
-        for key, values in rules_table.items():
-            rule = _rule_for(key, where, "rules")
-            if not isinstance(values, dict):
-                raise ConfigError(f"{where}: [rules.{key}] must be a table of options")
-            options.append((rule.code, build_options(rule, values, f"{where}: [rules.{key}]")))
-        kwargs["rule_options"] = tuple(options)
+        kwargs["rule_options"] = _rule_options(table["rules"], where)
     return Settings(**kwargs)
+
+
+def _rule_options(rules_table: Any, where: str) -> Tuple[Tuple[str, Any], ...]:
+    """[rules.CODE] tables, and [rules.PREFIX] tables (`RES2`) that set an option once for every
+    rule of a family that has it; a rule's own table wins over a prefix's, a longer prefix over a
+    shorter one."""
+    if not isinstance(rules_table, dict):
+        raise ConfigError(f"{where}: `rules` must be a table of [rules.CODE] tables")
+    values: Dict[str, Dict[str, Tuple[int, Any]]] = {}  # code -> option key -> (specificity, value)
+    for key, table in rules_table.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [rules.{key}] must be a table of options")
+        rule = registry.lookup(key)
+        if rule is not None:
+            targets, specificity = [rule], 100
+        else:
+            prefix = key.strip().upper()
+            targets = [r for r in registry.all_rules() if prefix.startswith("RES") and r.code.startswith(prefix)]
+            if not targets:
+                choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+                raise ConfigError(f"{where}: unknown rule `{key}` in [rules]{_suggest(key, choices)}")
+            specificity = len(prefix)
+        table_where = f"{where}: [rules.{key}]"
+        for option, value in table.items():
+            owners = [r for r in targets if _option_field(r, option) is not None]
+            if not owners:
+                if len(targets) == 1:
+                    build_options(targets[0], {option: value}, table_where)  # raises, naming the options
+                names = sorted({_dashed(f.name) for r in targets for f in dataclasses.fields(r.Options)})
+                detail = f"; their options are {', '.join(f'`{n}`' for n in names)}" if names else ""
+                raise ConfigError(f"{table_where}: no rule of {key} has an option `{option}`"
+                                  f"{_suggest(option, names)}{detail}")
+            for rule in owners:
+                build_options(rule, {option: value}, table_where)  # validates the value for each owner
+                chosen = values.setdefault(rule.code, {})
+                name = _dashed(_option_field(rule, option).name)  # type: ignore[union-attr]
+                if name not in chosen or chosen[name][0] <= specificity:
+                    chosen[name] = (specificity, value)
+    return tuple(
+        (code, build_options(registry.by_code()[code], {k: v for k, (_, v) in options.items()},
+                             f"{where}: [rules.{code}]"))
+        for code, options in values.items()
+    )
+
+
+def _dashed(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _option_field(rule: Type[Rule], key: str) -> Optional[dataclasses.Field]:
+    for f in dataclasses.fields(rule.Options):
+        if _dashed(f.name) in (key, _dashed(key)):
+            return f
+    return None
 
 
 def build_options(rule: Type[Rule], values: Mapping[str, Any], where: str) -> Any:
     """Validate a [rules.CODE] table against the rule's Options dataclass."""
     options_cls = rule.Options
-    known = {f.name.replace("_", "-"): f for f in dataclasses.fields(options_cls)}
+    known = {_dashed(f.name): f for f in dataclasses.fields(options_cls)}
     hints = typing.get_type_hints(options_cls)
     kwargs = {}
     for key, value in values.items():
-        f = known.get(key) or known.get(key.replace("_", "-"))
+        f = _option_field(rule, key)
         if f is None:
             names = list(known)
             detail = f"; its options are {', '.join(f'`{n}`' for n in names)}" if names else f"; {rule.code} has no options"

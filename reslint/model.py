@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 
+class ExitCode(enum.IntEnum):
+    """What `reslint check` exits with: the contract CI steps and hooks rely on."""
+
+    CLEAN = 0  # no findings (or all fixed)
+    FINDINGS = 1  # findings remain; with --diff: there are changes
+    ERROR = 2  # usage, configuration or internal error
+
+
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"

@@ -34,6 +34,33 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 INDEX_VERSION = "3"
 
 
+def vcs_root(start: Path) -> Optional[Path]:
+    """The nearest directory at or above ``start`` that holds a `.git` or `.hg`, or None."""
+    for directory in [start, *start.parents]:
+        if (directory / ".git").exists() or (directory / ".hg").exists():
+            return directory
+    return None
+
+
+def project_root(settings_root: Path, config_path: Optional[Path], files: Sequence[str]) -> Path:
+    """The directory the index covers for a run that lints ``files``.
+
+    The directory of the config file (``settings_root``) when there is one; without one, the VCS
+    root above the linted files, else the directory above the top package that holds them all.
+    Not the working directory: `reslint check some/checkout` from a parent directory must not
+    index the parent.
+    """
+    if config_path is not None or not files:
+        return settings_root
+    common = os.path.commonpath([os.path.dirname(f) for f in files])
+    vcs = vcs_root(Path(common))
+    if vcs is not None:
+        return vcs
+    while os.path.isfile(os.path.join(common, "__init__.py")) and os.path.dirname(common) != common:
+        common = os.path.dirname(common)
+    return Path(common)
+
+
 @dataclass(frozen=True)
 class ClassEntry:
     bases: Tuple[str, ...] = ()          # qualified names as far as the module's imports tell

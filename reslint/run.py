@@ -11,11 +11,10 @@ from .api import RunOptions, lint_all, lint_target, project_index
 from .config import Settings
 from .discover import STDIN, Target, discover, root_relative
 from .fixer import unified_diff
-from .output import Report
+from .model import ExitCode
+from .output import FORMATS, Report
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50
-FORMATS = ("text", "json", "github", "sarif")
 
 
 class OutputSpecError(Exception):
@@ -170,8 +169,8 @@ def run_check(
         if not quiet:
             _err(f"Would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.")
         if problems or internal:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if changed else EXIT_CLEAN
+            return ExitCode.ERROR
+        return ExitCode.FINDINGS if changed else ExitCode.CLEAN
 
     if "text" not in formats:
         # nobody reads a terminal report: say on stderr which files were not linted
@@ -191,11 +190,11 @@ def run_check(
                               show_suppressed=show_suppressed, color=color if path is None else False)
         except OSError as exc:
             _err(f"reslint: error: cannot write the {fmt} report to {path}: {exc.strerror or exc}")
-            return EXIT_ERROR
+            return ExitCode.ERROR
 
     if problems or internal:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if report.active() else EXIT_CLEAN
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if report.active() else ExitCode.CLEAN
 
 
 @contextmanager

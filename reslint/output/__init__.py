@@ -12,7 +12,8 @@ from typing import Dict, List, Sequence, Tuple
 
 from ..model import FileResult, Finding
 
-FORMATS = ("text", "json", "github")
+# every report format, for `--output-format` and the `output-format` key
+FORMATS = ("text", "json", "github", "sarif")
 
 
 @dataclass

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..docs import rule_markdown, rule_summary, sections
-from ..model import Edit, Finding, Severity, Span
+from ..model import Finding, Severity, Span
 from ..rule import Rule
 from ..source import line_index, utf16_column
 from . import Report

@@ -4,48 +4,193 @@ Rules live in the package ``reslint.rules`` (the top-level ``rules/`` folder
 of the repository), one module per code. Selectors are ``ALL``, a code
 prefix (``RES``, ``RES3``, ``RES30``, ``RES301``) or a rule name
 (``bare-except``).
+
+The registry checks every rule when it loads them (:func:`validate_rule`,
+:func:`validate_rules`), so a mistake fails at once with a
+:class:`RegistryError` that names the rule, instead of surfacing later as a
+rule that silently never runs or as an internal error on every linted file:
+
+- the code is ``RES`` and three digits, the name is kebab-case, and both are
+  unique;
+- every ``visit_<Node>`` / ``leave_<Node>`` method names a concrete libcst
+  node class (``libcst.<Node>``); a misspelt name is refused with the
+  closest libcst class name as a suggestion;
+- a rule with visit methods declares ``triggers`` (without them it would
+  never run), and a rule with triggers has visit methods (without them it
+  would never report). The rules the engine runs itself (RES000, RES900)
+  have neither.
+
+Reserved codes: ``RES990``-``RES999`` belong to the tests. Stub rules that
+tests define (and register by patching :func:`all_rules`) take codes there,
+and ``RES999`` is the "unknown code" sentinel of the suppression tests and
+fixtures. No shipped rule may use a reserved code, so a test's code never
+collides with a real rule and a sentinel never changes meaning.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple, Type
+from typing import Dict, Iterable, List, Optional, Tuple, Type
 
 from .rule import Rule
 
 _CODE = re.compile(r"^RES\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_VISITOR = re.compile(r"^(visit|leave)_(.+)$")
+
+RESERVED_FIRST, RESERVED_LAST = 990, 999
+"""Codes RES990-RES999 are reserved for tests and sentinels: no shipped rule takes one."""
 
 
 class RegistryError(Exception):
     pass
 
 
-@lru_cache(maxsize=1)
-def all_rules() -> Tuple[Type[Rule], ...]:
-    import reslint.rules as package
+def is_reserved(code: str) -> bool:
+    """Whether ``code`` is in the test-only range RES990-RES999."""
+    return bool(_CODE.match(code)) and RESERVED_FIRST <= int(code[3:]) <= RESERVED_LAST
 
+
+def _describe(rule: Type[Rule]) -> str:
+    code = getattr(rule, "code", "") or "no code"
+    return f"rule {code} ({rule.__module__}.{rule.__qualname__})"
+
+
+def _node_class(name: str) -> Optional[type]:
+    """``libcst.<name>`` if it is a node class, else None."""
+    import libcst as cst
+
+    value = getattr(cst, name, None) if not name.startswith("_") else None
+    return value if isinstance(value, type) and issubclass(value, cst.CSTNode) else None
+
+
+def _node_classes() -> Dict[str, type]:
+    """Every node class libcst exports, by name (only computed to explain an error)."""
+    import libcst as cst
+
+    return {name: value for name in dir(cst) for value in [_node_class(name)] if value is not None}
+
+
+def _check_visitor(rule: Type[Rule], method: str, node_name: str) -> None:
+    node = _node_class(node_name)
+    if node is not None and not inspect.isabstract(node):
+        return
+    import libcst as cst
+
+    where = f"{_describe(rule)}: `{method}`"
+    prefix = method.split("_", 1)[0]
+    concrete = {name: value for name, value in _node_classes().items() if not inspect.isabstract(value)}
+    if node is not None:
+        examples = ", ".join(f"`{prefix}_{n}`" for n, c in sorted(concrete.items()) if issubclass(c, node))
+        raise RegistryError(
+            f"{where} names `libcst.{node_name}`, an abstract class: the engine calls visit and leave methods "
+            f"for concrete node classes only (here: {examples})"
+        )
+    head = node_name.split("_", 1)[0]
+    if "_" in node_name and head in concrete:
+        raise RegistryError(
+            f"{where}: attribute visitors (`{prefix}_<Node>_<field>`) are not supported; "
+            f"use `{prefix}_{head}` and read the field from the node"
+        )
+    close = difflib.get_close_matches(node_name, list(concrete), n=1, cutoff=0.6)
+    hint = f" (did you mean `{prefix}_{close[0]}`?)" if close else ""
+    exists = getattr(cst, node_name, None) is not None
+    what = f"`libcst.{node_name}` is not a node class" if exists else f"there is no `libcst.{node_name}`"
+    raise RegistryError(f"{where} names no libcst node class: {what}{hint}")
+
+
+def _visitor_methods(rule: Type[Rule]) -> List[Tuple[str, str]]:
+    """(method name, node class name) for each visit_/leave_ method of ``rule`` (inherited ones too)."""
+    out = []
+    for attr in sorted(dir(rule)):
+        match = _VISITOR.match(attr)
+        if match and callable(getattr(rule, attr)):
+            out.append((attr, match.group(2)))
+    return out
+
+
+def validate_rule(rule: Type[Rule]) -> None:
+    """Raise :class:`RegistryError` if ``rule`` cannot be registered.
+
+    Checks one class on its own (so tests can feed it stub classes): its code
+    and name, its visit/leave methods and its triggers. Uniqueness and the
+    reserved range are checked by :func:`validate_rules`.
+    """
+    if not isinstance(rule, type) or not issubclass(rule, Rule):
+        raise RegistryError(f"{rule!r} is not a subclass of reslint.rule.Rule")
+    code = rule.code
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise RegistryError(f"{_describe(rule)}: bad rule code {code!r}: a code is `RES` and three digits")
+    if not isinstance(rule.name, str) or not _NAME.match(rule.name):
+        raise RegistryError(f"{_describe(rule)}: bad rule name {rule.name!r}: a name is kebab-case, like `bare-except`")
+    methods = _visitor_methods(rule)
+    for method, node_name in methods:
+        _check_visitor(rule, method, node_name)
+    if methods and not rule.triggers:
+        raise RegistryError(
+            f"{_describe(rule)} has visit/leave methods but no `triggers`: it would never run "
+            "(declare the regular expressions a file's text must match for the rule to run on it)"
+        )
+    if rule.triggers and not methods:
+        raise RegistryError(
+            f"{_describe(rule)} declares `triggers` but no visit_<Node>/leave_<Node> methods: it would never report"
+        )
+
+
+def validate_rules(rules: Iterable[Type[Rule]], *, shipped: bool = True) -> Tuple[Type[Rule], ...]:
+    """Validate each rule and the set: unique codes and names; for ``shipped`` rules, no reserved code.
+
+    Returns the rules sorted by code.
+    """
     found: Dict[str, Type[Rule]] = {}
     names: Dict[str, str] = {}
+    for rule in rules:
+        validate_rule(rule)
+        if shipped and is_reserved(rule.code):
+            raise RegistryError(
+                f"{_describe(rule)}: codes RES{RESERVED_FIRST}-RES{RESERVED_LAST} are reserved for tests and "
+                "sentinels; give the rule another code"
+            )
+        other = found.get(rule.code)
+        if other is not None and other is not rule:
+            raise RegistryError(f"rule code {rule.code} is defined twice: {_describe(other)} and {_describe(rule)}")
+        if rule.name in names and names[rule.name] != rule.code:
+            raise RegistryError(f"rule name {rule.name} is used by {names[rule.name]} and {rule.code}")
+        found[rule.code] = rule
+        names[rule.name] = rule.code
+    return tuple(found[code] for code in sorted(found))
+
+
+def _discover() -> List[Type[Rule]]:
+    import reslint.rules as package
+
+    out: List[Type[Rule]] = []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if not info.name.startswith("res"):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.code:
-                if value.__module__ != module.__name__:
-                    continue
-                if not _CODE.match(value.code):
-                    raise RegistryError(f"{value.__name__}: bad rule code {value.code!r}")
-                if value.code in found and found[value.code] is not value:
-                    raise RegistryError(f"rule code {value.code} is defined twice")
-                if value.name in names and names[value.name] != value.code:
-                    raise RegistryError(f"rule name {value.name} is used by {names[value.name]} and {value.code}")
-                found[value.code] = value
-                names[value.name] = value.code
-    return tuple(found[code] for code in sorted(found))
+        defined = [
+            value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.code
+            and value.__module__ == module.__name__
+        ]
+        if not defined:
+            raise RegistryError(
+                f"{module.__name__} defines no rule: a module `rules/res*.py` holds one Rule subclass with a `code`"
+            )
+        out.extend(defined)
+    return out
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> Tuple[Type[Rule], ...]:
+    """Every shipped rule, validated, sorted by code."""
+    return validate_rules(_discover(), shipped=True)
 
 
 def by_code() -> Dict[str, Type[Rule]]:

@@ -156,9 +156,9 @@ def test_config_error_exit_2(project):
 
 
 def test_unknown_selector_on_command_line(project):
-    result = run("check", "--select", "RES399")
+    result = run("check", "--select", "RES999")
     assert result.exit_code == 2
-    assert "unknown rule code or selector `RES399` in `--select`" in result.output
+    assert "unknown rule code or selector `RES999` in `--select`" in result.output
 
 
 def test_missing_path_exit_2(project):
@@ -178,8 +178,8 @@ def test_rule_and_rules(project):
     assert listing.exit_code == 0
     assert "RES301  bare-except" in listing.output
     assert "RES900  unused-suppression" in listing.output and "opt-in" in listing.output
-    unknown = run("rule", "RES391")
-    assert unknown.exit_code == 2 and "unknown rule `RES391`" in unknown.output
+    unknown = run("rule", "RES998")
+    assert unknown.exit_code == 2 and "unknown rule `RES998`" in unknown.output
 
 
 def test_bad_file_does_not_stop_the_run(project):

@@ -7,61 +7,122 @@ from pathlib import Path
 
 import pytest
 
+from reslint import config, registry
 from reslint.api import lint_source
 from reslint.config import ConfigError, from_table, load
-
-
-# the selector tests are written against these families; rules of other families are left out
-_FAMILIES = ("RES0", "RES1", "RES3", "RES9")
+from reslint.rule import Rule
 
 
 def codes(settings, path="pkg/mod.py"):
-    return sorted(r.code for r in settings.enabled_rules(settings.file_ignores(path)) if r.code.startswith(_FAMILIES))
+    return sorted(r.code for r in settings.enabled_rules(settings.file_ignores(path)))
 
 
 def table(**kw):
     return from_table({k.replace("_", "-"): v for k, v in kw.items()}, root=Path("/proj"), where="test")
 
 
-def test_defaults_are_the_default_enabled_rules():
-    from reslint import registry
+def _stub(code, name, default_enabled=True):
+    return type(f"Stub{code}", (Rule,), {"code": code, "name": name, "family": "test",
+                                         "default_enabled": default_enabled, "__module__": __name__})
 
-    assert codes(table()) == ["RES000", "RES101", "RES102", "RES103", "RES301", "RES302", "RES303"]
-    every = sorted(r.code for r in table().enabled_rules(table().file_ignores("pkg/mod.py")))
-    assert every == sorted(c for c, cls in registry.by_code().items() if cls.default_enabled)
+
+# The selector tests run against these stub rules only (codes in the test-only range RES990-RES999),
+# so a new shipped rule changes none of their expectations.
+STUBS = (
+    _stub("RES990", "alpha-stub"),
+    _stub("RES991", "beta-stub"),
+    _stub("RES992", "gamma-stub"),
+    _stub("RES993", "opt-in-stub", default_enabled=False),
+)
+
+
+@pytest.fixture
+def stub_rules(monkeypatch):
+    """The registry holds exactly STUBS for this test."""
+    rules = registry.validate_rules(STUBS, shipped=False)
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    config._ruleset.cache_clear()  # rule sets built from the real registry must not leak in, nor ours out
+    yield rules
+    config._ruleset.cache_clear()
+
+
+def test_stub_registry_is_in_place(stub_rules):
+    assert [r.code for r in registry.all_rules()] == ["RES990", "RES991", "RES992", "RES993"]
+    assert registry.lookup("beta-stub") is STUBS[1] and registry.lookup("RES301") is None
+    with pytest.raises(ConfigError, match="unknown rule code or selector `RES301`"):
+        table(select=["RES301"])
+
+
+def test_defaults_are_the_default_enabled_rules(stub_rules):
+    assert codes(table()) == ["RES990", "RES991", "RES992"]
+
+
+def test_shipped_defaults_are_the_default_enabled_rules():
+    every = codes(table())
+    assert every == sorted(r.code for r in registry.all_rules() if r.default_enabled)
+    assert every  # and some rules are on by default
 
 
 @pytest.mark.parametrize("select,ignore,extend,want", [
-    (["RES3"], [], [], ["RES301", "RES302", "RES303"]),
-    (["RES3"], ["RES30"], ["RES301"], ["RES301"]),       # the more specific wins
-    (["RES301"], ["RES301"], [], []),                     # ignore wins ties
-    (["ALL"], ["RES3", "RES1"], [], ["RES000", "RES900"]),
-    (["RES"], ["RES1"], [], ["RES000", "RES301", "RES302", "RES303", "RES900"]),  # prefixes select opt-in rules
-    (["RES0", "RES3"], ["bare-except"], ["unused-suppression"], ["RES000", "RES302", "RES303", "RES900"]),  # names
-    (None, ["RES3", "RES1"], ["RES302"], ["RES000", "RES302"]),
+    (["RES99"], [], [], ["RES990", "RES991", "RES992", "RES993"]),   # prefixes select opt-in rules
+    (["RES"], [], [], ["RES990", "RES991", "RES992", "RES993"]),
+    (["ALL"], [], [], ["RES990", "RES991", "RES992", "RES993"]),     # ALL too
+    (["RES993"], [], [], ["RES993"]),
+    (["RES9"], ["RES99"], ["RES991"], ["RES991"]),       # the more specific wins: code > RES99 > RES9
+    (["RES99"], ["RES9"], [], ["RES990", "RES991", "RES992", "RES993"]),  # a narrower select beats a broader ignore
+    (["RES99"], ["ALL"], [], ["RES990", "RES991", "RES992", "RES993"]),
+    (["ALL"], ["RES"], ["RES992"], ["RES992"]),
+    (["RES991"], ["RES991"], [], []),                     # ignore wins ties
+    (["RES99"], ["RES99"], ["RES990"], ["RES990"]),
+    (["ALL"], ["ALL"], [], []),
+    (["beta-stub"], ["RES991"], [], []),                  # a name is as specific as a code: a tie
+    (["RES991"], ["beta-stub"], [], []),
+    (["RES990", "RES991"], ["alpha-stub"], ["opt-in-stub"], ["RES991", "RES993"]),  # names
+    (["RES99"], ["ALPHA-STUB", "res992"], [], ["RES991", "RES993"]),  # either case
+    (None, [], [], ["RES990", "RES991", "RES992"]),       # no select: the default rules
+    (None, ["RES990"], ["RES993"], ["RES991", "RES992", "RES993"]),
+    (None, ["RES99"], ["gamma-stub"], ["RES992"]),
+    (None, [], ["RES99"], ["RES990", "RES991", "RES992", "RES993"]),
+    ([], [], [], []),                                     # an empty select selects nothing
 ])
-def test_selectors(select, ignore, extend, want):
+def test_selectors(stub_rules, select, ignore, extend, want):
     kw = {"ignore": ignore, "extend_select": extend}
     if select is not None:
         kw["select"] = select
     assert codes(table(**kw)) == want
 
 
-def test_per_file_ignores():
-    settings = table(per_file_ignores={"tests/**": ["RES302"], "*_legacy.py": ["RES3"], "scripts/": ["bare-except"]})
-    assert "RES302" not in codes(settings, "tests/unit/test_x.py")
-    assert "RES302" in codes(settings, "src/tests.py")
-    assert codes(settings, "pkg/old_legacy.py") == ["RES000", "RES101", "RES102", "RES103"]
-    assert "RES301" not in codes(settings, "scripts/run.py")
-    assert "RES301" in codes(settings, "src/scripts.py")
+def test_per_file_ignores(stub_rules):
+    settings = table(per_file_ignores={"tests/**": ["RES991"], "*_legacy.py": ["RES99"], "scripts/": ["alpha-stub"]})
+    assert codes(settings, "tests/unit/test_x.py") == ["RES990", "RES992"]
+    assert codes(settings, "src/tests.py") == ["RES990", "RES991", "RES992"]
+    assert codes(settings, "pkg/old_legacy.py") == []
+    assert codes(settings, "scripts/run.py") == ["RES991", "RES992"]
+    assert codes(settings, "src/scripts.py") == ["RES990", "RES991", "RES992"]
+    # a per-file ignore weighs like any ignore: a more specific select still wins, a tie goes to ignore
+    settings = table(select=["RES99", "RES990"], per_file_ignores={"*_legacy.py": ["RES99"], "x.py": ["RES990"]})
+    assert codes(settings, "pkg/old_legacy.py") == ["RES990"]
+    assert codes(settings, "x.py") == ["RES991", "RES992", "RES993"]
+
+
+def test_a_prefix_selects_exactly_the_rules_its_codes_start_with():
+    """On the shipped rules: each family prefix (RES3) and each ten (RES30) selects its own rules only."""
+    rules = registry.all_rules()
+    prefixes = sorted({r.code[:n] for r in rules for n in (4, 5)})
+    assert len({p[:4] for p in prefixes}) > 1, "needs rules of two families at least"
+    for prefix in prefixes:
+        mine = [r.code for r in rules if r.code.startswith(prefix)]
+        assert codes(table(select=[prefix])) == mine, prefix
+        others = [r.code for r in rules if not r.code.startswith(prefix)]
+        assert codes(table(select=["ALL"], ignore=[prefix])) == others, prefix
 
 
 @pytest.mark.parametrize("data,message", [
     ({"selct": ["RES3"]}, "test: unknown key `selct` (did you mean `select`?)"),
     ({"select": "RES3"}, "test: `select` must be a list of strings, got string 'RES3'"),
-    ({"select": ["RES39"]}, "test: unknown rule code or selector `RES39` in `select`"),
+    ({"select": ["RES99"]}, "test: unknown rule code or selector `RES99` in `select`"),  # reserved: never a rule
     ({"ignore": ["bare-excep"]}, "test: unknown rule code or selector `bare-excep` in `ignore` (did you mean `bare-except`?)"),
-    ({"rules": {"RES399": {}}}, "test: unknown rule `RES399` in [rules]"),
+    ({"rules": {"RES999": {}}}, "test: unknown rule `RES999` in [rules]"),
     ({"rules": {"RES302": {"cleanup-call": []}}}, "test: [rules.RES302]: unknown option `cleanup-call` for RES302 (swallowed-exception) (did you mean `cleanup-calls`?)"),
     ({"rules": {"RES301": {"x": 1}}}, "test: [rules.RES301]: unknown option `x` for RES301 (bare-except); RES301 has no options"),
     ({"rules": {"RES302": {"cleanup-calls": "close"}}}, "test: [rules.RES302]: `cleanup-calls` must be a list, got string 'close'"),

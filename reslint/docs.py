@@ -7,7 +7,8 @@ left out). The Options section is generated from the rule's ``Options``
 dataclass (each field's ``metadata["doc"]``), so the defaults printed are
 the ones the code uses.
 
-The same text feeds ``reslint rule CODE``, SARIF ``help`` and the README table.
+The same text feeds ``reslint rule CODE``, SARIF ``help`` and the README table
+(:func:`with_rules_table`, which ``scripts/update_generated.py`` writes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
-from typing import Dict, List, Type
+from typing import Dict, List, Tuple, Type
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 SECTION_ORDER = (
@@ -116,3 +117,21 @@ def rules_table(rules) -> str:
             f"| {rule.severity.value} | {fix} | {summary} |"
         )
     return "\n".join(rows) + "\n"
+
+
+TABLE_START = "<!-- rules-table:start -->"
+TABLE_END = "<!-- rules-table:end -->"
+
+
+def table_span(readme: str) -> Tuple[int, int]:
+    """Where the rules table sits in the README's text: between the lines of its two markers."""
+    start, end = readme.find(TABLE_START + "\n"), readme.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no `{TABLE_START}` line followed by a `{TABLE_END}` line")
+    return start + len(TABLE_START) + 1, end
+
+
+def with_rules_table(readme: str, rules) -> str:
+    """The README's text with the table between its markers regenerated from ``rules``."""
+    start, end = table_span(readme)
+    return readme[:start] + rules_table(rules) + readme[end:]

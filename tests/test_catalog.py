@@ -1,9 +1,13 @@
-"""The registered rules are the catalog's, each documented, tested and listed in the README."""
+"""The registry is the catalog: every rule well-named, documented, tested and listed in the README.
+
+The source of truth is the registry and the rules' docstrings; nothing here reads a file outside
+the repository.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,27 +15,33 @@ from reslint import docs, registry
 from reslint.api import lint_source
 from reslint.config import from_table
 
-from .conftest import FIXTURES, ROOT, SNAPSHOTS
+from .conftest import FIXTURES, ROOT, SNAPSHOTS, UPDATE_COMMAND, is_updating
+from .helpers import expected
 
-CATALOG = ROOT.parent / "shared" / "rule-catalog.md"
-# The families whose issues have landed; later families add themselves here.
-IMPLEMENTED_FAMILIES = ("RES0", "RES1", "RES2", "RES3", "RES5", "RES9")
-
-
-def _catalog_rows():
-    text = CATALOG.read_text(encoding="utf-8")
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\|\s*(RES\d{3})\s*\|\s*([a-z-]+)\s*\|", text, re.MULTILINE)}
+RULES = registry.all_rules()
 
 
-@pytest.mark.skipif(not CATALOG.exists(), reason="shared/rule-catalog.md is not beside the checkout")
-def test_registered_codes_equal_catalog():
-    rows = _catalog_rows()
-    expected = {code: name for code, name in rows.items() if code.startswith(IMPLEMENTED_FAMILIES)}
-    registered = {rule.code: rule.name for rule in registry.all_rules()}
-    assert registered == expected
+def test_codes_and_names_are_well_formed_and_unique():
+    codes = [rule.code for rule in RULES]
+    names = [rule.name for rule in RULES]
+    assert [c for c in codes if not re.fullmatch(r"RES\d{3}", c)] == []
+    assert len(set(codes)) == len(codes)
+    assert [n for n in names if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", n)] == []
+    assert len(set(names)) == len(names)
+    assert [c for c in codes if registry.is_reserved(c)] == [], "RES990-RES999 are for tests"
 
 
-@pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)
+def test_one_family_per_hundred():
+    """The code's family prefix (RES3) and the `family` attribute agree: one family name per hundred."""
+    families = {}
+    for rule in RULES:
+        assert rule.family and rule.family == rule.family.lower(), f"{rule.code}: family {rule.family!r}"
+        families.setdefault(rule.code[:4], {}).setdefault(rule.family, []).append(rule.code)
+    mixed = {prefix: found for prefix, found in families.items() if len(found) > 1}
+    assert mixed == {}, f"rules of one hundred disagree on their family: {mixed}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_is_documented(rule):
     found = docs.sections(rule)
     for section in docs.REQUIRED_SECTIONS:
@@ -40,20 +50,37 @@ def test_rule_is_documented(rule):
         assert found.get("Fix safety"), f"{rule.code} fixes but does not say how safe the fix is"
     order = [name for name in found if name in docs.SECTION_ORDER]
     assert order == sorted(order, key=docs.SECTION_ORDER.index), f"{rule.code}: sections out of order: {order}"
+    unknown = [name for name in found if name not in docs.SECTION_ORDER]
+    assert unknown == [], f"{rule.code}: unknown sections {unknown}; they are {', '.join(docs.SECTION_ORDER)}"
     summary = docs.rule_summary(rule)
     assert summary and len(summary) <= 1024
+    # the Options section is generated from the Options dataclass: each field says what it does
+    assert dataclasses.is_dataclass(rule.Options), f"{rule.code}: Options must be a dataclass"
+    undocumented = [f.name for f in dataclasses.fields(rule.Options) if not f.metadata.get("doc")]
+    assert undocumented == [], f"{rule.code}: options without metadata['doc']: {undocumented}"
 
 
-@pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)
-def test_rule_has_fixtures_and_snapshots(rule):
-    cases = [p for p in (FIXTURES / rule.code).glob("*.py") if not p.name.endswith(".fixed.py")]
-    assert cases, f"{rule.code} has no fixtures"
-    assert (FIXTURES / rule.code / "clean.py").exists(), f"{rule.code} has no clean.py of near-misses"
-    for case in cases:
-        assert (SNAPSHOTS / rule.code / f"{case.stem}.txt").exists(), f"no snapshot for {case}"
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_has_fixtures_and_snapshots(rule, request):
+    folder = FIXTURES / rule.code
+    cases = sorted(p for p in folder.glob("*.py") if not p.name.endswith(".fixed.py"))
+    assert cases, f"{rule.code} has no fixtures: fixtures/{rule.code}/<case>.py"
+    clean = folder / "clean.py"
+    assert clean.exists(), f"{rule.code} has no fixtures/{rule.code}/clean.py of near-misses"
+    assert not expected(clean.read_text(encoding="utf-8")), f"{rule.code}: clean.py holds `# expect:` markers"
+    marked = [p for p in sorted(folder.rglob("*.py")) if any(c == rule.code for _, c in expected(p.read_text(encoding="utf-8")))]
+    assert marked, f"no fixture of {rule.code} expects a finding (`# expect: {rule.code}`)"
+    if not is_updating(request.config):  # an update run writes them (test_rules), maybe after this test
+        missing = [p.name for p in cases if not (SNAPSHOTS / rule.code / f"{p.stem}.txt").exists()]
+        assert missing == [], f"{rule.code}: no snapshot for {missing}: run `{UPDATE_COMMAND}`"
 
 
-@pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)
+def test_every_fixture_folder_belongs_to_a_rule():
+    folders = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+    assert [f for f in folders if f not in registry.by_code()] == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_doc_examples(rule):
     """The Example must be flagged by the rule; the Use instead code must not."""
     found = docs.sections(rule)
@@ -67,19 +94,38 @@ def test_doc_examples(rule):
         assert rule.code not in codes, f"{rule.code}'s 'Use instead' code is flagged:\n{block}"
 
 
-def test_every_visiting_rule_has_triggers():
-    for rule in registry.all_rules():
-        if rule.visitors():
-            assert rule.triggers, f"{rule.code} visits nodes but declares no triggers: it would never run"
+def test_readme_rule_table_is_current(golden):
+    """README.md's table between the rules-table markers is `reslint rules --format markdown`."""
+    path = ROOT / "README.md"
+    readme = path.read_text(encoding="utf-8")
+    start, end = docs.table_span(readme)
+    want = docs.rules_table(RULES)
+    if golden.updating:
+        if readme[start:end] != want:
+            path.write_text(docs.with_rules_table(readme, RULES), encoding="utf-8")
+            golden.record("updated", path)
+        return
+    assert readme[start:end] == want, f"README rule table is stale: regenerate it with `{UPDATE_COMMAND}`"
 
 
-def test_readme_rule_table_is_current():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("<!-- rules-table:start -->") + len("<!-- rules-table:start -->\n")
-    end = readme.index("<!-- rules-table:end -->")
-    assert readme[start:end] == docs.rules_table(registry.all_rules()), (
-        "README rule table is stale: regenerate it with `reslint rules --format markdown`"
-    )
+def test_with_rules_table_replaces_the_table_only():
+    text = f"# x\n\n{docs.TABLE_START}\n| old |\n{docs.TABLE_END}\n\nafter {docs.TABLE_START}\n"
+    updated = docs.with_rules_table(text, RULES[:1])
+    assert updated == f"# x\n\n{docs.TABLE_START}\n{docs.rules_table(RULES[:1])}{docs.TABLE_END}\n\nafter {docs.TABLE_START}\n"
+    assert docs.with_rules_table(updated, RULES[:1]) == updated
+    with pytest.raises(ValueError, match="no `<!-- rules-table:start -->` line"):
+        docs.with_rules_table("# x\n", RULES)
+
+
+def test_markdown_listing_is_the_readme_table():
+    from click.testing import CliRunner
+
+    from reslint.cli import main
+
+    out = CliRunner().invoke(main, ["rules", "--format", "markdown"])
+    assert out.exit_code == 0
+    assert out.output == docs.rules_table(RULES)
+    assert [line.split(" | ")[0].lstrip("| ") for line in out.output.splitlines()[2:]] == [r.code for r in RULES]
 
 
 def test_reslint_rule_command_prints_docs():
@@ -87,7 +133,7 @@ def test_reslint_rule_command_prints_docs():
 
     from reslint.cli import main
 
-    for rule in registry.all_rules():
+    for rule in RULES:
         out = CliRunner().invoke(main, ["rule", rule.code, "--format", "markdown"])
         assert out.exit_code == 0
         assert out.output.startswith(f"# {rule.code} {rule.name}")

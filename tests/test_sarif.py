@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from reslint.cli import main
 from reslint.output.sarif import artifact_uri, pascal_case
 
+from .conftest import SNAPSHOTS
+
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
@@ -185,14 +187,13 @@ def test_pascal_case():
     assert pascal_case("swallowed-cancellation") == "SwallowedCancellation"
 
 
-def test_snapshot_of_a_complete_document(project, snapshot):
+def test_snapshot_of_a_complete_document(project, golden):
     (project / "svc.py").write_text(BAD)
     (project / "broken.py").write_text("def f(:\n")
     _, log = sarif("--select", "RES000,RES301,RES302,RES303")
     log["runs"][0]["tool"]["driver"]["version"] = "<version>"
     log["runs"][0]["tool"]["driver"]["semanticVersion"] = "<version>"
-    snapshot.snapshot_dir = Path(__file__).parent / "snapshots" / "sarif"
-    snapshot.assert_match(json.dumps(log, indent=2, ensure_ascii=False) + "\n", "complete.sarif.json")
+    golden.check(SNAPSHOTS / "sarif" / "complete.sarif.json", json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
 
 def test_file_outside_the_project_root_keeps_its_absolute_path(tmp_path, monkeypatch):

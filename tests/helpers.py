@@ -11,7 +11,7 @@ from reslint.api import lint_source
 from reslint.config import Settings, from_table, parse_test_header
 from reslint.model import FileResult
 from reslint.output import Report
-from reslint.output.text import code_frame, finding_line, make_console
+from reslint.output.text import make_console, print_findings
 
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 
@@ -41,11 +41,7 @@ def lint_fixture(path: Path, code: str, *, fix: bool = False, text: Optional[str
 
 
 def render_text(result: FileResult) -> str:
+    """The findings of the text report, as `reslint check --show-source --quiet --color never` prints them."""
     stream = io.StringIO()
-    console = make_console(stream, color=False)
-    report = Report([result], files_checked=1)
-    for res, finding in report.findings():
-        console.print(finding_line(res, finding, unsafe=False))
-        if res.source is not None:
-            console.print(code_frame(res.source, finding), end="")
+    print_findings(make_console(stream, color=False), Report([result], files_checked=1), show_source=True)
     return stream.getvalue()

@@ -1,13 +1,12 @@
+"""RES301 bare-except: a bare `except:` that does not re-raise (reslint.analysis.handlers)."""
+
 from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis.handlers import body_statements, caught, raises_unconditionally
+from reslint.analysis.handlers import BROAD, caught, exits_process, raises_unconditionally
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
-
-
-_PROCESS_EXITS = frozenset({"os._exit", "sys.exit", "os.abort"})
 
 
 class BareExcept(Rule):
@@ -64,16 +63,8 @@ class BareExcept(Rule):
     fix_safety = Safety.UNSAFE
     triggers = (r"except\s*:",)
 
-    def _exits_process(self, body: cst.BaseSuite) -> bool:
-        """The handler ends the process (`os._exit(1)`, `sys.exit(...)`): nothing is swallowed."""
-        for stmt in body_statements(body):
-            if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
-                if self.ctx.qualified_name(stmt.value.func) in _PROCESS_EXITS:
-                    return True
-        return False
-
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is not None or raises_unconditionally(node.body) or self._exits_process(node.body):
+        if node.type is not None or raises_unconditionally(node.body) or exits_process(node.body, self.ctx.imports):
             return
         fix = None
         if not self._earlier_handler_catches_exception(node):
@@ -92,6 +83,6 @@ class BareExcept(Rule):
             if handler is node:
                 return False
             info = caught(handler, self.ctx.imports)
-            if info.catches_any({"builtins.Exception", "builtins.BaseException"}):
+            if info.catches_any(BROAD):
                 return True
         return False

@@ -1,22 +1,19 @@
+"""RES303 swallowed-cancellation: a handler in `async def` that swallows cancellation
+(reslint.analysis.cancellation)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Set, Tuple
+from typing import Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.handlers import body_statements, caught, clause_text, raises_anywhere, suspends
+from reslint.analysis.cancellation import CANCELLATION, awaits_cancelled_task
+from reslint.analysis.handlers import caught, clause_text, hands_error_on, raises_anywhere, suspends
+from reslint.analysis.scopes import in_loop
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
-
-CANCELLATION = frozenset({
-    "builtins.BaseException",
-    "asyncio.CancelledError",
-    "asyncio.exceptions.CancelledError",
-    "trio.Cancelled",
-    "anyio.get_cancelled_exc_class()",
-})
 
 _TERMINAL = (cst.Pass, cst.Return, cst.Continue, cst.Break)
 
@@ -54,85 +51,6 @@ def _with_reraise(body: cst.BaseSuite) -> cst.BaseSuite:
     else:
         statements.append(cst.SimpleStatementLine(body=[cst.Raise()]))
     return body.with_changes(body=statements)
-
-
-def _awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
-    """Source text of what a `try` body awaits: `await t`, `x = await t`, `await gather(*ts)`."""
-    out: Set[str] = set()
-    for stmt in body_statements(block):
-        value = None
-        if isinstance(stmt, cst.Expr):
-            value = stmt.value
-        elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and stmt.value is not None:
-            value = stmt.value
-        if not isinstance(value, cst.Await):
-            return set()
-        target = value.expression
-        if isinstance(target, cst.Call):
-            # gather(..., return_exceptions=True) returns its children's CancelledErrors as
-            # results: the only CancelledError it raises is the task's own
-            if any(arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in target.args):
-                return set()
-            for arg in target.args:
-                if arg.keyword is None:
-                    out.add(module.code_for_node(arg.value))
-        else:
-            out.add(module.code_for_node(target))
-    return out
-
-
-class _CancelledTargets(cst.CSTVisitor):
-    """Receivers of `.cancel()` calls, and the iterables of loops that cancel.
-
-    With ``stop_at`` set, only calls before that node (in source order) count.
-    """
-
-    def __init__(self, module: cst.Module, stop_at: object = None):
-        self.module = module
-        self.targets: Set[str] = set()
-        self.loops = []
-        self.stop_at = stop_at
-        self.stopped = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if node is self.stop_at:
-            self.stopped = True
-        if self.stopped:
-            return False
-        return super().on_visit(node)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.loops.append(node)
-
-    def leave_For(self, node: cst.For) -> None:
-        # on_leave runs even for a node whose visit was skipped (after stop_at)
-        if self.loops and self.loops[-1] is node:
-            self.loops.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "cancel":
-            receiver = self.module.code_for_node(func.value)
-            self.targets.add(receiver)
-            for loop in self.loops:
-                if self.module.code_for_node(loop.target) == receiver:
-                    self.targets.add(self.module.code_for_node(loop.iter))
-
-
-class _HandedOn(cst.CSTVisitor):
-    """`x.set_exception(name)` or `x.append(name)` somewhere in a handler body."""
-
-    METHODS = ("set_exception", "append", "put_nowait", "put")
-
-    def __init__(self, name: str):
-        self.name = name
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in self.METHODS:
-            if any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
-                self.found = True
 
 
 class SwallowedCancellation(Rule):
@@ -225,45 +143,10 @@ class SwallowedCancellation(Rule):
         names = CANCELLATION | frozenset(self.options.cancellation_exceptions)
         return info.catches_any(names)
 
-    def _awaits_cancelled_task(self, try_node) -> bool:
-        """The `try` only awaits tasks this code cancelled: earlier in the function, or (for
-        `self.<attr>`) in any method of the class, such as a `stop()` that cancels a task `run()` awaits."""
-        awaited = _awaited_targets(try_node.body, self.ctx.module)
-        if not awaited:
-            return False
-        func = next((n for n in reversed(self.ctx.stack) if isinstance(n, cst.FunctionDef)), None)
-        if func is None:
-            return False
-        finder = _CancelledTargets(self.ctx.module, stop_at=try_node)
-        func.body.visit(finder)
-        if awaited & finder.targets:
-            return True
-        on_self = {t for t in awaited if t.startswith("self.")}
-        cls = next((n for n in reversed(self.ctx.stack) if isinstance(n, cst.ClassDef)), None)
-        if on_self and cls is not None:
-            class_finder = _CancelledTargets(self.ctx.module)
-            cls.body.visit(class_finder)
-            return bool(on_self & class_finder.targets)
-        return False
-
     def _passes_error_on(self, handler) -> bool:
-        """The handler hands the exception it bound to someone who will raise it later:
-        `future.set_exception(e)`, `errors.append(e)`."""
-        if handler.name is None or not isinstance(handler.name.name, cst.Name):
-            return False
-        if self._in_loop():
-            return False  # the loop goes round again: the task carries on, cancelled or not
-        finder = _HandedOn(handler.name.name.value)
-        handler.body.visit(finder)
-        return finder.found
-
-    def _in_loop(self) -> bool:
-        for node in reversed(self.ctx.stack):
-            if isinstance(node, (cst.For, cst.While)):
-                return True
-            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                return False
-        return False
+        """The handler hands the exception on to be raised elsewhere (`future.set_exception(e)`),
+        outside a loop: in a loop the task goes round again, cancelled or not."""
+        return not in_loop(self.ctx.stack) and hands_error_on(handler)
 
     def _fix(self, node) -> Optional[Replace]:
         if node.type is None:
@@ -284,7 +167,7 @@ class SwallowedCancellation(Rule):
         if isinstance(parent, (cst.Try, cst.TryStar)):
             # the task's own cancellation arrives only where it suspends; a `try` that never
             # awaits catches a child's CancelledError (`task.result()`), not its own
-            if not suspends(parent.body) or self._awaits_cancelled_task(parent):
+            if not suspends(parent.body) or awaits_cancelled_task(self.ctx.module, self.ctx.stack, parent):
                 return
         if self._passes_error_on(node):
             return

@@ -20,8 +20,8 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import libcst as cst
 
-from .handlers import child_blocks
-from .names import ImportTable, dotted_name
+from .blocks import statements
+from .names import ImportTable, dotted_name, target_names
 from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
 
 # annotations that name a type (classes, not factory functions)
@@ -58,16 +58,6 @@ def _merge(infos: Sequence[Any]) -> Optional[TypeInfo]:
     if all(i.origin is first.origin for i in known):
         return first
     return TypeInfo(first.type, None, first.subclass)
-
-
-def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
-    """Statements of a block and its nested blocks, not entering functions or classes."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
-            continue
-        for block in child_blocks(stmt):
-            yield from _statements(block.body)
 
 
 def _small(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -147,7 +137,7 @@ class Bindings:
         return _UNKNOWN
 
     def _collect_block(self, table: Dict[str, List[Any]], body: Sequence[cst.CSTNode], scope: Sequence[cst.CSTNode]) -> None:
-        for stmt in _statements(body):
+        for stmt in statements(body):
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 self._bind(table, stmt.name.value, _UNKNOWN)
                 continue
@@ -160,7 +150,7 @@ class Bindings:
                         else:
                             self._bind(table, item.asname.name.value, _UNKNOWN)
             if isinstance(stmt, cst.For):
-                for name in _target_names(stmt.target):
+                for name in target_names(stmt.target):
                     self._bind(table, name, _UNKNOWN)
             for small in _small(stmt):
                 if isinstance(small, cst.Assign):
@@ -169,7 +159,7 @@ class Bindings:
                             self._bind(table, target.target.value, self._value_info(small.value, scope))
                         else:
                             known = self._awaited_tuple(small.value, target.target)
-                            for name in _target_names(target.target):
+                            for name in target_names(target.target):
                                 self._bind(table, name, known.get(name, _UNKNOWN))
                 elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     if small.value is not None:
@@ -235,7 +225,7 @@ class Bindings:
                         continue
                     this = params[0].name.value
                     scope = (self.module, cls, cls.body, stmt)
-                    for inner in _statements(stmt.body.body):
+                    for inner in statements(stmt.body.body):
                         for small in _small(inner):
                             targets = []
                             if isinstance(small, cst.Assign):
@@ -270,7 +260,7 @@ class Bindings:
                     result = annotated
             if result is None and isinstance(func.body, cst.IndentedBlock):
                 infos = []
-                for stmt in _statements(func.body.body):
+                for stmt in statements(func.body.body):
                     for small in _small(stmt):
                         if isinstance(small, cst.Return) and small.value is not None:
                             infos.append(self._value_info(small.value, (self.module, func)))
@@ -355,13 +345,3 @@ class Bindings:
             return None
         table = self._class_table(cls)
         return _merge(table[expr.attr.value]) if expr.attr.value in table else None
-
-
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)

@@ -1,4 +1,10 @@
-"""What an `except` clause catches and what its body does with the error."""
+"""What an `except` clause catches and what its body does with the error.
+
+The exceptions family's knowledge: which classes are broad, what a handler body does (drops
+the error, re-raises, hands it on, ends the process, falls back to a value), and whether a
+`try` can suspend a coroutine. Cleanup vocabulary lives in :mod:`.cleanup`, cancellation in
+:mod:`.cancellation`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,17 @@ from typing import Iterator, Optional, Tuple, Union
 
 import libcst as cst
 
+from .blocks import body_statements, child_blocks, small_statements
 from .names import ImportTable
 
 Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
+
+# classes that catch every error
+BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+# calls that end the process: a handler that makes one swallows nothing
+PROCESS_EXITS = frozenset({"os._exit", "sys.exit", "os.abort"})
+# methods that hand an error on to be raised elsewhere
+_HANDING_ON = ("set_exception", "append", "put_nowait", "put")
 
 
 @dataclass(frozen=True)
@@ -64,17 +78,6 @@ def clause_text(module: cst.Module, handler: Handler, limit: int = 60) -> str:
     return f"except{star} {text}:"
 
 
-def body_statements(block: cst.BaseSuite) -> Tuple[cst.CSTNode, ...]:
-    """The small and compound statements directly in a block, flattened across `;`."""
-    out = []
-    for stmt in block.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            out.extend(stmt.body)
-        else:
-            out.append(stmt)
-    return tuple(out)
-
-
 def _is_noop(stmt: cst.CSTNode) -> bool:
     if isinstance(stmt, cst.Pass):
         return True
@@ -101,41 +104,9 @@ def drops_error(block: cst.BaseSuite) -> bool:
     return True
 
 
-def _walk_statements(block: cst.BaseSuite) -> Iterator[cst.CSTNode]:
-    """Small statements in a block and its nested blocks, not entering new functions or classes."""
-    for stmt in block.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            yield from stmt.body
-            continue
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        yield stmt
-        for child in child_blocks(stmt):
-            yield from _walk_statements(child)
-
-
-def child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
-    """The blocks of a compound statement: body, elif/else, handlers, finally, match cases."""
-    body = getattr(stmt, "body", None)
-    if isinstance(body, cst.BaseSuite):
-        yield body
-    orelse = getattr(stmt, "orelse", None)
-    if isinstance(orelse, cst.If):
-        yield from child_blocks(orelse)
-    elif isinstance(orelse, cst.Else):
-        yield orelse.body
-    for handler in getattr(stmt, "handlers", ()):
-        yield handler.body
-    final = getattr(stmt, "finalbody", None)
-    if isinstance(final, cst.Finally):
-        yield final.body
-    for case in getattr(stmt, "cases", ()):
-        yield case.body
-
-
 def raises_anywhere(block: cst.BaseSuite) -> bool:
     """A `raise` statement somewhere in the block (nested functions excluded)."""
-    return any(isinstance(stmt, cst.Raise) for stmt in _walk_statements(block))
+    return any(isinstance(stmt, cst.Raise) for stmt in small_statements(block))
 
 
 def _exits_early(block: cst.BaseSuite, in_loop: bool = False) -> bool:
@@ -165,6 +136,86 @@ def raises_unconditionally(block: cst.BaseSuite) -> bool:
     if not any(isinstance(stmt, cst.Raise) for stmt in body_statements(block)):
         return False
     return not _exits_early(block)
+
+
+def exits_process(block: cst.BaseSuite, imports: ImportTable) -> bool:
+    """The block ends the process (`os._exit(1)`, `sys.exit(...)`) among its own statements."""
+    for stmt in body_statements(block):
+        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
+            if imports.resolve(stmt.value.func) in PROCESS_EXITS:
+                return True
+    return False
+
+
+def reads_future(block: cst.BaseSuite) -> bool:
+    """`try: fut.result()` / `fut.exception()`: a done-callback retrieving an outcome so that asyncio
+    does not log "exception was never retrieved"; swallowing it is the point."""
+    statements = body_statements(block)
+    if len(statements) != 1 or not isinstance(statements[0], cst.Expr):
+        return False
+    call = statements[0].value
+    return (isinstance(call, cst.Call) and not call.args and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("result", "exception"))
+
+
+def _returns_value_after(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+    """The statement after ``try_node`` in ``holder`` (the block or module holding it) is
+    `return <value>`."""
+    body = list(getattr(holder, "body", ()))
+    for index, stmt in enumerate(body):
+        if stmt is try_node:
+            following = body[index + 1] if index + 1 < len(body) else None
+            if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
+                value = following.body[0].value
+                return value is not None and not (isinstance(value, cst.Name) and value.value == "None")
+            return False
+    return False
+
+
+def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode) -> bool:
+    """The handler only passes and the code falls back to a value it already has:
+    `try: value = compute()` (or a `try` that ends by setting a local, as a capability probe
+    does) / `except Exception: pass`, or `except Exception: pass` followed by `return <value>`.
+    ``holder`` is the block (or module) that holds ``try_node``."""
+    if not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
+        return False
+    statements = body_statements(try_node.body)
+    if not statements or not all(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)) for s in statements):
+        return False  # a statement run for its side effect: its failure is what gets swallowed
+    if _returns_value_after(try_node, holder):
+        return True
+    stmt = statements[-1]
+    if isinstance(stmt, cst.Assign):
+        targets = [t.target for t in stmt.targets]
+    elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+        targets = [stmt.target]
+    else:
+        return False
+    return all(isinstance(t, cst.Name) for t in targets)
+
+
+def hands_error_on(handler: Handler) -> bool:
+    """The handler hands the exception it bound to someone who will raise it later:
+    `future.set_exception(e)`, `errors.append(e)` somewhere in its body."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return False
+    finder = _HandedOn(handler.name.name.value)
+    handler.body.visit(finder)
+    return finder.found
+
+
+class _HandedOn(cst.CSTVisitor):
+    """`x.set_exception(name)` or `x.append(name)` somewhere under the visited node."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _HANDING_ON:
+            if any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
+                self.found = True
 
 
 def suspends(block: cst.BaseSuite) -> bool:

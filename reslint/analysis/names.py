@@ -15,6 +15,9 @@ Imports are treated as file-wide (an import inside one function is seen from
 another); a module-level `def`, `class` or assignment of a builtin's name
 shadows the builtin. Rules that need exact scoping can still declare
 libcst's providers in METADATA_DEPENDENCIES.
+
+Also here: the names an expression or a target is made of (`dotted_name`,
+`target_names`, `names_in`, `root_names`, `last_word`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import builtins
 from typing import Dict, Iterator, List, Optional, Set
 
 import libcst as cst
+
+from .blocks import statements, walk
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -48,39 +53,47 @@ def assignment_targets(small: cst.CSTNode) -> List[cst.BaseExpression]:
     return []
 
 
+def target_names(target: cst.BaseExpression) -> Iterator[str]:
+    """The names an assignment or loop target binds: `a`, `a, (b, *c)`, `[a, b]` (not `x.attr`
+    or `x[i]`, which bind no name)."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from target_names(target.value)
+
+
+def last_word(name: Optional[str]) -> str:
+    """The last part of a dotted name, lower-cased (`self._Backoff` -> `_backoff`); '' for None."""
+    return (name or "").rsplit(".", 1)[-1].lower()
+
+
+def names_in(node: cst.CSTNode) -> Set[str]:
+    """Every name under ``node``, attribute names included, nested functions, lambdas and classes
+    excluded (`delay * self.factor` -> {delay, self, factor})."""
+    return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+
+
+def root_names(node: cst.CSTNode) -> Set[str]:
+    """The names an expression reads, not counting attribute names (`exc.response` -> {exc})."""
+    out: Set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            out.add(current.value)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        else:
+            stack.extend(current.children)
+    return out
+
+
 def _module_name(node: Optional[cst.CSTNode], relative: int) -> str:
     name = dotted_name(node) if node is not None else ""
     return "." * relative + (name or "")
-
-
-def iter_statements(body) -> Iterator[cst.CSTNode]:
-    """Every statement in a block and in the blocks nested in it (not expressions)."""
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        if isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        children = []
-        for attr in ("body", "orelse", "finalbody"):
-            value = getattr(stmt, attr, None)
-            if value is None:
-                continue
-            if isinstance(value, cst.BaseSuite):
-                children.append(value)
-            elif isinstance(value, (cst.Else, cst.Finally, cst.If)):
-                children.append(value)
-        for handler in getattr(stmt, "handlers", ()):
-            children.append(handler)
-        for case in getattr(stmt, "cases", ()):
-            children.append(case)
-        for child in reversed(children):
-            if isinstance(child, cst.IndentedBlock):
-                stack.extend(reversed(child.body))
-            elif isinstance(child, cst.SimpleStatementSuite):
-                stack.extend(reversed(child.body))
-            else:
-                stack.append(child)
 
 
 class ImportTable:
@@ -89,7 +102,7 @@ class ImportTable:
     def __init__(self, module: cst.Module):
         self.aliases: Dict[str, str] = {}
         self.module_bindings: Set[str] = set()
-        for stmt in iter_statements(module.body):
+        for stmt in statements(module.body, functions=True, classes=True):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if isinstance(small, cst.Import):

@@ -1,8 +1,12 @@
-"""Where a node sits: inside which function, and whether that function is async."""
+"""Where a node sits: inside which function, method, class or loop, and whether that function is async.
+
+Each helper reads an ancestor stack (Module first, the node itself last), as the engine keeps it
+in ``ctx.stack``.
+"""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -32,3 +36,38 @@ def qualified_context(stack: Sequence[cst.CSTNode]) -> str:
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             parts.append(node.name.value)
     return ".".join(parts)
+
+
+def in_loop(stack: Sequence[cst.CSTNode]) -> bool:
+    """True when a `for` or `while` of the innermost function (or lambda) holds the node on top
+    of the ancestor stack."""
+    for node in reversed(stack):
+        if isinstance(node, (cst.For, cst.While)):
+            return True
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return False
+    return False
+
+
+def innermost_class(stack: Sequence[cst.CSTNode]) -> Optional[cst.ClassDef]:
+    """The innermost ClassDef on the ancestor stack, however many functions lie in between."""
+    for node in reversed(stack):
+        if isinstance(node, cst.ClassDef):
+            return node
+    return None
+
+
+def enclosing_method(stack: Sequence[cst.CSTNode]) -> Tuple[Optional[cst.FunctionDef], Optional[cst.ClassDef]]:
+    """The innermost function on the ancestor stack (the node itself excluded) and, when it is a
+    method, its class: (method, class), (function, None), or (None, None) inside a lambda or at
+    module level."""
+    for index in range(len(stack) - 2, -1, -1):
+        node = stack[index]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            if isinstance(node, cst.Lambda):
+                return None, None
+            parent = stack[index - 1] if index >= 1 else None
+            if isinstance(parent, cst.IndentedBlock) and index >= 2:
+                parent = stack[index - 2]
+            return (node, parent) if isinstance(parent, cst.ClassDef) else (node, None)
+    return None, None

@@ -1,0 +1,127 @@
+"""Generic tree walkers: the blocks of a compound statement, the statements under a block, the
+nodes under a node.
+
+Every analysis walks blocks through this one family, so that they all agree on what a block is
+and none forgets a kind of statement (a `match` arm, an `except*` handler, a loop's `else`):
+
+- :func:`child_blocks`: the blocks one compound statement owns;
+- :func:`statements`: every statement of a block and of the blocks nested in it, with an explicit
+  choice of entering nested `def`\\ s and `class`\\ es;
+- :func:`small_statements`: the same, with each statement line split into its small statements;
+- :func:`body_statements`: only the statements directly in one block, lines split;
+- :func:`walk`: every node under a node, not entering nested functions, lambdas and classes,
+  with an explicit choice of entering nested loops.
+
+The walkers use explicit stacks, not recursion: deeply nested code must not exhaust the stack.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Sequence, Tuple, Union
+
+import libcst as cst
+
+Body = Union[cst.BaseSuite, Sequence[cst.CSTNode]]
+
+# nodes that open a new scope: code in them does not run where it is written
+SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+LOOPS = (cst.For, cst.While)
+
+
+def child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    """The blocks of a compound statement, in this order: its body; the `elif` bodies and the
+    `else` (of an `if`, a loop or a `try`); the `except` / `except*` handlers; `finally`; the
+    `match` cases.
+
+    A `def` or `class` yields its body like any compound statement: whether to enter it is the
+    walker's choice (see :func:`statements`). A small statement has no blocks.
+    """
+    body = getattr(stmt, "body", None)
+    if isinstance(body, cst.BaseSuite):
+        yield body
+    orelse = getattr(stmt, "orelse", None)
+    while isinstance(orelse, cst.If):  # an elif chain
+        yield orelse.body
+        orelse = orelse.orelse
+    if isinstance(orelse, cst.Else):
+        yield orelse.body
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    final = getattr(stmt, "finalbody", None)
+    if isinstance(final, cst.Finally):
+        yield final.body
+    for case in getattr(stmt, "cases", ()):
+        yield case.body
+
+
+def _statements_of(body: Body) -> Sequence[cst.CSTNode]:
+    return body.body if isinstance(body, cst.BaseSuite) else body
+
+
+def _enters(stmt: cst.CSTNode, functions: bool, classes: bool) -> bool:
+    if isinstance(stmt, cst.FunctionDef):
+        return functions
+    if isinstance(stmt, cst.ClassDef):
+        return classes
+    return isinstance(stmt, cst.BaseCompoundStatement)
+
+
+def statements(body: Body, *, functions: bool = False, classes: bool = False) -> Iterator[cst.CSTNode]:
+    """Every statement of ``body`` (a block, or a list of statements) and of the blocks nested in
+    it, each before the statements nested in it (blocks in :func:`child_blocks` order).
+
+    Statements are yielded as blocks hold them: a statement line (``SimpleStatementLine``), a
+    compound statement, or, in a one-line block (``if x: y = 1``), a small statement. A nested
+    `def` or `class` is yielded; its body is entered only when ``functions`` / ``classes`` says so.
+    """
+    stack = [iter(_statements_of(body))]
+    while stack:
+        for stmt in stack[-1]:
+            yield stmt
+            if _enters(stmt, functions, classes):
+                stack.append(inner for block in child_blocks(stmt) for inner in block.body)
+                break
+        else:
+            stack.pop()
+
+
+def small_statements(body: Body, *, functions: bool = False, classes: bool = False) -> Iterator[cst.CSTNode]:
+    """:func:`statements`, with each statement line replaced by its small statements: what is
+    yielded is a small statement (an assignment, an import, a `raise`, ...) or a compound one."""
+    for stmt in statements(body, functions=functions, classes=classes):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            yield from stmt.body
+        else:
+            yield stmt
+
+
+def body_statements(block: cst.BaseSuite) -> Tuple[cst.CSTNode, ...]:
+    """The small and compound statements directly in a block, flattened across `;`."""
+    out = []
+    for stmt in block.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            out.extend(stmt.body)
+        else:
+            out.append(stmt)
+    return tuple(out)
+
+
+def walk(node: cst.CSTNode, *, into_loops: bool = True) -> Iterator[cst.CSTNode]:
+    """Every node under ``node`` (itself included), depth first in source order, not entering
+    nested functions, lambdas or classes; with ``into_loops=False``, not nested loops either."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in reversed(current.children):
+            if isinstance(child, SCOPES):
+                continue
+            if not into_loops and isinstance(child, LOOPS):
+                continue
+            stack.append(child)
+
+
+def walk_all(nodes: Iterable[cst.CSTNode], *, into_loops: bool = True) -> Iterator[cst.CSTNode]:
+    """:func:`walk` over each of ``nodes`` in turn."""
+    for node in nodes:
+        yield from walk(node, into_loops=into_loops)

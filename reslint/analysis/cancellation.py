@@ -1,0 +1,117 @@
+"""Task cancellation: which classes mean "this task is being cancelled", and the idiom of
+awaiting a task the code cancelled itself.
+
+asyncio, trio and anyio stop a task by raising their cancellation exception inside it, where it
+suspends. Catching one is swallowing the task's own cancellation, unless what is caught is a
+child's: `task.cancel()` followed by `try: await task` / `except CancelledError: pass` waits for
+the child to finish cancelling, and the exception it catches is the child's.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Set
+
+import libcst as cst
+
+from .blocks import body_statements
+
+# what an `except` may name to catch cancellation (a call: the class it returns)
+CANCELLATION = frozenset({
+    "builtins.BaseException",
+    "asyncio.CancelledError",
+    "asyncio.exceptions.CancelledError",
+    "trio.Cancelled",
+    "anyio.get_cancelled_exc_class()",
+})
+
+
+def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
+    """Source text of what a `try` body awaits: `await t`, `x = await t`, `await gather(*ts)`.
+    Empty when the body does anything but await."""
+    out: Set[str] = set()
+    for stmt in body_statements(block):
+        value = None
+        if isinstance(stmt, cst.Expr):
+            value = stmt.value
+        elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and stmt.value is not None:
+            value = stmt.value
+        if not isinstance(value, cst.Await):
+            return set()
+        target = value.expression
+        if isinstance(target, cst.Call):
+            # gather(..., return_exceptions=True) returns its children's CancelledErrors as
+            # results: the only CancelledError it raises is the task's own
+            if any(arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in target.args):
+                return set()
+            for arg in target.args:
+                if arg.keyword is None:
+                    out.add(module.code_for_node(arg.value))
+        else:
+            out.add(module.code_for_node(target))
+    return out
+
+
+def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[cst.CSTNode] = None) -> Set[str]:
+    """Source text of the receivers of `.cancel()` calls under ``node``, and of the iterables of
+    loops that cancel their items (`for t in tasks: t.cancel()` -> `t`, `tasks`). With
+    ``stop_at``, only calls before that node (in source order) count."""
+    finder = _CancelledTargets(module, stop_at)
+    node.visit(finder)
+    return finder.targets
+
+
+def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_node: cst.CSTNode) -> bool:
+    """The `try` (on top of the ancestor ``stack``) only awaits tasks this code cancelled: earlier
+    in the function, or (for `self.<attr>`) in any method of the class, such as a `stop()` that
+    cancels a task `run()` awaits."""
+    awaited = awaited_targets(try_node.body, module)
+    if not awaited:
+        return False
+    func = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+    if func is None:
+        return False
+    if awaited & cancelled_targets(func.body, module, stop_at=try_node):
+        return True
+    on_self = {t for t in awaited if t.startswith("self.")}
+    cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
+    if on_self and cls is not None:
+        return bool(on_self & cancelled_targets(cls.body, module))
+    return False
+
+
+class _CancelledTargets(cst.CSTVisitor):
+    """Receivers of `.cancel()` calls, and the iterables of loops that cancel.
+
+    With ``stop_at`` set, only calls before that node (in source order) count.
+    """
+
+    def __init__(self, module: cst.Module, stop_at: object = None):
+        self.module = module
+        self.targets: Set[str] = set()
+        self.loops: List[cst.For] = []
+        self.stop_at = stop_at
+        self.stopped = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.stop_at:
+            self.stopped = True
+        if self.stopped:
+            return False
+        return super().on_visit(node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        # on_leave runs even for a node whose visit was skipped (after stop_at)
+        if self.loops and self.loops[-1] is node:
+            self.loops.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "cancel":
+            receiver = self.module.code_for_node(func.value)
+            self.targets.add(receiver)
+            for loop in self.loops:
+                if self.module.code_for_node(loop.target) == receiver:
+                    self.targets.add(self.module.code_for_node(loop.iter))

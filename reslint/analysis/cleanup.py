@@ -1,0 +1,97 @@
+"""Best-effort cleanup: which calls and which functions are cleanup, by the words in their names.
+
+A `try` whose body only cleans up (`conn.close()`, `os.unlink(tmp)`, `task.cancel()`) may swallow
+its errors: they have nowhere better to go. The same holds for any code in `__del__`,
+`__exit__`, `__aexit__` and in a function named for cleanup (`close`, `shutdown`, `tearDown`,
+`stop_server`).
+
+Words are matched on a name split at underscores and camel-case humps. Most verbs count only as
+the whole name or its last word (`task.cancel()` is cleanup, `cancel_subscription()` is a business
+operation); the leading verbs below count at the start of a name too (`close_all`, `stop_server`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Collection, List, Optional
+
+import libcst as cst
+
+from .blocks import body_statements
+
+# the default vocabulary of cleanup words (RES302's `cleanup-calls` option)
+DEFAULT_CLEANUP_CALLS = (
+    "close", "aclose", "shutdown", "terminate", "kill", "cancel", "unlink", "remove", "rmtree", "rmdir",
+    "disconnect", "release", "cleanup", "stop", "join", "flush", "unregister", "reset", "dispose",
+    "teardown", "destroy", "delete", "discard", "detach", "unsubscribe", "abort", "exit",
+)
+# Verbs that mark cleanup even at the start of a name (`close_all`, `stop_server`); the others
+# only count as the whole name or its last word (`task.cancel()`, `lock.release()`), so that
+# `cancel_subscription()` or `delete_account()` stay business operations.
+LEADING_CLEANUP_VERBS = frozenset({
+    "close", "aclose", "shutdown", "terminate", "kill", "disconnect", "cleanup", "stop", "dispose", "teardown",
+})
+# Code in these methods, or in a function named for cleanup (first or last word one of the
+# leading verbs above, or `closed`), is itself cleanup: its errors have nowhere to go.
+ALWAYS_CLEANUP_FUNCTIONS = ("__del__", "__exit__", "__aexit__")
+# awaiting a stream's close: cleanup, though `closed` alone is not a cleanup word
+# (`record_connection_closed()` is a metric, `on_closed()` a callback)
+CLEANUP_NAMES = frozenset({"wait_closed"})
+
+
+def name_words(name: str) -> List[str]:
+    """`stopServer` / `stop_server` -> ["stop", "server"]."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [w for w in spaced.lower().split("_") if w]
+
+
+def matches_cleanup_word(name: str, words: Collection[str]) -> bool:
+    """``name`` is, ends with, or (for a leading verb) starts with one of ``words``."""
+    parts = name_words(name)
+    if not parts:
+        return False
+    if "_".join(parts) in CLEANUP_NAMES and words:
+        return True
+    if parts[-1] in words or "_".join(parts) in words or "".join(parts) in words:
+        return True
+    return parts[0] in words and parts[0] in LEADING_CLEANUP_VERBS
+
+
+def called_name(expr: cst.BaseExpression) -> Optional[str]:
+    """The called function's or method's own name, whatever the receiver (`pool[k].close()` ->
+    close); an awaited call counts. None when ``expr`` is not a call."""
+    if isinstance(expr, cst.Await):
+        expr = expr.expression
+    if not isinstance(expr, cst.Call):
+        return None
+    func = expr.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return None
+
+
+def is_cleanup_call(expr: cst.BaseExpression, words: Collection[str]) -> bool:
+    name = called_name(expr)
+    return bool(name) and matches_cleanup_word(name, words)
+
+
+def is_cleanup_block(block: cst.BaseSuite, words: Collection[str]) -> bool:
+    """The block holds only cleanup calls (at least one)."""
+    statements = body_statements(block)
+    return bool(statements) and all(
+        isinstance(stmt, cst.Expr) and is_cleanup_call(stmt.value, words) for stmt in statements
+    )
+
+
+def is_cleanup_function(func: Optional[cst.CSTNode], words: Collection[str]) -> bool:
+    """Code in ``func`` is cleanup: `__del__`, `__exit__`, `__aexit__`, or a function whose name
+    starts or ends with one of the leading verbs among ``words``."""
+    if not isinstance(func, cst.FunctionDef):
+        return False
+    name = func.name.value
+    if name in ALWAYS_CLEANUP_FUNCTIONS:
+        return True
+    leading = [w for w in words if w in LEADING_CLEANUP_VERBS]
+    return matches_cleanup_word(name, leading)

@@ -1,4 +1,5 @@
-"""What the RES2 rules share: the visit hooks that find retries, message parts and fixes."""
+"""What the RES2 rules share: their triggers, the visit hooks that hand each retry to the rule,
+message parts and fixes. What a retry is, is decided in reslint.analysis.retries."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from reslint.analysis.calls import append_keyword, keyword_arg
-from reslint.analysis.retries import Retry, first_operation_display, parse_extra_decorators, retry_of
+from reslint.analysis.retries import (
+    Form,
+    Retry,
+    first_operation_display,
+    has_retry_shaped_loop,
+    parse_extra_decorators,
+    retry_of,
+)
 from reslint.rule import Replace, Rule
 
 # a file can hold a retry only if it loops with a handler or names a retry library
@@ -18,23 +26,6 @@ RETRY_TRIGGERS = (
     (LIBRARY_TRIGGER,),
 )
 _LIBRARY = re.compile(LIBRARY_TRIGGER)
-
-
-def has_retry_shaped_loop(tree) -> bool:
-    """A loop with a `try` in it whose handler does not always leave (raise/return/break): the
-    only kind of loop the recogniser can call a retry. Checked on the stdlib tree, which is far
-    cheaper than parsing with libcst."""
-    import ast
-
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.While, ast.For, ast.AsyncFor)):
-            continue
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.ExceptHandler):
-                last = inner.body[-1] if inner.body else None
-                if not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
-                    return True
-    return False
 
 
 class RetryRule(Rule):
@@ -86,7 +77,7 @@ class RetryRule(Rule):
     # -- message parts ------------------------------------------------------------
     def around(self, retry: Retry) -> str:
         """`retry loop around `session.post``, `tenacity `@retry(...)` on `charge``."""
-        if retry.form == "loop":
+        if retry.form == Form.LOOP:
             operation = first_operation_display(self.ctx, retry)
             return f"retry loop around `{operation}`" if operation else "retry loop"
         if retry.function is not None:

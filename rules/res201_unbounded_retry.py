@@ -1,9 +1,11 @@
+"""RES201 unbounded-retry: a retry that nothing stops (retries are found by reslint.analysis.retries)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Tuple
 
-from reslint.analysis.retries import NONE, Retry
+from reslint.analysis.retries import Bound, Form, Retry
 from reslint.model import Safety, Severity
 
 from ._retries import RETRY_TRIGGERS, RetryRule, keyword_fix, library_name
@@ -104,29 +106,29 @@ class UnboundedRetry(RetryRule):
     Options = Options
 
     def check(self, retry: Retry) -> None:
-        if retry.bound != NONE:
+        if retry.bound != Bound.UNBOUNDED:
             return
         what = self.around(retry)
         n = self.options.attempts
         fix = None
-        if retry.form == "tenacity":
+        if retry.form == Form.TENACITY:
             stop, imports = library_name(retry, "stop_after_attempt", "tenacity")
             fix = keyword_fix(retry, "stop", f"{stop}({n})", f"Stop after {n} attempts", imports)
             limit = "has no `stop=`"
-        elif retry.form == "backoff":
+        elif retry.form == Form.BACKOFF:
             fix = keyword_fix(retry, "max_tries", str(n), f"Give up after {n} tries")
             limit = "has neither `max_tries` nor `max_time`"
-        elif retry.form == "retrying":
+        elif retry.form == Form.RETRYING:
             fix = keyword_fix(retry, "stop_max_attempt_number", str(n), f"Stop after {n} attempts")
             limit = "has no `stop_max_attempt_number` or `stop_max_delay`"
-        elif retry.form == "retry":
+        elif retry.form == Form.RETRY:
             fix = keyword_fix(retry, "tries", str(n), f"Give up after {n} tries")
             limit = "retries forever (`tries=-1`)"
-        elif retry.form == "urllib3":
+        elif retry.form == Form.URLLIB3:
             limit = "sets every retry count to None"
-        elif retry.form == "celery":
+        elif retry.form == Form.CELERY:
             limit = "has `max_retries=None`"
-        elif retry.form in ("stamina", "google"):
+        elif retry.form in (Form.STAMINA, Form.GOOGLE):
             limit = "has its attempt and time limits switched off"
         else:
             limit = "has no attempt limit"

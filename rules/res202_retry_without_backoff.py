@@ -1,9 +1,11 @@
+"""RES202 retry-without-backoff: a retry that does not wait between attempts (reslint.analysis.retries)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Tuple
 
-from reslint.analysis.retries import WAIT_CONSTANT, WAIT_NONE, Retry
+from reslint.analysis.retries import Form, Retry, Wait
 from reslint.model import Safety, Severity
 
 from ._retries import RETRY_TRIGGERS, RetryRule, keyword_fix, library_name
@@ -80,16 +82,16 @@ class RetryWithoutBackoff(RetryRule):
 
     def check(self, retry: Retry) -> None:
         what = self.around(retry)
-        if retry.wait == WAIT_NONE:
+        if retry.wait == Wait.NONE:
             fix = None
-            if retry.form == "tenacity":
+            if retry.form == Form.TENACITY:
                 wait, imports = library_name(retry, "wait_random_exponential", "tenacity")
                 fix = keyword_fix(retry, "wait", f"{wait}(multiplier=1, max=60)",
                                   "Wait with exponential backoff and jitter between attempts", imports)
-            if retry.form == "urllib3":
+            if retry.form == Form.URLLIB3:
                 message = f"{what} retries with no backoff (`backoff_factor` is 0); retries hit the server back to back"
             else:
                 message = f"{what} retries immediately, with no wait between attempts; a failing dependency gets hammered"
             self.report(retry.node, message, fix=fix)
-        elif retry.wait == WAIT_CONSTANT and self.options.flag_constant_wait:
+        elif retry.wait == Wait.CONSTANT and self.options.flag_constant_wait:
             self.report(retry.node, f"{what} waits a constant time with no jitter; clients that failed together retry together")

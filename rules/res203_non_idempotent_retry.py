@@ -1,10 +1,14 @@
+"""RES203 non-idempotent-retry: a retry that repeats a POST or PATCH (reslint.analysis.idempotency)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Tuple
 
-from reslint.analysis.retries import Operations, Retry
+from reslint.analysis.http import NON_IDEMPOTENT
+from reslint.analysis.idempotency import Operations
+from reslint.analysis.retries import ALL_METHODS, Form, Retry
 from reslint.model import Severity
 
 from ._retries import RetryRule
@@ -104,9 +108,9 @@ class NonIdempotentRetry(RetryRule):
         return found
 
     def check(self, retry: Retry) -> None:
-        if retry.form == "urllib3":
+        if retry.form == Form.URLLIB3:
             if retry.methods:
-                which = "every method" if "*" in retry.methods else " and ".join(sorted(retry.methods))
+                which = "every method" if ALL_METHODS in retry.methods else " and ".join(sorted(retry.methods))
                 self.report(retry.node, f"{retry.label} retries {which}, including requests that are not "
                                         "idempotent; a retried POST can run twice on the server")
             return
@@ -114,7 +118,7 @@ class NonIdempotentRetry(RetryRule):
         if operation is None:
             return
         what = self.around(retry)
-        if operation.what in ("POST", "PATCH"):
+        if operation.what in NON_IDEMPOTENT:
             self.report(retry.node, f"{what} repeats a {operation.what} (`{operation.display}`) with no "
                                     "idempotency key; a retried request that reached the server runs twice")
         else:

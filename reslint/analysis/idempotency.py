@@ -1,0 +1,223 @@
+"""Idempotency: what a retry repeats that must not be repeated, and what makes it safe to.
+
+An HTTP POST or PATCH (through requests, httpx, aiohttp or urllib3: `post()`, `patch()`,
+`request("POST", ...)`, `method="POST"`), or a callable the project declares non-idempotent,
+repeated by a retry may run twice on the server: the attempt that timed out may have done its
+work. The search covers the retried code and the functions and methods of the module it calls,
+up to two calls deep, with literal arguments followed into parameters (`def send(method): ...
+session.request(method, url)` called as `send("POST")`). A request, or a function on the way,
+that carries an idempotency key (a header named in ``key_names``, an `idempotency_key=`
+argument) is safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from .blocks import walk, walk_all
+from .callees import all_calls, bind_arguments, is_method, local_callee, positional_params
+from .calls import find_arg, string_value
+from .http import (
+    CLIENT_MODULES,
+    CLIENT_RECEIVER_NAMES,
+    CLIENT_TYPES,
+    METHOD_ARGUMENT_METHODS,
+    METHOD_FIRST_METHODS,
+    NON_IDEMPOTENT,
+    NON_IDEMPOTENT_VERBS,
+    REQUEST_FUNCTIONS,
+)
+from .names import dotted_name, last_word
+from .retry_model import Retry
+
+# keyword arguments that carry an idempotency key (payment SDKs), lower-cased
+_KEY_ARGUMENTS = ("idempotency_key", "idempotencykey")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A call a retry repeats that must not be repeated."""
+
+    call: cst.Call
+    what: str       # "POST", "PATCH", or a configured callable's name
+    display: str    # the callee as written
+
+
+@dataclass
+class _Frame:
+    """One function on the way from the retry to the operation, with what its call site passed."""
+
+    func: Optional[cst.FunctionDef]
+    scope: Tuple[cst.CSTNode, ...]
+    env: Dict[str, FrozenSet[str]]   # parameter -> literal values known from the call site
+
+
+class Operations:
+    """Finds what a retry repeats that must not be repeated (RES203)."""
+
+    def __init__(self, ctx, non_idempotent: FrozenSet[str], key_names: FrozenSet[str]):
+        self.ctx = ctx
+        self.non_idempotent = non_idempotent
+        self.key_names = frozenset(k.lower() for k in key_names)
+        self.uses_http = any(
+            q.split(".", 1)[0] in CLIENT_MODULES for q in ctx.imports.aliases.values()
+        )
+
+    def find(self, retry: Retry) -> Optional[Operation]:
+        func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
+        frame = _Frame(func, retry.scope, {})
+        chain = [frame]
+        if retry.function is not None and has_key(retry.function, self.key_names):
+            return None
+        for reference in retry.callables:
+            found = self._operation(cst.Call(func=reference), frame)
+            if found is not None:
+                return Operation(found.call, found.what, found.display)
+        return self._search(retry.body, frame, chain, depth=0, seen=set())
+
+    def _search(self, nodes, frame: _Frame, chain: List[_Frame], depth: int, seen: Set[int]) -> Optional[Operation]:
+        for node in walk_all(nodes):
+            if not isinstance(node, cst.Call):
+                continue
+            found = self._operation(node, frame)
+            if found is not None:
+                if any(f.func is not None and has_key(f.func, self.key_names) for f in chain) or call_has_key(node, self.key_names):
+                    continue
+                return found
+            if depth >= 2:
+                continue
+            target = local_callee(self.ctx, node, frame.scope)
+            if target is None or id(target[0]) in seen:
+                continue
+            func, scope = target
+            bound = bind_arguments(func, node, isinstance(node.func, cst.Attribute))
+            env = {}
+            for name, expr in bound.items():
+                values = self.literal_values(expr, frame)
+                if values:
+                    env[name] = values
+            inner = _Frame(func, scope, env)
+            found = self._search(func.body.body, inner, chain + [inner], depth + 1, seen | {id(func)})
+            if found is not None:
+                return found
+        return None
+
+    def _operation(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+        ctx = self.ctx
+        qualified = ctx.qualified_name(call.func)
+        display = dotted_name(call.func) or ctx.module.code_for_node(call.func)
+        if qualified is not None and qualified in self.non_idempotent:
+            return Operation(call, display, display)
+        if qualified in REQUEST_FUNCTIONS:
+            how = REQUEST_FUNCTIONS[qualified]
+            return self._verb(call, how, frame, display)
+        if not isinstance(call.func, cst.Attribute):
+            return None
+        attr = call.func.attr.value
+        if attr not in NON_IDEMPOTENT_VERBS and attr not in METHOD_ARGUMENT_METHODS:
+            return None
+        receiver = ctx.bindings.type_of(call.func.value, frame.scope)
+        if receiver is not None:
+            if receiver.type not in CLIENT_TYPES:
+                return None
+        elif not (self.uses_http and last_word(dotted_name(call.func.value)) in CLIENT_RECEIVER_NAMES):
+            return None
+        if attr in NON_IDEMPOTENT_VERBS:
+            return self._verb(call, NON_IDEMPOTENT_VERBS[attr], frame, display)
+        if attr in METHOD_FIRST_METHODS:
+            return self._verb(call, 0, frame, display)
+        return None
+
+    def _verb(self, call: cst.Call, how, frame: _Frame, display: str) -> Optional[Operation]:
+        if isinstance(how, str):
+            return Operation(call, how, display)
+        arg = find_arg(call, "method", how)
+        if arg is None:
+            return None
+        values = self.literal_values(arg.value, frame)
+        hits = sorted(v for v in (values or ()) if v in NON_IDEMPOTENT)
+        return Operation(call, hits[0], display) if hits else None
+
+    def literal_values(self, expr: cst.BaseExpression, frame: _Frame, depth: int = 0) -> Optional[FrozenSet[str]]:
+        """The string values an expression may have, when they are all literals in reach."""
+        text = string_value(expr)
+        if text is not None:
+            return frozenset({text.upper()})
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("upper", "lower") and not expr.args:
+            return self.literal_values(expr.func.value, frame, depth)
+        if not isinstance(expr, cst.Name):
+            return None
+        name = expr.value
+        if name in frame.env:
+            return frame.env[name]
+        func = frame.func
+        if func is None:
+            return None
+        values: Set[str] = set()
+        assigned = False
+        for node in walk(func.body):
+            if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets):
+                assigned = True
+                value = string_value(node.value)
+                if value is None:
+                    return None
+                values.add(value.upper())
+        if assigned:
+            return frozenset(values)
+        param = next((p for p in (*positional_params(func), *func.params.kwonly_params) if p.name.value == name), None)
+        if param is None or depth > 0:
+            return None
+        if param.default is not None:
+            default = string_value(param.default)
+            if default is not None:
+                values.add(default.upper())
+        for value in self._caller_values(func, frame, name):
+            if value is None:
+                continue
+            values.add(value)
+        return frozenset(values) if values else None
+
+    def _caller_values(self, func: cst.FunctionDef, frame: _Frame, param: str) -> Iterator[Optional[str]]:
+        """Literal values callers in this module pass for ``param`` of ``func``."""
+        name = func.name.value
+        method = is_method(self.ctx, func)
+        for node in all_calls(self.ctx):
+            callee = node.func
+            if method:
+                if not (isinstance(callee, cst.Attribute) and callee.attr.value == name):
+                    continue
+            elif not (isinstance(callee, cst.Name) and callee.value == name):
+                continue
+            bound = bind_arguments(func, node, method)
+            if param in bound:
+                value = string_value(bound[param])
+                yield value.upper() if value is not None else None
+
+
+def call_has_key(call: cst.Call, keys: FrozenSet[str]) -> bool:
+    """The call passes an idempotency key: an `idempotency_key=` argument or a key header name."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value.lower() in _KEY_ARGUMENTS:
+            return True
+    return any(_string_is_key(n, keys) for n in walk(call))
+
+
+def _string_is_key(node: cst.CSTNode, keys: FrozenSet[str]) -> bool:
+    """A string literal that is one of ``keys`` (lower-cased header names)."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = string_value(node)
+        return value is not None and value.lower() in keys
+    return False
+
+
+def has_key(func: cst.FunctionDef, keys: FrozenSet[str]) -> bool:
+    """The function builds an idempotency key: a key header name or an `idempotency_key=` argument."""
+    for node in walk(func):
+        if _string_is_key(node, keys):
+            return True
+        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value.lower() in _KEY_ARGUMENTS:
+            return True
+    return False

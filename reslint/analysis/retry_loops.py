@@ -1,0 +1,358 @@
+"""Hand-written retry loops: is this `while` / `for` loop a retry, and does anything bound it.
+
+A loop is a retry when a ``try`` in it has a handler that goes round again (falls through or
+``continue``\\ s) on the failure of an operation (see :mod:`.failures`) and the loop is left on
+success: a ``return``/``break`` in the ``try`` or its ``else``, right after the ``try``, or, for
+``while not done:``, the flag set in the ``try``. A loop whose only exits are failures -- a
+server's accept loop, a worker pulling jobs, an event loop -- is not retrying one operation and
+is left alone. A ``for`` loop whose variable feeds the operation (``for host in hosts: try:
+return connect(host)``) is a fallback over candidates, not a retry.
+
+A retry loop is bounded by its test (`while attempts < 3:`), by a ``for`` over a finite
+iterable, by an exit that only happens sometimes (`if attempt > 5: raise`, in a handler or
+outside the retried code), by a call that may give up (`policy.increment()`, a helper of the
+module that raises), or by a counter that is counted and compared.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from .blocks import body_statements, walk, walk_all
+from .callees import definitions, local_callee
+from .calls import is_none
+from .failures import catches_failure
+from .names import dotted_name, last_word, names_in, root_names
+from .retry_model import Bound, Form, Retry
+from .waits import WAIT_WORDS, wait_in
+
+# calls that log or report: not the operation a retry repeats, nor a use of its data
+LOG_WORDS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+             "format", "echo", "write", "emit", "capture", "record", "append")
+# calls in a handler that may decide to give up (raise) or count attempts
+GIVE_UP_WORDS = ("increment", "raise", "check", "giveup", "give_up", "should", "exhaust", "deadline",
+                 "timeout", "remaining", "can_retry", "may_retry", "retries_left", "attempts_left")
+
+
+def _is_true(expr: cst.BaseExpression) -> bool:
+    return (isinstance(expr, cst.Name) and expr.value == "True") or (isinstance(expr, cst.Integer) and expr.value != "0")
+
+
+def _last_statement(block: cst.BaseSuite) -> Optional[cst.CSTNode]:
+    statements = body_statements(block)
+    return statements[-1] if statements else None
+
+
+def _terminates(block: cst.BaseSuite) -> bool:
+    """Every path through the block ends in raise/return/break (continue goes round again)."""
+    last = _last_statement(block)
+    if isinstance(last, (cst.Raise, cst.Return, cst.Break)):
+        return True
+    if isinstance(last, cst.If):
+        return _if_terminates(last)
+    if isinstance(last, (cst.With, cst.Try)):
+        return _terminates(last.body) if isinstance(last, cst.With) else False
+    return False
+
+
+def _if_terminates(node: cst.If) -> bool:
+    if not _terminates(node.body):
+        return False
+    orelse = node.orelse
+    if orelse is None:
+        return False
+    if isinstance(orelse, cst.If):
+        return _if_terminates(orelse)
+    return _terminates(orelse.body)
+
+
+def _exits(nodes: Iterable[cst.CSTNode], loop_level: bool = True) -> Iterator[cst.CSTNode]:
+    """return / raise / break (of the loop being analysed) statements among nodes."""
+    for node in nodes:
+        for inner in _walk_exits(node, loop_level):
+            yield inner
+
+
+def _walk_exits(node: cst.CSTNode, loop_level: bool) -> Iterator[cst.CSTNode]:
+    if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        return
+    if isinstance(node, (cst.Return, cst.Raise)):
+        yield node
+        return
+    if isinstance(node, cst.Break):
+        if loop_level:
+            yield node
+        return
+    inner_level = loop_level and not isinstance(node, (cst.For, cst.While))
+    for child in node.children:
+        if isinstance(node, (cst.For, cst.While)) and child is getattr(node.orelse, None):
+            yield from _walk_exits(child, loop_level)
+        else:
+            yield from _walk_exits(child, inner_level)
+
+
+def _unconditional_exit(block: Sequence[cst.CSTNode]) -> bool:
+    """A return/break among the block's own statements (not nested in an if or loop)."""
+    for stmt in block:
+        smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
+        for small in smalls:
+            if isinstance(small, (cst.Return, cst.Break)):
+                return True
+        if isinstance(stmt, cst.With) and _unconditional_exit(stmt.body.body):
+            return True
+    return False
+
+
+def _retried(node: cst.Try) -> Tuple[cst.CSTNode, ...]:
+    """What a retry repeats of a `try`: its body and its `else`."""
+    orelse = node.orelse.body.body if node.orelse is not None else ()
+    return (*node.body.body, *orelse)
+
+
+def _tries_in(block: Sequence[cst.CSTNode]) -> Iterator[cst.Try]:
+    for stmt in block:
+        if isinstance(stmt, cst.Try):
+            yield stmt
+        elif isinstance(stmt, cst.With):
+            yield from _tries_in(stmt.body.body)
+
+
+class LoopAnalysis:
+    """The retry shape of one `while`/`for` loop, in the module ``ctx`` holds."""
+
+    def __init__(self, ctx, loop: cst.CSTNode, scope: Sequence[cst.CSTNode]):
+        self.ctx = ctx
+        self.loop = loop
+        self.scope = tuple(scope)
+
+    def analyse(self) -> Optional[Retry]:
+        loop = self.loop
+        body = list(loop.body.body)
+        flag: Optional[str] = None
+        infinite = False
+        if isinstance(loop, cst.While):
+            test = loop.test
+            if _is_true(test):
+                infinite = True
+            else:
+                flag = _flag_name(test)
+                if flag is None:
+                    return self._bounded_loop(body)
+        else:
+            if self._is_count(loop.iter):
+                infinite = True
+            elif self._target_feeds_operation(loop, body):
+                return None
+        retry_tries = []
+        for node in _tries_in(body):
+            handlers = [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)]
+            if not handlers:
+                continue
+            if self._succeeds(node, body, {flag} if flag else None):
+                retry_tries.append((node, handlers))
+        if not retry_tries:
+            return None
+        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "accept"
+               for node, _ in retry_tries for n in walk(node.body)):
+            return None  # a server's accept loop: it serves, it does not retry one operation
+        repeated = tuple(stmt for node, _ in retry_tries for stmt in _retried(node))
+        bound = Bound.UNBOUNDED if (infinite or flag is not None) else Bound.BOUNDED
+        if bound == Bound.UNBOUNDED and self._has_bound(loop, body, [h for _, hs in retry_tries for h in hs], repeated):
+            bound = Bound.BOUNDED
+        return Retry(
+            node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=wait_in(self.ctx, loop, self.scope),
+            body=repeated, scope=self.scope,
+        )
+
+    def _bounded_loop(self, body) -> Optional[Retry]:
+        """`while attempts < 3:` / `while not done and tries < 4:` with a retrying try."""
+        flags = root_names(self.loop.test)
+        for node in _tries_in(body):
+            handlers = [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)]
+            if handlers and self._succeeds(node, body, flags):
+                repeated = _retried(node)
+                return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
+                             wait=wait_in(self.ctx, self.loop, self.scope), body=tuple(repeated), scope=self.scope)
+        return None
+
+    def _is_count(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Call):
+            return False
+        qualified = self.ctx.qualified_name(expr.func)
+        if qualified == "itertools.count":
+            return True
+        # iter(int, 1): an endless iterator
+        return qualified == "builtins.iter" and len(expr.args) == 2
+
+    def _target_feeds_operation(self, loop: cst.For, body) -> bool:
+        """`for host in hosts: try: return connect(host)`: trying candidates, not retrying."""
+        targets = names_in(loop.target)
+        if not targets or targets <= {"_"}:
+            return False
+        for node in _tries_in(body):
+            if self._uses_meaningfully(node.body, targets):
+                return True
+        if not isinstance(loop.iter, cst.Call) or self.ctx.qualified_name(loop.iter.func) not in (
+                "builtins.range", "itertools.count", "tenacity.Retrying", "tenacity.AsyncRetrying"):
+            # a loop over data whose items the try does not use is still iteration unless its
+            # variable is an attempt number (range/count): `for x in items: try: ... except: continue`
+            return not isinstance(loop.iter, (cst.List, cst.Tuple)) or not self._numbers(loop.iter)
+        return False
+
+    @staticmethod
+    def _numbers(expr) -> bool:
+        return all(isinstance(el.value, (cst.Integer, cst.Float)) or is_none(el.value) for el in expr.elements)
+
+    def _uses_meaningfully(self, block: cst.BaseSuite, names: Set[str]) -> bool:
+        stack: List[Tuple[cst.CSTNode, bool]] = [(block, False)]
+        while stack:
+            node, harmless = stack.pop()
+            if isinstance(node, cst.Name) and node.value in names and not harmless:
+                return True
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            now = harmless
+            if isinstance(node, cst.Call) and any(w in last_word(dotted_name(node.func)) for w in LOG_WORDS + WAIT_WORDS):
+                now = True
+            if isinstance(node, (cst.Comparison, cst.FormattedString)):
+                now = True
+            if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in (
+                    "attempt", "attempts", "retry", "retries", "attempt_number", "try_number"):
+                now = True
+            stack.extend((child, now) for child in node.children)
+        return False
+
+    def _succeeds(self, node: cst.Try, body, flag) -> bool:
+        # `while not self._stopping:`: only an unconditional exit or setting the flag is success
+        if self._exit_on_success(node.body.body, conditional=not flag):
+            return True
+        orelse = getattr(node.orelse, "body", None)
+        if orelse is not None and _unconditional_exit(orelse.body):
+            return True
+        # `try: ... except: continue` then `break` / `return` after the try
+        after = _statements_after(body, node)
+        if after is not None and _unconditional_exit(after):
+            return True
+        flags = {flag} if isinstance(flag, str) else set(flag or ())
+        if flags:
+            for stmt in walk_all(node.body.body):
+                if isinstance(stmt, cst.Assign) and any(flags & names_in(t.target) for t in stmt.targets):
+                    return True
+        return False
+
+    def _exit_on_success(self, block, conditional: bool = True) -> bool:
+        """A return/break in the try body: unconditional, or under a test of a result the try just
+        got (`resp = get(); if resp.ok: return resp`). A test against a sentinel (`if item is
+        STOP: break`) or of something the try did not compute is a consumer's exit, not success."""
+        if _unconditional_exit(block):
+            return True
+        if not conditional:
+            return False
+        results = set()
+        for stmt in block:
+            for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None \
+                        and any(isinstance(n, (cst.Call, cst.Await)) for n in walk(small.value)):
+                    targets = small.targets if isinstance(small, cst.Assign) else [small]
+                    for target in targets:
+                        results |= names_in(target.target)
+            if not isinstance(stmt, cst.If) or not any(not isinstance(e, cst.Raise) for e in _exits([stmt])):
+                continue
+            if root_names(stmt.test) & results and not _is_sentinel_test(stmt.test):
+                return True
+        return False
+
+    def _has_bound(self, loop, body, handlers, repeated) -> bool:
+        # an exit from a handler that only happens sometimes: `if attempt > 5: raise`
+        for handler in handlers:
+            error = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+            for stmt in body_statements(handler.body):
+                if not isinstance(stmt, (cst.Raise, cst.Return, cst.Break)) and any(True for _ in _exits([stmt])) \
+                        and not self._classifies_error(stmt, error):
+                    return True
+            for call in walk(handler.body):
+                if not isinstance(call, cst.Call):
+                    continue
+                if any(w in last_word(dotted_name(call.func)) for w in GIVE_UP_WORDS):
+                    return True
+                # a helper of the module that may raise decides when to give up (a retry policy)
+                target = local_callee(self.ctx, call, self.scope)
+                if target is not None and any(isinstance(n, cst.Raise) for n in walk(target[0].body)):
+                    return True
+        # an exit from the loop outside the retried code: `if time.monotonic() > deadline: raise`
+        tried = {id(n) for n in repeated}
+        for stmt in body:
+            if isinstance(stmt, cst.Try) or id(stmt) in tried:
+                continue
+            if isinstance(stmt, cst.With):
+                continue
+            if any(True for _ in _exits([stmt])):
+                return True
+        # a counter that is counted and compared somewhere (or is the loop's test: `while remaining:`)
+        counted = set()
+        for node in walk(loop):
+            if isinstance(node, cst.AugAssign) and isinstance(node.operator, (cst.AddAssign, cst.SubtractAssign)):
+                counted |= names_in(node.target)
+        if isinstance(loop, cst.While) and counted & names_in(loop.test):
+            return True
+        if counted:
+            function = next((n for n in reversed(self.scope) if isinstance(n, cst.FunctionDef)), self.ctx.module)
+            for node in walk(function):
+                if isinstance(node, cst.Comparison) and names_in(node) & counted:
+                    return True
+                if isinstance(node, cst.Call) and not any(w in last_word(dotted_name(node.func)) for w in LOG_WORDS) \
+                        and any(names_in(a.value) & counted for a in node.args):
+                    return True
+        return False
+
+    def _classifies_error(self, stmt: cst.CSTNode, error: Optional[str]) -> bool:
+        """`if exc.response.status_code < 500: raise`: the condition only looks at the error (and
+        constants), so it picks which errors to give up on; it does not limit the attempts."""
+        if not isinstance(stmt, cst.If):
+            return False
+        roots = root_names(stmt.test)
+        allowed = {"isinstance", "getattr", "hasattr", "None", "True", "False", "str", "int", "len", "type",
+                   "any", "all", "set", "frozenset", "tuple"}
+        if error is not None:
+            allowed.add(error)
+        for name in roots - allowed:
+            if name in self.ctx.imports.module_bindings and name not in {d for d in definitions(self.ctx)}:
+                continue  # a module constant: `if exc.errno in _IGNORED:`
+            qualified = self.ctx.imports.resolve_dotted(name)
+            if qualified is None or qualified.startswith(("time.", "datetime.")):
+                return False  # a local (an attempt count, a deadline) or the clock
+        return bool(roots)
+
+
+def _is_sentinel_test(test: cst.BaseExpression) -> bool:
+    """`x is STOP`, `x == SENTINEL`, `x is None`: a check for an end marker, not for success."""
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        if isinstance(target.operator, (cst.Is, cst.Equal)) and isinstance(target.comparator, (cst.Name, cst.Attribute)):
+            name = dotted_name(target.comparator) or ""
+            return name not in ("True", "False")
+    return False
+
+
+def _statements_after(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> Optional[List[cst.CSTNode]]:
+    for index, stmt in enumerate(body):
+        if stmt is node:
+            return list(body[index + 1:])
+        if isinstance(stmt, cst.With):
+            inner = _statements_after(stmt.body.body, node)
+            if inner is not None:
+                return inner + list(body[index + 1:])
+    return None
+
+
+def _flag_name(test: cst.BaseExpression) -> Optional[str]:
+    """`while not done:` / `while retry:` / `while not self.ok:` -> the flag's last name."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Name):
+        return test.value
+    if isinstance(test, cst.Attribute):
+        return test.attr.value
+    return None

@@ -1,30 +1,28 @@
+"""RES101 missing-timeout: a network call with no timeout (what waits and what bounds it: reslint.analysis.timeouts)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Tuple
 
 import libcst as cst
 
-from reslint.analysis import types as T
-from reslint.analysis.calls import append_keyword, find_arg, has_star_args, is_none, may_pass, positional_args, string_value
-from reslint.model import Safety, Severity
-from reslint.rule import Replace, Rule
-
-from ._timeouts import (
+from reslint.analysis.calls import append_keyword, find_arg, is_none, may_pass
+from reslint.analysis.timeouts import (
     ASYNC_CONTEXT_BOUNDED,
     NETWORK_FUNCTIONS,
     NETWORK_METHODS,
-    POOL_TIMEOUT_POSITION,
     TIMEOUT_SCOPES,
-    Bound,
+    dsn_covers,
     inside,
     parse_extra_calls,
-    receiver_configured,
+    receiver_unbounded,
     resolve_call,
-    session_subclass_sets_timeout,
     socket_default_timeout,
 )
+from reslint.model import Safety, Severity
+from reslint.rule import Replace, Rule
 
 
 @dataclass(frozen=True)
@@ -146,60 +144,24 @@ class MissingTimeout(Rule):
         found = resolve_call(self.ctx, node, self._functions(), NETWORK_METHODS)
         if found is None:
             return
-        bound, receiver = found
-        given = find_arg(node, bound.keyword, bound.position)
-        none_given = given is not None and bound.none_is_default and is_none(given.value)
-        if not none_given and may_pass(node, bound.keyword, bound.position):
+        spec, receiver = found
+        given = find_arg(node, spec.keyword, spec.position)
+        none_given = given is not None and spec.none_is_default and is_none(given.value)
+        if not none_given and may_pass(node, spec.keyword, spec.position):
             return
-        if receiver is not None and not self._receiver_unbounded(receiver, node):
+        if receiver is not None and not receiver_unbounded(self.ctx, receiver, node, self.options.timeout_wrappers):
             return
-        if bound.keyword == "socket_timeout" and find_arg(node, "connection_pool") is not None:
+        if spec.keyword == "socket_timeout" and find_arg(node, "connection_pool") is not None:
             return  # the pool carries the connection options
-        if bound.dsn and self._dsn_covers(node, bound):
+        if spec.dsn and dsn_covers(node, spec):
             return
-        if bound.socket_default and socket_default_timeout(self.ctx):
+        if spec.socket_default and socket_default_timeout(self.ctx):
             return
         if self.options.timeout_wrappers and inside(self.ctx, self.options.timeout_wrappers):
             return
         number = _literal_number(self.options.default_timeout)
         if none_given:
-            fix = Replace(given.value, cst.parse_expression(number), f"Set `{bound.keyword}={number}`")
+            fix = Replace(given.value, cst.parse_expression(number), f"Set `{spec.keyword}={number}`")
         else:
-            fix = Replace(node, append_keyword(node, bound.keyword, number), f"Add `{bound.keyword}={number}`")
-        self.report(node.func, f"`{bound.display}` call has no {bound.keyword}; it can wait forever", fix=fix)
-
-    def _receiver_unbounded(self, receiver, node: cst.Call) -> bool:
-        """False when the client itself carries a timeout (or may: unknown origin, project subclass)."""
-        wrappers = set(self.options.timeout_wrappers)
-        if receiver.subclass is not None:
-            if session_subclass_sets_timeout(receiver.subclass):
-                return False
-            if any(self.ctx.qualified_name(base.value) in wrappers for base in receiver.subclass.bases):
-                return False
-        if isinstance(node.func, cst.Attribute) and receiver_configured(self.ctx, node.func.value, wrappers):
-            return False
-        if receiver.origin is not None and self.options.timeout_wrappers:
-            if self.ctx.qualified_name(receiver.origin.func) in self.options.timeout_wrappers:
-                return False
-        if receiver.type == T.URLLIB3_POOL:
-            # a timeout on the pool applies to every request made through it
-            origin = receiver.origin
-            if origin is None:
-                return False
-            position = POOL_TIMEOUT_POSITION.get(self.ctx.qualified_name(origin.func) or "")
-            return not may_pass(origin, "timeout", position)
-        return True
-
-    def _dsn_covers(self, node: cst.Call, bound: Bound) -> bool:
-        """A DSN/URL: silent when it is not a literal (unknown) or when the literal sets the keyword."""
-        positional = positional_args(node)
-        if not positional:
-            dsn = find_arg(node, "dsn") or find_arg(node, "conninfo") or find_arg(node, "url")
-            if dsn is None:
-                # psycopg with nothing at all reads libpq's environment (PGCONNECT_TIMEOUT)
-                return bound.dsn == "lenient" and (not node.args or has_star_args(node))
-            positional = [dsn]
-        text: Optional[str] = string_value(positional[0].value)
-        if text is None:
-            return bound.dsn == "lenient"
-        return bound.keyword in text
+            fix = Replace(node, append_keyword(node, spec.keyword, number), f"Add `{spec.keyword}={number}`")
+        self.report(node.func, f"`{spec.display}` call has no {spec.keyword}; it can wait forever", fix=fix)

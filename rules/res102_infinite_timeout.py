@@ -1,33 +1,23 @@
-from __future__ import annotations
+"""RES102 infinite-timeout: a timeout switched off with `None` (recognised in reslint.analysis.timeouts)."""
 
-from typing import Optional
+from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis import types as T
-from reslint.analysis.calls import find_arg, is_none
+from reslint.analysis.timeouts import Disabled, disabled_timeout
 from reslint.model import Severity
 from reslint.rule import Rule
 
-from ._timeouts import (
-    DEFAULT_BOUNDED_FUNCTIONS,
-    DEFAULT_BOUNDED_METHODS,
-    NETWORK_FUNCTIONS,
-    NETWORK_METHODS,
-    resolve_call,
-)
-
-_FUNCTIONS = {**NETWORK_FUNCTIONS, **DEFAULT_BOUNDED_FUNCTIONS}
-_METHODS = {**NETWORK_METHODS, **DEFAULT_BOUNDED_METHODS}
-
-
-def _disables(value: cst.BaseExpression) -> bool:
-    """`None`, or a `(connect, read)` tuple with a `None` in it."""
-    if is_none(value):
-        return True
-    if isinstance(value, cst.Tuple):
-        return any(is_none(element.value) for element in value.elements)
-    return False
+_MESSAGES = {
+    Disabled.HTTPX_EVERY: "`httpx.Timeout` disables every timeout; the request can wait forever",
+    Disabled.HTTPX_SOME: "`httpx.Timeout` disables a timeout (`None`); the request can wait forever",
+    Disabled.AIOHTTP_TIMEOUT: "`aiohttp.ClientTimeout` bounds nothing (every field is `None`); "
+                              "the request can wait forever",
+    Disabled.URLLIB3_TIMEOUT: "`urllib3.Timeout` with every field `None` disables the timeout",
+    Disabled.SOCKET_DEFAULT: "`socket.setdefaulttimeout(None)` makes every new socket wait forever",
+    Disabled.WAIT_FOR: "`asyncio.wait_for` with `timeout=None` waits forever",
+    Disabled.SOCKET_BLOCKING: "`socket.settimeout(None)` puts the socket in blocking mode: it can wait forever",
+}
 
 
 class InfiniteTimeout(Rule):
@@ -82,42 +72,12 @@ class InfiniteTimeout(Rule):
                           r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio)\b"),)
 
     def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.ctx.qualified_name(node.func)
-        if qualified == "httpx.Timeout":
-            disabled = [a for a in node.args if a.star == "" and is_none(a.value)]
-            if disabled:
-                which = "every timeout" if len(node.args) == 1 else "a timeout (`None`)"
-                self.report(node.func, f"`httpx.Timeout` disables {which}; the request can wait forever")
-            return
-        if qualified == "aiohttp.ClientTimeout":
-            if not any(a.star for a in node.args) and all(is_none(a.value) for a in node.args):
-                self.report(node.func, "`aiohttp.ClientTimeout` bounds nothing (every field is `None`); "
-                                       "the request can wait forever")
-            return
-        if qualified == "urllib3.Timeout":
-            if node.args and not any(a.star for a in node.args) and all(is_none(a.value) for a in node.args):
-                self.report(node.func, "`urllib3.Timeout` with every field `None` disables the timeout")
-            return
-        if qualified == "socket.setdefaulttimeout":
-            if node.args and is_none(node.args[0].value):
-                self.report(node.func, "`socket.setdefaulttimeout(None)` makes every new socket wait forever")
-            return
-        if qualified == "asyncio.wait_for":
-            arg = find_arg(node, "timeout", 1)
-            if arg is not None and is_none(arg.value):
-                self.report(node.func, "`asyncio.wait_for` with `timeout=None` waits forever")
-            return
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "settimeout":
-            receiver = self.ctx.type_of(node.func.value)
-            if receiver is not None and receiver.type == T.SOCKET and node.args and is_none(node.args[0].value):
-                self.report(node.func, "`socket.settimeout(None)` puts the socket in blocking mode: it can wait forever")
-            return
-        found = resolve_call(self.ctx, node, _FUNCTIONS, _METHODS)
+        found = disabled_timeout(self.ctx, node)
         if found is None:
             return
-        bound, _ = found
-        arg: Optional[cst.Arg] = find_arg(node, bound.keyword, bound.position)
-        if arg is None or (bound.none_is_default and is_none(arg.value)):
-            return  # RES101's business: None there is the same as leaving it out
-        if _disables(arg.value):
-            self.report(node.func, f"`{bound.display}` is called with `{bound.keyword}` disabled (`None`); it can wait forever")
+        how, spec = found
+        if how is Disabled.ARGUMENT:
+            message = f"`{spec.display}` is called with `{spec.keyword}` disabled (`None`); it can wait forever"
+        else:
+            message = _MESSAGES[how]
+        self.report(node.func, message)

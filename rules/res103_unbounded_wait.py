@@ -1,3 +1,5 @@
+"""RES103 unbounded-wait: a blocking wait with no timeout (the waits: reslint.analysis.timeouts)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -5,10 +7,16 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from reslint.analysis.calls import find_arg, is_none, may_pass
+from reslint.analysis.timeouts import (
+    LOCK_ACQUIRE,
+    THREAD_JOIN,
+    WAIT_FUNCTIONS,
+    WAIT_METHODS,
+    never_blocks,
+    resolve_call,
+)
 from reslint.model import Severity
 from reslint.rule import Rule
-
-from ._timeouts import LOCK_ACQUIRE, THREAD_JOIN, WAIT_FUNCTIONS, WAIT_METHODS, resolve_call
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,6 @@ class Options:
         metadata={"doc": "Also flag `lock.acquire()` (blocking, no timeout) on threading/multiprocessing "
                          "locks and semaphores. `with lock:` is never flagged."},
     )
-
-
-def _is_false(arg) -> bool:
-    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
 
 
 class UnboundedWait(Rule):
@@ -97,15 +101,12 @@ class UnboundedWait(Rule):
         found = resolve_call(self.ctx, node, WAIT_FUNCTIONS, self._methods())
         if found is None:
             return
-        bound, _ = found
-        given = find_arg(node, bound.keyword, bound.position)
+        spec, _ = found
+        given = find_arg(node, spec.keyword, spec.position)
         if given is not None and not is_none(given.value):
             return
-        if given is None and may_pass(node, bound.keyword, bound.position):
+        if given is None and may_pass(node, spec.keyword, spec.position):
             return
-        if bound.display in ("queue.Queue.get", "threading.Lock.acquire"):
-            # get(block, timeout) / acquire(blocking, timeout): non-blocking forms never wait
-            flag = find_arg(node, "block") or find_arg(node, "blocking", 0) or find_arg(node, "block", 0)
-            if _is_false(flag):
-                return
-        self.report(node.func, f"`{bound.display}` waits with no timeout; it can block forever")
+        if never_blocks(spec, node):
+            return
+        self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever")

@@ -1,0 +1,371 @@
+"""Timeouts: which calls wait on something, which argument bounds the wait, and what else may.
+
+The tables say, for each call that can wait forever, which parameter bounds it
+(:class:`TimeoutArg`): network calls (requests, urllib, http.client, socket, smtplib, ftplib,
+imaplib, poplib, telnetlib, urllib3, redis, psycopg), clients whose default is bounded but can
+be switched off (httpx, urllib3 pools), and blocking waits (subprocess, futures, queues,
+events, conditions, multiprocessing results, thread joins, lock acquires). Receiver types come
+from :mod:`.types`, HTTP verbs from :mod:`.http`.
+
+The recognisers say what else bounds a wait: a timeout set on the client where it is built or
+configured, `socket.setdefaulttimeout()`, a DSN that carries the keyword, an enclosing
+`asyncio.timeout()`; and how a call switches a timeout off (`timeout=None`, `httpx.Timeout(None)`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Collection, Dict, Iterable, Mapping, Optional, Tuple
+
+import libcst as cst
+import libcst.matchers as m
+
+from . import types as T
+from .calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
+from .http import HTTPX_CLIENT_METHODS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, URLLIB3_POOL_METHODS
+from .names import dotted_name
+
+
+@dataclass(frozen=True)
+class TimeoutArg:
+    """The parameter that bounds a call's wait."""
+
+    display: str
+    keyword: str = "timeout"
+    # its index when it may be passed positionally (None: keyword-only, or positions differ
+    # between versions)
+    position: Optional[int] = None
+    # socket.setdefaulttimeout(n) in the module bounds it too
+    socket_default: bool = True
+    # the first positional argument may be a DSN/URL string carrying the keyword: "strict" (a
+    # literal without it, or a variable, is missing), "lenient" (only a literal without it is)
+    dsn: str = ""
+    # `keyword=None` means "use the default" here, the same as leaving it out (imaplib)
+    none_is_default: bool = False
+
+
+# RES101/RES102: network calls, by qualified callee
+NETWORK_FUNCTIONS: Dict[str, TimeoutArg] = {}
+for _m in REQUESTS_FUNCTIONS:
+    # requests hands urllib3 an explicit Timeout(None): socket.setdefaulttimeout() does not apply
+    NETWORK_FUNCTIONS[f"requests.{_m}"] = TimeoutArg(f"requests.{_m}", socket_default=False)
+    NETWORK_FUNCTIONS[f"requests.api.{_m}"] = TimeoutArg(f"requests.{_m}", socket_default=False)
+NETWORK_FUNCTIONS.update({
+    "urllib.request.urlopen": TimeoutArg("urllib.request.urlopen", position=2),
+    "http.client.HTTPConnection": TimeoutArg("http.client.HTTPConnection", position=2),
+    "http.client.HTTPSConnection": TimeoutArg("http.client.HTTPSConnection"),
+    "socket.create_connection": TimeoutArg("socket.create_connection", position=1),
+    "smtplib.SMTP": TimeoutArg("smtplib.SMTP", position=3),
+    "smtplib.SMTP_SSL": TimeoutArg("smtplib.SMTP_SSL"),
+    "smtplib.LMTP": TimeoutArg("smtplib.LMTP"),
+    "ftplib.FTP": TimeoutArg("ftplib.FTP", position=4),
+    "ftplib.FTP_TLS": TimeoutArg("ftplib.FTP_TLS"),
+    "imaplib.IMAP4": TimeoutArg("imaplib.IMAP4", none_is_default=True),
+    "imaplib.IMAP4_SSL": TimeoutArg("imaplib.IMAP4_SSL", none_is_default=True),
+    "poplib.POP3": TimeoutArg("poplib.POP3", position=2),
+    "poplib.POP3_SSL": TimeoutArg("poplib.POP3_SSL"),
+    "telnetlib.Telnet": TimeoutArg("telnetlib.Telnet", position=2),
+    "urllib3.request": TimeoutArg("urllib3.request"),
+    "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=None, socket_default=False),
+    "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", socket_default=False),
+    "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", socket_default=False),
+    "redis.from_url": TimeoutArg("redis.from_url", keyword="socket_timeout", socket_default=False, dsn="strict"),
+    "redis.Redis.from_url": TimeoutArg("redis.Redis.from_url", keyword="socket_timeout", socket_default=False,
+                                       dsn="strict"),
+    "redis.StrictRedis.from_url": TimeoutArg("redis.StrictRedis.from_url", keyword="socket_timeout",
+                                             socket_default=False, dsn="strict"),
+    "psycopg2.connect": TimeoutArg("psycopg2.connect", keyword="connect_timeout", socket_default=False, dsn="lenient"),
+    "psycopg.connect": TimeoutArg("psycopg.connect", keyword="connect_timeout", socket_default=False, dsn="lenient"),
+    "psycopg.Connection.connect": TimeoutArg("psycopg.Connection.connect", keyword="connect_timeout",
+                                             socket_default=False, dsn="lenient"),
+    "psycopg.AsyncConnection.connect": TimeoutArg("psycopg.AsyncConnection.connect", keyword="connect_timeout",
+                                                  socket_default=False, dsn="lenient"),
+})
+
+# bounded only by the surrounding code: asyncio.timeout()/wait_for()
+ASYNC_CONTEXT_BOUNDED = {"asyncio.open_connection": "asyncio.open_connection"}
+
+# RES101/RES102: network methods on a resolved receiver
+NETWORK_METHODS: Dict[Tuple[str, str], TimeoutArg] = {
+    (T.SESSION, m): TimeoutArg(f"requests.Session.{m}", socket_default=False) for m in REQUESTS_SESSION_METHODS
+}
+NETWORK_METHODS.update({
+    (T.URLLIB3_POOL, m): TimeoutArg(f"urllib3.PoolManager.{m}") for m in URLLIB3_POOL_METHODS
+})
+
+# RES102 only: libraries with a bounded default, where only an explicit None is a problem
+DEFAULT_BOUNDED_FUNCTIONS: Dict[str, TimeoutArg] = {f"httpx.{m}": TimeoutArg(f"httpx.{m}") for m in HTTPX_CLIENT_METHODS}
+DEFAULT_BOUNDED_FUNCTIONS.update({
+    "httpx.Client": TimeoutArg("httpx.Client"),
+    "httpx.AsyncClient": TimeoutArg("httpx.AsyncClient"),
+    "urllib3.PoolManager": TimeoutArg("urllib3.PoolManager"),
+    "urllib3.ProxyManager": TimeoutArg("urllib3.ProxyManager"),
+    "urllib3.HTTPConnectionPool": TimeoutArg("urllib3.HTTPConnectionPool", position=2),
+    "urllib3.HTTPSConnectionPool": TimeoutArg("urllib3.HTTPSConnectionPool", position=2),
+})
+DEFAULT_BOUNDED_METHODS: Dict[Tuple[str, str], TimeoutArg] = {}
+for _t in (T.HTTPX_CLIENT, T.HTTPX_ASYNC_CLIENT):
+    for _m in HTTPX_CLIENT_METHODS:
+        DEFAULT_BOUNDED_METHODS[(_t, _m)] = TimeoutArg(f"{_t}.{_m}")
+
+# RES102: every call whose timeout argument can be switched off
+DISABLEABLE_FUNCTIONS = {**NETWORK_FUNCTIONS, **DEFAULT_BOUNDED_FUNCTIONS}
+DISABLEABLE_METHODS = {**NETWORK_METHODS, **DEFAULT_BOUNDED_METHODS}
+
+# RES103: blocking waits
+WAIT_FUNCTIONS: Dict[str, TimeoutArg] = {
+    "subprocess.run": TimeoutArg("subprocess.run", socket_default=False),
+    "subprocess.call": TimeoutArg("subprocess.call", socket_default=False),
+    "subprocess.check_call": TimeoutArg("subprocess.check_call", socket_default=False),
+    "subprocess.check_output": TimeoutArg("subprocess.check_output", socket_default=False),
+    "concurrent.futures.wait": TimeoutArg("concurrent.futures.wait", position=1, socket_default=False),
+    "concurrent.futures.as_completed": TimeoutArg("concurrent.futures.as_completed", position=1, socket_default=False),
+}
+WAIT_METHODS: Dict[Tuple[str, str], TimeoutArg] = {
+    (T.POPEN, "wait"): TimeoutArg("subprocess.Popen.wait", position=0, socket_default=False),
+    (T.POPEN, "communicate"): TimeoutArg("subprocess.Popen.communicate", position=1, socket_default=False),
+    (T.FUTURE, "result"): TimeoutArg("concurrent.futures.Future.result", position=0, socket_default=False),
+    (T.FUTURE, "exception"): TimeoutArg("concurrent.futures.Future.exception", position=0, socket_default=False),
+    (T.QUEUE, "get"): TimeoutArg("queue.Queue.get", position=1, socket_default=False),
+    (T.EVENT, "wait"): TimeoutArg("threading.Event.wait", position=0, socket_default=False),
+    (T.CONDITION, "wait"): TimeoutArg("threading.Condition.wait", position=0, socket_default=False),
+    (T.CONDITION, "wait_for"): TimeoutArg("threading.Condition.wait_for", position=1, socket_default=False),
+    (T.ASYNC_RESULT, "get"): TimeoutArg("multiprocessing.pool.AsyncResult.get", position=0, socket_default=False),
+    (T.ASYNC_RESULT, "wait"): TimeoutArg("multiprocessing.pool.AsyncResult.wait", position=0, socket_default=False),
+}
+THREAD_JOIN = {(T.THREAD, "join"): TimeoutArg("threading.Thread.join", position=0, socket_default=False)}
+LOCK_ACQUIRE = {(T.LOCK, "acquire"): TimeoutArg("threading.Lock.acquire", position=1, socket_default=False)}
+# waits with a flag that makes them non-blocking: get(block, timeout), acquire(blocking, timeout)
+_BLOCKING_FLAG = ("queue.Queue.get", "threading.Lock.acquire")
+
+# `with` context managers (and wrapping calls) that bound everything awaited inside them
+TIMEOUT_SCOPES = frozenset({
+    "asyncio.timeout", "asyncio.timeout_at", "asyncio.wait_for", "async_timeout.timeout",
+    "anyio.fail_after", "anyio.move_on_after", "trio.fail_after", "trio.move_on_after",
+})
+
+# urllib3 pool constructors: where their own timeout argument sits
+POOL_TIMEOUT_POSITION = {"urllib3.HTTPConnectionPool": 2, "urllib3.HTTPSConnectionPool": 2,
+                         "urllib3.connectionpool.HTTPConnectionPool": 2,
+                         "urllib3.connectionpool.HTTPSConnectionPool": 2}
+
+
+def parse_extra_calls(specs: Iterable[str]) -> Dict[str, TimeoutArg]:
+    """`qualified.name[:keyword[:position]]` strings from the `extra-calls` option."""
+    out: Dict[str, TimeoutArg] = {}
+    for spec in specs:
+        parts = spec.split(":")
+        name = parts[0].strip()
+        keyword = parts[1].strip() if len(parts) > 1 and parts[1].strip() else "timeout"
+        position = int(parts[2]) if len(parts) > 2 and parts[2].strip().isdigit() else None
+        if name:
+            out[name] = TimeoutArg(name, keyword=keyword, position=position, socket_default=False)
+    return out
+
+
+def resolve_call(ctx, call: cst.Call, functions: Mapping[str, TimeoutArg],
+                 methods: Mapping[Tuple[str, str], TimeoutArg]):
+    """(TimeoutArg, receiver TypeInfo or None) for a call found in the tables, else None."""
+    qualified = ctx.qualified_name(call.func)
+    if qualified is not None and qualified in functions:
+        return functions[qualified], None
+    if isinstance(call.func, cst.Attribute):
+        receiver = ctx.type_of(call.func.value)
+        if receiver is not None:
+            spec = methods.get((receiver.type, call.func.attr.value))
+            if spec is not None:
+                return spec, receiver
+    return None
+
+
+# -- what else bounds a wait ------------------------------------------------------------
+
+def socket_default_timeout(ctx) -> bool:
+    """`socket.setdefaulttimeout(<not None>)` somewhere in the module."""
+    return ctx.memo(socket_default_timeout, lambda: _sets_socket_default(ctx))
+
+
+def _sets_socket_default(ctx) -> bool:
+    found = False
+    for call in m.findall(ctx.module, m.Call(func=m.Attribute(attr=m.Name("setdefaulttimeout")) | m.Name("setdefaulttimeout"))):
+        if ctx.qualified_name(call.func) == "socket.setdefaulttimeout" and call.args:
+            value = call.args[0].value
+            if not (isinstance(value, cst.Name) and value.value == "None"):
+                found = True
+    return found
+
+
+def _callee_names(ctx, call: cst.Call):
+    return {ctx.qualified_name(call.func), dotted_name(call.func)}
+
+
+def inside(ctx, names: Iterable[str]) -> bool:
+    """Inside a call to, or a `with` block of, one of ``names`` (qualified or as written)."""
+    names = set(names)
+    for node in ctx.stack[:-1]:
+        if isinstance(node, cst.Call) and _callee_names(ctx, node) & names:
+            return True
+        if isinstance(node, cst.With):
+            for item in node.items:
+                if isinstance(item.item, cst.Call) and _callee_names(ctx, item.item) & names:
+                    return True
+    return False
+
+
+def receiver_configured(ctx, receiver_expr: cst.BaseExpression, wrappers: Collection[str] = ()) -> bool:
+    """The receiver gets a default timeout where it is set up: an adapter mounted on it whose class
+    is defined in this file or that is built with a `timeout=`, or `X.request`/`X.send` replaced
+    (`session.request = functools.partial(session.request, timeout=5)`). Searched in the enclosing
+    function, or the enclosing class for `self.<attr>`."""
+    code = ctx.module.code_for_node(receiver_expr)
+    owner_type = cst.ClassDef if code.startswith("self.") else cst.FunctionDef
+    scope = next((n for n in reversed(ctx.stack) if isinstance(n, owner_type)), ctx.module)
+    defined = {stmt.name.value for stmt in ctx.module.body if isinstance(stmt, cst.ClassDef)}
+    for call in m.findall(scope, m.Call(func=m.Attribute(attr=m.Name("mount")))):
+        if ctx.module.code_for_node(call.func.value) != code or len(call.args) < 2:
+            continue
+        adapter = call.args[1].value
+        if isinstance(adapter, cst.Call):
+            if any(a.keyword is not None and a.keyword.value == "timeout" for a in adapter.args):
+                return True
+            if isinstance(adapter.func, cst.Name) and adapter.func.value in defined:
+                return True
+    if wrappers:
+        # handed to a declared wrapper: `install_timeout(session)`
+        for call in m.findall(scope, m.Call()):
+            if ctx.qualified_name(call.func) in wrappers and any(
+                ctx.module.code_for_node(a.value) == code for a in call.args
+            ):
+                return True
+    for assign in m.findall(scope, m.Assign()):
+        for target in assign.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute) and t.attr.value in ("request", "send") \
+                    and ctx.module.code_for_node(t.value) == code:
+                return True
+    return False
+
+
+def session_subclass_sets_timeout(cls: cst.ClassDef) -> bool:
+    """A project Session subclass that overrides request/send, or mounts an adapter, in its body."""
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value in ("request", "send"):
+            return True
+    return bool(m.findall(cls, m.Call(func=m.Attribute(attr=m.Name("mount")))))
+
+
+def receiver_unbounded(ctx, receiver, call: cst.Call, wrappers: Collection[str]) -> bool:
+    """False when the client ``call`` is made on (``receiver``, its TypeInfo) carries a timeout
+    itself, or may: a project subclass that sets one, a client configured or handed to one of
+    the ``wrappers``, a urllib3 pool built with one (or of unknown origin)."""
+    wrappers = set(wrappers)
+    if receiver.subclass is not None:
+        if session_subclass_sets_timeout(receiver.subclass):
+            return False
+        if any(ctx.qualified_name(base.value) in wrappers for base in receiver.subclass.bases):
+            return False
+    if isinstance(call.func, cst.Attribute) and receiver_configured(ctx, call.func.value, wrappers):
+        return False
+    if receiver.origin is not None and wrappers:
+        if ctx.qualified_name(receiver.origin.func) in wrappers:
+            return False
+    if receiver.type == T.URLLIB3_POOL:
+        # a timeout on the pool applies to every request made through it
+        origin = receiver.origin
+        if origin is None:
+            return False
+        position = POOL_TIMEOUT_POSITION.get(ctx.qualified_name(origin.func) or "")
+        return not may_pass(origin, "timeout", position)
+    return True
+
+
+def dsn_covers(call: cst.Call, spec: TimeoutArg) -> bool:
+    """A DSN/URL argument may carry the timeout: True when it is not a literal (unknown) for a
+    lenient DSN, or when the literal sets the keyword."""
+    positional = positional_args(call)
+    if not positional:
+        dsn = find_arg(call, "dsn") or find_arg(call, "conninfo") or find_arg(call, "url")
+        if dsn is None:
+            # psycopg with nothing at all reads libpq's environment (PGCONNECT_TIMEOUT)
+            return spec.dsn == "lenient" and (not call.args or has_star_args(call))
+        positional = [dsn]
+    text: Optional[str] = string_value(positional[0].value)
+    if text is None:
+        return spec.dsn == "lenient"
+    return spec.keyword in text
+
+
+def never_blocks(spec: TimeoutArg, call: cst.Call) -> bool:
+    """`queue.get(block=False)`, `lock.acquire(False)`: the non-blocking form of a wait."""
+    if spec.display not in _BLOCKING_FLAG:
+        return False
+    flag = find_arg(call, "block") or find_arg(call, "blocking", 0) or find_arg(call, "block", 0)
+    return flag is not None and isinstance(flag.value, cst.Name) and flag.value.value == "False"
+
+
+# -- switching a timeout off ---------------------------------------------------------------
+
+class Disabled(enum.Enum):
+    """How a call switches a timeout off (RES102)."""
+
+    HTTPX_EVERY = "httpx.Timeout(None)"                     # every field of httpx.Timeout
+    HTTPX_SOME = "httpx.Timeout(..., read=None)"            # some field of httpx.Timeout
+    AIOHTTP_TIMEOUT = "aiohttp.ClientTimeout"               # every field None
+    URLLIB3_TIMEOUT = "urllib3.Timeout"                     # every field None
+    SOCKET_DEFAULT = "socket.setdefaulttimeout(None)"
+    WAIT_FOR = "asyncio.wait_for(..., timeout=None)"
+    SOCKET_BLOCKING = "sock.settimeout(None)"
+    ARGUMENT = "timeout=None"                               # the timeout argument of a table call
+
+
+def disables_timeout(value: cst.BaseExpression) -> bool:
+    """`None`, or a `(connect, read)` tuple with a `None` in it."""
+    if is_none(value):
+        return True
+    if isinstance(value, cst.Tuple):
+        return any(is_none(element.value) for element in value.elements)
+    return False
+
+
+def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
+    """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
+    None when it does not (or when `None` there means "use the default")."""
+    qualified = ctx.qualified_name(call.func)
+    if qualified == "httpx.Timeout":
+        if any(a.star == "" and is_none(a.value) for a in call.args):
+            return (Disabled.HTTPX_EVERY if len(call.args) == 1 else Disabled.HTTPX_SOME), None
+        return None
+    if qualified == "aiohttp.ClientTimeout":
+        if not any(a.star for a in call.args) and all(is_none(a.value) for a in call.args):
+            return Disabled.AIOHTTP_TIMEOUT, None
+        return None
+    if qualified == "urllib3.Timeout":
+        if call.args and not any(a.star for a in call.args) and all(is_none(a.value) for a in call.args):
+            return Disabled.URLLIB3_TIMEOUT, None
+        return None
+    if qualified == "socket.setdefaulttimeout":
+        if call.args and is_none(call.args[0].value):
+            return Disabled.SOCKET_DEFAULT, None
+        return None
+    if qualified == "asyncio.wait_for":
+        arg = find_arg(call, "timeout", 1)
+        if arg is not None and is_none(arg.value):
+            return Disabled.WAIT_FOR, None
+        return None
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "settimeout":
+        receiver = ctx.type_of(call.func.value)
+        if receiver is not None and receiver.type == T.SOCKET and call.args and is_none(call.args[0].value):
+            return Disabled.SOCKET_BLOCKING, None
+        return None
+    found = resolve_call(ctx, call, DISABLEABLE_FUNCTIONS, DISABLEABLE_METHODS)
+    if found is None:
+        return None
+    spec, _ = found
+    arg = find_arg(call, spec.keyword, spec.position)
+    if arg is None or (spec.none_is_default and is_none(arg.value)):
+        return None  # RES101's business: None there is the same as leaving it out
+    if disables_timeout(arg.value):
+        return Disabled.ARGUMENT, spec
+    return None

@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+# decorators that keep an `async def` a coroutine function (a libcst-free table)
+from .analysis.coroutines import TRANSPARENT_DECORATORS
+
 INDEX_VERSION = "3"
 
 
@@ -129,14 +132,6 @@ def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) ->
     if name:
         return f"{package}.{name}" if package else name
     return package
-
-
-# decorators known to return the `async def` itself (or a coroutine function like it); any other
-# decorator (textual's `@work`, `@async_to_sync`, `@app.task`, ...) may turn it into something else
-TRANSPARENT_DECORATORS = frozenset({
-    "staticmethod", "classmethod", "abstractmethod", "override", "final", "wraps", "retry", "on_exception",
-    "on_predicate", "overload", "no_type_check", "deprecated", "cache_control", "timeit", "traced", "trace",
-})
 
 
 def _coroutine(func: ast.AST, generators: bool = True) -> bool:

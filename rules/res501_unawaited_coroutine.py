@@ -1,3 +1,5 @@
+"""RES501 unawaited-coroutine: a coroutine created and dropped (callees resolved by reslint.analysis.async_calls)."""
+
 from __future__ import annotations
 
 import re
@@ -6,12 +8,10 @@ from typing import Tuple
 
 import libcst as cst
 
+from reslint.analysis.async_calls import Coroutines, dropped
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
-
-from ._async import Coroutines, dropped
-
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -1,17 +1,13 @@
+"""RES502 dangling-task: a task nobody keeps (recognised by reslint.analysis.async_calls)."""
+
 from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis import types as T
+from reslint.analysis.async_calls import dropped, is_task_call
 from reslint.analysis.names import dotted_name
 from reslint.model import Severity
 from reslint.rule import Rule
-
-from ._async import dropped
-
-TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
-                            "asyncio.tasks.ensure_future", "asyncio.async"})
-_LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
 
 
 class DanglingTask(Rule):
@@ -71,25 +67,9 @@ class DanglingTask(Rule):
     precision = "very-high"
     triggers = (r"create_task|ensure_future|asyncio\.async",)
 
-    def _is_task_call(self, node: cst.Call) -> bool:
-        qualified = self.ctx.qualified_name(node.func)
-        if qualified in TASK_FUNCTIONS:
-            return True
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in ("create_task", "ensure_future")):
-            return False
-        receiver = func.value
-        info = self.ctx.type_of(receiver)
-        if info is not None:
-            return info.type == T.LOOP
-        if isinstance(receiver, cst.Call):
-            return self.ctx.qualified_name(receiver.func) in ("asyncio.get_running_loop", "asyncio.get_event_loop")
-        name = dotted_name(receiver)
-        return name is not None and name.rsplit(".", 1)[-1] in _LOOP_NAMES
-
     def visit_Call(self, node: cst.Call) -> None:
         how = dropped(self.ctx, node)
-        if how is None or not self._is_task_call(node):
+        if how is None or not is_task_call(self.ctx, node):
             return
         shown = dotted_name(node.func) or "create_task"
         if how == "dropped":

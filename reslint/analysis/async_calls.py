@@ -1,4 +1,14 @@
-"""What the RES5 rules share: is a call's result dropped, and is its callee a coroutine function."""
+"""Calls in async code: is the callee a coroutine function, does the call make a task, and is
+its result dropped.
+
+:class:`Coroutines` resolves a call's callee to "a coroutine function" (True), "something else"
+(False) or "cannot tell" (None): an `async def` of the same module or nested in the same
+function, a method of the same class or of a base class (through `self.`, `cls.`, `super()`),
+an `async def` of another module of the project (through the project index, re-exports
+included), or an API of :mod:`.coroutines`. A name rebound anywhere in a function (a `def`, an
+assignment, an import, a `for` or `with` target, in any block, `match` arms included) is not
+followed.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +16,19 @@ from typing import Iterator, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from reslint.analysis import types as T
-from reslint.analysis.names import assignment_targets, dotted_name
-from reslint.project import TRANSPARENT_DECORATORS
-
-KNOWN_COROUTINE_FUNCTIONS = frozenset({
-    "asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.open_connection", "asyncio.open_unix_connection",
-    "asyncio.start_server", "asyncio.start_unix_server", "asyncio.create_subprocess_exec",
-    "asyncio.create_subprocess_shell", "asyncio.to_thread", "trio.sleep", "anyio.sleep",
-    "anyio.to_thread.run_sync", "anyio.open_file", "anyio.connect_tcp", "aiofiles.os.remove",
-})
-_LOOP_COROUTINES = ("sock_recv", "sock_recv_into", "sock_recvfrom", "sock_sendall", "sock_sendto", "sock_connect",
-                    "sock_accept", "sock_sendfile", "create_connection", "create_server", "create_unix_connection",
-                    "create_unix_server", "create_datagram_endpoint", "getaddrinfo", "getnameinfo",
-                    "shutdown_asyncgens", "shutdown_default_executor", "connect_read_pipe", "connect_write_pipe",
-                    "subprocess_exec", "subprocess_shell", "sendfile", "start_tls", "connect_accepted_socket")
-KNOWN_COROUTINE_METHODS = frozenset(
-    [(T.LOOP, m) for m in _LOOP_COROUTINES]
-    + [(T.AIOHTTP_SESSION, m) for m in ("get", "post", "put", "patch", "delete", "head", "options", "request",
-                                        "ws_connect", "close")]
-    + [(T.HTTPX_ASYNC_CLIENT, m) for m in ("get", "post", "put", "patch", "delete", "head", "options", "request",
-                                           "send", "aclose")]
-    + [(T.ASYNC_QUEUE, m) for m in ("put", "get", "join")]
-    + [(T.ASYNC_LOCK, "acquire"), (T.ASYNC_EVENT, "wait"), (T.ASYNC_CONDITION, "wait"),
-       (T.ASYNC_CONDITION, "wait_for"), (T.ASYNC_CONDITION, "acquire")]
-    + [(T.STREAM_WRITER, m) for m in ("drain", "wait_closed", "start_tls")]
-    + [(T.STREAM_READER, m) for m in ("read", "readline", "readexactly", "readuntil")]
+from .blocks import small_statements, walk
+from .coroutines import (
+    KNOWN_COROUTINE_FUNCTIONS,
+    KNOWN_COROUTINE_METHODS,
+    LOOP_GETTERS,
+    LOOP_NAMES,
+    LOOP_TASK_METHODS,
+    TASK_FUNCTIONS,
+    TRANSPARENT_DECORATORS,
 )
-
+from .names import assignment_targets, dotted_name, target_names
+from .scopes import enclosing_method
+from .types import LOOP
 
 
 def dropped(ctx, call: cst.Call) -> Optional[str]:
@@ -69,35 +64,32 @@ def _read_elsewhere(scope: cst.FunctionDef, name: str, target: cst.Name) -> bool
     return False
 
 
-def enclosing_class(ctx) -> Tuple[Optional[cst.FunctionDef], Optional[cst.ClassDef]]:
-    """The method being visited and its class, when the innermost function is a method."""
-    stack = ctx.stack
-    for index in range(len(stack) - 2, -1, -1):
-        node = stack[index]
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            if isinstance(node, cst.Lambda):
-                return None, None
-            parent = stack[index - 1] if index >= 1 else None
-            if isinstance(parent, cst.IndentedBlock) and index >= 2:
-                parent = stack[index - 2]
-            return (node, parent) if isinstance(parent, cst.ClassDef) else (node, None)
-    return None, None
+def is_task_call(ctx, call: cst.Call) -> bool:
+    """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or `create_task` on something that
+    is an event loop: resolved as one, got from `get_running_loop()`, or named `loop`."""
+    if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
+        return True
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS):
+        return False
+    receiver = func.value
+    info = ctx.type_of(receiver)
+    if info is not None:
+        return info.type == LOOP
+    if isinstance(receiver, cst.Call):
+        return ctx.qualified_name(receiver.func) in LOOP_GETTERS
+    name = dotted_name(receiver)
+    return name is not None and name.rsplit(".", 1)[-1] in LOOP_NAMES
 
 
 def is_generator(func: cst.FunctionDef) -> bool:
-    stack = [func.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.Yield,)):
-            return True
-        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            continue
-        stack.extend(node.children)
-    return False
+    """The function's own body yields (nested functions, lambdas and classes excluded)."""
+    return any(isinstance(node, cst.Yield) for node in walk(func.body))
 
 
 def coroutine_def(func: cst.CSTNode) -> Optional[bool]:
-    """True for an `async def` whose call returns a coroutine; False for any other def."""
+    """True for an `async def` whose call returns a coroutine; False for any other def; None
+    when it cannot be told (not a def, or a decorator that may change what it returns)."""
     if not isinstance(func, cst.FunctionDef):
         return None
     if func.asynchronous is None:
@@ -109,52 +101,28 @@ def coroutine_def(func: cst.CSTNode) -> Optional[bool]:
     return not is_generator(func)
 
 
-def _defined_in(block: Sequence[cst.CSTNode], name: str) -> Iterator[cst.CSTNode]:
-    """Definitions and assignments of ``name`` among a block's statements (nested blocks included,
-    nested functions and classes not)."""
-    stack = list(block)
-    while stack:
-        stmt = stack.pop()
+def defined_in(body: Sequence[cst.CSTNode], name: str) -> Iterator[cst.CSTNode]:
+    """What binds ``name`` among a block's statements, in source order: a `def` or `class` of that
+    name, an import, an assignment, a `for` or `with ... as` target. Nested blocks (of `if`,
+    loops, `try`, `with`, `match`) are searched, nested functions and classes are not."""
+    for stmt in small_statements(body):
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             if stmt.name.value == name:
                 yield stmt
             continue
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                targets = assignment_targets(small)
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                    for alias in small.names:
-                        local = alias.asname.name if alias.asname else alias.name
-                        if dotted_name(local) == name or (dotted_name(local) or "").split(".")[0] == name:
-                            yield small
-                for target in targets:
-                    if any(isinstance(n, cst.Name) and n.value == name for n in _names(target)):
-                        yield small
-            continue
-        for attr in ("body", "orelse", "finalbody"):
-            value = getattr(stmt, attr, None)
-            if isinstance(value, cst.BaseSuite):
-                stack.extend(value.body)
-            elif isinstance(value, (cst.Else, cst.Finally)):
-                stack.extend(value.body.body)
-            elif isinstance(value, cst.If):
-                stack.append(value)
-        for handler in getattr(stmt, "handlers", ()):
-            stack.extend(handler.body.body)
+        if isinstance(stmt, (cst.Import, cst.ImportFrom)) and not isinstance(stmt.names, cst.ImportStar):
+            for alias in stmt.names:
+                local = alias.asname.name if alias.asname else alias.name
+                if dotted_name(local) == name or (dotted_name(local) or "").split(".")[0] == name:
+                    yield stmt
+        for target in assignment_targets(stmt):
+            if name in target_names(target):
+                yield stmt
         if isinstance(stmt, (cst.For, cst.With)):
             targets = [stmt.target] if isinstance(stmt, cst.For) else [i.asname.name for i in stmt.items if i.asname]
             for target in targets:
-                if any(isinstance(n, cst.Name) and n.value == name for n in _names(target)):
+                if name in target_names(target):
                     yield stmt
-
-
-def _names(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, (cst.Tuple, cst.List, cst.StarredElement, cst.Element)):
-            stack.extend(current.children)
 
 
 def _params(func: cst.FunctionDef) -> Iterator[str]:
@@ -201,6 +169,7 @@ class Coroutines:
 
     # -- the callee ---------------------------------------------------------------------
     def of_call(self, call: cst.Call) -> Optional[bool]:
+        """Is the callee of ``call`` (the node being visited) a coroutine function?"""
         func = call.func
         if isinstance(func, cst.Name):
             return self._name(func.value)
@@ -209,13 +178,13 @@ class Coroutines:
         receiver = func.value
         attr = func.attr.value
         if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
-            method, cls = enclosing_class(self.ctx)
+            method, cls = enclosing_method(self.ctx.stack)
             if cls is not None and method is not None and method.params.params \
                     and method.params.params[0].name.value == receiver.value:
                 return self._method(cls, attr, set())
             return None
         if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
-            _, cls = enclosing_class(self.ctx)
+            _, cls = enclosing_method(self.ctx.stack)
             return self._bases(cls, attr, set()) if cls is not None else None
         qualified = self.ctx.qualified_name(func)
         if qualified is not None:
@@ -233,7 +202,7 @@ class Coroutines:
         """A local of an enclosing function, or a parameter, rebinds the name."""
         for node in reversed(self.ctx.stack[:-1]):
             if isinstance(node, cst.FunctionDef):
-                if name in _params(node) or any(True for _ in _defined_in(node.body.body, name)):
+                if name in _params(node) or any(True for _ in defined_in(node.body.body, name)):
                     return True
         return False
 
@@ -242,12 +211,12 @@ class Coroutines:
             if isinstance(node, cst.FunctionDef):
                 if name in _params(node):
                     return None
-                found = list(_defined_in(node.body.body, name))
+                found = list(defined_in(node.body.body, name))
                 if found:
                     return coroutine_def(found[0]) if len(found) == 1 else None
             if isinstance(node, cst.ClassDef):
                 continue  # class-level names are not visible inside methods
-        found = list(_defined_in(self.ctx.module.body, name))
+        found = list(defined_in(self.ctx.module.body, name))
         if len(found) == 1 and isinstance(found[0], cst.FunctionDef):
             return coroutine_def(found[0])
         if len(found) == 1 and isinstance(found[0], (cst.Import, cst.ImportFrom)):
@@ -259,7 +228,7 @@ class Coroutines:
         return None
 
     def _class_named(self, name: str) -> Optional[cst.ClassDef]:
-        found = list(_defined_in(self.ctx.module.body, name))
+        found = list(defined_in(self.ctx.module.body, name))
         return found[0] if len(found) == 1 and isinstance(found[0], cst.ClassDef) else None
 
     def _method(self, cls: cst.ClassDef, attr: str, seen: set) -> Optional[bool]:
@@ -267,9 +236,9 @@ class Coroutines:
             return None
         seen.add(id(cls))
         if isinstance(cls.body, cst.IndentedBlock):
-            found = list(_defined_in(cls.body.body, attr))
+            found = list(defined_in(cls.body.body, attr))
             if found:
-                return coroutine_def(found[-1])
+                return coroutine_def(found[0])  # the first binding in the class body
         return self._bases(cls, attr, seen)
 
     def _bases(self, cls: cst.ClassDef, attr: str, seen: set) -> Optional[bool]:

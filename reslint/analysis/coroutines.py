@@ -1,0 +1,55 @@
+"""Async library knowledge: which APIs are coroutine functions, which make tasks, which
+decorators keep an `async def` a coroutine function.
+
+Plain tables, with no libcst in sight: the project index (:mod:`reslint.project`, stdlib `ast`
+only) reads :data:`TRANSPARENT_DECORATORS` too. The recognisers that use these tables on a libcst
+tree live in :mod:`.async_calls`.
+"""
+
+from __future__ import annotations
+
+from . import types as T
+from .http import AIOHTTP_SESSION_COROUTINES, HTTPX_ASYNC_COROUTINES
+
+# qualified functions that are coroutine functions
+KNOWN_COROUTINE_FUNCTIONS = frozenset({
+    "asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.open_connection", "asyncio.open_unix_connection",
+    "asyncio.start_server", "asyncio.start_unix_server", "asyncio.create_subprocess_exec",
+    "asyncio.create_subprocess_shell", "asyncio.to_thread", "trio.sleep", "anyio.sleep",
+    "anyio.to_thread.run_sync", "anyio.open_file", "anyio.connect_tcp", "aiofiles.os.remove",
+})
+# event loop methods that are coroutine functions
+LOOP_COROUTINES = ("sock_recv", "sock_recv_into", "sock_recvfrom", "sock_sendall", "sock_sendto", "sock_connect",
+                   "sock_accept", "sock_sendfile", "create_connection", "create_server", "create_unix_connection",
+                   "create_unix_server", "create_datagram_endpoint", "getaddrinfo", "getnameinfo",
+                   "shutdown_asyncgens", "shutdown_default_executor", "connect_read_pipe", "connect_write_pipe",
+                   "subprocess_exec", "subprocess_shell", "sendfile", "start_tls", "connect_accepted_socket")
+# (receiver type, method) pairs that are coroutine functions
+KNOWN_COROUTINE_METHODS = frozenset(
+    [(T.LOOP, m) for m in LOOP_COROUTINES]
+    + [(T.AIOHTTP_SESSION, m) for m in AIOHTTP_SESSION_COROUTINES]
+    + [(T.HTTPX_ASYNC_CLIENT, m) for m in HTTPX_ASYNC_COROUTINES]
+    + [(T.ASYNC_QUEUE, m) for m in ("put", "get", "join")]
+    + [(T.ASYNC_LOCK, "acquire"), (T.ASYNC_EVENT, "wait"), (T.ASYNC_CONDITION, "wait"),
+       (T.ASYNC_CONDITION, "wait_for"), (T.ASYNC_CONDITION, "acquire")]
+    + [(T.STREAM_WRITER, m) for m in ("drain", "wait_closed", "start_tls")]
+    + [(T.STREAM_READER, m) for m in ("read", "readline", "readexactly", "readuntil")]
+)
+
+# decorators known to return the `async def` itself (or a coroutine function like it), by their
+# last name; any other decorator (textual's `@work`, `@async_to_sync`, `@app.task`, ...) may turn
+# it into something else
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "abstractmethod", "override", "final", "wraps", "retry", "on_exception",
+    "on_predicate", "overload", "no_type_check", "deprecated", "cache_control", "timeit", "traced", "trace",
+})
+
+# functions that schedule a coroutine as a task
+TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
+                            "asyncio.tasks.ensure_future", "asyncio.async"})
+# event loop methods that schedule a coroutine as a task
+LOOP_TASK_METHODS = ("create_task", "ensure_future")
+# calls that return the event loop
+LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
+# receivers of unknown type that are, by their (last) name, an event loop
+LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})

@@ -30,6 +30,7 @@ CASES = sorted(
 def test_findings_match_markers(code, path):
     text = path.read_text(encoding="utf-8")
     result = lint_fixture(path, code)
+    assert not result.internal_error, result.notices
     got = {(f.span.line, f.code) for f in result.findings}
     want = expected(text)
     assert got == want, (

@@ -87,7 +87,7 @@ def _walk_exits(node: cst.CSTNode, loop_level: bool) -> Iterator[cst.CSTNode]:
         return
     inner_level = loop_level and not isinstance(node, (cst.For, cst.While))
     for child in node.children:
-        if isinstance(node, (cst.For, cst.While)) and child is getattr(node.orelse, None):
+        if isinstance(node, (cst.For, cst.While)) and child is node.orelse:
             yield from _walk_exits(child, loop_level)
         else:
             yield from _walk_exits(child, inner_level)

@@ -126,6 +126,7 @@ def _ruleset(settings: Settings, extra_ignores: Tuple[str, ...]) -> RuleSet:
         syntax_errors="RES000" in codes,
         unused_suppressions="RES900" in codes,
         names_to_codes=registry.names_to_codes(),
+        other_tools_codes=registry.other_tools_codes(),
         known_codes=frozenset(r.code for r in registry.all_rules()),
         severities=settings.severity,
     )

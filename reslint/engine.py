@@ -45,6 +45,7 @@ class RuleSet:
     syntax_errors: bool = True  # RES000 enabled
     unused_suppressions: bool = False  # RES900 enabled
     names_to_codes: Tuple[Tuple[str, str], ...] = ()
+    other_tools_codes: Tuple[Tuple[str, str], ...] = ()  # `E722` -> `RES301` (see Rule.other_tools_codes)
     known_codes: FrozenSet[str] = frozenset()
     severities: Tuple[Tuple[str, str], ...] = ()  # code -> severity override
 
@@ -136,7 +137,7 @@ def _suppress(text: str, path: str, findings: List[Finding], ruleset: RuleSet, w
     if not findings and not ruleset.unused_suppressions:
         return []
     names = dict(ruleset.names_to_codes)
-    directives = suppression.parse(text, names)
+    directives = suppression.parse(text, names, dict(ruleset.other_tools_codes))
     out = []
     for finding, suppressed in suppression.apply(findings, directives):
         if not suppressed:

@@ -149,8 +149,14 @@ def validate_rules(rules: Iterable[Type[Rule]], *, shipped: bool = True) -> Tupl
     """
     found: Dict[str, Type[Rule]] = {}
     names: Dict[str, str] = {}
+    others: Dict[str, str] = {}
     for rule in rules:
         validate_rule(rule)
+        for other_code in rule.other_tools_codes:
+            owner = others.setdefault(other_code.upper(), rule.code)
+            if owner != rule.code:
+                raise RegistryError(f"other linters' code {other_code.upper()} is claimed by {owner} and {rule.code}: "
+                                    "a `# noqa` for it can stand for one rule only")
         if shipped and is_reserved(rule.code):
             raise RegistryError(
                 f"{_describe(rule)}: codes RES{RESERVED_FIRST}-RES{RESERVED_LAST} are reserved for tests and "
@@ -203,6 +209,11 @@ def lookup(code_or_name: str) -> Optional[Type[Rule]]:
         if rule.code == key.upper() or rule.name == key.lower():
             return rule
     return None
+
+
+def other_tools_codes() -> Tuple[Tuple[str, str], ...]:
+    """(other linter's code, RES code) for every rule's ``other_tools_codes``."""
+    return tuple((other.upper(), rule.code) for rule in all_rules() for other in rule.other_tools_codes)
 
 
 def names_to_codes() -> Tuple[Tuple[str, str], ...]:

@@ -153,6 +153,9 @@ class Rule:
     # empty tuple means the rule is run by the engine itself (RES000, RES900).
     # Triggers may over-approximate, never under-approximate.
     triggers: ClassVar[Tuple[TriggerSpec, ...]] = ()
+    # Other linters' codes for the same problem (`E722` for a bare except): a line silenced for
+    # them with `# noqa: E722` is not flagged by this rule either.
+    other_tools_codes: ClassVar[Tuple[str, ...]] = ()
     METADATA_DEPENDENCIES: ClassVar[Tuple[Any, ...]] = ()
     Options: ClassVar[Type[Any]] = NoOptions
 

@@ -44,20 +44,6 @@ _DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _RES_CODE = re.compile(r"\bRES\d{3}\b")
-# Other linters' codes for the problem a reslint rule reports: a line already silenced for
-# them is not flagged again.
-EQUIVALENT_CODES = {
-    "E722": "RES301",  # pycodestyle / ruff: bare except
-    "BLE001": "RES302",  # flake8-blind-except / ruff: blind except
-    "S110": "RES302",  # bandit / ruff: try-except-pass
-    "S112": "RES302",  # bandit / ruff: try-except-continue
-    "RUF006": "RES502",  # ruff: asyncio-dangling-task
-    "ASYNC210": "RES503",  # flake8-async / ruff: blocking HTTP call in async function
-    "ASYNC220": "RES503",  # ... create subprocess
-    "ASYNC221": "RES503",  # ... run process
-    "ASYNC222": "RES503",  # ... wait for process
-    "ASYNC251": "RES503",  # ... time.sleep
-}
 
 
 @dataclass
@@ -92,7 +78,10 @@ def _comments(text: str) -> Iterable[Tuple[int, int, str]]:
                 yield number, pos, line[pos:]
 
 
-def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
+def parse(text: str, names_to_codes: Mapping[str, str], other_tools_codes: Optional[Mapping[str, str]] = None) -> List[Directive]:
+    """The directives in ``text``; ``other_tools_codes`` maps another linter's code to the RES code
+    it implies in a `# noqa` (`E722` -> `RES301`, from the rules' metadata)."""
+    other_tools_codes = other_tools_codes or {}
     if not _QUICK.search(text):
         return []
     directives = []
@@ -107,7 +96,7 @@ def parse(text: str, names_to_codes: Mapping[str, str]) -> List[Directive]:
                     directives.append(Directive(line, start, end, False, "noqa", (), None))
                     continue
                 codes = frozenset(_RES_CODE.findall(" ".join(written).upper()))
-                aliases = frozenset(EQUIVALENT_CODES[c.upper()] for c in written if c.upper() in EQUIVALENT_CODES)
+                aliases = frozenset(other_tools_codes[c.upper()] for c in written if c.upper() in other_tools_codes)
                 if codes or aliases:
                     directives.append(Directive(line, start, end, False, "noqa", written, codes, aliases))
                 continue

@@ -56,6 +56,7 @@ class BareExcept(Rule):
     """
 
     code = "RES301"
+    other_tools_codes = ("E722",)  # pycodestyle / ruff: bare except
     name = "bare-except"
     precision = "very-high"
     family = "exceptions"

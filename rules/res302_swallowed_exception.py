@@ -81,6 +81,7 @@ class SwallowedException(Rule):
     """
 
     code = "RES302"
+    other_tools_codes = ("BLE001", "S110", "S112")  # flake8-blind-except, bandit / ruff: blind except, try-except-pass/continue
     name = "swallowed-exception"
     family = "exceptions"
     severity = Severity.WARNING

@@ -61,6 +61,7 @@ class DanglingTask(Rule):
     """
 
     code = "RES502"
+    other_tools_codes = ("RUF006",)  # ruff: asyncio-dangling-task
     name = "dangling-task"
     family = "async"
     severity = Severity.ERROR

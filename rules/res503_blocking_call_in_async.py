@@ -75,6 +75,7 @@ class BlockingCallInAsync(Rule):
     """
 
     code = "RES503"
+    other_tools_codes = ("ASYNC210", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC251")  # flake8-async / ruff: blocking HTTP, subprocess, sleep
     name = "blocking-call-in-async"
     family = "async"
     severity = Severity.WARNING

@@ -144,3 +144,25 @@ def test_loading_validates_every_rule(monkeypatch, fresh_registry):
     monkeypatch.setattr(registry, "_discover", lambda: [stub(triggers=())])
     with pytest.raises(RegistryError, match="reserved for tests"):
         registry.all_rules()
+
+
+def test_two_rules_cannot_claim_one_code_of_another_linter():
+    from reslint.rule import Rule
+
+    class First(Rule):
+        code, name, triggers = "RES995", "first-stub", ()
+        other_tools_codes = ("X100",)
+
+    class Second(Rule):
+        code, name, triggers = "RES996", "second-stub", ()
+        other_tools_codes = ("x100",)
+
+    with pytest.raises(registry.RegistryError, match="X100 is claimed by RES995 and RES996"):
+        registry.validate_rules([First, Second], shipped=False)
+
+
+def test_shipped_other_tools_codes_map_to_their_rules():
+    pairs = dict(registry.other_tools_codes())
+    for rule in registry.all_rules():
+        for other in rule.other_tools_codes:
+            assert pairs[other.upper()] == rule.code

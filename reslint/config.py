@@ -381,6 +381,9 @@ def build_options(rule: Type[Rule], values: Mapping[str, Any], where: str) -> An
     kwargs = {}
     for key, value in values.items():
         f = _option_field(rule, key)
+        removed = rule.removed_options.get(_dashed(key))
+        if f is None and removed is not None:
+            raise ConfigError(f"{where}: option `{key}` of {rule.code} ({rule.name}) was removed: {removed}")
         if f is None:
             names = list(known)
             detail = f"; its options are {', '.join(f'`{n}`' for n in names)}" if names else f"; {rule.code} has no options"

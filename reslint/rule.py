@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from .model import RuleMeta, Safety, Severity
 
@@ -156,6 +156,8 @@ class Rule:
     # Other linters' codes for the same problem (`E722` for a bare except): a line silenced for
     # them with `# noqa: E722` is not flagged by this rule either.
     other_tools_codes: ClassVar[Tuple[str, ...]] = ()
+    # options this rule once had, dashed name -> what to do instead (config says so, and stops)
+    removed_options: ClassVar[Mapping[str, str]] = {}
     METADATA_DEPENDENCIES: ClassVar[Tuple[Any, ...]] = ()
     Options: ClassVar[Type[Any]] = NoOptions
 

@@ -13,12 +13,6 @@ from ._retries import RETRY_TRIGGERS, RetryRule, keyword_fix, library_name
 
 @dataclass(frozen=True)
 class Options:
-    flag_constant_wait: bool = field(
-        default=False,
-        metadata={"doc": "Also flag a retry that waits a constant time with no jitter (`time.sleep(5)` "
-                         "in the loop, tenacity `wait_fixed`, backoff `constant` with `jitter=None`): "
-                         "clients that failed together retry together. A growing wait is left alone."},
-    )
     extra_retry_decorators: Tuple[str, ...] = field(
         default=(),
         metadata={"doc": "Project retry decorators, as for RES201 (their waits are not judged)."},
@@ -31,7 +25,8 @@ class RetryWithoutBackoff(RetryRule):
     Flags a retry that goes round again with no wait at all: a retry loop (bounded or not) in
     which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
     package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
-    With `flag-constant-wait`, a constant wait with no jitter is flagged too.
+    A wait with no random part is RES204's (retry-without-jitter), which replaces this rule's
+    former `flag-constant-wait` option.
 
     ## Why is this bad?
     A retry with no wait turns one failure into a burst of identical requests within
@@ -79,6 +74,8 @@ class RetryWithoutBackoff(RetryRule):
     precision = "high"
     triggers = RETRY_TRIGGERS
     Options = Options
+    removed_options = {"flag-constant-wait": "constant waits are reported by RES204 (retry-without-jitter), "
+                                             "which is on by default; delete the option"}
 
     def check(self, retry: Retry) -> None:
         what = self.around(retry)
@@ -93,5 +90,3 @@ class RetryWithoutBackoff(RetryRule):
             else:
                 message = f"{what} retries immediately, with no wait between attempts; a failing dependency gets hammered"
             self.report(retry.node, message, fix=fix)
-        elif retry.wait == Wait.CONSTANT and self.options.flag_constant_wait:
-            self.report(retry.node, f"{what} waits a constant time with no jitter; clients that failed together retry together")

@@ -125,6 +125,9 @@ def test_a_prefix_selects_exactly_the_rules_its_codes_start_with():
     ({"rules": {"RES999": {}}}, "test: unknown rule `RES999` in [rules]"),
     ({"rules": {"RES302": {"cleanup-call": []}}}, "test: [rules.RES302]: unknown option `cleanup-call` for RES302 (swallowed-exception) (did you mean `cleanup-calls`?)"),
     ({"rules": {"RES301": {"x": 1}}}, "test: [rules.RES301]: unknown option `x` for RES301 (bare-except); RES301 has no options"),
+    ({"rules": {"RES202": {"flag-constant-wait": True}}},
+     "test: [rules.RES202]: option `flag-constant-wait` of RES202 (retry-without-backoff) was removed: constant waits "
+     "are reported by RES204 (retry-without-jitter)"),
     ({"rules": {"RES302": {"cleanup-calls": "close"}}}, "test: [rules.RES302]: `cleanup-calls` must be a list, got string 'close'"),
     ({"rules": {"RES303": {"cancellation-exceptions": [1]}}}, "test: [rules.RES303]: `cancellation-exceptions` must be a string, got number 1"),
     ({"respect-gitignore": "yes"}, "test: `respect-gitignore` must be true or false, got string 'yes'"),

@@ -27,13 +27,13 @@ import libcst as cst
 
 from .blocks import walk_all
 from .names import dotted_name, last_word
-from .retry_libraries import Libraries, library_for
+from .retry_libraries import Libraries, library_for, tenacity_wait_without_jitter
 from .retry_loops import LOG_WORDS, LoopAnalysis
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
 from .waits import WAIT_WORDS
 
 __all__ = ["ALL_METHODS", "Bound", "Form", "Retry", "Wait", "first_operation_display", "has_retry_shaped_loop",
-           "parse_extra_decorators", "retry_of"]
+           "parse_extra_decorators", "retry_of", "tenacity_wait_without_jitter"]
 
 
 def retry_of(ctx, node: cst.CSTNode, extra: Optional[Dict[str, Tuple[str, ...]]] = None) -> Optional[Retry]:

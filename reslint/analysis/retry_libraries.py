@@ -17,7 +17,7 @@ import libcst as cst
 
 from .blocks import walk
 from .callees import local_callee
-from .calls import find_arg, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
+from .calls import find_arg, has_star_args, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
 from .http import NON_IDEMPOTENT
 from .names import dotted_name, last_word
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
@@ -44,10 +44,21 @@ GOOGLE_RETRY = frozenset({
     "google.api_core.retry.retry_unary.Retry", "google.api_core.retry.retry_unary_async.AsyncRetry",
     "google.api_core.retry.StreamingRetry", "google.api_core.retry.AsyncStreamingRetry",
 })
+# aiohttp-retry's options: every class retries POST and PATCH unless `methods=` says otherwise
+AIOHTTP_RETRY_GROWING = frozenset({"aiohttp_retry.ExponentialRetry", "aiohttp_retry.RetryOptions",
+                                   "aiohttp_retry.FibonacciRetry", "aiohttp_retry.retry_options.ExponentialRetry",
+                                   "aiohttp_retry.retry_options.FibonacciRetry"})
+AIOHTTP_RETRY_OTHER = frozenset({"aiohttp_retry.RandomRetry", "aiohttp_retry.JitterRetry", "aiohttp_retry.ListRetry",
+                                 "aiohttp_retry.retry_options.RandomRetry", "aiohttp_retry.retry_options.JitterRetry",
+                                 "aiohttp_retry.retry_options.ListRetry"})
+AIOHTTP_RETRY_JITTERED = frozenset({"aiohttp_retry.RandomRetry", "aiohttp_retry.JitterRetry",
+                                    "aiohttp_retry.retry_options.RandomRetry", "aiohttp_retry.retry_options.JitterRetry"})
+AIOHTTP_RETRY_DEFAULT_METHODS = frozenset({"POST", "PATCH"})
 CELERY_TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.Celery.task"})
 HTTP_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
 _LIBRARY_CALLS = (HTTP_ADAPTERS | TENACITY_RETRY | TENACITY_RETRYING | BACKOFF | RETRYING | RETRY_PACKAGE | RETRY_PACKAGE_CALL
-                  | URLLIB3_RETRY | STAMINA | GOOGLE_RETRY | CELERY_TASK_DECORATORS)
+                  | URLLIB3_RETRY | STAMINA | GOOGLE_RETRY | CELERY_TASK_DECORATORS | AIOHTTP_RETRY_GROWING
+                  | AIOHTTP_RETRY_OTHER)
 
 # tenacity `wait=` strategies
 _TENACITY_JITTER = ("wait_random", "wait_random_exponential", "wait_full_jitter", "wait_exponential_jitter",
@@ -176,12 +187,16 @@ class Libraries:
             return Retry(form=Form.TENACITY, label=label, bound=_tenacity_bound(call), wait=_tenacity_wait(call), **common)
         if qualified in BACKOFF:
             bound = Bound.BOUNDED if _given(call, "max_tries", "max_time") else Bound.UNBOUNDED
-            wait = Wait.GROWING
+            # every wait generator is jittered (`full_jitter`) unless `jitter=None`
+            wait, source = Wait.JITTERED, None
             gen = call.args[0].value if call.args and call.args[0].keyword is None else _kw(call, "wait_gen")
             jitter = _kw(call, "jitter")
-            if gen is not None and last_word(dotted_name(gen)) == "constant" and jitter is not None and is_none(jitter):
-                wait = Wait.CONSTANT
-            return Retry(form=Form.BACKOFF, label=f"`@{shown}(...)`", bound=bound, wait=wait, **common)
+            if jitter is not None and is_none(jitter):
+                word = last_word(dotted_name(gen)) if gen is not None else ""
+                wait = Wait.CONSTANT if word == "constant" else Wait.GROWING if word in ("expo", "fibo") else Wait.UNKNOWN
+                source = keyword_arg(call, "jitter")
+            return Retry(form=Form.BACKOFF, label=f"`@{shown}(...)`", bound=bound, wait=wait, wait_source=source,
+                         **common)
         if qualified in RETRYING:
             bound = Bound.BOUNDED if _given(call, "stop_max_attempt_number", "stop_max_delay", "stop_func", "stop") else Bound.UNBOUNDED
             if _given(call, "wait_random_min", "wait_random_max", "wait_jitter_max"):
@@ -216,6 +231,8 @@ class Libraries:
             return Retry(form=Form.RETRY, label=f"`{shown}(...)`", bound=bound, wait=wait, **common)
         if qualified in URLLIB3_RETRY:
             return self._urllib3(call, common)
+        if qualified in AIOHTTP_RETRY_GROWING or qualified in AIOHTTP_RETRY_OTHER:
+            return self._aiohttp_retry(call, qualified, common)
         if qualified in HTTP_ADAPTERS:
             # an int becomes Retry(n, read=False): connection errors retried n times, back to back
             given = find_arg(call, "max_retries", 2)
@@ -280,8 +297,14 @@ class Libraries:
             if (value is not None and value <= 0) or (isinstance(total.value, cst.Name) and total.value.value == "False"):
                 retries = False
         backoff = keyword_arg(call, "backoff_factor")
-        if has_star_kwargs(call) or (backoff is not None and _number(backoff.value) != 0):
-            wait = Wait.GROWING
+        jitter = keyword_arg(call, "backoff_jitter")
+        source: Optional[cst.CSTNode] = None
+        if has_star_kwargs(call):
+            wait = Wait.UNKNOWN
+        elif backoff is not None and _number(backoff.value) != 0:
+            # urllib3 2.x adds a random part only with `backoff_jitter` (0 by default)
+            wait = Wait.JITTERED if jitter is not None and _number(jitter.value) != 0 else Wait.GROWING
+            source = backoff
         elif not retries:
             wait = Wait.UNKNOWN
         else:
@@ -297,6 +320,29 @@ class Libraries:
             else:
                 methods |= {s.upper() for s in _strings_in(value)} & NON_IDEMPOTENT
         return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
+                     methods=frozenset(methods), wait_source=source, **common)
+
+    def _aiohttp_retry(self, call: cst.Call, qualified: str, common) -> Retry:
+        """aiohttp-retry options: `attempts` (3 by default) bound them; the exponential and
+        Fibonacci schedules have no random part; `methods` defaults to every method."""
+        attempts = find_arg(call, "attempts", 0)
+        bound = Bound.UNBOUNDED if attempts is not None and _number(attempts.value) is not None \
+            and _number(attempts.value) < 0 else Bound.BOUNDED
+        if qualified in AIOHTTP_RETRY_JITTERED:
+            wait = Wait.JITTERED
+        elif qualified in AIOHTTP_RETRY_GROWING:
+            wait = Wait.UNKNOWN if has_star_kwargs(call) else Wait.GROWING
+        else:
+            wait = Wait.UNKNOWN
+        methods: Set[str] = set()
+        given = keyword_arg(call, "methods")
+        if given is None or is_none(given.value):
+            if not has_star_kwargs(call) and not has_star_args(call):
+                methods = set(AIOHTTP_RETRY_DEFAULT_METHODS)
+        else:
+            methods = {m.upper() for m in _strings_in(given.value)} & NON_IDEMPOTENT
+        shown = dotted_name(call.func) or "retry"
+        return Retry(form=Form.AIOHTTP_RETRY, label=f"aiohttp-retry `{shown}(...)`", bound=bound, wait=wait,
                      methods=frozenset(methods), **common)
 
     def _is_celery_task(self, call: cst.Call, qualified: str) -> bool:
@@ -357,3 +403,66 @@ def library_for(ctx, loop: cst.CSTNode) -> bool:
         return False
     qualified = ctx.qualified_name(loop.iter.func)
     return qualified in TENACITY_RETRYING or qualified in STAMINA
+
+
+# tenacity's deterministic wait strategies, and the ones that add a random part
+_TENACITY_DETERMINISTIC = {"wait_fixed": Wait.CONSTANT, "wait_exponential": Wait.GROWING,
+                           "wait_incrementing": Wait.GROWING, "wait_chain": Wait.GROWING}
+_TENACITY_COMBINERS = ("wait_combine", "wait_chain")
+
+
+def _tenacity_strategy(ctx, expr: cst.CSTNode) -> Optional[str]:
+    """`wait_exponential` for a call of tenacity's `wait_exponential` (however imported), else None."""
+    if not isinstance(expr, cst.Call):
+        return None
+    qualified = ctx.qualified_name(expr.func) or ""
+    if not qualified.startswith("tenacity."):
+        return None
+    return qualified.rsplit(".", 1)[-1]
+
+
+def tenacity_wait_without_jitter(ctx, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Tuple[Wait, cst.CSTNode]]:
+    """For a call of a tenacity wait strategy: (its kind, the whole wait expression) when the
+    whole expression it is part of (`wait_fixed(1) + wait_exponential()`, `wait_combine(...)`,
+    `wait_chain(...)`) has no random term; None otherwise, and None for every strategy call but
+    the first of such an expression, so that it is reported once."""
+    word = _tenacity_strategy(ctx, call)
+    if word is None or (word not in _TENACITY_DETERMINISTIC and word not in _TENACITY_COMBINERS):
+        return None
+    top: cst.CSTNode = call
+    index = len(stack) - 1
+    while index > 0:
+        parent = stack[index - 1]
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, (cst.Add, cst.Multiply)):
+            top = parent
+        elif isinstance(parent, cst.Arg) and index > 1 and _tenacity_strategy(ctx, stack[index - 2]) in _TENACITY_COMBINERS:
+            top = stack[index - 2]
+            index -= 1
+        else:
+            break
+        index -= 1
+    if top is not call and not any(n is call for n in walk(top)):
+        return None
+    if not _only_strategies(ctx, top):
+        return None  # `wait_exponential() + extra`: the other term may be random
+    strategies = [n for n in walk(top) if _tenacity_strategy(ctx, n) is not None]
+    if not strategies or strategies[0] is not call:
+        return None  # reported at the first strategy of the expression
+    kinds = []
+    for node in strategies:
+        name = _tenacity_strategy(ctx, node)
+        if name in _TENACITY_COMBINERS:
+            continue
+        if name not in _TENACITY_DETERMINISTIC:
+            return None  # a random strategy, or one reslint does not know
+        kinds.append(_TENACITY_DETERMINISTIC[name])
+    if not kinds:
+        return None
+    return (Wait.GROWING if Wait.GROWING in kinds else Wait.CONSTANT), top
+
+
+def _only_strategies(ctx, expr: cst.CSTNode) -> bool:
+    """The terms of a `+`/`*` wait expression are all tenacity strategies (or numbers)."""
+    if isinstance(expr, cst.BinaryOperation):
+        return _only_strategies(ctx, expr.left) and _only_strategies(ctx, expr.right)
+    return isinstance(expr, (cst.Integer, cst.Float)) or _tenacity_strategy(ctx, expr) is not None

@@ -161,8 +161,9 @@ class LoopAnalysis:
         bound = Bound.UNBOUNDED if (infinite or flag is not None) else Bound.BOUNDED
         if bound == Bound.UNBOUNDED and self._has_bound(loop, body, [h for _, hs in retry_tries for h in hs], repeated):
             bound = Bound.BOUNDED
+        pause = wait_in(self.ctx, loop, self.scope)
         return Retry(
-            node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=wait_in(self.ctx, loop, self.scope),
+            node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
             body=repeated, scope=self.scope,
         )
 
@@ -173,8 +174,9 @@ class LoopAnalysis:
             handlers = [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)]
             if handlers and self._succeeds(node, body, flags):
                 repeated = _retried(node)
+                pause = wait_in(self.ctx, self.loop, self.scope)
                 return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
-                             wait=wait_in(self.ctx, self.loop, self.scope), body=tuple(repeated), scope=self.scope)
+                             wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope)
         return None
 
     def _is_count(self, expr: cst.BaseExpression) -> bool:

@@ -24,6 +24,7 @@ class Form(enum.Enum):
     RETRYING = "retrying"
     RETRY = "retry"            # the `retry` package
     URLLIB3 = "urllib3"        # urllib3 `Retry`, or requests' `HTTPAdapter(max_retries=n)`
+    AIOHTTP_RETRY = "aiohttp-retry"  # aiohttp-retry's option classes (`ExponentialRetry`, ...)
     CELERY = "celery"
     STAMINA = "stamina"
     GOOGLE = "google"          # google api_core `Retry`
@@ -75,3 +76,4 @@ class Retry:
     methods: FrozenSet[str] = frozenset()        # urllib3: non-idempotent methods it allows (ALL_METHODS: every)
     library_module: str = ""                     # how the library is referenced: "tenacity." or ""
     callables: Tuple[cst.BaseExpression, ...] = ()  # functions retried by reference: retry_call(requests.post, ...)
+    wait_source: Optional[cst.CSTNode] = None    # what sets the wait: the sleep call, the `wait=` value, ...

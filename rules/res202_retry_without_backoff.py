@@ -53,7 +53,12 @@ class RetryWithoutBackoff(RetryRule):
         broker.send(event)
     ```
 
-    Left alone: any wait in the loop (`time.sleep`, `asyncio.sleep`, `event.wait(t)`, or a call
+    Left alone: a loop that tries the operation at most twice (one immediate retry, the usual
+    answer to a stale pooled connection); a loop that goes round only on timeouts (each failed
+    attempt already waited out its timeout); re-issuing a call interrupted by a signal or that
+    would block (EINTR / EAGAIN); a loop that draws a new candidate each round (a random port);
+    tenacity retrying only on errors that are not failures of an operation (validation or
+    parsing); a urllib3 `Retry` object that is only queried, never given to a pool; any wait in the loop (`time.sleep`, `asyncio.sleep`, `event.wait(t)`, or a call
     whose name says it waits or backs off, also one call deep into the module's own functions);
     backoff, stamina and api_core retries, which always wait; loops that are not retries (see
     RES201).
@@ -79,6 +84,8 @@ class RetryWithoutBackoff(RetryRule):
 
     def check(self, retry: Retry) -> None:
         what = self.around(retry)
+        if retry.repeats_once:
+            return  # one immediate retry (a stale pooled connection) is not a hot loop
         if retry.wait == Wait.NONE:
             fix = None
             if retry.form == Form.TENACITY:

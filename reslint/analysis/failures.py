@@ -59,8 +59,10 @@ _FAILURE_NAME = re.compile(
 _NOT_FAILURE_NAME = re.compile(
     r"Watch|Empty$|Full$|TooLarge|Invalid|Decode|Pars(e|ing)|Serializ|Validat|NotFound|DoesNotExist|Exists"
     r"|Conflict|Stopped|Duplicate|Integrity|Permission|Forbidden|Unauthori[sz]ed|BadRequest|Create|Collision"
-    r"|Redirect|KeyError|ValueError|TypeError|StopIteration"
+    r"|Redirect|KeyError|ValueError|TypeError|StopIteration|Interrupt|WouldBlock"
 )
+# errno values that mean "try the call again now": a signal interrupted it, or it would block
+_READINESS_ERRNOS = frozenset({"EINTR", "EAGAIN", "EWOULDBLOCK", "EINPROGRESS", "EALREADY"})
 
 
 def catches_failure(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
@@ -69,21 +71,82 @@ def catches_failure(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
     if handler.type is None:
         return True
     elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    return any(is_failure_class(element.value if isinstance(element, cst.Element) else element, imports)
+               for element in elements)
+
+
+def is_failure_class(expr: cst.BaseExpression, imports: ImportTable) -> bool:
+    """One exception class, as written, is the failure of an operation."""
+    written = dotted_name(expr)
+    if written is None:
+        return False
+    qualified = imports.resolve(expr)
+    last = written.rsplit(".", 1)[-1]
+    if qualified in _NOT_FAILURES or _NOT_FAILURE_NAME.search(last):
+        return False
+    if qualified in _FAILURE_BUILTINS:
+        return True
+    if qualified is not None and qualified.split(".", 1)[0] in _FAILURE_MODULES:
+        return True
+    if qualified is not None and qualified.startswith("google.api_core"):
+        return True
+    return bool(_FAILURE_NAME.search(last))
+
+
+def is_not_failure_class(expr: cst.BaseExpression, imports: ImportTable) -> bool:
+    """One exception class is known not to be the failure of an operation (a data, parsing or
+    validation error, a readiness signal)."""
+    written = dotted_name(expr)
+    if written is None:
+        return False
+    qualified = imports.resolve(expr)
+    return qualified in _NOT_FAILURES or bool(_NOT_FAILURE_NAME.search(written.rsplit(".", 1)[-1]))
+
+
+def goes_round_on_readiness(handler: cst.ExceptHandler) -> bool:
+    """The handler looks at the error's errno for EINTR / EAGAIN (`if e.errno != errno.EAGAIN:
+    raise`, `if exc.errno in (EINTR, EAGAIN): continue`): it re-issues a call that was interrupted
+    or would have blocked, as PEP 475 does, which is not the retry of a failed operation."""
+    for node in _walk(handler.body):
+        if not isinstance(node, cst.Comparison):
+            continue
+        sides = [node.left] + [c.comparator for c in node.comparisons]
+        reads_errno = any(isinstance(side, cst.Attribute) and side.attr.value == "errno" for side in sides)
+        if not reads_errno:
+            continue
+        for side in sides:
+            for inner in _walk(side):
+                name = dotted_name(inner) if isinstance(inner, (cst.Name, cst.Attribute)) else None
+                if name and name.rsplit(".", 1)[-1] in _READINESS_ERRNOS:
+                    return True
+    return False
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def catches_only_timeouts(handler: cst.ExceptHandler, imports: ImportTable) -> bool:
+    """Every class the handler names is a timeout (`requests.Timeout`, `socket.timeout`,
+    `asyncio.TimeoutError`, `pexpect.TIMEOUT`): each failed attempt has already waited out its
+    timeout, so going round at once does not hammer anything."""
+    if handler.type is None:
+        return False
+    elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
     for element in elements:
         expr = element.value if isinstance(element, cst.Element) else element
         written = dotted_name(expr)
         if written is None:
-            continue
-        qualified = imports.resolve(expr)
-        last = written.rsplit(".", 1)[-1]
-        if qualified in _NOT_FAILURES or _NOT_FAILURE_NAME.search(last):
-            continue
-        if qualified in _FAILURE_BUILTINS:
-            return True
-        if qualified is not None and qualified.split(".", 1)[0] in _FAILURE_MODULES:
-            return True
-        if qualified is not None and qualified.startswith("google.api_core"):
-            return True
-        if _FAILURE_NAME.search(written.rsplit(".", 1)[-1]):
-            return True
-    return False
+            return False
+        qualified = imports.resolve(expr) or written
+        last = qualified.rsplit(".", 1)[-1]
+        if not _TIMEOUT_NAME.search(last):
+            return False
+    return True
+
+
+_TIMEOUT_NAME = re.compile(r"(?i)time_?out|timed_?out|deadline_?exceeded")

@@ -18,6 +18,7 @@ import libcst as cst
 from .blocks import walk
 from .callees import local_callee
 from .calls import find_arg, has_star_args, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
+from .failures import is_not_failure_class
 from .http import NON_IDEMPOTENT
 from .names import dotted_name, last_word
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
@@ -184,7 +185,10 @@ class Libraries:
                       callables=callables)
         if qualified in TENACITY_RETRY or qualified in TENACITY_RETRYING:
             label = f"tenacity `{shown}(...)`" if decorated is None else f"tenacity `@{shown}(...)`"
-            return Retry(form=Form.TENACITY, label=label, bound=_tenacity_bound(call), wait=_tenacity_wait(call), **common)
+            wait = _tenacity_wait(call)
+            if wait == Wait.NONE and self._retries_only_non_failures(_kw(call, "retry")):
+                wait = Wait.UNKNOWN  # re-asking after a validation error: nothing failed, nothing to back off from
+            return Retry(form=Form.TENACITY, label=label, bound=_tenacity_bound(call), wait=wait, **common)
         if qualified in BACKOFF:
             bound = Bound.BOUNDED if _given(call, "max_tries", "max_time") else Bound.UNBOUNDED
             # every wait generator is jittered (`full_jitter`) unless `jitter=None`
@@ -230,7 +234,7 @@ class Libraries:
                 wait = Wait.CONSTANT
             return Retry(form=Form.RETRY, label=f"`{shown}(...)`", bound=bound, wait=wait, **common)
         if qualified in URLLIB3_RETRY:
-            return self._urllib3(call, common)
+            return None if self._only_queried(stack) else self._urllib3(call, common)
         if qualified in AIOHTTP_RETRY_GROWING or qualified in AIOHTTP_RETRY_OTHER:
             return self._aiohttp_retry(call, qualified, common)
         if qualified in HTTP_ADAPTERS:
@@ -321,6 +325,42 @@ class Libraries:
                 methods |= {s.upper() for s in _strings_in(value)} & NON_IDEMPOTENT
         return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
                      methods=frozenset(methods), wait_source=source, **common)
+
+    def _retries_only_non_failures(self, condition: Optional[cst.BaseExpression]) -> bool:
+        """`retry=retry_if_exception_type((ValidationError, ParseError))`, the tuple possibly a
+        module constant: every class retried on is a data error, not the failure of an operation."""
+        if not isinstance(condition, cst.Call) or last_word(dotted_name(condition.func)) != "retry_if_exception_type" \
+                or not condition.args:
+            return False
+        classes = condition.args[0].value
+        if isinstance(classes, cst.Name):
+            classes = _module_constant(self.ctx.module, classes.value) or classes
+        elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
+        return bool(elements) and all(is_not_failure_class(e, self.ctx.imports) for e in elements)
+
+    def _only_queried(self, stack: Sequence[cst.CSTNode]) -> bool:
+        """`self._retry = Retry()` whose every use in the module is a method call on it
+        (`self._retry.get_retry_after(resp)`): it is never handed to a pool, so it retries nothing."""
+        parent = stack[-2] if len(stack) >= 2 else None
+        if not isinstance(parent, cst.Assign) or len(parent.targets) != 1:
+            return False
+        name = dotted_name(parent.targets[0].target)
+        if name is None:
+            return False
+        used = False
+        target = parent.targets[0].target
+        stack_: list = [self.ctx.module]
+        while stack_:
+            node = stack_.pop()
+            if node is target:
+                continue
+            if isinstance(node, cst.Attribute) and dotted_name(node.value) == name:
+                used = True
+                continue  # `self._retry.method`: a use of the object, not a hand-over
+            if isinstance(node, (cst.Name, cst.Attribute)) and dotted_name(node) == name:
+                return False  # passed, returned or stored: it may reach a pool
+            stack_.extend(node.children)
+        return used
 
     def _aiohttp_retry(self, call: cst.Call, qualified: str, common) -> Retry:
         """aiohttp-retry options: `attempts` (3 by default) bound them; the exponential and
@@ -466,3 +506,16 @@ def _only_strategies(ctx, expr: cst.CSTNode) -> bool:
     if isinstance(expr, cst.BinaryOperation):
         return _only_strategies(ctx, expr.left) and _only_strategies(ctx, expr.right)
     return isinstance(expr, (cst.Integer, cst.Float)) or _tenacity_strategy(ctx, expr) is not None
+
+
+def _module_constant(module: cst.Module, name: str) -> Optional[cst.BaseExpression]:
+    """The value of a module-level `NAME = ...` assigned once, else None."""
+    found = []
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                targets = small.targets if isinstance(small, cst.Assign) else \
+                    [small] if isinstance(small, cst.AnnAssign) and small.value is not None else []
+                if any(isinstance(t.target, cst.Name) and t.target.value == name for t in targets):
+                    found.append(small.value)
+    return found[0] if len(found) == 1 else None

@@ -23,10 +23,10 @@ import libcst as cst
 from .blocks import body_statements, walk, walk_all
 from .callees import definitions, local_callee
 from .calls import is_none
-from .failures import catches_failure
+from .failures import catches_failure, catches_only_timeouts, goes_round_on_readiness
 from .names import dotted_name, last_word, names_in, root_names
-from .retry_model import Bound, Form, Retry
-from .waits import WAIT_WORDS, wait_in
+from .retry_model import Bound, Form, Retry, Wait
+from .waits import WAIT_WORDS, Pause, wait_in
 
 # calls that log or report: not the operation a retry repeats, nor a use of its data
 LOG_WORDS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
@@ -147,13 +147,15 @@ class LoopAnalysis:
                 return None
         retry_tries = []
         for node in _tries_in(body):
-            handlers = [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)]
+            handlers = self._retrying_handlers(node)
             if not handlers:
                 continue
             if self._succeeds(node, body, {flag} if flag else None):
                 retry_tries.append((node, handlers))
         if not retry_tries:
             return None
+        if self._fresh_candidate(body, [node for node, _ in retry_tries]):
+            return None  # each round draws a new candidate (a random port): not a repeat of one call
         if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "accept"
                for node, _ in retry_tries for n in walk(node.body)):
             return None  # a server's accept loop: it serves, it does not retry one operation
@@ -161,20 +163,66 @@ class LoopAnalysis:
         bound = Bound.UNBOUNDED if (infinite or flag is not None) else Bound.BOUNDED
         if bound == Bound.UNBOUNDED and self._has_bound(loop, body, [h for _, hs in retry_tries for h in hs], repeated):
             bound = Bound.BOUNDED
-        pause = wait_in(self.ctx, loop, self.scope)
+        pause = self._pause([h for _, hs in retry_tries for h in hs])
         return Retry(
             node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
-            body=repeated, scope=self.scope,
+            body=repeated, scope=self.scope, repeats_once=self._repeats_once(loop, [h for _, hs in retry_tries for h in hs]),
         )
+
+    def _retrying_handlers(self, node: cst.Try) -> List[cst.ExceptHandler]:
+        """The handlers of a `try` that go round again on the failure of an operation."""
+        return [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)
+                and not goes_round_on_readiness(h)]
+
+    def _pause(self, handlers: Sequence[cst.ExceptHandler]) -> Pause:
+        pause = wait_in(self.ctx, self.loop, self.scope)
+        if pause.kind == Wait.NONE and handlers and all(catches_only_timeouts(h, self.ctx.imports) for h in handlers):
+            return Pause(Wait.UNKNOWN)  # every failed round already waited out its timeout
+        return pause
+
+    def _fresh_candidate(self, body, tries: Sequence[cst.Try]) -> bool:
+        """The retried code uses a value drawn at random in the loop (`port = random.randrange(...)`):
+        each round tries a new candidate, it does not repeat the call that failed."""
+        drawn: Set[str] = set()
+        for node in walk_all(body):
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+                qualified = self.ctx.qualified_name(node.value.func) or ""
+                if qualified.startswith(("random.", "secrets.")):
+                    for target in node.targets:
+                        drawn |= names_in(target.target)
+        if not drawn:
+            return False
+        return any(isinstance(n, cst.Name) and n.value in drawn for t in tries for n in walk(t.body)
+                   if not isinstance(n, cst.Assign))
+
+    def _repeats_once(self, loop, handlers: Sequence[cst.ExceptHandler]) -> bool:
+        """The operation is tried at most twice: `for _ in range(2)`, or a handler that gives up
+        once a counter is past 0 (`if attempt > 0: raise`, `if attempt >= 1: raise`)."""
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and \
+                self.ctx.qualified_name(loop.iter.func) == "builtins.range" and len(loop.iter.args) == 1:
+            count = loop.iter.args[0].value
+            return isinstance(count, cst.Integer) and count.evaluated_value <= 2
+        for handler in handlers:
+            for stmt in body_statements(handler.body):
+                if not isinstance(stmt, cst.If) or not any(isinstance(e, cst.Raise) for e in _exits([stmt])):
+                    continue
+                for node in walk(stmt.test):
+                    if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+                        target = node.comparisons[0]
+                        if isinstance(target.comparator, cst.Integer) and (
+                                (isinstance(target.operator, cst.GreaterThan) and target.comparator.value == "0")
+                                or (isinstance(target.operator, cst.GreaterThanEqual) and target.comparator.value == "1")):
+                            return True
+        return False
 
     def _bounded_loop(self, body) -> Optional[Retry]:
         """`while attempts < 3:` / `while not done and tries < 4:` with a retrying try."""
         flags = root_names(self.loop.test)
         for node in _tries_in(body):
-            handlers = [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)]
+            handlers = self._retrying_handlers(node)
             if handlers and self._succeeds(node, body, flags):
                 repeated = _retried(node)
-                pause = wait_in(self.ctx, self.loop, self.scope)
+                pause = self._pause(handlers)
                 return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
                              wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope)
         return None

@@ -77,3 +77,4 @@ class Retry:
     library_module: str = ""                     # how the library is referenced: "tenacity." or ""
     callables: Tuple[cst.BaseExpression, ...] = ()  # functions retried by reference: retry_call(requests.post, ...)
     wait_source: Optional[cst.CSTNode] = None    # what sets the wait: the sleep call, the `wait=` value, ...
+    repeats_once: bool = False                   # the operation is tried at most twice

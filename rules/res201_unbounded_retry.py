@@ -34,8 +34,10 @@ class UnboundedRetry(RetryRule):
     `@retry`, `retry(...)`, `Retrying` and `AsyncRetrying` with no `stop=` (or `stop_never`);
     backoff `on_exception` / `on_predicate` with neither `max_tries` nor `max_time`; `retrying`
     with no `stop_max_*`; the `retry` package with `tries=-1` (its default); urllib3 `Retry` whose
-    every count is `None`; celery `max_retries=None`; stamina and google api_core retries whose
-    limits are switched off.
+    every count is `None`, or `total=None` with no `connect` or `read` count (those errors are
+    then never counted); redis-py `Retry` with a negative count; kazoo `KazooRetry(max_tries=None)`
+    with no deadline; celery `max_retries=None`; stamina and google api_core retries whose limits
+    are switched off.
 
     ## Why is this bad?
     Retrying is a form of amplification. While a dependency is down, an unbounded retry never
@@ -132,4 +134,5 @@ class UnboundedRetry(RetryRule):
             limit = "has its attempt and time limits switched off"
         else:
             limit = "has no attempt limit"
+        limit = retry.why_unbounded or limit
         self.report(retry.node, f"{what} {limit}; it retries forever while the dependency is down", fix=fix)

@@ -55,11 +55,17 @@ AIOHTTP_RETRY_OTHER = frozenset({"aiohttp_retry.RandomRetry", "aiohttp_retry.Jit
 AIOHTTP_RETRY_JITTERED = frozenset({"aiohttp_retry.RandomRetry", "aiohttp_retry.JitterRetry",
                                     "aiohttp_retry.retry_options.RandomRetry", "aiohttp_retry.retry_options.JitterRetry"})
 AIOHTTP_RETRY_DEFAULT_METHODS = frozenset({"POST", "PATCH"})
+REDIS_RETRY = frozenset({"redis.retry.Retry", "redis.asyncio.retry.Retry", "redis.asyncio.Retry"})
+# redis backoff classes -> the wait they make
+REDIS_BACKOFFS = {"NoBackoff": Wait.NONE, "ConstantBackoff": Wait.CONSTANT, "ExponentialBackoff": Wait.GROWING,
+                  "FullJitterBackoff": Wait.JITTERED, "EqualJitterBackoff": Wait.JITTERED,
+                  "DecorrelatedJitterBackoff": Wait.JITTERED, "ExponentialWithJitterBackoff": Wait.JITTERED}
+KAZOO_RETRY = frozenset({"kazoo.retry.KazooRetry", "kazoo.client.KazooRetry"})
 CELERY_TASK_DECORATORS = frozenset({"celery.shared_task", "celery.task", "celery.Celery.task"})
 HTTP_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
 _LIBRARY_CALLS = (HTTP_ADAPTERS | TENACITY_RETRY | TENACITY_RETRYING | BACKOFF | RETRYING | RETRY_PACKAGE | RETRY_PACKAGE_CALL
                   | URLLIB3_RETRY | STAMINA | GOOGLE_RETRY | CELERY_TASK_DECORATORS | AIOHTTP_RETRY_GROWING
-                  | AIOHTTP_RETRY_OTHER)
+                  | AIOHTTP_RETRY_OTHER | REDIS_RETRY | KAZOO_RETRY)
 
 # tenacity `wait=` strategies
 _TENACITY_JITTER = ("wait_random", "wait_random_exponential", "wait_full_jitter", "wait_exponential_jitter",
@@ -235,6 +241,17 @@ class Libraries:
             return Retry(form=Form.RETRY, label=f"`{shown}(...)`", bound=bound, wait=wait, **common)
         if qualified in URLLIB3_RETRY:
             return None if self._only_queried(stack) else self._urllib3(call, common)
+        if qualified in REDIS_RETRY:
+            return self._redis(call, common)
+        if qualified in KAZOO_RETRY:
+            tries, deadline = find_arg(call, "max_tries", 0), find_arg(call, "deadline", 7)
+            forever = tries is not None and (is_none(tries.value) or (_number(tries.value) or 0) < 0)
+            bound = Bound.UNBOUNDED if forever and (deadline is None or is_none(deadline.value)) \
+                and not has_star_kwargs(call) else Bound.BOUNDED
+            jitter = find_arg(call, "max_jitter", 3)
+            wait = Wait.JITTERED if jitter is None or _number(jitter.value) != 0 else Wait.GROWING
+            return Retry(form=Form.KAZOO, label=f"`{shown}(...)`", bound=bound, wait=wait,
+                         wait_source=jitter, why_unbounded="has `max_tries=None` and no `deadline`", **common)
         if qualified in AIOHTTP_RETRY_GROWING or qualified in AIOHTTP_RETRY_OTHER:
             return self._aiohttp_retry(call, qualified, common)
         if qualified in HTTP_ADAPTERS:
@@ -290,11 +307,13 @@ class Libraries:
     def _urllib3(self, call: cst.Call, common) -> Retry:
         counts = [find_arg(call, "total", 0)] + [keyword_arg(call, k) for k in ("connect", "read", "redirect", "status", "other")]
         total = counts[0]
-        if total is not None and is_none(total.value) and all(c is None or is_none(c.value) for c in counts[1:]) \
-                and not has_star_kwargs(call):
+        # with `total=None` each kind of error has only its own count: an unset (None) `connect`
+        # or `read` count retries those errors forever
+        unlimited = [k for k, c in zip(("connect", "read"), counts[1:3]) if c is None or is_none(c.value)]
+        bound, why = Bound.BOUNDED, ""
+        if total is not None and is_none(total.value) and unlimited and not has_star_kwargs(call):
             bound = Bound.UNBOUNDED
-        else:
-            bound = Bound.BOUNDED
+            why = f"has `total=None` and no `{'`/`'.join(unlimited)}` count, so those errors never use it up"
         retries = True
         if total is not None:
             value = _number(total.value)
@@ -324,7 +343,7 @@ class Libraries:
             else:
                 methods |= {s.upper() for s in _strings_in(value)} & NON_IDEMPOTENT
         return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
-                     methods=frozenset(methods), wait_source=source, **common)
+                     methods=frozenset(methods), wait_source=source, why_unbounded=why, **common)
 
     def _retries_only_non_failures(self, condition: Optional[cst.BaseExpression]) -> bool:
         """`retry=retry_if_exception_type((ValidationError, ParseError))`, the tuple possibly a
@@ -361,6 +380,26 @@ class Libraries:
                 return False  # passed, returned or stored: it may reach a pool
             stack_.extend(node.children)
         return used
+
+    def _redis(self, call: cst.Call, common) -> Retry:
+        """redis-py `Retry(backoff, retries)`: a negative count retries forever; the backoff
+        object says how it waits."""
+        retries = find_arg(call, "retries", 1)
+        count = _number(retries.value) if retries is not None else None
+        bound = Bound.UNBOUNDED if count is not None and count < 0 else Bound.BOUNDED
+        backoff = find_arg(call, "backoff", 0)
+        wait = Wait.UNKNOWN
+        if backoff is not None and isinstance(backoff.value, cst.Call):
+            name = (self.ctx.qualified_name(backoff.value.func) or "").rsplit(".", 1)[-1]
+            qualified = self.ctx.qualified_name(backoff.value.func) or ""
+            if qualified.startswith("redis.") and name in REDIS_BACKOFFS:
+                wait = REDIS_BACKOFFS[name]
+                if wait == Wait.CONSTANT and backoff.value.args and _number(backoff.value.args[0].value) == 0:
+                    wait = Wait.NONE
+        shown = dotted_name(call.func) or "Retry"
+        return Retry(form=Form.REDIS, label=f"redis `{shown}(...)`", bound=bound, wait=wait,
+                     why_unbounded="has a negative `retries` count",
+                     wait_source=backoff.value if backoff is not None else None, **common)
 
     def _aiohttp_retry(self, call: cst.Call, qualified: str, common) -> Retry:
         """aiohttp-retry options: `attempts` (3 by default) bound them; the exponential and

@@ -45,8 +45,19 @@ def _last_statement(block: cst.BaseSuite) -> Optional[cst.CSTNode]:
     return statements[-1] if statements else None
 
 
+def _continues(node: cst.CSTNode) -> bool:
+    """A `continue` of the loop being analysed under ``node`` (not of a nested loop)."""
+    if isinstance(node, cst.Continue):
+        return True
+    if isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        return False
+    return any(_continues(child) for child in node.children)
+
+
 def _terminates(block: cst.BaseSuite) -> bool:
     """Every path through the block ends in raise/return/break (continue goes round again)."""
+    if _continues(block):
+        return False
     last = _last_statement(block)
     if isinstance(last, (cst.Raise, cst.Return, cst.Break)):
         return True
@@ -153,7 +164,7 @@ class LoopAnalysis:
             if self._succeeds(node, body, {flag} if flag else None):
                 retry_tries.append((node, handlers))
         if not retry_tries:
-            return None
+            return self._backoff_loop(body)
         if self._fresh_candidate(body, [node for node, _ in retry_tries]):
             return None  # each round draws a new candidate (a random port): not a repeat of one call
         if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "accept"
@@ -171,8 +182,27 @@ class LoopAnalysis:
 
     def _retrying_handlers(self, node: cst.Try) -> List[cst.ExceptHandler]:
         """The handlers of a `try` that go round again on the failure of an operation."""
-        return [h for h in node.handlers if not _terminates(h.body) and catches_failure(h, self.ctx.imports)
-                and not goes_round_on_readiness(h)]
+        return [h for h in node.handlers if not _terminates(h.body) and not goes_round_on_readiness(h)
+                and (catches_failure(h, self.ctx.imports) or self._backs_off(h))]
+
+    def _backs_off(self, handler: cst.ExceptHandler) -> bool:
+        """The handler sleeps a delay that grows (`sleep(delay); delay *= 2`): whatever it
+        catches, it is written to wait out a failure."""
+        pause = wait_in(self.ctx, handler.body, self.scope, growth_scope=self.loop)
+        return pause.kind == Wait.GROWING
+
+    def _backoff_loop(self, body) -> Optional[Retry]:
+        """A loop that never leaves on success (a listener, a reconnect loop) but whose failure
+        handler backs off on a schedule: a retry of its connection, judged only for its wait."""
+        for node in _tries_in(body):
+            for handler in node.handlers:
+                if _terminates(handler.body) or goes_round_on_readiness(handler):
+                    continue
+                pause = wait_in(self.ctx, handler.body, self.scope, growth_scope=self.loop)
+                if pause.kind == Wait.GROWING:
+                    return Retry(node=self.loop, form=Form.LOOP, label="reconnect loop", bound=Bound.BOUNDED,
+                                 wait=pause.kind, wait_source=pause.call, body=(), scope=self.scope)
+        return None
 
     def _pause(self, handlers: Sequence[cst.ExceptHandler]) -> Pause:
         pause = wait_in(self.ctx, self.loop, self.scope)
@@ -279,8 +309,8 @@ class LoopAnalysis:
         if self._exit_on_success(node.body.body, conditional=not flag):
             return True
         orelse = getattr(node.orelse, "body", None)
-        if orelse is not None and _unconditional_exit(orelse.body):
-            return True
+        if orelse is not None and (_unconditional_exit(orelse.body) or (not flag and _success_test_exit(orelse.body))):
+            return True  # the `else:` runs only when the attempt succeeded: an exit there is success
         # `try: ... except: continue` then `break` / `return` after the try
         after = _statements_after(body, node)
         if after is not None and _unconditional_exit(after):
@@ -374,6 +404,12 @@ class LoopAnalysis:
             if qualified is None or qualified.startswith(("time.", "datetime.")):
                 return False  # a local (an attempt count, a deadline) or the clock
         return bool(roots)
+
+
+def _success_test_exit(block: Sequence[cst.CSTNode]) -> bool:
+    """`if not to_retry: break` among the block's statements (not a sentinel test)."""
+    return any(isinstance(stmt, cst.If) and not _is_sentinel_test(stmt.test)
+               and any(not isinstance(e, cst.Raise) for e in _exits([stmt])) for stmt in block)
 
 
 def _is_sentinel_test(test: cst.BaseExpression) -> bool:

@@ -25,6 +25,8 @@ class Form(enum.Enum):
     RETRY = "retry"            # the `retry` package
     URLLIB3 = "urllib3"        # urllib3 `Retry`, or requests' `HTTPAdapter(max_retries=n)`
     AIOHTTP_RETRY = "aiohttp-retry"  # aiohttp-retry's option classes (`ExponentialRetry`, ...)
+    REDIS = "redis"            # redis-py `Retry(backoff, retries)`
+    KAZOO = "kazoo"            # kazoo `KazooRetry`
     CELERY = "celery"
     STAMINA = "stamina"
     GOOGLE = "google"          # google api_core `Retry`
@@ -78,3 +80,4 @@ class Retry:
     callables: Tuple[cst.BaseExpression, ...] = ()  # functions retried by reference: retry_call(requests.post, ...)
     wait_source: Optional[cst.CSTNode] = None    # what sets the wait: the sleep call, the `wait=` value, ...
     repeats_once: bool = False                   # the operation is tried at most twice
+    why_unbounded: str = ""                      # for messages: which limit is missing, when it is not the usual

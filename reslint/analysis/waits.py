@@ -62,13 +62,15 @@ def names_a_wait(name: Optional[str]) -> bool:
                              or (len(tokens) > 1 and ("retry" in tokens or "attempt" in tokens)))
 
 
-def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode]) -> Pause:
-    """What waits between the attempts of a loop: the strongest wait found in it."""
+def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None) -> Pause:
+    """What waits between the attempts of a loop: the strongest wait found in it (``node``, or a
+    part of the loop ``growth_scope``, which is where a growing delay is looked for)."""
     best = Pause(Wait.NONE)
+    loop = growth_scope if growth_scope is not None else node
     for call in walk(node):
         if not isinstance(call, cst.Call):
             continue
-        kind = _call_wait(ctx, call, node, scope, depth=0)
+        kind = _call_wait(ctx, call, loop, scope, depth=0)
         if kind is not None and kind.strength > best.kind.strength:
             best = Pause(kind, call)
     return best
@@ -85,9 +87,10 @@ def combine(kinds: Iterable[Wait]) -> Wait:
 
 
 def _is_sleep_method(call: cst.Call) -> bool:
-    """`self._sleep(t)`, `self._net.sleep(t)`: a method named sleep, given the delay."""
-    return (isinstance(call.func, cst.Attribute) and last_word(call.func.attr.value).strip("_") == "sleep"
-            and len(call.args) >= 1 and call.args[0].keyword is None)
+    """`self._sleep(t)`, `self._net.sleep(t)`, `sleep(t)` with `sleep` a parameter: a callable
+    named sleep, given the delay."""
+    word = last_word(dotted_name(call.func)).strip("_")
+    return word == "sleep" and len(call.args) >= 1 and call.args[0].keyword is None
 
 
 def _call_wait(ctx, call: cst.Call, loop: cst.CSTNode, scope, depth: int) -> Optional[Wait]:
@@ -186,10 +189,22 @@ class _Delays:
         if isinstance(expr, cst.UnaryOperation):
             return self.kind(expr.expression, depth)
         if isinstance(expr, cst.IfExp):
-            return combine([self.kind(expr.body, depth), self.kind(expr.orelse, depth)])
+            branches = [b for b in (expr.body, expr.orelse) if not self._server(b, depth)]
+            return combine(self.kind(b, depth) for b in branches) if branches else Wait.UNKNOWN
         if isinstance(expr, cst.Call):
             return self._called(expr, depth)
         return Wait.UNKNOWN
+
+    def _server(self, expr: cst.BaseExpression, depth: int) -> bool:
+        """The value is the server's: `retry_after`, or a name assigned only from such values."""
+        if is_server_dictated(expr):
+            return True
+        if not isinstance(expr, cst.Name) or depth > _MAX_DEPTH:
+            return False
+        scope = self.loop if isinstance(self.loop, cst.FunctionDef) else (self.function or self.loop)
+        values = [node.value for node in walk(scope) if isinstance(node, (cst.Assign, cst.AnnAssign))
+                  and node.value is not None and any(dotted_name(t) == expr.value for t in _targets(node))]
+        return bool(values) and all(self._server(v, depth + 1) for v in values)
 
     def _varies(self, expr: cst.CSTNode) -> bool:
         changed = self.changed()
@@ -237,7 +252,7 @@ class _Delays:
         func, fscope = target
         inner = _Delays(self.ctx, func, fscope)
         returned = [node.value for node in walk(func.body) if isinstance(node, cst.Return) and node.value is not None]
-        kinds = [inner.kind(value, depth + 1) for value in returned if not is_server_dictated(value)]
+        kinds = [inner.kind(value, depth + 1) for value in returned if not inner._server(value, depth + 1)]
         if not kinds:
             return Wait.UNKNOWN
         result = combine(kinds)

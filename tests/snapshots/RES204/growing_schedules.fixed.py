@@ -99,3 +99,10 @@ def async_client(session) -> RetryClient:
 
 def fibonacci_client(session) -> RetryClient:
     return RetryClient(client_session=session, retry_options=aiohttp_retry.FibonacciRetry(attempts=5))  # expect: RES204
+
+
+def redis_policy():
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry as RedisRetry
+
+    return RedisRetry(ExponentialBackoff(cap=10, base=1), 3)  # expect: RES204

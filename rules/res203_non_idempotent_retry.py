@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Tuple
 
 from reslint.analysis.http import NON_IDEMPOTENT
-from reslint.analysis.idempotency import Operations
+from reslint.analysis.idempotency import Operations, generic_send
 from reslint.analysis.retries import ALL_METHODS, Form, Retry
 from reslint.model import Severity
 
@@ -41,7 +41,11 @@ class NonIdempotentRetry(RetryRule):
     operation may sit in the retried code or one or two calls away, in a function or method of the
     same module, with the method passed as a literal argument or assigned to a variable. Also
     flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
-    `method_whitelist=False`) or names POST or PATCH.
+    `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their
+    default methods (POST and PATCH included). And the transport shape: a client's request
+    function whose method or request is a parameter (`def perform_request(self, method, url)`,
+    `def send(self, request)`, followed through `request = self._build_request(options)`), whose
+    retry loop re-sends it without ever looking at the method.
 
     ## Why is this bad?
     A request that timed out may still have reached the server and done its work; only the
@@ -70,7 +74,10 @@ class NonIdempotentRetry(RetryRule):
     The key must stay the same across the attempts of one operation (build it outside the retry,
     from the order), so that the server can recognise a repeat.
 
-    Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a request whose method cannot be told; a
+    Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a transport whose retry checks the method
+    (`if method not in IDEMPOTENT_METHODS: raise`, `self._is_method_retryable(request)`), or that
+    goes round only when the server refused the request (rate-limit or expired-credential errors,
+    a failed connect); a request whose method cannot be told; a
     request or function that carries a header named in `idempotency-keys` or an
     `idempotency_key=` argument; urllib3 `Retry` with its default methods.
 
@@ -89,8 +96,10 @@ class NonIdempotentRetry(RetryRule):
     precision = "high"
     triggers = (
         (r"\b(?:while|for)\b", r"\bexcept\b", r"(?i)post|patch"),
+        (r"\b(?:while|for)\b", r"\bexcept\b", r"(?i)method|request|options"),
         (r"(?i)retr|backoff|stamina", r"(?i)post|patch"),
         (r"allowed_methods|method_whitelist",),
+        (r"aiohttp_retry",),
     )
     Options = Options
 
@@ -108,7 +117,7 @@ class NonIdempotentRetry(RetryRule):
         return found
 
     def check(self, retry: Retry) -> None:
-        if retry.form == Form.URLLIB3:
+        if retry.form in (Form.URLLIB3, Form.AIOHTTP_RETRY):
             if retry.methods:
                 which = "every method" if ALL_METHODS in retry.methods else " and ".join(sorted(retry.methods))
                 self.report(retry.node, f"{retry.label} retries {which}, including requests that are not "
@@ -116,6 +125,11 @@ class NonIdempotentRetry(RetryRule):
             return
         operation = self._operations().find(retry)
         if operation is None:
+            send = generic_send(self.ctx, retry, frozenset(self.options.idempotency_keys))
+            if send is not None:
+                self.report(retry.node, f"{self.around(retry)} re-sends `{send.display}` with whatever method "
+                                        f"`{send.carrier}` holds, POST included, and never checks it against the "
+                                        "idempotent methods; a retried POST that reached the server runs twice")
             return
         what = self.around(retry)
         if operation.what in NON_IDEMPOTENT:

@@ -221,3 +221,114 @@ def has_key(func: cst.FunctionDef, keys: FrozenSet[str]) -> bool:
         if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value.lower() in _KEY_ARGUMENTS:
             return True
     return False
+
+
+# parameters that hand a transport the method to send, or the request that carries it
+_METHOD_PARAMETERS = frozenset({"method", "http_method", "verb", "request_method"})
+_REQUEST_PARAMETERS = frozenset({"request", "req", "http_request", "prepared_request", "prepared"})
+_OPTIONS_PARAMETERS = frozenset({"options", "request_options", "opts"})
+# what a transport calls to put a request on the wire
+_SEND_WORDS = ("send", "request", "perform_request", "handle_request", "urlopen", "send_request", "make_request",
+               "_send", "_request", "_send_request", "_make_request", "_perform_request", "handle_async_request")
+# exceptions that say the server refused the request without acting on it
+_REFUSED = ("ratelimit", "rate_limit", "toomanyrequests", "too_many_requests", "retryafter", "throttl",
+            "unauthori", "invalidsession", "expiredtoken", "connecterror", "connecttimeout", "connectionrefused")
+
+
+@dataclass(frozen=True)
+class GenericSend:
+    """A retried call that sends whatever method its function was given."""
+
+    call: cst.Call
+    display: str    # the callee as written
+    carrier: str    # the parameter that carries the method: `method`, `request`
+
+
+def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[GenericSend]:
+    """The transport shape of RES203: a retry, in a module that uses an HTTP library, that re-sends
+    a request whose method is a parameter of its function (`def request(self, method, url)`,
+    `def send(self, request)`) without ever looking at that method (`if method in IDEMPOTENT`,
+    `self._is_method_retryable(request)`) or attaching an idempotency key. A retry that goes round
+    only on errors saying the server refused the request (rate limits, expired credentials, a
+    failed connect) repeats nothing the server did, and is left alone."""
+    if not any(q.split(".", 1)[0] in CLIENT_MODULES for q in ctx.imports.aliases.values()):
+        return None
+    func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
+    if func is None or has_key(func, frozenset(k.lower() for k in key_names)):
+        return None
+    params = {p.name.value for p in (*func.params.params, *func.params.kwonly_params)}
+    carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
+                or p.endswith(("_method", "_request", "_options"))}
+    # data flow in the function: `request = self._build_request(options)` carries what options carry
+    assigns = [node for node in walk(func.body) if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call)
+               and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)]
+    for _ in range(3):
+        grown = {a.targets[0].target.value for a in assigns
+                 if any(dotted_name(arg.value) in carriers for arg in a.value.args)}
+        if grown <= carriers:
+            break
+        carriers |= grown
+    decider = retry.node if isinstance(retry.node, (cst.For, cst.While)) else func
+    if not carriers or _looks_at_method(ctx, decider, func, retry.scope):
+        return None
+    if retry.form.value == "loop" and _only_refusals(retry):
+        return None
+    for node in walk_all(retry.body):
+        if not isinstance(node, cst.Call):
+            continue
+        word = last_word(dotted_name(node.func) if not isinstance(node.func, cst.Call) else None)
+        if word not in _SEND_WORDS and not word.endswith(("_send", "_request")):
+            continue
+        for arg in node.args:
+            value = arg.value
+            name = dotted_name(value)
+            if name is None:
+                continue
+            if name in carriers or (name.rsplit(".", 1)[-1] == "method" and name.split(".", 1)[0] in carriers):
+                return GenericSend(node, dotted_name(node.func) or word, name)
+    return None
+
+
+def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) -> bool:
+    """The retry (the loop, or the decorated function), or a helper of the module it consults
+    in a test or a handler, compares the method or asks whether it may be retried (`method in
+    IDEMPOTENT`, `request.method.upper() != "POST"`, `self._is_method_retryable(...)`,
+    `is_idempotent(request)`). Building the request (`json=... if method == "POST"`) is not it."""
+    bodies = [decider]
+    for node in walk(decider):
+        tests = [node.test] if isinstance(node, (cst.If, cst.While)) else \
+            [node.body] if isinstance(node, cst.ExceptHandler) else []
+        for part in tests:
+            for call in walk(part):
+                if isinstance(call, cst.Call):
+                    target = local_callee(ctx, call, scope)
+                    if target is not None and target[0] is not func:
+                        bodies.append(target[0])
+    for body in bodies:
+        for node in walk(body):
+            if isinstance(node, cst.Comparison):
+                for part in (node.left, *(c.comparator for c in node.comparisons)):
+                    if any(isinstance(n, (cst.Name, cst.Attribute)) and "method" in last_word(dotted_name(n))
+                           for n in walk(part)):
+                        return True
+            if isinstance(node, cst.Call):
+                word = last_word(dotted_name(node.func))
+                if "idempot" in word or ("method" in word and any(w in word for w in ("retr", "allow", "safe"))):
+                    return True
+    return False
+
+
+def _only_refusals(retry: Retry) -> bool:
+    """Every handler of the retried `try`s catches only errors that mean the server refused."""
+    loop = retry.node
+    found = False
+    for node in walk(loop):
+        if isinstance(node, cst.ExceptHandler) and node.type is not None:
+            elements = node.type.elements if isinstance(node.type, cst.Tuple) else [node.type]
+            for element in elements:
+                expr = element.value if isinstance(element, cst.Element) else element
+                word = last_word(dotted_name(expr)).replace("_", "")
+                if not any(r.replace("_", "") in word for r in _REFUSED):
+                    return False
+                found = True
+    return found

@@ -186,10 +186,10 @@ class LoopAnalysis:
                 and (catches_failure(h, self.ctx.imports) or self._backs_off(h))]
 
     def _backs_off(self, handler: cst.ExceptHandler) -> bool:
-        """The handler sleeps a delay that grows (`sleep(delay); delay *= 2`): whatever it
-        catches, it is written to wait out a failure."""
+        """The handler waits before going round (`sleep(delay)`, `self._sleep_for_retry(...)`):
+        whatever it catches (`except retryable_errors():`), it is written to wait out a failure."""
         pause = wait_in(self.ctx, handler.body, self.scope, growth_scope=self.loop)
-        return pause.kind == Wait.GROWING
+        return pause.kind != Wait.NONE
 
     def _backoff_loop(self, body) -> Optional[Retry]:
         """A loop that never leaves on success (a listener, a reconnect loop) but whose failure
@@ -250,7 +250,7 @@ class LoopAnalysis:
         flags = root_names(self.loop.test)
         for node in _tries_in(body):
             handlers = self._retrying_handlers(node)
-            if handlers and self._succeeds(node, body, flags):
+            if handlers and self._succeeds(node, body, flags, conditional=True):
                 repeated = _retried(node)
                 pause = self._pause(handlers)
                 return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
@@ -304,12 +304,14 @@ class LoopAnalysis:
             stack.extend((child, now) for child in node.children)
         return False
 
-    def _succeeds(self, node: cst.Try, body, flag) -> bool:
-        # `while not self._stopping:`: only an unconditional exit or setting the flag is success
-        if self._exit_on_success(node.body.body, conditional=not flag):
+    def _succeeds(self, node: cst.Try, body, flag, conditional: Optional[bool] = None) -> bool:
+        # `while not self._stopping:`: only an unconditional exit or setting the flag is success;
+        # under a counted test (`while tries < n:`, ``conditional``) a tested exit is success too
+        conditional = not flag if conditional is None else conditional
+        if self._exit_on_success(node.body.body, conditional=conditional):
             return True
         orelse = getattr(node.orelse, "body", None)
-        if orelse is not None and (_unconditional_exit(orelse.body) or (not flag and _success_test_exit(orelse.body))):
+        if orelse is not None and (_unconditional_exit(orelse.body) or (conditional and _success_test_exit(orelse.body))):
             return True  # the `else:` runs only when the attempt succeeded: an exit there is success
         # `try: ... except: continue` then `break` / `return` after the try
         after = _statements_after(body, node)

@@ -227,6 +227,8 @@ def has_key(func: cst.FunctionDef, keys: FrozenSet[str]) -> bool:
 _METHOD_PARAMETERS = frozenset({"method", "http_method", "verb", "request_method"})
 _REQUEST_PARAMETERS = frozenset({"request", "req", "http_request", "prepared_request", "prepared"})
 _OPTIONS_PARAMETERS = frozenset({"options", "request_options", "opts"})
+# HTTP libraries beyond the clients RES101 knows (httpcore, httplib2, forks such as httpx2, http.client)
+_HTTP_MODULE_PREFIXES = ("http", "aiohttp", "urllib3", "requests")
 # what a transport calls to put a request on the wire
 _SEND_WORDS = ("send", "request", "perform_request", "handle_request", "urlopen", "send_request", "make_request",
                "_send", "_request", "_send_request", "_make_request", "_perform_request", "handle_async_request")
@@ -251,7 +253,8 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
     `self._is_method_retryable(request)`) or attaching an idempotency key. A retry that goes round
     only on errors saying the server refused the request (rate limits, expired credentials, a
     failed connect) repeats nothing the server did, and is left alone."""
-    if not any(q.split(".", 1)[0] in CLIENT_MODULES for q in ctx.imports.aliases.values()):
+    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
+               for q in ctx.imports.aliases.values()):
         return None
     func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
     if func is None or has_key(func, frozenset(k.lower() for k in key_names)):
@@ -260,11 +263,11 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
     carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
                 or p.endswith(("_method", "_request", "_options"))}
     # data flow in the function: `request = self._build_request(options)` carries what options carry
-    assigns = [node for node in walk(func.body) if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call)
-               and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)]
+    assigns = [node for node in walk(func.body) if isinstance(node, cst.Assign)
+               and isinstance(node.value, (cst.Call, cst.Name)) and len(node.targets) == 1
+               and isinstance(node.targets[0].target, cst.Name)]
     for _ in range(3):
-        grown = {a.targets[0].target.value for a in assigns
-                 if any(dotted_name(arg.value) in carriers for arg in a.value.args)}
+        grown = {a.targets[0].target.value for a in assigns if _carries(a.value, carriers)}
         if grown <= carriers:
             break
         carriers |= grown
@@ -280,13 +283,21 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         if word not in _SEND_WORDS and not word.endswith(("_send", "_request")):
             continue
         for arg in node.args:
-            value = arg.value
-            name = dotted_name(value)
-            if name is None:
-                continue
-            if name in carriers or (name.rsplit(".", 1)[-1] == "method" and name.split(".", 1)[0] in carriers):
-                return GenericSend(node, dotted_name(node.func) or word, name)
+            if _carries(arg.value, carriers):
+                shown = dotted_name(arg.value) or next(
+                    (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
+                return GenericSend(node, dotted_name(node.func) or word, shown)
     return None
+
+
+def _carries(expr: cst.BaseExpression, carriers) -> bool:
+    """`request`, `request.method`, or a call given one (`model_copy(options)`)."""
+    name = dotted_name(expr)
+    if name is not None:
+        return name in carriers or (name.rsplit(".", 1)[-1] == "method" and name.split(".", 1)[0] in carriers)
+    if isinstance(expr, cst.Call):
+        return any(dotted_name(a.value) in carriers for a in expr.args)
+    return False
 
 
 def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) -> bool:

@@ -23,7 +23,7 @@ import libcst as cst
 from .blocks import body_statements, walk, walk_all
 from .callees import definitions, local_callee
 from .calls import is_none
-from .failures import catches_failure, catches_only_timeouts, goes_round_on_readiness
+from .failures import catches_failure, catches_only_timeouts, goes_round_on_readiness, is_not_failure_class
 from .names import dotted_name, last_word, names_in, root_names
 from .retry_model import Bound, Form, Retry, Wait
 from .waits import WAIT_WORDS, Pause, wait_in
@@ -167,6 +167,11 @@ class LoopAnalysis:
             return self._backoff_loop(body)
         if self._fresh_candidate(body, [node for node, _ in retry_tries]):
             return None  # each round draws a new candidate (a random port): not a repeat of one call
+        handlers_found = [h for _, hs in retry_tries for h in hs]
+        if self._shrinks_candidates(loop, [node for node, _ in retry_tries], handlers_found):
+            return None  # the handler drops the failed candidate: a fallback, not a retry
+        if self._waits_in_slices([node for node, _ in retry_tries], handlers_found):
+            return None  # `f.result(10)` round and round on timeouts: waiting, not retrying
         if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "accept"
                for node, _ in retry_tries for n in walk(node.body)):
             return None  # a server's accept loop: it serves, it does not retry one operation
@@ -177,7 +182,8 @@ class LoopAnalysis:
         pause = self._pause([h for _, hs in retry_tries for h in hs])
         return Retry(
             node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
-            body=repeated, scope=self.scope, repeats_once=self._repeats_once(loop, [h for _, hs in retry_tries for h in hs]),
+            body=repeated, scope=self.scope,
+            repeats_once=self._repeats_once(loop, handlers_found) and _on_stale_connection(handlers_found, self.ctx.imports),
         )
 
     def _retrying_handlers(self, node: cst.Try) -> List[cst.ExceptHandler]:
@@ -188,6 +194,11 @@ class LoopAnalysis:
     def _backs_off(self, handler: cst.ExceptHandler) -> bool:
         """The handler waits before going round (`sleep(delay)`, `self._sleep_for_retry(...)`):
         whatever it catches (`except retryable_errors():`), it is written to wait out a failure."""
+        if handler.type is not None:
+            elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+            if all(is_not_failure_class(e.value if isinstance(e, cst.Element) else e, self.ctx.imports)
+                   for e in elements):
+                return False  # `except queue.Empty: sleep(interval)` polls, it does not retry
         pause = wait_in(self.ctx, handler.body, self.scope, growth_scope=self.loop)
         return pause.kind != Wait.NONE
 
@@ -211,19 +222,93 @@ class LoopAnalysis:
         return pause
 
     def _fresh_candidate(self, body, tries: Sequence[cst.Try]) -> bool:
-        """The retried code uses a value drawn at random in the loop (`port = random.randrange(...)`):
-        each round tries a new candidate, it does not repeat the call that failed."""
+        """The retried code uses a value drawn in the loop at random or from a collection
+        (`port = random.randrange(...)`, `name = folder.pop(0)`, `host = next(hosts)`): each round
+        tries a new candidate, it does not repeat the call that failed."""
         drawn: Set[str] = set()
-        for node in walk_all(body):
+        top = [small for stmt in list(body) + [s for t in tries for s in t.body.body]
+               for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ())]
+        for node in top:
             if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
-                qualified = self.ctx.qualified_name(node.value.func) or ""
-                if qualified.startswith(("random.", "secrets.")):
+                call = node.value
+                qualified = self.ctx.qualified_name(call.func) or ""
+                if qualified.startswith(("random.", "secrets.")) or qualified == "builtins.next" or (
+                        isinstance(call.func, cst.Attribute) and call.func.attr.value in ("pop", "popleft", "popitem")):
                     for target in node.targets:
                         drawn |= names_in(target.target)
+        # `s = pool.pop(0)` ... `pool.append(s)`: a rotation over the same servers, still a retry
+        for node in walk_all(body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in (
+                    "append", "appendleft", "insert", "put") and any(dotted_name(a.value) in drawn for a in node.args):
+                drawn -= {dotted_name(a.value) for a in node.args}
         if not drawn:
             return False
         return any(isinstance(n, cst.Name) and n.value in drawn for t in tries for n in walk(t.body)
                    if not isinstance(n, cst.Assign))
+
+    def _cleared_in(self, handler: cst.ExceptHandler, flag: cst.BaseExpression) -> bool:
+        """The handler sets the flag it tests to False: a one-shot retry."""
+        name = dotted_name(flag)
+        if name is None:
+            return False
+        return any(isinstance(n, cst.Assign) and any(dotted_name(t.target) == name for t in n.targets)
+                   and isinstance(n.value, cst.Name) and n.value.value == "False" for n in walk(handler.body))
+
+    def _shrinks_candidates(self, loop, tries: Sequence[cst.Try], handlers: Sequence[cst.ExceptHandler]) -> bool:
+        """A handler removes what failed from what the next round tries: `while addrs: ... except:
+        drop(addrs)`, `groups[:] = groups[:-1]`, `hosts.remove(host)`, `del servers[0]`."""
+        used: Set[str] = set()
+        for node in tries:
+            for call in walk(node.body):
+                if isinstance(call, cst.Call):
+                    for arg in call.args:
+                        used |= names_in(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute)) else set()
+        collection = None
+        if isinstance(loop, cst.While):
+            test = loop.test.expression if isinstance(loop.test, cst.UnaryOperation) else loop.test
+            if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Call) \
+                    and self.ctx.qualified_name(test.left.func) == "builtins.len" and test.left.args:
+                test = test.left.args[0].value  # `while len(hosts) > 0:`
+            if isinstance(test, (cst.Name, cst.Attribute)) and not _is_true(test) and dotted_name(test) != "False":
+                collection = dotted_name(test)
+                used.add(collection or "")
+            elif isinstance(test, cst.Call) and self.ctx.qualified_name(test.func) == "builtins.len" and test.args:
+                used.add(dotted_name(test.args[0].value) or "")
+        used.discard("")
+        used.discard("self")
+        for handler in handlers:
+            for node in walk(handler.body):
+                if isinstance(node, (cst.Assign, cst.AugAssign)):
+                    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, cst.Subscript) and dotted_name(target.value) in used:
+                            return True  # `groups[:] = groups[:-1]`
+                        if isinstance(node, cst.Assign) and dotted_name(target) in used and isinstance(node.value, cst.Subscript):
+                            return True  # `groups = groups[1:]`
+                if isinstance(node, cst.Del):
+                    if any(isinstance(t, cst.Subscript) and dotted_name(t.value) in used for t in walk(node.target)):
+                        return True
+                if isinstance(node, cst.Call):
+                    func = node.func
+                    if isinstance(func, cst.Attribute) and func.attr.value in ("pop", "remove", "popleft", "discard") \
+                            and dotted_name(func.value) in used:
+                        return True
+                    if collection and local_callee(self.ctx, node, self.scope) is None and any(
+                            dotted_name(a.value) == collection for a in node.args):
+                        return True  # `while addr_infos: ... except: pop_addr_infos(addr_infos)`
+        return False
+
+    def _waits_in_slices(self, tries: Sequence[cst.Try], handlers: Sequence[cst.ExceptHandler]) -> bool:
+        """Every handler catches a timeout of a wait that the try makes (`f.result(10)`,
+        `q.get(timeout=1)`, `event.wait(5)`): the loop waits in slices, it retries nothing."""
+        if not handlers or not all(catches_only_timeouts(h, self.ctx.imports) for h in handlers):
+            return False
+        for node in tries:
+            for call in walk(node.body):
+                if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in (
+                        "result", "get", "wait", "join", "acquire", "exception"):
+                    return True
+        return False
 
     def _repeats_once(self, loop, handlers: Sequence[cst.ExceptHandler]) -> bool:
         """The operation is tried at most twice: `for _ in range(2)`, or a handler that gives up
@@ -234,9 +319,15 @@ class LoopAnalysis:
             return isinstance(count, cst.Integer) and count.evaluated_value <= 2
         for handler in handlers:
             for stmt in body_statements(handler.body):
+                if isinstance(stmt, cst.If) and isinstance(stmt.test, (cst.Name, cst.Attribute)) \
+                        and self._cleared_in(handler, stmt.test):
+                    return True  # `if retry_stale: retry_stale = False; continue`
                 if not isinstance(stmt, cst.If) or not any(isinstance(e, cst.Raise) for e in _exits([stmt])):
                     continue
                 for node in walk(stmt.test):
+                    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not) \
+                            and self._cleared_in(handler, node.expression):
+                        return True  # `if not retry_once: raise` ... `retry_once = False`
                     if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
                         target = node.comparisons[0]
                         if isinstance(target.comparator, cst.Integer) and (
@@ -251,6 +342,9 @@ class LoopAnalysis:
         for node in _tries_in(body):
             handlers = self._retrying_handlers(node)
             if handlers and self._succeeds(node, body, flags, conditional=True):
+                if self._fresh_candidate(body, [node]) or self._shrinks_candidates(self.loop, [node], handlers) \
+                        or self._waits_in_slices([node], handlers):
+                    return None  # candidates tried in turn, or a wait in slices: not a retry
                 repeated = _retried(node)
                 pause = self._pause(handlers)
                 return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
@@ -406,6 +500,24 @@ class LoopAnalysis:
             if qualified is None or qualified.startswith(("time.", "datetime.")):
                 return False  # a local (an attempt count, a deadline) or the clock
         return bool(roots)
+
+
+_STALE = ("reset", "brokenpipe", "disconnect", "stale", "closed", "eof", "incompleteread", "writeerror")
+
+
+def _on_stale_connection(handlers: Sequence[cst.ExceptHandler], imports) -> bool:
+    """The one immediate retry answers a connection the server closed while it sat in a pool
+    (`ConnectionResetError`, `BrokenPipeError`, `ServerDisconnectedError`, `RemoteDisconnected`):
+    every handler names such an error, and none catches everything."""
+    for handler in handlers:
+        if handler.type is None:
+            return False
+        elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+        words = [last_word(dotted_name(e.value if isinstance(e, cst.Element) else e)).replace("_", "") for e in elements]
+        if any(w in ("exception", "baseexception") for w in words) or not any(
+                any(stale in w for stale in _STALE) for w in words):
+            return False
+    return True
 
 
 def _success_test_exit(block: Sequence[cst.CSTNode]) -> bool:

@@ -66,13 +66,18 @@ def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: 
     """What waits between the attempts of a loop: the strongest wait found in it (``node``, or a
     part of the loop ``growth_scope``, which is where a growing delay is looked for)."""
     best = Pause(Wait.NONE)
+    best_direct = False
     loop = growth_scope if growth_scope is not None else node
     for call in walk(node):
         if not isinstance(call, cst.Call):
             continue
         kind = _call_wait(ctx, call, loop, scope, depth=0)
-        if kind is not None and kind.strength > best.kind.strength:
-            best = Pause(kind, call)
+        if kind is None:
+            continue
+        direct = ctx.qualified_name(call.func) in SLEEPS or _is_sleep_method(call)
+        if kind.strength > best.kind.strength or (
+                kind == best.kind and direct and best.call is not None and not best_direct):
+            best, best_direct = Pause(kind, call), direct
     return best
 
 
@@ -168,7 +173,7 @@ class _Delays:
                 return Wait.NONE if float(expr.value.replace("_", "")) == 0 else Wait.CONSTANT
             except ValueError:
                 return Wait.CONSTANT
-        if is_server_dictated(expr):
+        if is_server_dictated(expr) or self._from_error(expr):
             return Wait.UNKNOWN
         for node in walk(expr):
             if isinstance(node, cst.Call):
@@ -205,6 +210,26 @@ class _Delays:
         values = [node.value for node in walk(scope) if isinstance(node, (cst.Assign, cst.AnnAssign))
                   and node.value is not None and any(dotted_name(t) == expr.value for t in _targets(node))]
         return bool(values) and all(self._server(v, depth + 1) for v in values)
+
+    def errors(self) -> Set[str]:
+        """Names the loop binds to a caught error (`except RateLimited as e:`)."""
+        return {h.name.name.value for h in walk(self.loop) if isinstance(h, cst.ExceptHandler)
+                and h.name is not None and isinstance(h.name.name, cst.Name)}
+
+    def _from_error(self, expr: cst.BaseExpression) -> bool:
+        """The delay comes from the error (`e.retry_time`, `self._handle_rate_limit(exception=e)`,
+        or a name assigned from such): the failure says how long to wait."""
+        errors = self.errors()
+        if not errors:
+            return False
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in errors:
+            return True  # `e.retry_time`
+        if isinstance(expr, cst.Name):
+            values = [node.value for node in walk(self.loop) if isinstance(node, (cst.Assign, cst.AnnAssign))
+                      and node.value is not None and any(dotted_name(t) == expr.value for t in _targets(node))]
+            return bool(values) and all(isinstance(v, cst.Attribute) and isinstance(v.value, cst.Name)
+                                        and v.value.value in errors for v in values)
+        return False
 
     def _varies(self, expr: cst.CSTNode) -> bool:
         changed = self.changed()

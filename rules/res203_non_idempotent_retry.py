@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Tuple
 
 from reslint.analysis.http import NON_IDEMPOTENT
-from reslint.analysis.idempotency import Operations, generic_send
+from reslint.analysis.idempotency import PUBLISH, Operations, generic_send
 from reslint.analysis.retries import ALL_METHODS, Form, Retry
 from reslint.model import Severity
 
@@ -45,7 +45,9 @@ class NonIdempotentRetry(RetryRule):
     default methods (POST and PATCH included). And the transport shape: a client's request
     function whose method or request is a parameter (`def perform_request(self, method, url)`,
     `def send(self, request)`, followed through `request = self._build_request(options)`), whose
-    retry loop re-sends it without ever looking at the method.
+    retry loop re-sends it without ever looking at the method. And a message publish
+    (`publish`, `basic_publish` in a module using redis, pika, aio-pika, kombu, Kafka, NATS, MQTT
+    or SNS) retried with no message id or deduplication id for consumers to drop the repeat.
 
     ## Why is this bad?
     A request that timed out may still have reached the server and done its work; only the
@@ -100,6 +102,7 @@ class NonIdempotentRetry(RetryRule):
         (r"(?i)retr|backoff|stamina", r"(?i)post|patch"),
         (r"allowed_methods|method_whitelist",),
         (r"aiohttp_retry",),
+        (r"\b(?:while|for)\b", r"\bexcept\b", r"publish"),
     )
     Options = Options
 
@@ -132,7 +135,10 @@ class NonIdempotentRetry(RetryRule):
                                         "idempotent methods; a retried POST that reached the server runs twice")
             return
         what = self.around(retry)
-        if operation.what in NON_IDEMPOTENT:
+        if operation.what == PUBLISH:
+            self.report(retry.node, f"{what} publishes again (`{operation.display}`) with no message id to "
+                                    "deduplicate on; a message the broker took before the error is delivered twice")
+        elif operation.what in NON_IDEMPOTENT:
             self.report(retry.node, f"{what} repeats a {operation.what} (`{operation.display}`) with no "
                                     "idempotency key; a retried request that reached the server runs twice")
         else:

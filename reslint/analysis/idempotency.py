@@ -33,6 +33,14 @@ from .http import (
 from .names import dotted_name, last_word
 from .retry_model import Retry
 
+# message brokers whose publish, retried, may deliver a message twice unless it carries an id
+BROKER_MODULES = frozenset({"redis", "pika", "aio_pika", "aiormq", "kombu", "amqp", "amqpstorm", "nats", "paho",
+                            "aiokafka", "kafka", "confluent_kafka", "pulsar", "aiobotocore", "boto3"})
+PUBLISH_METHODS = frozenset({"publish", "basic_publish", "publish_message"})
+PUBLISH = "publish"
+# message properties that let consumers drop a repeat
+_MESSAGE_ID_WORDS = ("message_id", "messageid", "msg_id", "dedup", "deduplication")
+
 # keyword arguments that carry an idempotency key (payment SDKs), lower-cased
 _KEY_ARGUMENTS = ("idempotency_key", "idempotencykey")
 
@@ -65,6 +73,8 @@ class Operations:
         self.uses_http = any(
             q.split(".", 1)[0] in CLIENT_MODULES for q in ctx.imports.aliases.values()
         )
+        self.uses_broker = any(q.split(".", 1)[0] in BROKER_MODULES or q.startswith("google.cloud.pubsub")
+                               for q in ctx.imports.aliases.values())
 
     def find(self, retry: Retry) -> Optional[Operation]:
         func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
@@ -117,6 +127,8 @@ class Operations:
         if not isinstance(call.func, cst.Attribute):
             return None
         attr = call.func.attr.value
+        if attr in PUBLISH_METHODS and self.uses_broker and not _has_message_id(call, frame.func):
+            return Operation(call, PUBLISH, display)
         if attr not in NON_IDEMPOTENT_VERBS and attr not in METHOD_ARGUMENT_METHODS:
             return None
         receiver = ctx.bindings.type_of(call.func.value, frame.scope)
@@ -343,3 +355,27 @@ def _only_refusals(retry: Retry) -> bool:
                     return False
                 found = True
     return found
+
+
+def _has_message_id(call: cst.Call, func: Optional[cst.FunctionDef] = None) -> bool:
+    """The publish carries an id consumers can dedupe on (`message_id=`, a `MessageId`
+    property, a deduplication id), in its arguments, in what they build, or in what a name it
+    passes was assigned in the function (`properties = BasicProperties(message_id=...)`)."""
+    names = {a.value.value for a in call.args if isinstance(a.value, cst.Name)}
+    values = [node.value for node in walk(func.body) if isinstance(node, cst.Assign)
+              and any(isinstance(t.target, cst.Name) and t.target.value in names for t in node.targets)] \
+        if func is not None and names else []
+    return any(_carries_message_id(node) for node in [call, *values])
+
+
+def _carries_message_id(expr: cst.CSTNode) -> bool:
+    for node in walk(expr):
+        if isinstance(node, cst.Arg) and node.keyword is not None \
+                and any(w in node.keyword.value.lower().replace("_", "") for w in
+                        (w.replace("_", "") for w in _MESSAGE_ID_WORDS)):
+            return True
+        if isinstance(node, cst.SimpleString):
+            value = (string_value(node) or "").lower().replace("-", "_")
+            if any(w in value for w in _MESSAGE_ID_WORDS):
+                return True
+    return False

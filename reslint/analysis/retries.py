@@ -81,8 +81,10 @@ def first_operation_display(ctx, retry: Retry) -> Optional[str]:
             word = last_word(name)
             if any(w in word for w in LOG_WORDS + WAIT_WORDS):
                 continue
-            if (ctx.qualified_name(node.func) or "").startswith("builtins."):
+            if (ctx.qualified_name(node.func) or "").startswith(("builtins.", "time.", "datetime.")):
                 continue
+            if name.rsplit(".", 1)[-1][:1].isupper():
+                continue  # a constructor (`ClientTimeout(...)`, `Message(...)`) builds, it is not the operation
             return name
     return None
 

@@ -183,7 +183,8 @@ class LoopAnalysis:
         return Retry(
             node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
             body=repeated, scope=self.scope,
-            repeats_once=self._repeats_once(loop, handlers_found) and _on_stale_connection(handlers_found, self.ctx.imports),
+            repeats_once=self._repeats_once(loop, handlers_found) and (
+                _on_stale_connection(handlers_found, self.ctx.imports) or _repairs(handlers_found)),
         )
 
     def _retrying_handlers(self, node: cst.Try) -> List[cst.ExceptHandler]:
@@ -277,6 +278,8 @@ class LoopAnalysis:
         used.discard("")
         used.discard("self")
         for handler in handlers:
+            if self._retargets(handler):
+                return True
             for node in walk(handler.body):
                 if isinstance(node, (cst.Assign, cst.AugAssign)):
                     targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
@@ -296,6 +299,27 @@ class LoopAnalysis:
                     if collection and local_callee(self.ctx, node, self.scope) is None and any(
                             dotted_name(a.value) == collection for a in node.args):
                         return True  # `while addr_infos: ... except: pop_addr_infos(addr_infos)`
+        return False
+
+    @staticmethod
+    def _retargets(handler: cst.ExceptHandler) -> bool:
+        """The handler points the next round somewhere the error named: `uri = follow(exc)`,
+        `self.uri = uri` (a redirect, a moved leader): a new target, not a repeat."""
+        if handler.name is None or not isinstance(handler.name.name, cst.Name):
+            return False
+        error = handler.name.name.value
+        derived: Set[str] = set()  # names computed from the error by a call: `uri = self.follow(exc)`
+        for node in walk(handler.body):
+            if not isinstance(node, cst.Assign):
+                continue
+            from_error = isinstance(node.value, cst.Call) and any(
+                isinstance(n, cst.Name) and n.value in derived | {error} for a in node.value.args for n in walk(a.value))
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and from_error:
+                    derived.add(target.target.value)
+                elif isinstance(target.target, cst.Attribute) and dotted_name(target.target.value) == "self" and (
+                        from_error or (isinstance(node.value, cst.Name) and node.value.value in derived)):
+                    return True  # storing the error itself (`self._err = e`) is not a new target
         return False
 
     def _waits_in_slices(self, tries: Sequence[cst.Try], handlers: Sequence[cst.ExceptHandler]) -> bool:
@@ -518,6 +542,19 @@ def _on_stale_connection(handlers: Sequence[cst.ExceptHandler], imports) -> bool
                 any(stale in w for stale in _STALE) for w in words):
             return False
     return True
+
+
+# calls in a handler that repair what failed before the one retry
+_REPAIR_WORDS = ("invalidate", "refresh", "reset", "reconnect", "close", "discard", "clear", "reload", "rewind",
+                 "seek", "renew", "reauth", "login")
+
+
+def _repairs(handlers: Sequence[cst.ExceptHandler]) -> bool:
+    """Every handler repairs something before the single retry (`self._invalidate_schema(...)`,
+    `conn.close()`, `self._refresh_token()`): the retry runs against a fixed state."""
+    return bool(handlers) and all(
+        any(isinstance(n, cst.Call) and any(w in last_word(dotted_name(n.func)) for w in _REPAIR_WORDS)
+            for n in walk(h.body)) for h in handlers)
 
 
 def _success_test_exit(block: Sequence[cst.CSTNode]) -> bool:

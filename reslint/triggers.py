@@ -10,8 +10,9 @@ cannot reason about (local flags, a set of strings with a member shorter than
 :data:`MIN_LITERAL`, look-arounds in the way) has no prefilter and is searched as before, so a
 trigger's verdict never changes.
 
-A case-insensitive literal is looked for in the lower-cased text, and only when the text is
-ASCII: Unicode case folding (`ſ` matches `s`, `K` matches `k`) is not what ``str.lower`` does.
+A case-insensitive literal is looked for in the lower-cased text, unless the text holds one of
+the four characters beyond ASCII that such a pattern matches with an ASCII letter (`ſ` matches
+`s`, and `str.lower` leaves it): then the regular expression decides.
 Within one run the same pattern text is one :class:`Trigger`, and :class:`SearchMemo` keeps each
 trigger's verdict for one file, so rules that share a trigger pay for it once.
 """
@@ -125,11 +126,20 @@ class Trigger:
 _last_text: list = [None, None]
 
 
+# The only characters beyond ASCII that a case-insensitive pattern matches with an ASCII letter
+# (found by trying every code point): `İ` `ı` (i), `ſ` (s), the Kelvin sign (k). Any other
+# character's lower case either is not ASCII or is what it matches.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 def _lowered(text: str) -> Optional[str]:
-    """``text.lower()`` when ``text`` is ASCII (else None), for the last text asked about."""
+    """``text.lower()``, in which a lower-cased ASCII literal is found wherever a case-insensitive
+    pattern could match it; None when the text holds a character that breaks this (see above).
+    Kept for the last text asked about."""
     if _last_text[0] is not text:
         _last_text[0] = text
-        _last_text[1] = text.lower() if text.isascii() else None
+        usable = text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)
+        _last_text[1] = text.lower() if usable else None
     return _last_text[1]
 
 

@@ -81,11 +81,26 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the project index cache.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the caches (results, directory walks, project "
+              "index); RESLINT_CACHE_DIR=\"\" does the same.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
           force_exclude, respect_gitignore, jobs, color, no_cache) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
+    from . import cache
+
+    cache.disable(no_cache)
+    try:
+        _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore,
+               extend_exclude, config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero,
+               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache)
+    finally:
+        cache.disable(False)
+
+
+def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
+           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
+           force_exclude, respect_gitignore, jobs, color, no_cache) -> None:
     from .config import ConfigError, load
 
     overrides = {

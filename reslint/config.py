@@ -15,7 +15,7 @@ import typing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,11 +23,13 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from . import registry
-from .engine import RuleSet
 from .globs import PathPattern, compile_pattern
 from .output import FORMATS
 from .project import vcs_root
 from .rule import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import RuleSet  # imported when first needed: a cached run never loads the engine
 
 CONFIG_FILES = ("reslint.toml", ".reslint.toml")
 
@@ -78,7 +80,17 @@ class Settings:
 
     # -- rule selection --------------------------------------------------
     def enabled_rules(self, extra_ignores: Sequence[str] = ()) -> List[Type[Rule]]:
+        rules = registry.by_code()
+        return [rules[info.code] for info in self.enabled_infos(extra_ignores)]
+
+    def enabled_infos(self, extra_ignores: Sequence[str] = ()) -> List["registry.RuleInfo"]:
+        """The enabled rules' catalog entries (:func:`reslint.registry.catalog`): no rule is imported."""
         return _enabled(self.select, self.extend_select, self.ignore + tuple(extra_ignores))
+
+    def cache_key(self) -> str:
+        """What of these settings a file's result depends on (the result cache's key)."""
+        return repr((self.select, self.extend_select, self.ignore, self.per_file_ignores, self.target_version,
+                     self.severity, self.rule_options))
 
     def options_for(self, code: str) -> Any:
         for c, opts in self.rule_options:
@@ -116,6 +128,8 @@ def _matches_path(pattern: PathPattern, rel_path: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _ruleset(settings: Settings, extra_ignores: Tuple[str, ...]) -> RuleSet:
+    from .engine import RuleSet
+
     enabled = settings.enabled_rules(extra_ignores)
     codes = {rule.code for rule in enabled}
     runnable = tuple(
@@ -132,9 +146,9 @@ def _ruleset(settings: Settings, extra_ignores: Tuple[str, ...]) -> RuleSet:
     )
 
 
-def _enabled(select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> List[Type[Rule]]:
+def _enabled(select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> List["registry.RuleInfo"]:
     out = []
-    for rule in registry.all_rules():
+    for rule in registry.catalog():
         best_select: Optional[int] = 0 if select is None and rule.default_enabled else None
         for sel in list(select or ()) + list(extend):
             spec = registry.selector_specificity(sel, rule)
@@ -253,7 +267,7 @@ def _selectors(value: Any, key: str, where: str) -> Tuple[str, ...]:
     items = _string_list(value, key, where)
     for item in items:
         if not registry.is_valid_selector(item):
-            choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+            choices = [r.code for r in registry.catalog()] + [r.name for r in registry.catalog()]
             raise ConfigError(f"{where}: unknown rule code or selector `{item}` in `{key}`{_suggest(item, choices)}")
     return items
 
@@ -264,10 +278,10 @@ def _bool(value: Any, key: str, where: str) -> bool:
     return value
 
 
-def _rule_for(key: str, where: str, table_name: str) -> Type[Rule]:
-    rule = registry.lookup(key)
+def _rule_for(key: str, where: str, table_name: str) -> "registry.RuleInfo":
+    rule = registry.lookup_info(key)
     if rule is None:
-        choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
+        choices = [r.code for r in registry.catalog()] + [r.name for r in registry.catalog()]
         raise ConfigError(f"{where}: unknown rule `{key}` in [{table_name}]{_suggest(key, choices)}")
     return rule
 

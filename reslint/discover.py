@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import Settings
 from .globs import PatternSet
@@ -36,6 +37,10 @@ class DiscoveryError(Exception):
 
 
 def display_path(path: str, cwd: str) -> str:
+    if os.path.isabs(path) and os.path.normpath(path) == path and os.path.normpath(cwd) == cwd:
+        # both normalised: no relpath needed (it is slow), and a path outside cwd is shown whole
+        prefix = os.path.join(cwd, "")
+        return path[len(prefix):] if path.startswith(prefix) and len(path) > len(prefix) else path
     try:
         rel = os.path.relpath(path, cwd)
     except ValueError:  # other drive on Windows
@@ -44,6 +49,9 @@ def display_path(path: str, cwd: str) -> str:
 
 
 def root_relative(path: str, root: str) -> str:
+    prefix = os.path.join(root, "")
+    if path.startswith(prefix) and os.path.normpath(root) == root and path[len(prefix):]:
+        return path[len(prefix):].replace(os.sep, "/")
     try:
         rel = os.path.relpath(path, root)
     except ValueError:
@@ -61,12 +69,21 @@ class _Ignores:
         self.exclude = PatternSet(self.root, settings.excluded_patterns())
         self.respect_gitignore = settings.respect_gitignore
         self._gitignores: dict = {}
+        # files whose presence or content decided something: path -> stat signature or None
+        self.consulted: Dict[str, Optional[Tuple[int, int]]] = {}
+
+    def consult(self, path: str) -> Optional[Tuple[int, int]]:
+        signature = _signature(path)
+        self.consulted[path] = signature
+        return signature
 
     def _gitignore_for(self, directory: str) -> Optional[PatternSet]:
         if directory not in self._gitignores:
-            found = PatternSet.from_file(os.path.join(directory, ".gitignore"), directory)
-            if os.path.isdir(os.path.join(directory, ".git")):
-                extra = PatternSet.from_file(os.path.join(directory, ".git", "info", "exclude"), directory)
+            gitignore = os.path.join(directory, ".gitignore")
+            found = PatternSet.from_file(gitignore, directory) if self.consult(gitignore) else None
+            if self.consult(os.path.join(directory, ".git")) is not None and os.path.isdir(os.path.join(directory, ".git")):
+                exclude = os.path.join(directory, ".git", "info", "exclude")
+                extra = PatternSet.from_file(exclude, directory) if self.consult(exclude) else None
                 if extra:
                     if found:
                         found.patterns = extra.patterns + found.patterns
@@ -77,8 +94,9 @@ class _Ignores:
 
     def _excluded_by_patterns(self, path: str, is_dir: bool) -> bool:
         verdict = self.exclude.decide(path, is_dir)
-        if verdict is None:
-            # outside the root: match the patterns against the name alone
+        if verdict is None and self.exclude.relative(path) is None:
+            # outside the root: match the patterns against the name alone (inside it, a pattern
+            # that matches the name matches the path too, so no verdict means none matches)
             name = os.path.basename(path)
             verdict = any(p.matches(name, is_dir) and not p.negated for p in self.exclude.patterns)
         return bool(verdict)
@@ -99,6 +117,7 @@ class _Ignores:
         if self._excluded_by_patterns(path, True):
             return True
         if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+            self.consult(os.path.join(path, "pyvenv.cfg"))
             return True
         return self.gitignored(path, True, chain)
 
@@ -129,10 +148,25 @@ def _ancestor_dirs(directory: str, root: str) -> List[str]:
     return list(reversed(out))
 
 
-def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None) -> Tuple[List[Target], List[str]]:
-    """(targets, problems). A problem is a path argument that does not exist."""
+def _signature(path: str) -> Optional[Tuple[int, int]]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None, *,
+             use_cache: bool = False, report: Optional[Dict[str, Any]] = None) -> Tuple[List[Target], List[str]]:
+    """(targets, problems). A problem is a path argument that does not exist.
+
+    With ``use_cache``, a directory argument's walk is kept in the cache directory and reused
+    while no directory it visited and no ignore file it read has changed (stat signatures only);
+    ``report["reused"]`` then says whether every walk was reused (no directory changed).
+    """
     cwd = cwd or os.getcwd()
     ignores = _Ignores(settings)
+    walks = _WalkCache(settings) if use_cache else None
     root = str(settings.root)
     targets: List[Target] = []
     problems: List[str] = []
@@ -149,7 +183,7 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
             continue
         path = os.path.abspath(os.path.join(cwd, raw))
         if os.path.isdir(path):
-            for found in _walk(path, ignores):
+            for found in (walks.walk(path, ignores) if walks is not None else _walk(path, ignores)):
                 add(found)
         elif os.path.exists(path) or os.path.islink(path):
             if settings.force_exclude and ignores.explicitly_excluded(path):
@@ -157,16 +191,93 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
             add(path)
         else:
             problems.append(f"{raw}: no such file or directory")
+    if walks is not None:
+        walks.save()
+    if report is not None:
+        report["reused"] = walks is not None and walks.reused and not walks.changed
     return targets, problems
 
 
-def _walk(top: str, ignores: _Ignores) -> Iterable[str]:
+# Within one run (see new_run) the walk cache file is read once and an entry checked once: a run
+# walks the same tree for its files and for its project index.
+_loaded_walks: Dict[Any, Dict[str, Any]] = {}
+_validated: Set[int] = set()
+
+
+def new_run() -> None:
+    """Forget the walks read and checked so far: the next discover looks at the disk again (and a
+    cache that cannot be used is warned about again)."""
+    from . import cache
+
+    cache.new_run()
+    _loaded_walks.clear()
+    _validated.clear()
+
+
+class _WalkCache:
+    """Directory walks of earlier runs with the same root and exclusion settings (one cache file)."""
+
+    def __init__(self, settings: Settings):
+        from . import cache
+
+        self._cache = cache
+        directory = cache.cache_dir()
+        self.path = None
+        self.entries: Dict[str, Any] = {}
+        if directory is not None:
+            key = cache.short_key(str(settings.root), settings.excluded_patterns(), settings.respect_gitignore)
+            self.path = directory / f"walk-{cache.FORMAT}-{key}.pickle"
+            if self.path in _loaded_walks:
+                self.entries = _loaded_walks[self.path]
+            else:
+                loaded = cache.load_pickle(self.path, "walk")
+                self.entries = _loaded_walks[self.path] = loaded if isinstance(loaded, dict) else {}
+        self.changed = False
+        self.reused = False
+
+    def walk(self, top: str, ignores: _Ignores) -> List[str]:
+        entry = self.entries.get(top)
+        if entry is not None and (id(entry) in _validated or self._valid(entry)):
+            _validated.add(id(entry))
+            self.reused = True
+            return list(entry[3])
+        directories: Dict[str, int] = {}
+        before = dict(ignores.consulted)
+        ignores.consulted.clear()
+        started = time.time_ns()
+        found = _walk(top, ignores, directories)
+        consulted = dict(ignores.consulted)
+        ignores.consulted.update(before)
+        self.entries[top] = (started, directories, consulted, tuple(found))
+        self.changed = True
+        return found
+
+    def _valid(self, entry: Any) -> bool:
+        try:
+            written, directories, consulted, _ = entry
+            limit = written - self._cache.RACY_NS
+            for directory, mtime in directories.items():
+                # a directory changed within the tick of the walk may have changed again unseen
+                if mtime >= limit or os.stat(directory).st_mtime_ns != mtime:
+                    return False
+            return all(_signature(path) == signature for path, signature in consulted.items())
+        except (OSError, ValueError, TypeError, AttributeError):
+            return False
+
+    def save(self) -> None:
+        if self.changed and self.path is not None:
+            self._cache.dump_pickle(self.path, "walk", self.entries)
+
+
+def _walk(top: str, ignores: _Ignores, directories: Optional[Dict[str, int]] = None) -> List[str]:
     chain = _ancestor_dirs(top, ignores.root) if top.startswith(ignores.root) else [top]
     found: List[str] = []
     stack: List[Tuple[str, List[str]]] = [(top, chain)]
     while stack:
         directory, dir_chain = stack.pop()
         try:
+            if directories is not None:
+                directories[directory] = os.stat(directory).st_mtime_ns
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue

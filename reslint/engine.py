@@ -66,8 +66,11 @@ class RuleSet:
 
     def candidates(self, text: str, project: Any = None) -> List[Tuple[Type[Rule], Any]]:
         """The rules whose triggers match ``text`` (or, for project rules, that the project index names)."""
+        from .triggers import SearchMemo
+
+        memo = SearchMemo(text)
         return [(cls, opts) for cls, opts in self.rules
-                if cls.is_candidate(text, opts) or (project is not None and cls.is_project_candidate(text, project))]
+                if cls.is_candidate(text, opts, memo) or (project is not None and cls.is_project_candidate(text, project))]
 
 
 @dataclass
@@ -181,10 +184,17 @@ def _run_rules(
 
     positions = Positions(module, tree)
     for report in ctx.reports:
-        positions.locate(report.node, report.stack + (report.node,))
-        for depth, node in enumerate(report.stack[1:], 1):
-            if is_statement(node):
-                positions.locate(node, report.stack[: depth + 1])
+        # the stack ends with the visited node, which is often the reported one: once in the path
+        # (a node twice over defeats the finder's precise path, which then regenerates the whole
+        # top-level statement)
+        where = report.stack if report.stack and report.stack[-1] is report.node else report.stack + (report.node,)
+        positions.locate(report.node, where)
+        # and the innermost statement around it (its lines hold suppression comments), when the
+        # node is not one: locating every enclosing statement would regenerate whole classes
+        for depth in range(len(report.stack) - 1, 0, -1):
+            if is_statement(report.stack[depth]):
+                positions.locate(report.stack[depth], report.stack[: depth + 1])
+                break
     from .analysis.scopes import qualified_context
 
     index = line_index(text)

@@ -102,16 +102,47 @@ class PatternSet:
 
     def __init__(self, base: str, patterns: Sequence[str]):
         self.base = base
+        self._prefix = os.path.join(base, "")
         self.patterns: List[PathPattern] = [p for p in (compile_pattern(x) for x in patterns) if p]
+
+    @property
+    def patterns(self) -> List[PathPattern]:
+        return self._patterns
+
+    @patterns.setter
+    def patterns(self, value: List[PathPattern]) -> None:
+        self._patterns = value
+        # Without a negation the last match decides nothing the first would not: one alternation
+        # of all patterns (and one of those that also apply to files) answers in a single match.
+        self._combined: Optional[tuple] = None
+        if value and not any(p.negated for p in value):
+            def alternation(items: List[PathPattern]) -> Optional["re.Pattern[str]"]:
+                if not items:
+                    return None
+                return re.compile("|".join(f"(?:{p.regex.pattern})" for p in items), re.DOTALL)
+            self._combined = (alternation(value), alternation([p for p in value if not p.dir_only]))
+
+    def relative(self, abs_path: str) -> Optional[str]:
+        """``abs_path`` relative to the base (forward slashes), or None when it is outside."""
+        if abs_path.startswith(self._prefix):
+            rel = abs_path[len(self._prefix):]
+        else:
+            rel = os.path.relpath(abs_path, self.base)
+            if rel.startswith(".."):
+                return None
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
     def decide(self, abs_path: str, is_dir: bool) -> Optional[bool]:
         """True: matched (excluded/ignored); False: re-included; None: no opinion."""
-        rel = os.path.relpath(abs_path, self.base)
-        if rel.startswith(".."):
+        rel = self.relative(abs_path)
+        if rel is None:
             return None
-        rel = rel.replace(os.sep, "/")
+        combined = self._combined
+        if combined is not None:
+            regex = combined[0] if is_dir else combined[1]
+            return True if regex is not None and regex.match(rel) is not None else None
         verdict = None
-        for pattern in self.patterns:
+        for pattern in self._patterns:
             if pattern.matches(rel, is_dir):
                 verdict = not pattern.negated
         return verdict

@@ -92,21 +92,29 @@ class ModuleEntry:
         )
 
 
-def module_names(rel: str, root: str) -> List[str]:
-    """Dotted names a file (path relative to the root, forward slashes) is imported as, best first."""
+def _packages(directory: str, memo: Optional[Dict[str, List[str]]]) -> List[str]:
+    """The package names from ``directory`` up (innermost first) while each holds an `__init__.py`."""
+    if memo is not None and directory in memo:
+        return memo[directory]
+    packages: List[str] = []
+    if os.path.isfile(os.path.join(directory, "__init__.py")):
+        parent = os.path.dirname(directory)
+        packages = [os.path.basename(directory)] + (_packages(parent, memo) if parent != directory else [])
+    if memo is not None:
+        memo[directory] = packages
+    return packages
+
+
+def module_names(rel: str, root: str, memo: Optional[Dict[str, List[str]]] = None) -> List[str]:
+    """Dotted names a file (path relative to the root, forward slashes) is imported as, best first.
+
+    ``memo`` (directory -> its packages) saves the `__init__.py` look-ups across the files of a run."""
     parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     names: List[str] = []
     # the package, found by walking up __init__.py files (from the file itself, whatever the root)
-    directory = os.path.dirname(os.path.join(root, rel))
-    packages: List[str] = []
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        packages.append(os.path.basename(directory))
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
+    packages = _packages(os.path.dirname(os.path.join(root, rel)), memo)
     if packages:
         module = [] if rel.endswith("__init__.py") else [parts[-1]]
         names.append(".".join([*reversed(packages), *module]))
@@ -250,6 +258,16 @@ class ProjectIndex:
             self._coroutine_names = names
         return names
 
+    def coroutine_names_key(self) -> str:
+        """A digest of :meth:`coroutine_function_names` (the result cache compares it)."""
+        key = getattr(self, "_coroutine_names_key", None)
+        if key is None:
+            import hashlib as _hashlib
+
+            joined = "\n".join(sorted(self.coroutine_function_names())).encode()
+            key = self._coroutine_names_key = _hashlib.blake2b(joined, digest_size=12).hexdigest()
+        return key
+
     def module_of(self, rel: str) -> Tuple[str, bool]:
         """(module name, is a package) a file is linted as; its relative imports resolve against it."""
         if self.lint_root != self.root:
@@ -318,36 +336,127 @@ class ProjectIndex:
         return None
 
 
+class LazyIndex:
+    """A :class:`ProjectIndex` built by ``build()`` on first use; it answers as the index does."""
+
+    def __init__(self, build):
+        self._build = build
+        self._index: Optional[ProjectIndex] = None
+
+    def resolve(self) -> ProjectIndex:
+        if self._index is None:
+            self._index = self._build()
+        return self._index
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+
+class RecordingIndex:
+    """A view of a :class:`ProjectIndex` for linting one file: it answers as the index does and
+    records every question with its answer, which is what the file's result depends on in the
+    index (the result cache keeps the record and checks it against the next run's index).
+
+    :meth:`coroutine_function_names` is the one question answered by a whole set; its users test
+    it against the identifiers of the file, so what is recorded is the set's digest and, once the
+    file's text is known (:meth:`seen_text`), the names of the set the file mentions.
+    """
+
+    def __init__(self, index: ProjectIndex):
+        self._index = index
+        self._queries: Dict[tuple, object] = {}
+        self._names_asked = False
+        self._text: Optional[str] = None
+
+    @property
+    def root(self) -> str:
+        return self._index.root
+
+    @property
+    def lint_root(self) -> str:
+        return self._index.lint_root
+
+    def seen_text(self, text: str) -> None:
+        self._text = text
+
+    def coroutine_function_names(self) -> frozenset:
+        self._names_asked = True
+        return self._index.coroutine_function_names()
+
+    def _ask(self, method: str, *args):
+        key = (method, args)
+        if key not in self._queries:
+            self._queries[key] = getattr(self._index, method)(*args)
+        return self._queries[key]
+
+    def module_of(self, rel: str) -> Tuple[str, bool]:
+        return self._ask("module_of", rel)
+
+    def is_coroutine_function(self, qualified: str) -> Optional[bool]:
+        return self._ask("is_coroutine_function", qualified)
+
+    def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
+        return self._ask("method_is_coroutine", class_qualified, method)
+
+    def class_entry(self, qualified: str):
+        return self._ask("class_entry", qualified)
+
+    def queries(self) -> Tuple[tuple, ...]:
+        """(method, args, answer) for each question asked; see the class docstring for the names."""
+        out = [(method, args, answer) for (method, args), answer in self._queries.items()]
+        if self._names_asked:
+            from .cache import mentioned_names
+
+            names = self._index.coroutine_function_names()
+            mentioned = mentioned_names(names, self._text) if self._text is not None else None
+            out.append(("coroutine_names", (self._index.coroutine_names_key(), mentioned), None))
+        return tuple(out)
+
+
 def _cache_dir() -> Optional[Path]:
-    configured = os.environ.get("RESLINT_CACHE_DIR")
-    if configured == "":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "reslint"
+    from .cache import cache_dir
+
+    return cache_dir()
 
 
 def _wanted(rel: str, data: bytes) -> bool:
     return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data
 
 
-def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True) -> ProjectIndex:
-    """Index ``files`` ((absolute path, root-relative path) pairs) of the project at ``root``."""
+def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True,
+          tree_unchanged: bool = False) -> ProjectIndex:
+    """Index ``files`` ((absolute path, root-relative path) pairs) of the project at ``root``.
+
+    A file whose stat signature matches its cache entry is not read (stat-only revalidation).
+    ``tree_unchanged`` (no directory of the project changed since the cached walk, see
+    :func:`reslint.discover.discover`) also trusts the cached module names: no `__init__.py`
+    can have appeared or gone.
+    """
+    # the names of a file also depend on `__init__.py` files above the root, which no walk sees
+    tree_unchanged = tree_unchanged and not os.path.isfile(os.path.join(root, "__init__.py"))
     cache_file = None
     cached: Dict[str, list] = {}
     cache_dir = _cache_dir() if use_cache else None
     if cache_dir is not None:
         key = hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()
         cache_file = cache_dir / f"index-v{INDEX_VERSION}-{key}.json"
+        from .cache import read_bytes, warn
+
+        data = read_bytes(cache_file)
         try:
-            cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            cached = json.loads(data) if data is not None else {}
+            if not isinstance(cached, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            warn(f"ignoring the corrupt cache file {cache_file}")
             cached = {}
     modules: Dict[str, ModuleEntry] = {}
     paths: Dict[str, Tuple[str, ...]] = {}
     fresh: Dict[str, list] = {}
     parsed = 0
+    packages: Dict[str, List[str]] = {}
     for path, rel in files:
         # cache entry: [[mtime_ns, size], content digest or None, names, entry or None]
         try:
@@ -356,7 +465,10 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             continue
         signature = [stat.st_mtime_ns, stat.st_size]
         hit = cached.get(rel)
-        names = tuple(module_names(rel, root))
+        if tree_unchanged and hit is not None and len(hit) == 4 and hit[0] == signature and hit[2] is not None:
+            names = tuple(hit[2])
+        else:
+            names = tuple(module_names(rel, root, packages))
         entry: Optional[ModuleEntry] = None
         if hit is not None and len(hit) == 4 and hit[0] == signature and tuple(hit[2] or ()) == names:
             fresh[rel] = hit
@@ -368,7 +480,7 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             except OSError:
                 continue
             if not _wanted(rel, data) or not names:
-                fresh[rel] = [signature, None, None, None]
+                fresh[rel] = [signature, None, list(names), None]
                 continue
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             if hit is not None and len(hit) == 4 and hit[1] == digest and tuple(hit[2] or ()) == names:
@@ -387,13 +499,9 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
         for name in names:
             modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
     if cache_file is not None and fresh != cached:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(fresh), encoding="utf-8")
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only cache is not an error: the next run parses again
+        from .cache import write_atomic
+
+        write_atomic(cache_file, json.dumps(fresh).encode("utf-8"))  # on failure: warned, parsed again next time
     return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
 
 

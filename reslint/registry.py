@@ -35,7 +35,7 @@ import inspect
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple, Type
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 from .rule import Rule
 
@@ -199,6 +199,62 @@ def all_rules() -> Tuple[Type[Rule], ...]:
     return validate_rules(_discover(), shipped=True)
 
 
+class RuleInfo(NamedTuple):
+    """What selecting rules needs to know of one, without importing it (see :func:`catalog`)."""
+
+    code: str
+    name: str
+    default_enabled: bool
+    scope: str
+
+    @classmethod
+    def of(cls, rule: Type[Rule]) -> "RuleInfo":
+        return cls(rule.code, rule.name, bool(rule.default_enabled), rule.scope)
+
+
+_ALL_RULES = all_rules
+
+
+def catalog() -> Tuple[RuleInfo, ...]:
+    """Every shipped rule's code, name, default and scope, sorted by code.
+
+    Reading the configuration and choosing the enabled rules needs only this. When the rules are
+    not imported yet it comes from a small file in the cache directory, kept with the
+    fingerprint of reslint's sources (:func:`reslint.cache.code_fingerprint`), so a run that the
+    result cache answers never imports the rule modules (nor libcst). When the rules are
+    imported (or a test substitutes :func:`all_rules`), it is derived from them.
+    """
+    found = _catalog_memo.get("catalog")
+    if found is not None and all_rules is _ALL_RULES:
+        return found
+    if all_rules is not _ALL_RULES or _ALL_RULES.cache_info().currsize:
+        return tuple(RuleInfo.of(r) for r in all_rules())
+    from . import cache
+
+    directory = cache.cache_dir()
+    path = directory / f"catalog-{cache.code_fingerprint()}.pickle" if directory is not None else None
+    loaded = cache.load_pickle(path, "catalog") if path is not None else None
+    if isinstance(loaded, tuple) and all(isinstance(i, tuple) and len(i) == 4 for i in loaded):
+        found = tuple(RuleInfo(*i) for i in loaded)
+    else:
+        found = tuple(RuleInfo.of(r) for r in all_rules())
+        if path is not None and cache.dump_pickle(path, "catalog", tuple(tuple(i) for i in found)):
+            cache.prune(path, "catalog-*.pickle")
+    _catalog_memo["catalog"] = found
+    return found
+
+
+_catalog_memo: Dict[str, Tuple[RuleInfo, ...]] = {}
+
+
+def lookup_info(code_or_name: str) -> Optional[RuleInfo]:
+    key = code_or_name.strip()
+    for info in catalog():
+        if info.code == key.upper() or info.name == key.lower():
+            return info
+    return None
+
+
 def by_code() -> Dict[str, Type[Rule]]:
     return {rule.code: rule for rule in all_rules()}
 
@@ -224,7 +280,7 @@ def names_to_codes() -> Tuple[Tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def selector_specificity(selector: str, rule: Type[Rule]) -> Optional[int]:
+def selector_specificity(selector: str, rule: "Type[Rule] | RuleInfo") -> Optional[int]:
     """How specifically ``selector`` names ``rule`` (higher wins), None when it does not."""
     sel = selector.strip()
     if sel.upper() == "ALL":
@@ -238,4 +294,4 @@ def selector_specificity(selector: str, rule: Type[Rule]) -> Optional[int]:
 
 
 def is_valid_selector(selector: str) -> bool:
-    return any(selector_specificity(selector, rule) is not None for rule in all_rules())
+    return any(selector_specificity(selector, rule) is not None for rule in catalog())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from .model import RuleMeta, Safety, Severity
+from .triggers import Trigger, trigger
 
 if TYPE_CHECKING:  # pragma: no cover
     import libcst as cst
@@ -161,7 +162,7 @@ class Rule:
     METADATA_DEPENDENCIES: ClassVar[Tuple[Any, ...]] = ()
     Options: ClassVar[Type[Any]] = NoOptions
 
-    _compiled: ClassVar[Optional[Tuple[Tuple["re.Pattern[str]", ...], ...]]] = None
+    _compiled: ClassVar[Optional[Tuple[Tuple[Trigger, ...], ...]]] = None
     _visitors: ClassVar[Optional[Dict[str, Tuple[Optional[str], Optional[str]]]]] = None
 
     def __init__(self, ctx: LintContext, options: Any):
@@ -203,15 +204,18 @@ class Rule:
         return ()
 
     @classmethod
-    def is_candidate(cls, text: str, options: Any = None) -> bool:
+    def is_candidate(cls, text: str, options: Any = None, memo: Any = None) -> bool:
+        """Whether a trigger group matches ``text``; ``memo`` (a :class:`reslint.triggers.SearchMemo`
+        of ``text``) shares the searches with the other rules of the file."""
         compiled = cls.__dict__.get("_compiled")
         if compiled is None:
             compiled = _compile_triggers(cls.triggers)
             cls._compiled = compiled
-        if any(all(p.search(text) for p in group) for group in compiled):
+        search = memo.search if memo is not None else (lambda p: p.search(text))
+        if any(all(search(p) for p in group) for group in compiled):
             return True
         extra = cls.option_triggers(options) if options is not None else ()
-        return bool(extra) and any(all(p.search(text) for p in group) for group in _compile_triggers(extra))
+        return bool(extra) and any(all(search(p) for p in group) for group in _compile_triggers(extra))
 
     @classmethod
     def is_project_candidate(cls, text: str, project: Any) -> bool:
@@ -242,13 +246,8 @@ class Rule:
         return cached
 
 
-def _compile_triggers(specs: Sequence[TriggerSpec]) -> Tuple[Tuple["re.Pattern[str]", ...], ...]:
+def _compile_triggers(specs: Sequence[TriggerSpec]) -> Tuple[Tuple[Trigger, ...], ...]:
     return tuple(
-        tuple(_compiled_pattern(p) for p in ((spec,) if isinstance(spec, str) else spec))
+        tuple(trigger(p) for p in ((spec,) if isinstance(spec, str) else spec))
         for spec in specs
     )
-
-
-@functools.lru_cache(maxsize=None)
-def _compiled_pattern(pattern: str) -> "re.Pattern[str]":
-    return re.compile(pattern)

@@ -7,10 +7,9 @@ import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
-from .api import RunOptions, lint_all, lint_target, project_index
+from .api import RunOptions, lint_all, lint_target, project_index, result_cache
 from .config import Settings
-from .discover import STDIN, Target, discover, root_relative
-from .fixer import unified_diff
+from .discover import STDIN, Target, discover, new_run, root_relative
 from .model import ExitCode
 from .output import FORMATS, Report
 
@@ -117,7 +116,8 @@ def run_check(
     use_cache: bool = True,
 ) -> int:
     formats = {fmt for fmt, _ in outputs}
-    targets, problems = discover(paths, settings)
+    new_run()
+    targets, problems = discover(paths, settings, use_cache=use_cache)
     for problem in problems:
         _err(f"reslint: error: {problem}")
 
@@ -141,8 +141,10 @@ def run_check(
         jobs=jobs,
         project=project_index(settings, files, use_cache=use_cache),
     )
+    cache = result_cache(settings, options, use_cache=use_cache)
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
-        results = lint_all(files, settings, options, progress=advance, on_started=start)
+        results = lint_all(files, settings, options, progress=advance, on_started=start, cache=cache)
+    cache.save()
     results.sort(key=lambda r: r.path)
 
     if stdin_target is not None:
@@ -162,6 +164,8 @@ def run_check(
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff, notices=notices)
 
     if diff:
+        from .fixer import unified_diff
+
         changed = [r for r in results if r.fixed_source is not None and r.original_source is not None]
         for result in changed:
             sys.stdout.write(unified_diff(result.original_source, result.fixed_source, result.path))  # type: ignore[arg-type]

@@ -66,6 +66,30 @@ def _kind(value_type: type) -> int:
     return kind
 
 
+def child_nodes(node: Any) -> List[Any]:
+    """The child nodes of ``node`` the walker visits: every node but whitespace, punctuation,
+    parentheses and comment lines, in field order (not always source order). Far cheaper than
+    libcst's ``node.children``; for searches that look for names, calls and statements and do
+    not care about order."""
+    kinds = _kinds
+    out = []
+    for name in _fields_of(type(node)):
+        value = getattr(node, name)
+        kind = kinds.get(type(value))
+        if kind is None:
+            kind = _kind(type(value))
+        if kind == _NODE:
+            out.append(value)
+        elif kind == _SEQUENCE:
+            for item in value:
+                item_kind = kinds.get(type(item))
+                if item_kind is None:
+                    item_kind = _kind(type(item))
+                if item_kind == _NODE:
+                    out.append(item)
+    return out
+
+
 def build_dispatch(instances: Sequence[Rule]) -> Dispatch:
     """Which rule methods run on which node type (the registry has checked the names)."""
     import libcst as cst

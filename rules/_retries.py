@@ -18,6 +18,7 @@ from reslint.analysis.retries import (
     retry_of,
 )
 from reslint.rule import Replace, Rule
+from reslint.triggers import trigger
 
 # a file can hold a retry only if it loops with a handler or names a retry library
 LIBRARY_TRIGGER = r"(?i)retr(?:y|ies|ying)|backoff|stamina"
@@ -25,7 +26,7 @@ RETRY_TRIGGERS = (
     (r"\b(?:while|for)\b", r"\bexcept\b"),
     (LIBRARY_TRIGGER,),
 )
-_LIBRARY = re.compile(LIBRARY_TRIGGER)
+_LIBRARY = trigger(LIBRARY_TRIGGER)  # its literals are searched first (see reslint.triggers)
 
 
 class RetryRule(Rule):

@@ -3,19 +3,22 @@
 
     python scripts/benchmark.py CORPUS [--repeat N] [--one-file-runs N] [--peers] [--json]
 
-Reports, on the same files:
+Reports, on the same files, all default rules:
 - files discovered;
-- a cold whole-corpus run (`python -m reslint check CORPUS`): wall time, CPU
-  time (user+sys, all processes), peak resident memory of the largest process;
-- one-file runs (the pre-commit case) on a median-sized file: wall time;
-- the floors: stdlib `ast.parse` and `libcst.parse_module` over every file
-  (CPU time, in this process), i.e. what parsing alone costs;
-- with --peers, the same corpus through ruff/flake8/pylint/bandit/semgrep
-  when they are on PATH, as ratios to reslint's wall time.
+- cold whole-corpus runs (`reslint check --no-cache CORPUS`): wall time, CPU time (user+sys, all
+  processes), peak resident memory of the largest process; and the same with `--jobs 1`;
+- warm runs (a result cache primed by one run): nothing changed, and one file touched;
+- one-file runs (the pre-commit case) on the median-sized file: cold (`--no-cache`) and warm;
+- the floors: stdlib `ast.parse` and `libcst.parse_module` over every file (CPU time, in this
+  process), i.e. what parsing alone costs;
+- ruff, when it is on PATH, with the rules closest to reslint's (`--select` below), on the same
+  files and in the same conditions, as CPU and wall ratios from this one run (the machine may be
+  shared: the CPU ratio is the figure to compare); with --peers, also flake8/pylint/bandit/
+  semgrep when they are on PATH.
 
-Every run of a command is a separate child process measured with
-getrusage(RUSAGE_CHILDREN) in a small wrapper process, so the figures of
-one run never mix with another's.
+Every run of a command is a separate child process measured with getrusage(RUSAGE_CHILDREN) in a
+small wrapper process, so the figures of one run never mix with another's. Byte-code caching is
+on (PYTHONDONTWRITEBYTECODE is dropped), as it is for an installed reslint.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,8 +94,12 @@ def parse_floors(files):
     return {"ast_parse_cpu": ast_cpu, "libcst_parse_cpu": cst_cpu, "files_parsed": len(texts)}
 
 
+# ruff's rules nearest to reslint's defaults: bare/blind except, try-except-pass/continue, requests
+# without a timeout, dangling tasks, the flake8-async rules
+RUFF = ["ruff", "check", "--no-cache", "--exit-zero", "--quiet", "--isolated",
+        "--select", "E722,BLE001,S110,S112,S113,RUF006,ASYNC"]
+
 PEERS = {
-    "ruff": ["ruff", "check", "--no-cache", "--exit-zero", "--quiet"],
     "flake8": ["flake8", "--exit-zero"],
     "bandit": ["bandit", "-q", "-r"],
     "pylint": ["pylint", "--exit-zero", "--disable=all", "--enable=broad-exception-caught,bare-except"],
@@ -113,22 +121,41 @@ def main(argv=None):
     files = discover_files(corpus)
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("CI", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     base = [sys.executable, "-m", "reslint", "check", "--isolated", "--exit-zero", "-q", "--output-format", "json"]
+    cold = base + ["--no-cache"]
     report = {"corpus": str(corpus), "files": len(files), "cpus": os.cpu_count()}
+    measure([sys.executable, "-m", "reslint", "--version"], env)  # byte-code written once
 
-    best, runs = best_of(base + [str(corpus)], args.repeat, env)
+    best, runs = best_of(cold + [str(corpus)], args.repeat, env)
     report["whole_run"] = {**best, "all_walls": [round(r["wall"], 2) for r in runs]}
-    single = base + ["--jobs", "1", str(corpus)]
-    report["whole_run_one_process"] = measure(single, env)
+    report["whole_run_one_process"] = measure(cold + ["--jobs", "1", str(corpus)], env)
 
-    sizes = sorted(files, key=lambda p: os.path.getsize(p))
-    median_file = sizes[len(sizes) // 2] if sizes else None
-    if median_file:
-        one = [measure(base + [median_file], env) for _ in range(args.one_file_runs)]
+    by_size = sorted(files, key=lambda p: os.path.getsize(p))
+    largest = by_size[len(by_size) // 2] if by_size else None  # the median-sized file
+    with tempfile.TemporaryDirectory(prefix="reslint-bench-cache-") as cache_dir:
+        warm_env = {**env, "RESLINT_CACHE_DIR": cache_dir}
+        measure(base + [str(corpus)], warm_env)  # primes the cache
+        report["warm_run"] = best_of(base + [str(corpus)], args.repeat, warm_env)[0]
+        if largest:
+            stat = os.stat(largest)
+            try:
+                os.utime(largest, None)  # touched: a new mtime, the same content
+                report["warm_run_one_touched"] = measure(base + [str(corpus)], warm_env)
+            finally:
+                os.utime(largest, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        if largest:
+            measure(base + [largest], warm_env)
+            warm_one = [measure(base + [largest], warm_env) for _ in range(args.one_file_runs)]
+    if largest:
+        one = [measure(cold + [largest], env) for _ in range(args.one_file_runs)]
         report["one_file_run"] = {
-            "file": os.path.relpath(median_file, corpus),
-            "bytes": os.path.getsize(median_file),
+            "file": os.path.relpath(largest, corpus),
+            "bytes": os.path.getsize(largest),
             "median_wall": statistics.median(r["wall"] for r in one),
+            "median_cpu": statistics.median(r["cpu"] for r in one),
+            "warm_median_wall": statistics.median(r["wall"] for r in warm_one),
+            "warm_median_cpu": statistics.median(r["cpu"] for r in warm_one),
             "max_rss_mb": max(r["max_rss_mb"] for r in one),
         }
         startup = [measure([sys.executable, "-c", "pass"]) for _ in range(args.one_file_runs)]
@@ -136,6 +163,14 @@ def main(argv=None):
 
     if not args.no_floors:
         report["floors"] = parse_floors(files)
+
+    if shutil.which(RUFF[0]):
+        ruff = best_of(RUFF + [str(corpus)], args.repeat, env)[0]
+        report["ruff"] = {**ruff, "cpu_ratio": best["cpu"] / max(ruff["cpu"], 1e-9),
+                          "wall_ratio": best["wall"] / max(ruff["wall"], 1e-9)}
+        if largest:
+            ruff_one = [measure(RUFF + [largest], env) for _ in range(args.one_file_runs)]
+            report["ruff"]["one_file_median_wall"] = statistics.median(r["wall"] for r in ruff_one)
 
     if args.peers:
         peers = {}
@@ -151,21 +186,32 @@ def main(argv=None):
     w = report["whole_run"]
     print(f"corpus            {report['corpus']}")
     print(f"files             {report['files']}  (cpus: {report['cpus']})")
-    print(f"whole run         wall {w['wall']:.2f} s  cpu {w['cpu']:.2f} s  peak rss {w['max_rss_mb']:.0f} MB"
+    print(f"cold run          wall {w['wall']:.2f} s  cpu {w['cpu']:.2f} s  peak rss {w['max_rss_mb']:.0f} MB"
           f"  (runs: {w['all_walls']})")
     o = report["whole_run_one_process"]
     print(f"  --jobs 1        wall {o['wall']:.2f} s  cpu {o['cpu']:.2f} s  peak rss {o['max_rss_mb']:.0f} MB")
+    if "warm_run" in report:
+        m = report["warm_run"]
+        print(f"warm run          wall {m['wall']:.2f} s  cpu {m['cpu']:.2f} s  peak rss {m['max_rss_mb']:.0f} MB"
+              "  (nothing changed)")
+    if "warm_run_one_touched" in report:
+        m = report["warm_run_one_touched"]
+        print(f"  one touched     wall {m['wall']:.2f} s  cpu {m['cpu']:.2f} s")
     if "one_file_run" in report:
         f = report["one_file_run"]
-        print(f"one-file run      median wall {f['median_wall']:.3f} s on {f['file']} ({f['bytes']} bytes); "
+        print(f"one-file run      {f['file']} ({f['bytes']} bytes): cold median wall {f['median_wall']:.3f} s "
+              f"(cpu {f['median_cpu']:.3f} s), warm {f['warm_median_wall']:.3f} s (cpu {f['warm_median_cpu']:.3f} s); "
               f"python startup alone {report['python_startup_wall']:.3f} s")
     if "floors" in report:
         fl = report["floors"]
         print(f"parse floors      ast.parse {fl['ast_parse_cpu']:.2f} cpu-s, libcst.parse_module "
               f"{fl['libcst_parse_cpu']:.2f} cpu-s over {fl['files_parsed']} files")
+    if "ruff" in report:
+        r = report["ruff"]
+        print(f"ruff (near rules) wall {r['wall']:.2f} s  cpu {r['cpu']:.2f} s; reslint cold is {r['cpu_ratio']:.1f}x "
+              f"its cpu, {r['wall_ratio']:.1f}x its wall; one file {r.get('one_file_median_wall', 0):.3f} s")
     for name, peer in report.get("peers", {}).items():
         print(f"peer {name:<12} wall {peer['wall']:.2f} s  ({peer['ratio_to_reslint']:.2f}x reslint)")
-
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,14 @@ UPDATE_COMMAND = "python scripts/update_generated.py"
 CHANGES: List[Tuple[str, Path]] = []
 
 
+@pytest.fixture(autouse=True)
+def _no_user_cache(monkeypatch):
+    """No test reads or writes the user's cache directory: caching is off unless a test points
+    RESLINT_CACHE_DIR at a directory of its own (tests that patch the registry would otherwise
+    meet results cached for other rules)."""
+    monkeypatch.setenv("RESLINT_CACHE_DIR", "")
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """An empty project directory (with its own pyproject.toml) as the working directory."""

@@ -95,7 +95,7 @@ def test_triggers_are_sound(code, path, monkeypatch):
     normal = {(f.span.line, f.code) for f in lint_fixture(path, code).findings}
     from reslint.rule import Rule
 
-    monkeypatch.setattr(Rule, "is_candidate", classmethod(lambda cls, text, options=None: bool(cls.triggers)))
+    monkeypatch.setattr(Rule, "is_candidate", classmethod(lambda cls, text, options=None, memo=None: bool(cls.triggers)))
     for rule in registry.all_rules():
         monkeypatch.setattr(rule, "is_ast_candidate", classmethod(lambda cls, tree, text, options=None: True))
     forced = {(f.span.line, f.code) for f in lint_fixture(path, code).findings}

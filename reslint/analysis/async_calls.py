@@ -12,7 +12,7 @@ followed.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -43,25 +43,30 @@ def dropped(ctx, call: cst.Call) -> Optional[str]:
             scope = next((n for n in reversed(ctx.stack[:-1]) if isinstance(n, cst.FunctionDef)), None)
             if scope is None:
                 return None  # a module-level name may be imported elsewhere
-            if not _read_elsewhere(scope, target.value, target):
+            names = ctx.memo((_names_in, id(scope)), lambda: _names_in(scope))
+            if not any(node is not target for node in names.get(target.value, ())):
                 return "unused"
     return None
 
 
-def _read_elsewhere(scope: cst.FunctionDef, name: str, target: cst.Name) -> bool:
-    stack = [scope.body]
+def _names_in(scope: cst.FunctionDef) -> Dict[str, List[cst.Name]]:
+    """The `Name` nodes of a function's body by name (one walk per function, memoised per file):
+    not an attribute's name (`x.attr`: only the receiver can be the name), nor a keyword's."""
+    from ..walker import child_nodes
+
+    found: Dict[str, List[cst.Name]] = {}
+    stack: List[cst.CSTNode] = [scope.body]
+    name_type, attribute_type, arg_type = cst.Name, cst.Attribute, cst.Arg
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Name) and node.value == name and node is not target:
-            return True
-        if isinstance(node, cst.Attribute):
-            stack.append(node.value)  # `x.attr`: only the receiver can be the name
-            continue
-        if isinstance(node, cst.Arg):
+        kind = type(node)  # concrete classes: `type() is` spares libcst's slow ABC isinstance
+        if kind is name_type:
+            found.setdefault(node.value, []).append(node)
+        elif kind is attribute_type or kind is arg_type:
             stack.append(node.value)
             continue
-        stack.extend(node.children)
-    return False
+        stack.extend(child_nodes(node))
+    return found
 
 
 def is_task_call(ctx, call: cst.Call) -> bool:
@@ -125,6 +130,33 @@ def defined_in(body: Sequence[cst.CSTNode], name: str) -> Iterator[cst.CSTNode]:
                     yield stmt
 
 
+def bindings_index(body: Sequence[cst.CSTNode]) -> Dict[str, List[cst.CSTNode]]:
+    """:func:`defined_in` for every name at once: name -> what ``defined_in(body, name)`` yields,
+    in the same order (one pass over the block instead of one per name asked about)."""
+    index: Dict[str, List[cst.CSTNode]] = {}
+
+    def add(names: Iterable[str], stmt: cst.CSTNode) -> None:
+        for name in names:
+            index.setdefault(name, []).append(stmt)
+
+    for stmt in small_statements(body):
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            add((stmt.name.value,), stmt)
+            continue
+        if isinstance(stmt, (cst.Import, cst.ImportFrom)) and not isinstance(stmt.names, cst.ImportStar):
+            for alias in stmt.names:
+                local = alias.asname.name if alias.asname else alias.name
+                dotted = dotted_name(local)
+                add({n for n in (dotted, (dotted or "").split(".")[0]) if n is not None}, stmt)
+        for target in assignment_targets(stmt):
+            add(set(target_names(target)), stmt)
+        if isinstance(stmt, (cst.For, cst.With)):
+            targets = [stmt.target] if isinstance(stmt, cst.For) else [i.asname.name for i in stmt.items if i.asname]
+            for target in targets:
+                add(set(target_names(target)), stmt)
+    return index
+
+
 def _params(func: cst.FunctionDef) -> Iterator[str]:
     p = func.params
     for param in (*p.posonly_params, *p.params, *p.kwonly_params):
@@ -141,6 +173,15 @@ class Coroutines:
         self.ctx = ctx
         self.extra = frozenset(extra)
         self._module_name: Optional[Tuple[str, bool]] = None
+        self._bindings: Dict[int, Tuple[Sequence[cst.CSTNode], Dict[str, List[cst.CSTNode]]]] = {}
+
+    def _defined(self, body: Sequence[cst.CSTNode], name: str) -> List[cst.CSTNode]:
+        """``list(defined_in(body, name))``, from one index per block (the block is kept, so its id
+        cannot be reused by another)."""
+        entry = self._bindings.get(id(body))
+        if entry is None or entry[0] is not body:
+            entry = self._bindings[id(body)] = (body, bindings_index(body))
+        return entry[1].get(name, [])
 
     # -- qualified names -----------------------------------------------------------
     def absolute(self, qualified: str) -> str:
@@ -202,7 +243,7 @@ class Coroutines:
         """A local of an enclosing function, or a parameter, rebinds the name."""
         for node in reversed(self.ctx.stack[:-1]):
             if isinstance(node, cst.FunctionDef):
-                if name in _params(node) or any(True for _ in defined_in(node.body.body, name)):
+                if name in _params(node) or self._defined(node.body.body, name):
                     return True
         return False
 
@@ -211,12 +252,12 @@ class Coroutines:
             if isinstance(node, cst.FunctionDef):
                 if name in _params(node):
                     return None
-                found = list(defined_in(node.body.body, name))
+                found = self._defined(node.body.body, name)
                 if found:
                     return coroutine_def(found[0]) if len(found) == 1 else None
             if isinstance(node, cst.ClassDef):
                 continue  # class-level names are not visible inside methods
-        found = list(defined_in(self.ctx.module.body, name))
+        found = self._defined(self.ctx.module.body, name)
         if len(found) == 1 and isinstance(found[0], cst.FunctionDef):
             return coroutine_def(found[0])
         if len(found) == 1 and isinstance(found[0], (cst.Import, cst.ImportFrom)):
@@ -228,7 +269,7 @@ class Coroutines:
         return None
 
     def _class_named(self, name: str) -> Optional[cst.ClassDef]:
-        found = list(defined_in(self.ctx.module.body, name))
+        found = self._defined(self.ctx.module.body, name)
         return found[0] if len(found) == 1 and isinstance(found[0], cst.ClassDef) else None
 
     def _method(self, cls: cst.ClassDef, attr: str, seen: set) -> Optional[bool]:
@@ -236,7 +277,7 @@ class Coroutines:
             return None
         seen.add(id(cls))
         if isinstance(cls.body, cst.IndentedBlock):
-            found = list(defined_in(cls.body.body, attr))
+            found = self._defined(cls.body.body, attr)
             if found:
                 return coroutine_def(found[0])  # the first binding in the class body
         return self._bases(cls, attr, seen)

@@ -17,7 +17,7 @@ The walkers use explicit stacks, not recursion: deeply nested code must not exha
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence, Tuple, Union
+from typing import Iterable, Iterator, List, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -26,6 +26,19 @@ Body = Union[cst.BaseSuite, Sequence[cst.CSTNode]]
 # nodes that open a new scope: code in them does not run where it is written
 SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 LOOPS = (cst.For, cst.While)
+
+
+_subclass: dict = {}
+
+
+def _is(node: object, cls: type) -> bool:
+    """``isinstance(node, cls)`` for libcst classes, remembered per node type: libcst's classes are
+    ABCs, and an ABC's isinstance is slow on the paths every analysis takes."""
+    key = (type(node), cls)
+    found = _subclass.get(key)
+    if found is None:
+        found = _subclass[key] = isinstance(node, cls)
+    return found
 
 
 def child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
@@ -37,33 +50,33 @@ def child_blocks(stmt: cst.CSTNode) -> Iterator[cst.BaseSuite]:
     walker's choice (see :func:`statements`). A small statement has no blocks.
     """
     body = getattr(stmt, "body", None)
-    if isinstance(body, cst.BaseSuite):
+    if _is(body, cst.BaseSuite):
         yield body
     orelse = getattr(stmt, "orelse", None)
-    while isinstance(orelse, cst.If):  # an elif chain
+    while _is(orelse, cst.If):  # an elif chain
         yield orelse.body
         orelse = orelse.orelse
-    if isinstance(orelse, cst.Else):
+    if _is(orelse, cst.Else):
         yield orelse.body
     for handler in getattr(stmt, "handlers", ()):
         yield handler.body
     final = getattr(stmt, "finalbody", None)
-    if isinstance(final, cst.Finally):
+    if _is(final, cst.Finally):
         yield final.body
     for case in getattr(stmt, "cases", ()):
         yield case.body
 
 
 def _statements_of(body: Body) -> Sequence[cst.CSTNode]:
-    return body.body if isinstance(body, cst.BaseSuite) else body
+    return body.body if _is(body, cst.BaseSuite) else body
 
 
 def _enters(stmt: cst.CSTNode, functions: bool, classes: bool) -> bool:
-    if isinstance(stmt, cst.FunctionDef):
+    if _is(stmt, cst.FunctionDef):
         return functions
-    if isinstance(stmt, cst.ClassDef):
+    if _is(stmt, cst.ClassDef):
         return classes
-    return isinstance(stmt, cst.BaseCompoundStatement)
+    return _is(stmt, cst.BaseCompoundStatement)
 
 
 def statements(body: Body, *, functions: bool = False, classes: bool = False) -> Iterator[cst.CSTNode]:
@@ -89,7 +102,7 @@ def small_statements(body: Body, *, functions: bool = False, classes: bool = Fal
     """:func:`statements`, with each statement line replaced by its small statements: what is
     yielded is a small statement (an assignment, an import, a `raise`, ...) or a compound one."""
     for stmt in statements(body, functions=functions, classes=classes):
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if _is(stmt, cst.SimpleStatementLine):
             yield from stmt.body
         else:
             yield stmt
@@ -125,3 +138,20 @@ def walk_all(nodes: Iterable[cst.CSTNode], *, into_loops: bool = True) -> Iterat
     """:func:`walk` over each of ``nodes`` in turn."""
     for node in nodes:
         yield from walk(node, into_loops=into_loops)
+
+
+def find_all(node: cst.CSTNode, kind: type) -> List[cst.CSTNode]:
+    """Every node of type ``kind`` (a concrete libcst class) under ``node``, itself included, at
+    any depth, nested functions and classes included; in no particular order. What
+    ``libcst.matchers.findall(node, m.Kind())`` finds, without importing the matchers (a large
+    module) and without libcst's slow ``.children``."""
+    from ..walker import child_nodes
+
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is kind:
+            found.append(current)
+        stack.extend(child_nodes(current))
+    return found

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .blocks import find_all
 from .calls import positional_args
 from .scopes import innermost_class
 
@@ -88,11 +89,4 @@ def all_calls(ctx) -> List[cst.Call]:
 
 
 def _all_calls(module: cst.Module) -> List[cst.Call]:
-    calls = []
-    stack: List[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Call):
-            calls.append(node)
-        stack.extend(node.children)
-    return calls
+    return find_all(module, cst.Call)  # in no particular order

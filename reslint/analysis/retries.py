@@ -92,13 +92,31 @@ def first_operation_display(ctx, retry: Retry) -> Optional[str]:
 def has_retry_shaped_loop(tree: ast.AST) -> bool:
     """A loop with a `try` in it whose handler does not always leave (raise/return/break): the
     only kind of loop the recogniser can call a retry. Checked on the stdlib tree, which is far
-    cheaper than parsing with libcst."""
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.While, ast.For, ast.AsyncFor)):
-            continue
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.ExceptHandler):
-                last = inner.body[-1] if inner.body else None
+    cheaper than parsing with libcst. The RES2 rules all ask, about the same tree: the last answer
+    is kept."""
+    if _last_shaped[0] is not tree:
+        _last_shaped[:] = [tree, _retry_shaped_loop(tree)]
+    return _last_shaped[1]
+
+
+_last_shaped: list = [None, False]
+# the fields that hold statements: an `except` handler is only ever found through them
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _retry_shaped_loop(tree: ast.AST) -> bool:
+    """One pass over the statements (expressions hold none): a handler under a loop that may not leave."""
+    stack = [([tree], False)]
+    while stack:
+        statements, in_loop = stack.pop()
+        for node in statements:
+            if in_loop and isinstance(node, ast.ExceptHandler):
+                last = node.body[-1] if node.body else None
                 if not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
                     return True
+            inside = in_loop or isinstance(node, (ast.While, ast.For, ast.AsyncFor))
+            for name in _STATEMENT_FIELDS:
+                value = getattr(node, name, None)
+                if value and isinstance(value, list):
+                    stack.append((value, inside))
     return False

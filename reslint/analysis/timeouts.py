@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Collection, Dict, Iterable, Mapping, Optional, Tuple
+from typing import Collection, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
 from . import types as T
+from .blocks import find_all
 from .calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
 from .http import HTTPX_CLIENT_METHODS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, URLLIB3_POOL_METHODS
 from .names import dotted_name
@@ -188,12 +188,30 @@ def socket_default_timeout(ctx) -> bool:
 
 def _sets_socket_default(ctx) -> bool:
     found = False
-    for call in m.findall(ctx.module, m.Call(func=m.Attribute(attr=m.Name("setdefaulttimeout")) | m.Name("setdefaulttimeout"))):
+    for call in find_all(ctx.module, cst.Call):
+        if _callee_word(call) != "setdefaulttimeout":
+            continue
         if ctx.qualified_name(call.func) == "socket.setdefaulttimeout" and call.args:
             value = call.args[0].value
             if not (isinstance(value, cst.Name) and value.value == "None"):
                 found = True
     return found
+
+
+def _callee_word(call: cst.Call) -> Optional[str]:
+    """`f` of `f(...)` or of `x.f(...)`, else None."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return None
+
+
+def _method_calls(scope: cst.CSTNode, name: str) -> List[cst.Call]:
+    """The calls `x.<name>(...)` under ``scope``."""
+    return [call for call in find_all(scope, cst.Call)
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == name]
 
 
 def _callee_names(ctx, call: cst.Call):
@@ -222,7 +240,7 @@ def receiver_configured(ctx, receiver_expr: cst.BaseExpression, wrappers: Collec
     owner_type = cst.ClassDef if code.startswith("self.") else cst.FunctionDef
     scope = next((n for n in reversed(ctx.stack) if isinstance(n, owner_type)), ctx.module)
     defined = {stmt.name.value for stmt in ctx.module.body if isinstance(stmt, cst.ClassDef)}
-    for call in m.findall(scope, m.Call(func=m.Attribute(attr=m.Name("mount")))):
+    for call in _method_calls(scope, "mount"):
         if ctx.module.code_for_node(call.func.value) != code or len(call.args) < 2:
             continue
         adapter = call.args[1].value
@@ -233,12 +251,12 @@ def receiver_configured(ctx, receiver_expr: cst.BaseExpression, wrappers: Collec
                 return True
     if wrappers:
         # handed to a declared wrapper: `install_timeout(session)`
-        for call in m.findall(scope, m.Call()):
+        for call in find_all(scope, cst.Call):
             if ctx.qualified_name(call.func) in wrappers and any(
                 ctx.module.code_for_node(a.value) == code for a in call.args
             ):
                 return True
-    for assign in m.findall(scope, m.Assign()):
+    for assign in find_all(scope, cst.Assign):
         for target in assign.targets:
             t = target.target
             if isinstance(t, cst.Attribute) and t.attr.value in ("request", "send") \
@@ -253,7 +271,7 @@ def session_subclass_sets_timeout(cls: cst.ClassDef) -> bool:
     for stmt in body:
         if isinstance(stmt, cst.FunctionDef) and stmt.name.value in ("request", "send"):
             return True
-    return bool(m.findall(cls, m.Call(func=m.Attribute(attr=m.Name("mount")))))
+    return bool(_method_calls(cls, "mount"))
 
 
 def receiver_unbounded(ctx, receiver, call: cst.Call, wrappers: Collection[str]) -> bool:

@@ -39,8 +39,9 @@ class NonIdempotentRetry(RetryRule):
     key: an HTTP POST or PATCH through requests, httpx, aiohttp or urllib3 (`post()`, `patch()`,
     `request("POST", ...)`, `method="POST"`), or a callable listed in `non-idempotent-calls`. The
     operation may sit in the retried code or one or two calls away, in a function or method of the
-    same module, with the method passed as a literal argument or assigned to a variable. Also
-    flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
+    same module, with the method passed as a literal argument or assigned to a variable.
+
+    Also flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
     `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their
     default methods (POST and PATCH included). And the transport shape: a client's request
     function whose method or request is a parameter (`def perform_request(self, method, url)`,

@@ -403,6 +403,10 @@ def build_options(rule: Type[Rule], values: Mapping[str, Any], where: str) -> An
             detail = f"; its options are {', '.join(f'`{n}`' for n in names)}" if names else f"; {rule.code} has no options"
             raise ConfigError(f"{where}: unknown option `{key}` for {rule.code} ({rule.name}){_suggest(key, names)}{detail}")
         kwargs[f.name] = _coerce(value, hints[f.name], f"{where}: `{key}`")
+        minimum = f.metadata.get("min")
+        if minimum is not None and kwargs[f.name] < minimum:
+            raise ConfigError(f"{where}: `{key}` of {rule.code} ({rule.name}) must be at least {minimum}, "
+                              f"got {_describe(value)}")
     return options_cls(**kwargs)
 
 

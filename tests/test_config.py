@@ -133,6 +133,8 @@ def test_a_prefix_selects_exactly_the_rules_its_codes_start_with():
     ({"respect-gitignore": "yes"}, "test: `respect-gitignore` must be true or false, got string 'yes'"),
     ({"severity": {"RES302": "fatal"}}, 'test: severity of `RES302` must be "error", "warning" or "note", got string \'fatal\''),
     ({"target-version": "py27"}, "test: `target-version` must be one of py38"),
+    ({"rules": {"RES401": {"maxsize": 0}}},
+     "test: [rules.RES401]: `maxsize` of RES401 (unbounded-cache) must be at least 1, got number 0"),
 ])
 def test_errors_name_the_problem(data, message):
     with pytest.raises(ConfigError) as info:

@@ -1,0 +1,887 @@
+"""Caches and containers that grow: the library knowledge of the RES4 rules.
+
+- :func:`cache_decorator`: is a decorator a memoising cache (``functools.cache``,
+  ``functools.lru_cache``, ``cachetools``, ``async_lru``, or a configured one), and is it bounded;
+- :func:`method_kind` and :func:`open_parameters`: what a cached function is keyed by;
+- :func:`queue_call`: is a call a queue constructor, and does it bound the queue;
+- :func:`growing_containers`: the module- and class-level containers of a file that functions
+  insert into at run time and that nothing in the file ever shrinks, bounds or replaces.
+
+Everything here answers questions; the rules decide what to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from .blocks import statements
+from .calls import find_arg, is_none, positional_args
+from .names import dotted_name, target_names
+
+# -- memoising decorators ----------------------------------------------------------------------
+
+# qualified name -> (display, default bound): True when the decorator is bounded unless told
+# otherwise (`maxsize` defaults to a number), False when it never evicts
+LRU_DECORATORS: Dict[str, bool] = {
+    "functools.lru_cache": True,  # maxsize=128
+    "cachetools.func.lru_cache": True,
+    "cachetools.func.lfu_cache": True,
+    "cachetools.func.fifo_cache": True,
+    "cachetools.func.mru_cache": True,
+    "cachetools.func.rr_cache": True,
+    "cachetools.func.ttl_cache": True,
+    "async_lru.alru_cache": True,
+}
+UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
+# decorators taking the cache object as their first argument (or `cache=`)
+CACHE_OBJECT_DECORATORS = frozenset({"cachetools.cached", "cachetools.cachedmethod", "asyncache.cached"})
+# constructors of caches that never evict
+PLAIN_MAPPINGS = frozenset({"builtins.dict", "collections.OrderedDict", "collections.defaultdict"})
+
+# class decorators and bases that make a method's first parameter the class, not an instance
+STATIC_OR_CLASS = frozenset({"builtins.staticmethod", "builtins.classmethod", "abc.abstractclassmethod",
+                             "abc.abstractstaticmethod"})
+CLASS_PARAMETER_NAMES = frozenset({"cls", "klass", "mcs", "mcls", "metacls"})
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+
+
+@dataclass(frozen=True)
+class CacheDecorator:
+    """A memoising decorator as written."""
+
+    node: cst.Decorator
+    qualified: str
+    display: str  # the decorator as the reader wrote it: `functools.lru_cache`, `cache`
+    bounded: Optional[bool]  # False: never evicts; True: a size bound; None: cannot tell
+    maxsize: Optional[cst.Arg] = None  # the argument that sets the bound, when written
+
+
+def _decorator_call(decorator: cst.Decorator) -> Tuple[cst.BaseExpression, Optional[cst.Call]]:
+    expr = decorator.decorator
+    if isinstance(expr, cst.Call):
+        return expr.func, expr
+    return expr, None
+
+
+def _maxsize_arg(call: cst.Call) -> Optional[cst.Arg]:
+    return find_arg(call, "maxsize", 0)
+
+
+def _bound_of(arg: Optional[cst.Arg], default: bool) -> Optional[bool]:
+    """Whether a `maxsize` argument bounds the cache: None (the literal) never does; a positive
+    number does; a name or an expression is taken as a bound (it was written to be one)."""
+    if arg is None:
+        return default
+    value = arg.value
+    if is_none(value):
+        return False
+    if isinstance(value, cst.Integer):
+        return int(value.value, 0) > 0
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        return False  # a negative maxsize means 0 entries for functools; take it as no bound to flag
+    if isinstance(value, (cst.Name, cst.Attribute, cst.BinaryOperation, cst.Call, cst.Integer)):
+        return True
+    return None
+
+
+def cache_decorator(ctx, decorator: cst.Decorator, extra: FrozenSet[str] = frozenset()) -> Optional[CacheDecorator]:
+    """The memoising decorator ``decorator`` is, or None. ``extra`` holds qualified names of
+    project decorators that cache without bound (from the rules' options)."""
+    func, call = _decorator_call(decorator)
+    qualified = ctx.qualified_name(func)
+    if qualified is None:
+        return None
+    display = dotted_name(func) or qualified
+    if qualified in UNBOUNDED_DECORATORS or qualified in extra:
+        return CacheDecorator(decorator, qualified, display, False)
+    if qualified in LRU_DECORATORS:
+        if call is None:
+            return CacheDecorator(decorator, qualified, display, True)
+        if call.args and isinstance(call.args[0].value, (cst.FunctionDef, cst.Lambda)):
+            return None
+        arg = _maxsize_arg(call)
+        if arg is None and any(a.star for a in call.args):
+            return CacheDecorator(decorator, qualified, display, None)
+        return CacheDecorator(decorator, qualified, display, _bound_of(arg, LRU_DECORATORS[qualified]), arg)
+    if qualified in CACHE_OBJECT_DECORATORS and call is not None:
+        arg = find_arg(call, "cache", 0)
+        if arg is None:
+            return None
+        return CacheDecorator(decorator, qualified, display, _cache_object_bound(ctx, arg.value), arg)
+    return None
+
+
+def _cache_object_bound(ctx, value: cst.BaseExpression) -> Optional[bool]:
+    if isinstance(value, cst.Dict) and not value.elements:
+        return False
+    if isinstance(value, cst.Call):
+        qualified = ctx.qualified_name(value.func)
+        if qualified in PLAIN_MAPPINGS:
+            return False
+        if qualified and qualified.startswith("cachetools."):
+            return True
+    return None
+
+
+# -- what a cached function is keyed by --------------------------------------------------------
+
+def decorator_names(ctx, func: cst.FunctionDef) -> Set[str]:
+    out = set()
+    for decorator in func.decorators:
+        expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        out.add(ctx.qualified_name(expr) or dotted_name(expr) or "")
+    return out
+
+
+def all_parameters(func: cst.FunctionDef) -> List[cst.Param]:
+    p = func.params
+    out = list(p.posonly_params) + list(p.params)
+    if isinstance(p.star_arg, cst.Param):
+        out.append(p.star_arg)
+    out.extend(p.kwonly_params)
+    if p.star_kwarg is not None:
+        out.append(p.star_kwarg)
+    return out
+
+
+def method_kind(ctx, func: cst.FunctionDef, owner: Optional[cst.ClassDef]) -> str:
+    """`function` (not directly in a class body), `static`, `class` (a classmethod, or a def whose
+    first parameter is the class by convention, wrapped later), or `instance`."""
+    if owner is None:
+        return "function"
+    names = decorator_names(ctx, func)
+    if names & {"builtins.staticmethod", "abc.abstractstaticmethod"}:
+        return "static"
+    if names & {"builtins.classmethod", "abc.abstractclassmethod"}:
+        return "class"
+    params = all_parameters(func)
+    if not params or params[0].star:
+        return "static"
+    if params[0].name.value in CLASS_PARAMETER_NAMES:
+        return "class"
+    if func.name.value in ("__init_subclass__", "__class_getitem__", "__new__"):
+        return "class"
+    return "instance"
+
+
+# annotations whose values are a small, closed set known when the program starts
+_CLOSED_ANNOTATIONS = frozenset({
+    "builtins.bool", "typing.Literal", "typing_extensions.Literal", "builtins.type", "typing.Type",
+})
+# parameter names that, by convention, hold a class (one entry per class, program-lifetime keys)
+_CLASS_NAMES = frozenset({"cls", "klass", "model", "model_class", "model_cls"})
+
+
+def _annotation_expr(param: cst.Param) -> Optional[cst.BaseExpression]:
+    if param.annotation is None:
+        return None
+    expr = param.annotation.annotation
+    if isinstance(expr, cst.SimpleString):
+        try:
+            expr = cst.parse_expression(expr.evaluated_value)
+        except Exception:  # noqa: BLE001 - an annotation we cannot read says nothing
+            return None
+    return expr
+
+
+# parameter names (less a `_str` / `_name` suffix) whose values form a small fixed table: time zones
+# (the IANA table), clock and calendar fields, a sign
+_CLOSED_WORDS = frozenset({"tz", "tzname", "timezone", "zone", "hour", "hours", "minute", "minutes", "second",
+                           "seconds", "weekday", "month", "sign"})
+_FLAG_PREFIXES = ("is_", "has_", "use_", "enable_", "allow_", "include_", "with_")
+
+
+def _closed_by_name(name: str) -> bool:
+    if name in _CLASS_NAMES or name.endswith(("_cls", "_class")) or name.startswith(_FLAG_PREFIXES):
+        return True
+    for suffix in ("_str", "_name", "_string"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name in _CLOSED_WORDS or name.rsplit("_", 1)[-1] in ("tz", "timezone")
+
+
+def is_closed_parameter(ctx, param: cst.Param, enums: FrozenSet[str], extra: FrozenSet[str]) -> bool:
+    """Whether a parameter's values come from a small closed set: `bool`, a `Literal`, an enum
+    (a class of this file deriving from `enum`, or a configured type), a class (`type[...]`, or a
+    parameter named `cls`/`model` by convention), a flag (`is_...`, `include_...`), or a name that
+    says its values come from a fixed table (a time zone, an hour, a minute, a sign)."""
+    if _closed_by_name(param.name.value):
+        return True
+    expr = _annotation_expr(param)
+    if expr is None:
+        return False
+    if isinstance(expr, cst.Subscript):
+        head = ctx.qualified_name(expr.value) or dotted_name(expr.value) or ""
+        if head in _CLOSED_ANNOTATIONS or head in extra:
+            return True
+        if head in ("typing.Optional",) and len(expr.slice) == 1:
+            inner = expr.slice[0].slice
+            return isinstance(inner, cst.Index) and _closed_expr(ctx, inner.value, enums, extra)
+        return False
+    return _closed_expr(ctx, expr, enums, extra)
+
+
+def _closed_expr(ctx, expr: cst.BaseExpression, enums: FrozenSet[str], extra: FrozenSet[str]) -> bool:
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):  # X | None
+        parts = [expr.left, expr.right]
+        return all(is_none(p) or _closed_expr(ctx, p, enums, extra) for p in parts)
+    if isinstance(expr, cst.Subscript):
+        head = ctx.qualified_name(expr.value) or dotted_name(expr.value) or ""
+        return head in _CLOSED_ANNOTATIONS or head in extra
+    name = dotted_name(expr)
+    if name is None:
+        return False
+    qualified = ctx.qualified_name(expr) or name
+    return qualified in _CLOSED_ANNOTATIONS or qualified in extra or name in enums or qualified in ENUM_BASES
+
+
+def enum_classes(ctx) -> FrozenSet[str]:
+    """Names of the classes of this file that derive from an `enum` class (directly or through
+    another class of the file)."""
+
+    def compute():
+        classes = [s for s in statements(ctx.module.body, classes=True) if isinstance(s, cst.ClassDef)]
+        found: Set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for cls in classes:
+                if cls.name.value in found:
+                    continue
+                for base in cls.bases:
+                    if base.keyword is not None:
+                        continue
+                    name = dotted_name(base.value) or ""
+                    if name in found or ctx.qualified_name(base.value) in ENUM_BASES:
+                        found.add(cls.name.value)
+                        changed = True
+                        break
+        return frozenset(found)
+
+    return ctx.memo(enum_classes, compute)
+
+
+def open_parameters(ctx, func: cst.FunctionDef, kind: str, extra_closed: FrozenSet[str] = frozenset()) -> List[str]:
+    """The parameters a cached function is keyed by whose domain is open (not self/cls, not a
+    closed type)."""
+    params = all_parameters(func)
+    if kind in ("instance", "class") and params:
+        params = params[1:]
+    enums = enum_classes(ctx)
+    return [p.name.value for p in params if not is_closed_parameter(ctx, p, enums, extra_closed)]
+
+
+# -- queues --------------------------------------------------------------------------------------
+
+# qualified constructor -> position of `maxsize` (None: the queue has no bound at all)
+QUEUES: Dict[str, Optional[int]] = {
+    "queue.Queue": 0,
+    "queue.LifoQueue": 0,
+    "queue.PriorityQueue": 0,
+    "queue.SimpleQueue": None,
+    "asyncio.Queue": 0,
+    "asyncio.LifoQueue": 0,
+    "asyncio.PriorityQueue": 0,
+    "asyncio.queues.Queue": 0,
+    "multiprocessing.Queue": 0,
+    "multiprocessing.JoinableQueue": 0,
+    "multiprocessing.SimpleQueue": None,
+    "multiprocessing.queues.Queue": 0,
+    "janus.Queue": 0,
+    "gevent.queue.Queue": 0,
+}
+
+
+@dataclass(frozen=True)
+class QueueCall:
+    qualified: str
+    display: str
+    bounded: Optional[bool]  # False: no positive bound; None: cannot tell
+
+
+def queue_call(ctx, call: cst.Call) -> Optional[QueueCall]:
+    qualified = ctx.qualified_name(call.func)
+    if qualified not in QUEUES:
+        return None
+    display = dotted_name(call.func) or qualified
+    position = QUEUES[qualified]
+    if position is None:
+        return QueueCall(qualified, display, False)
+    arg = find_arg(call, "maxsize", position)
+    if arg is None:
+        if any(a.star for a in call.args):
+            return QueueCall(qualified, display, None)
+        return QueueCall(qualified, display, False)
+    value = arg.value
+    if is_none(value):
+        return QueueCall(qualified, display, False)
+    if isinstance(value, cst.Integer):
+        return QueueCall(qualified, display, int(value.value, 0) > 0)
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        return QueueCall(qualified, display, False)
+    return QueueCall(qualified, display, None)
+
+
+# -- containers that grow ----------------------------------------------------------------------
+
+# constructors of plain growing containers (weak mappings, bounded deques and caches are not)
+CONTAINER_CONSTRUCTORS = {
+    "builtins.dict": "dict", "builtins.list": "list", "builtins.set": "set",
+    "collections.OrderedDict": "dict", "collections.defaultdict": "defaultdict",
+    "collections.Counter": "defaultdict", "collections.deque": "list",
+    "typing.OrderedDict": "dict", "typing.DefaultDict": "defaultdict",
+}
+GROW_METHODS = frozenset({"add", "append", "appendleft", "extend", "extendleft", "insert", "update",
+                          "setdefault", "__setitem__"})
+SHRINK_METHODS = frozenset({"pop", "popitem", "popleft", "clear", "remove", "discard", "__delitem__",
+                            "difference_update", "intersection_update", "symmetric_difference_update",
+                            "move_to_end"})
+READ_METHODS = frozenset({"get", "items", "keys", "values", "copy", "count", "index", "issubset",
+                          "issuperset", "isdisjoint", "union", "intersection", "difference",
+                          "symmetric_difference", "most_common", "elements", "total", "__contains__",
+                          "__getitem__", "__len__", "__iter__"})
+# builtins that read a container they are given, never keep or change it
+READ_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "dict", "any", "all", "iter",
+                           "next", "enumerate", "zip", "reversed", "sum", "min", "max", "repr", "str",
+                           "print", "bool", "isinstance", "id", "hash", "map", "filter", "format"})
+# an import of one of these makes class-level annotated defaults per-instance copies
+FIELD_LIBRARIES = ("pydantic", "attr", "attrs", "msgspec", "dataclasses", "marshmallow", "sqlmodel",
+                   "django.db.models", "beanie", "odmantic", "mongoengine")
+# class-creation hooks: what they insert runs once per class, at import
+CLASS_CREATION_HOOKS = frozenset({"__init_subclass__", "__set_name__", "__class_getitem__"})
+# annotations of keys that hold plain data (anything else is a program object)
+DATA_TYPES = frozenset({
+    "str", "bytes", "int", "float", "complex", "tuple", "Tuple", "Path", "PurePath", "PathLike",
+    "datetime", "date", "time", "timedelta", "UUID", "Any", "Hashable", "object", "Text", "AnyStr",
+    "StrPath", "URL", "Optional", "Union", "None", "list", "List", "dict", "Dict", "Sequence",
+})
+
+
+@dataclass
+class Container:
+    """A module- or class-level container and what the file does with it."""
+
+    name: str  # `CACHE` or `Owner.cache`
+    statement: cst.CSTNode  # the Assign / AnnAssign that defines it
+    kind: str  # dict, defaultdict, list, set
+    owner: Optional[cst.ClassDef] = None
+    annotated: bool = False  # the class-level definition is annotated (not ClassVar)
+    class_var: bool = False
+    growth: List[Tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.FunctionDef]]] = field(default_factory=list)
+    shrinks: bool = False  # removed from, cleared, rebound, size-checked
+    escapes: bool = False  # used in a way the analysis cannot follow
+    shadowed: bool = False  # an instance attribute of the same name hides it
+    self_only: bool = True  # every growth goes through `self.<name>`
+
+
+@dataclass(frozen=True)
+class Growth:
+    """A container that grows at run time: where it is defined and one function that grows it."""
+
+    container: Container
+    function: cst.FunctionDef
+    site: cst.CSTNode
+
+
+def _container_kind(ctx, value: Optional[cst.BaseExpression]) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, cst.Dict):
+        return "dict"
+    if isinstance(value, cst.List):
+        return "list"
+    if isinstance(value, cst.Set):
+        return "set"
+    if isinstance(value, cst.Call):
+        qualified = ctx.qualified_name(value.func)
+        kind = CONTAINER_CONSTRUCTORS.get(qualified or "")
+        if kind is None:
+            return None
+        if qualified == "collections.deque" and find_arg(value, "maxlen", 1) is not None:
+            return None  # a bounded deque drops the oldest entries itself
+        return kind
+    return None
+
+
+def _definition(ctx, small: cst.CSTNode) -> Optional[Tuple[str, Optional[str], bool, bool]]:
+    """(name, kind, annotated, ClassVar) of `NAME = <container>` / `NAME: T = <container>`."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        return small.targets[0].target.value, _container_kind(ctx, small.value), False, False
+    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+        annotation = small.annotation.annotation
+        head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+        class_var = (ctx.qualified_name(head) or "").endswith("ClassVar")
+        return small.target.value, _container_kind(ctx, small.value), True, class_var
+    return None
+
+
+class _Scan:
+    """One pass over the file: the containers and every use of them."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.module_containers: Dict[str, Container] = {}
+        self.class_containers: Dict[str, Dict[str, Container]] = {}  # class name -> attr -> container
+        self.classes: Dict[str, cst.ClassDef] = {}
+        self.rebound_at_module: Set[str] = set()
+        self.decorator_uses: Set[str] = set()  # names used as decorators anywhere
+        self.called_at_import: Set[str] = set()  # functions called by module-level code
+        self.literal_calls: Dict[str, List[cst.Call]] = {}  # function name -> calls of it
+        self.referenced_functions: Set[str] = set()  # function names used other than by a call
+        self._collect_definitions()
+
+    # ---- definitions
+    def _collect_definitions(self) -> None:
+        ctx = self.ctx
+        seen: Dict[str, int] = {}
+        for stmt in statements(ctx.module.body):
+            if isinstance(stmt, cst.ClassDef):
+                self._class(stmt)
+                continue
+            for small in _smalls(stmt):
+                for target in _assigned(small):
+                    for name in target_names(target):
+                        seen[name] = seen.get(name, 0) + 1
+                found = _definition(ctx, small)
+                if found is None or found[1] is None:
+                    continue
+                name, kind, _, _ = found
+                self.module_containers[name] = Container(name, small, kind)
+        for name, count in seen.items():
+            if count > 1:
+                self.module_containers.pop(name, None)
+
+    def _class(self, cls: cst.ClassDef) -> None:
+        self.classes[cls.name.value] = cls
+        table = self.class_containers.setdefault(cls.name.value, {})
+        for stmt in cls.body.body:
+            for small in _smalls(stmt):
+                found = _definition(self.ctx, small)
+                if found is None or found[1] is None:
+                    continue
+                name, kind, annotated, class_var = found
+                table[name] = Container(f"{cls.name.value}.{name}", small, kind, cls, annotated, class_var)
+
+
+def _smalls(stmt: cst.CSTNode) -> Sequence[cst.CSTNode]:
+    return stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
+
+
+def _assigned(small: cst.CSTNode) -> List[cst.BaseExpression]:
+    if isinstance(small, cst.Assign):
+        return [t.target for t in small.targets]
+    if isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        return [small.target]
+    return []
+
+
+def _literal(expr: Optional[cst.BaseExpression]) -> bool:
+    if expr is None:
+        return False
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False", "None"):
+        return True
+    if isinstance(expr, cst.Tuple):
+        return all(_literal(e.value) for e in expr.elements)
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.attr.value.isupper():
+        return True  # an enum member or a constant of a class
+    if isinstance(expr, cst.Name) and expr.value.isupper() and len(expr.value) > 1:
+        return True  # a module constant
+    return False
+
+
+def _walk_with_parents(root: cst.CSTNode) -> Iterator[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]]:
+    """Every node under ``root`` with its ancestors (root first), nested scopes included."""
+    from ..walker import child_nodes
+
+    stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(root, ())]
+    while stack:
+        node, ancestors = stack.pop()
+        yield node, ancestors
+        inner = ancestors + (node,)
+        for child in child_nodes(node):
+            stack.append((child, inner))
+
+
+def _functions_on(ancestors: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
+    return [a for a in ancestors if isinstance(a, (cst.FunctionDef, cst.Lambda))]
+
+
+def _local_names(func: cst.FunctionDef) -> Tuple[Set[str], Set[str]]:
+    """(names bound locally, names declared global) in a function's own body."""
+    local: Set[str] = {p.name.value for p in all_parameters(func)}
+    declared: Set[str] = set()
+    for stmt in statements(func.body):
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            local.add(stmt.name.value)
+        if isinstance(stmt, (cst.For,)):
+            local.update(target_names(stmt.target))
+        if isinstance(stmt, (cst.With,)):
+            for item in stmt.items:
+                if item.asname is not None:
+                    local.update(target_names(item.asname.name))
+        for small in _smalls(stmt):
+            if isinstance(small, cst.Global):
+                declared.update(n.name.value for n in small.names)
+            if isinstance(small, cst.Nonlocal):
+                declared.update(n.name.value for n in small.names)
+            for target in _assigned(small):
+                local.update(target_names(target))
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(getattr(small, "names", None), cst.ImportStar):
+                for alias in small.names:
+                    if alias.asname is not None:
+                        local.update(target_names(alias.asname.name))
+                    else:
+                        local.add((dotted_name(alias.name) or "").split(".")[0])
+    return local - declared, declared
+
+
+def growing_containers(ctx) -> Dict[int, Growth]:
+    """id(definition statement) -> :class:`Growth`, for every container of the file that a
+    function inserts into with a run-time key and that nothing in the file shrinks."""
+    return ctx.memo(growing_containers, lambda: _analyse(ctx))
+
+
+def _analyse(ctx) -> Dict[int, Growth]:
+    scan = _Scan(ctx)
+    if not scan.module_containers and not any(scan.class_containers.values()):
+        return {}
+    locals_of: Dict[int, Tuple[Set[str], Set[str]]] = {}
+    module = ctx.module
+    uses_fields = any(
+        (ctx.imports.aliases.get(local) or "").split(".")[0] in FIELD_LIBRARIES
+        or (ctx.imports.aliases.get(local) or "").startswith(FIELD_LIBRARIES)
+        for local in ctx.imports.aliases
+    )
+    function_defs: Dict[str, List[cst.FunctionDef]] = {}
+    for node, ancestors in _walk_with_parents(module):
+        if isinstance(node, cst.FunctionDef):
+            function_defs.setdefault(node.name.value, []).append(node)
+            for decorator in node.decorators:
+                expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                scan.decorator_uses.add((dotted_name(expr) or "").rsplit(".", 1)[-1])
+        elif isinstance(node, cst.ClassDef):
+            for decorator in node.decorators:
+                expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                scan.decorator_uses.add((dotted_name(expr) or "").rsplit(".", 1)[-1])
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            scan.literal_calls.setdefault(node.func.value, []).append(node)
+            if not _functions_on(ancestors):
+                scan.called_at_import.add(node.func.value)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not _functions_on(ancestors):
+            scan.called_at_import.add(node.func.attr.value)
+        if isinstance(node, cst.Name):
+            _use_of_module_name(scan, node, ancestors, locals_of)
+        elif isinstance(node, cst.Attribute):
+            _use_of_class_attribute(scan, node, ancestors)
+    out: Dict[int, Growth] = {}
+    containers = list(scan.module_containers.values())
+    for table in scan.class_containers.values():
+        containers.extend(table.values())
+    for container in containers:
+        if container.shrinks or container.escapes or container.shadowed or not container.growth:
+            continue
+        if container.owner is not None and container.self_only and container.annotated and \
+                not container.class_var and (uses_fields or container.owner.decorators):
+            continue  # a model field: the library copies the default for each instance
+        for site, key, function in container.growth:
+            if function is None or not _runtime_growth(scan, ctx, site, key, function, function_defs, container):
+                continue
+            out[id(container.statement)] = Growth(container, function, site)
+            break
+    return out
+
+
+def _use_of_module_name(scan: _Scan, node: cst.Name, ancestors, locals_of) -> None:
+    container = scan.module_containers.get(node.value)
+    if container is None or not ancestors:
+        return
+    parent = ancestors[-1]
+    if parent is container.statement or isinstance(parent, (cst.AssignTarget,)) and ancestors[-2] is container.statement:
+        return
+    if isinstance(parent, cst.AnnAssign) and parent is container.statement:
+        return
+    if isinstance(parent, (cst.NameItem, cst.Param, cst.Annotation)):
+        return
+    if isinstance(parent, cst.Attribute) and parent.attr is node:
+        return  # `x.CACHE` is another object's attribute
+    if isinstance(parent, cst.Arg) and parent.keyword is node:
+        return
+    functions = [f for f in _functions_on(ancestors) if isinstance(f, cst.FunctionDef)]
+    for func in functions:
+        key = id(func)
+        if key not in locals_of:
+            locals_of[key] = _local_names(func)
+        local, _ = locals_of[key]
+        if node.value in local:
+            return  # a local of the same name
+    function = functions[-1] if functions else None
+    _classify(container, node, ancestors, function, via_self=False)
+
+
+def _use_of_class_attribute(scan: _Scan, node: cst.Attribute, ancestors) -> None:
+    attr = node.attr.value
+    receiver = node.value
+    owner_name: Optional[str] = None
+    via_self = False
+    cls = next((a for a in reversed(ancestors) if isinstance(a, cst.ClassDef)), None)
+    if isinstance(receiver, cst.Name):
+        if receiver.value in scan.class_containers and attr in scan.class_containers[receiver.value]:
+            owner_name = receiver.value
+        elif receiver.value in ("self", "cls") and cls is not None:
+            owner_name = cls.name.value
+            via_self = receiver.value == "self"
+    elif isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "type" \
+            and cls is not None:
+        owner_name = cls.name.value
+    elif isinstance(receiver, cst.Attribute) and receiver.attr.value == "__class__" and cls is not None:
+        owner_name = cls.name.value
+    if owner_name is None:
+        return
+    container = scan.class_containers.get(owner_name, {}).get(attr)
+    if container is None:
+        return
+    functions = [f for f in _functions_on(ancestors) if isinstance(f, cst.FunctionDef)]
+    function = functions[-1] if functions else None
+    _classify(container, node, ancestors, function, via_self=via_self)
+
+
+def _is_target(ref: cst.CSTNode, ancestors) -> Optional[str]:
+    """`assign` / `augassign` / `del` when ``ref`` is (part of) an assignment or `del` target."""
+    for depth in range(len(ancestors) - 1, -1, -1):
+        parent = ancestors[depth]
+        child = ancestors[depth + 1] if depth + 1 < len(ancestors) else ref
+        if isinstance(parent, (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
+            continue
+        if isinstance(parent, cst.AssignTarget):
+            return "assign"
+        if isinstance(parent, cst.AnnAssign) and parent.target is child:
+            return "assign"
+        if isinstance(parent, cst.AugAssign) and parent.target is child:
+            return "augassign"
+        if isinstance(parent, cst.Del):
+            return "del"
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is child:
+            return "assign"
+        return None
+    return None
+
+
+def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_self: bool) -> None:
+    parent = ancestors[-1]
+    grand = ancestors[-2] if len(ancestors) > 1 else None
+    target = _is_target(ref, ancestors)
+    if target is not None:
+        if target == "del":
+            container.shrinks = True
+        elif target == "augassign":
+            _grow(container, ref, None, function, via_self)
+        elif container.owner is not None and via_self:
+            container.shadowed = True  # `self.cache = {}`: each instance has its own
+        elif function is not None:
+            container.shrinks = True  # rebound to a new container at run time: a reset
+        return
+    if isinstance(parent, cst.Attribute) and parent.value is ref:
+        method = parent.attr.value
+        if method in SHRINK_METHODS:
+            container.shrinks = True
+        elif method in GROW_METHODS and isinstance(grand, cst.Call) and grand.func is parent:
+            key = grand.args[0].value if grand.args and not grand.args[0].star else None
+            _grow(container, grand, key, function, via_self)
+        elif method in READ_METHODS:
+            pass
+        else:
+            container.escapes = True
+        return
+    if isinstance(parent, cst.Subscript) and parent.value is ref:
+        target = _is_target(parent, ancestors[:-1])
+        index = parent.slice[0].slice if len(parent.slice) == 1 else None
+        if target == "del":
+            container.shrinks = True
+        elif target in ("assign", "augassign"):
+            if isinstance(index, cst.Slice):
+                container.shrinks = True  # `cache[:] = ...` replaces the contents
+            else:
+                key = index.value if isinstance(index, cst.Index) else None
+                _grow(container, parent, key, function, via_self)
+        elif container.kind == "defaultdict":
+            _grow(container, parent, index.value if isinstance(index, cst.Index) else None, function, via_self)
+        return
+    if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.For, cst.CompFor, cst.Await,
+                           cst.Expr, cst.If, cst.While, cst.BooleanOperation, cst.UnaryOperation,
+                           cst.FormattedStringExpression)):
+        return  # read: a membership test, a loop, a truth test
+    if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
+        callee = grand.func
+        if isinstance(callee, cst.Name) and callee.value == "len":
+            container.shrinks = True  # a size check: the code bounds it somewhere
+            return
+        if isinstance(callee, cst.Name) and callee.value in READ_BUILTINS:
+            return
+        if isinstance(callee, cst.Attribute) and callee.attr.value in ("join", "format", "debug", "info",
+                                                                       "warning", "error", "exception"):
+            return
+    container.escapes = True
+
+
+def _grow(container: Container, site, key, function, via_self: bool) -> None:
+    if not via_self:
+        container.self_only = False
+    container.growth.append((site, key, function))
+
+
+def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, function_defs, container: Container) -> bool:
+    """Whether an insertion runs with run-time data, not once per class, decorator or import."""
+    name = function.name.value
+    if name in CLASS_CREATION_HOOKS or name in scan.decorator_uses or name in scan.called_at_import:
+        return False
+    if _is_decorator(function, function_defs):
+        return False
+    if key is not None and _literal(key):
+        return False
+    if key is not None and _object_key(ctx, key, function):
+        return False
+    if key is not None and _closed_parameter_key(scan, key, function):
+        return False
+    if _allow_listed(site, function, container):
+        return False
+    owner = _owner_class(scan, function)
+    if owner is not None and _is_metaclass(ctx, owner) and name in ("__new__", "__init__", "__call__"):
+        return False
+    return True
+
+
+def _owner_class(scan: _Scan, function: cst.FunctionDef) -> Optional[cst.ClassDef]:
+    for cls in scan.classes.values():
+        if function in cls.body.body:
+            return cls
+    return None
+
+
+def _is_metaclass(ctx, cls: cst.ClassDef) -> bool:
+    return any(ctx.qualified_name(b.value) in ("builtins.type", "abc.ABCMeta") for b in cls.bases)
+
+
+def _is_decorator(function: cst.FunctionDef, function_defs) -> bool:
+    """A function that returns what it was given or a function it defines, taking a callable
+    first: it runs once per decorated function, at import."""
+    params = [p.name.value for p in all_parameters(function)]
+    inner = {s.name.value for s in statements(function.body) if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+    for stmt in statements(function.body):
+        for small in _smalls(stmt):
+            if isinstance(small, cst.Return) and isinstance(small.value, cst.Name):
+                returned = small.value.value
+                if (params and returned == params[0] and params[0] in ("f", "fn", "func", "function", "cls",
+                                                                          "klass", "wrapped", "method", "obj")) \
+                        or (returned in inner and params and params[0] in ("f", "fn", "func", "function",
+                                                                           "wrapped", "method")):
+                    return True
+    # an inner function its enclosing function returns: a decorator made by a factory
+    for defs in function_defs.values():
+        for outer in defs:
+            if outer is function:
+                continue
+            if function in outer.body.body if isinstance(outer.body, cst.IndentedBlock) else False:
+                for stmt in statements(outer.body):
+                    for small in _smalls(stmt):
+                        if isinstance(small, cst.Return) and isinstance(small.value, cst.Name) and \
+                                small.value.value == function.name.value:
+                            return True
+    return False
+
+
+def _names(expr: cst.CSTNode) -> Set[str]:
+    from .names import names_in
+
+    return names_in(expr)
+
+
+def _object_key(ctx, key: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    """The key is a parameter annotated with a class of the program (not a string, number, path
+    or other data), or a class: one entry per program object, not per request."""
+    if isinstance(key, cst.Call) and isinstance(key.func, cst.Name) and key.func.value == "type":
+        return True
+    if isinstance(key, cst.Attribute) and key.attr.value == "__class__":
+        return True
+    if not isinstance(key, cst.Name):
+        return False
+    if key.value == "cls":
+        return True
+    for param in all_parameters(function):
+        if param.name.value != key.value:
+            continue
+        expr = _annotation_expr(param)
+        if expr is None:
+            return False
+        names = _names(expr)
+        return bool(names) and not names <= DATA_TYPES
+    return False
+
+
+def _closed_parameter_key(scan: _Scan, key: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    """The key is a parameter of a private function that the file only ever calls with literals
+    for it (a warn-once helper keyed by message ids chosen in code)."""
+    if not isinstance(key, cst.Name) or not function.name.value.startswith("_"):
+        return False
+    params = all_parameters(function)
+    position = next((i for i, p in enumerate(params) if p.name.value == key.value), None)
+    if position is None:
+        return False
+    if params and params[0].name.value in ("self", "cls"):
+        position -= 1
+    calls = scan.literal_calls.get(function.name.value, [])
+    if not calls:
+        return False
+    for call in calls:
+        arg = find_arg(call, key.value, position if position >= 0 else None)
+        if arg is None or not (_literal(arg.value) or _template(arg.value)):
+            return False
+    return True
+
+
+def _template(expr: cst.BaseExpression) -> bool:
+    """An f-string whose text is chosen in code: it has literal text, and what it formats is plain
+    names (`f"env-shadow:{name}"`)."""
+    if not isinstance(expr, cst.FormattedString):
+        return False
+    text = [p for p in expr.parts if isinstance(p, cst.FormattedStringText) and p.value.strip()]
+    values = [p for p in expr.parts if isinstance(p, cst.FormattedStringExpression)]
+    return bool(text) and all(isinstance(v.expression, cst.Name) for v in values)
+
+
+def _allow_listed(site: cst.CSTNode, function: cst.FunctionDef, container: Container) -> bool:
+    """The insertion sits under a positive membership test against another collection (an
+    allow-list): the keys are bounded by that collection."""
+    short = container.name.rsplit(".", 1)[-1]
+    for node in _path_to(function, site):
+        if isinstance(node, (cst.If, cst.While)):
+            for comparison in _comparisons(node.test):
+                for target in comparison.comparisons:
+                    if isinstance(target.operator, cst.In):
+                        right = dotted_name(target.comparator) or ""
+                        if right.rsplit(".", 1)[-1] != short:
+                            return True
+    return False
+
+
+def _comparisons(expr: cst.BaseExpression) -> Iterator[cst.Comparison]:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Comparison):
+            yield node
+        elif isinstance(node, cst.BooleanOperation):
+            stack.extend((node.left, node.right))
+
+
+def _path_to(root: cst.CSTNode, target: cst.CSTNode) -> List[cst.CSTNode]:
+    """The ancestors of ``target`` under ``root`` (root first), or [] when not found."""
+    for node, ancestors in _walk_with_parents(root):
+        if node is target:
+            return list(ancestors)
+    return []

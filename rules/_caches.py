@@ -8,7 +8,7 @@ from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.caches import CacheDecorator, cache_decorator
+from reslint.analysis.caches import CacheDecorator, cache_decorator, may_have_cached_function
 from reslint.rule import Rule
 
 # a memoising decorator is written after an `@` and names a cache
@@ -24,6 +24,10 @@ class CacheRule(Rule):
     def option_triggers(cls, options):
         extra = getattr(options, "extra_cache_decorators", ())
         return tuple(("@", name.rsplit(".", 1)[-1]) for name in extra if name)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return may_have_cached_function(tree, getattr(options, "extra_cache_decorators", ()))
 
     def _extra(self) -> FrozenSet[str]:
         return frozenset(getattr(self.options, "extra_cache_decorators", ()))

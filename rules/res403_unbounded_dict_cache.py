@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis.caches import growing_containers
+from reslint.analysis.caches import growing_containers, may_have_growing_container
 from reslint.model import Severity
 from reslint.rule import Rule
 
@@ -76,6 +76,10 @@ class UnboundedDictCache(Rule):
     family = "unbounded-growth"
     severity = Severity.WARNING
     triggers = (r"=\s*(?:\{|\[|set\(|dict\(|list\(|(?:collections\.)?(?:defaultdict|OrderedDict|Counter|deque)\()",)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return may_have_growing_container(tree)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check(node)

@@ -190,7 +190,12 @@ def _annotation_expr(param: cst.Param) -> Optional[cst.BaseExpression]:
 # parameter names (less a `_str` / `_name` suffix) whose values form a small fixed table: time zones
 # (the IANA table), clock and calendar fields, a sign
 _CLOSED_WORDS = frozenset({"tz", "tzname", "timezone", "zone", "hour", "hours", "minute", "minutes", "second",
-                           "seconds", "weekday", "month", "sign"})
+                           "seconds", "weekday", "month", "sign",
+                           # names of parts of the program and of its configuration: modules, import
+                           # paths, URL confs, views, settings, backends, database aliases, apps
+                           "module", "modname", "module_path", "import_path", "dotted_path", "urlconf",
+                           "lookup_view", "setting", "backend", "backend_path", "alias", "using", "app_label",
+                           "app_config", "dialect", "engine", "db_alias", "connection_alias"})
 _FLAG_PREFIXES = ("is_", "has_", "use_", "enable_", "allow_", "include_", "with_")
 
 
@@ -201,7 +206,7 @@ def _closed_by_name(name: str) -> bool:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return name in _CLOSED_WORDS or name.rsplit("_", 1)[-1] in ("tz", "timezone")
+    return name in _CLOSED_WORDS or name.rsplit("_", 1)[-1] in ("tz", "timezone", "urlconf", "alias")
 
 
 def is_closed_parameter(ctx, param: cst.Param, enums: FrozenSet[str], extra: FrozenSet[str]) -> bool:
@@ -495,17 +500,35 @@ def _literal(expr: Optional[cst.BaseExpression]) -> bool:
     return False
 
 
-def _walk_with_parents(root: cst.CSTNode) -> Iterator[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]]:
-    """Every node under ``root`` with its ancestors (root first), nested scopes included."""
+class _Ancestors:
+    """The ancestors of the node a walk is at (root first), read only when asked for."""
+
+    __slots__ = ("path", "depth")
+
+    def __init__(self, path: List[cst.CSTNode], depth: int):
+        self.path = path
+        self.depth = depth
+
+    def get(self) -> Tuple[cst.CSTNode, ...]:
+        return tuple(self.path[: self.depth])
+
+
+def _walk_with_parents(root: cst.CSTNode) -> Iterator[Tuple[cst.CSTNode, _Ancestors]]:
+    """Every node under ``root`` with its ancestors, nested scopes included. The ancestors object
+    is valid only until the walk moves on; call ``.get()`` to keep them."""
     from ..walker import child_nodes
 
-    stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(root, ())]
+    path: List[cst.CSTNode] = []
+    stack: List[Tuple[cst.CSTNode, int]] = [(root, 0)]
+    view = _Ancestors(path, 0)
     while stack:
-        node, ancestors = stack.pop()
-        yield node, ancestors
-        inner = ancestors + (node,)
+        node, depth = stack.pop()
+        del path[depth:]
+        view.depth = depth
+        yield node, view
+        path.append(node)
         for child in child_nodes(node):
-            stack.append((child, inner))
+            stack.append((child, depth + 1))
 
 
 def _functions_on(ancestors: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
@@ -559,8 +582,28 @@ def _analyse(ctx) -> Dict[int, Growth]:
         for local in ctx.imports.aliases
     )
     function_defs: Dict[str, List[cst.FunctionDef]] = {}
-    for node, ancestors in _walk_with_parents(module):
-        if isinstance(node, cst.FunctionDef):
+    module_names = set(scan.module_containers)
+    class_attrs = {attr for table in scan.class_containers.values() for attr in table}
+    for node, view in _walk_with_parents(module):
+        kind = type(node)
+        if kind is cst.Name:
+            if node.value in module_names:
+                _use_of_module_name(scan, node, view.get(), locals_of)
+            continue
+        if kind is cst.Attribute:
+            if node.attr.value in class_attrs:
+                _use_of_class_attribute(scan, node, view.get())
+            continue
+        if kind is cst.Call:
+            outside = not any(type(a) in (cst.FunctionDef, cst.Lambda) for a in view.path[: view.depth])
+            if isinstance(node.func, cst.Name):
+                scan.literal_calls.setdefault(node.func.value, []).append(node)
+                if outside:
+                    scan.called_at_import.add(node.func.value)
+            elif isinstance(node.func, cst.Attribute) and outside:
+                scan.called_at_import.add(node.func.attr.value)
+            continue
+        if kind is cst.FunctionDef:
             function_defs.setdefault(node.name.value, []).append(node)
             for decorator in node.decorators:
                 expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
@@ -569,16 +612,6 @@ def _analyse(ctx) -> Dict[int, Growth]:
             for decorator in node.decorators:
                 expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
                 scan.decorator_uses.add((dotted_name(expr) or "").rsplit(".", 1)[-1])
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-            scan.literal_calls.setdefault(node.func.value, []).append(node)
-            if not _functions_on(ancestors):
-                scan.called_at_import.add(node.func.value)
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not _functions_on(ancestors):
-            scan.called_at_import.add(node.func.attr.value)
-        if isinstance(node, cst.Name):
-            _use_of_module_name(scan, node, ancestors, locals_of)
-        elif isinstance(node, cst.Attribute):
-            _use_of_class_attribute(scan, node, ancestors)
     out: Dict[int, Growth] = {}
     containers = list(scan.module_containers.values())
     for table in scan.class_containers.values():
@@ -748,6 +781,8 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
         return False
     if key is not None and _closed_parameter_key(scan, key, function):
         return False
+    if key is not None and _closed_name_key(key):
+        return False
     if _allow_listed(site, function, container):
         return False
     owner = _owner_class(scan, function)
@@ -844,6 +879,15 @@ def _closed_parameter_key(scan: _Scan, key: cst.BaseExpression, function: cst.Fu
     return True
 
 
+def _closed_name_key(key: cst.BaseExpression) -> bool:
+    """The key is named as a value of a fixed table (`self.alias`, `connection.alias`, `tz`)."""
+    if isinstance(key, cst.Name):
+        return _closed_by_name(key.value) and key.value not in ("model",)
+    if isinstance(key, cst.Attribute):
+        return _closed_by_name(key.attr.value) and key.attr.value not in ("model",)
+    return False
+
+
 def _template(expr: cst.BaseExpression) -> bool:
     """An f-string whose text is chosen in code: it has literal text, and what it formats is plain
     names (`f"env-shadow:{name}"`)."""
@@ -881,7 +925,85 @@ def _comparisons(expr: cst.BaseExpression) -> Iterator[cst.Comparison]:
 
 def _path_to(root: cst.CSTNode, target: cst.CSTNode) -> List[cst.CSTNode]:
     """The ancestors of ``target`` under ``root`` (root first), or [] when not found."""
-    for node, ancestors in _walk_with_parents(root):
+    for node, view in _walk_with_parents(root):
         if node is target:
-            return list(ancestors)
+            return list(view.get())
     return []
+
+
+# -- a cheap first look, on the stdlib tree --------------------------------------------------------
+
+def _ast_container_targets(body) -> Set[str]:
+    import ast
+
+    out: Set[str] = set()
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.If, ast.Try)) or type(stmt).__name__ == "TryStar":
+            stack.extend(stmt.body)
+            stack.extend(getattr(stmt, "orelse", ()))
+            stack.extend(getattr(stmt, "finalbody", ()))
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend(handler.body)
+            continue
+        if isinstance(stmt, ast.Assign):
+            value, targets = stmt.value, stmt.targets
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            value, targets = stmt.value, [stmt.target]
+        else:
+            continue
+        if isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
+                isinstance(value, ast.Call) and (getattr(value.func, "id", None) or getattr(value.func, "attr", None))
+                in ("dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque")):
+            out.update(t.id for t in targets if isinstance(t, ast.Name))
+    return out
+
+
+def may_have_growing_container(tree) -> bool:
+    """Whether the file (its stdlib ``ast`` tree) has a module- or class-level container that some
+    function inserts into: a sound over-approximation of :func:`growing_containers`, without
+    libcst."""
+    import ast
+
+    names = _ast_container_targets(tree.body)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names |= _ast_container_targets(node.body)
+    if not names:
+        return False
+    for func in ast.walk(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                target = node.value
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in GROW_METHODS:
+                target = node.func.value
+            elif isinstance(node, ast.AugAssign):
+                target = node.target
+            elif isinstance(node, ast.Subscript):  # `table[key].append(...)` on a defaultdict
+                target = node.value
+            else:
+                continue
+            name = getattr(target, "id", None) or getattr(target, "attr", None)
+            if name in names:
+                return True
+    return False
+
+
+def may_have_cached_function(tree, extra: Iterable[str] = ()) -> bool:
+    """Whether a function of the file (its stdlib ``ast`` tree) has a decorator that may be a
+    memoising cache: its last name ends in `cache` / `cached` / `cachedmethod` or is configured."""
+    import ast
+
+    words = {name.rsplit(".", 1)[-1] for name in extra if name}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            expr = decorator.func if isinstance(decorator, ast.Call) else decorator
+            last = getattr(expr, "attr", None) or getattr(expr, "id", None) or ""
+            if last.endswith(("cache", "cached", "cachedmethod")) or last in words:
+                return True
+    return False

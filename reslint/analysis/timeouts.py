@@ -54,22 +54,22 @@ for _m in REQUESTS_FUNCTIONS:
 NETWORK_FUNCTIONS.update({
     "urllib.request.urlopen": TimeoutArg("urllib.request.urlopen", position=2),
     "http.client.HTTPConnection": TimeoutArg("http.client.HTTPConnection", position=2),
-    "http.client.HTTPSConnection": TimeoutArg("http.client.HTTPSConnection"),
+    "http.client.HTTPSConnection": TimeoutArg("http.client.HTTPSConnection", position=4),  # keyword-only from 3.12
     "socket.create_connection": TimeoutArg("socket.create_connection", position=1),
     "smtplib.SMTP": TimeoutArg("smtplib.SMTP", position=3),
-    "smtplib.SMTP_SSL": TimeoutArg("smtplib.SMTP_SSL"),
-    "smtplib.LMTP": TimeoutArg("smtplib.LMTP"),
+    "smtplib.SMTP_SSL": TimeoutArg("smtplib.SMTP_SSL", position=5),  # keyword-only from 3.12
+    "smtplib.LMTP": TimeoutArg("smtplib.LMTP", position=4),
     "ftplib.FTP": TimeoutArg("ftplib.FTP", position=4),
-    "ftplib.FTP_TLS": TimeoutArg("ftplib.FTP_TLS"),
-    "imaplib.IMAP4": TimeoutArg("imaplib.IMAP4", none_is_default=True),
-    "imaplib.IMAP4_SSL": TimeoutArg("imaplib.IMAP4_SSL", none_is_default=True),
+    "ftplib.FTP_TLS": TimeoutArg("ftplib.FTP_TLS", position=7),  # keyword-only from 3.12
+    "imaplib.IMAP4": TimeoutArg("imaplib.IMAP4", position=2, none_is_default=True),
+    "imaplib.IMAP4_SSL": TimeoutArg("imaplib.IMAP4_SSL", position=5, none_is_default=True),  # kw-only from 3.12
     "poplib.POP3": TimeoutArg("poplib.POP3", position=2),
-    "poplib.POP3_SSL": TimeoutArg("poplib.POP3_SSL"),
+    "poplib.POP3_SSL": TimeoutArg("poplib.POP3_SSL", position=4),  # keyword-only from 3.12
     "telnetlib.Telnet": TimeoutArg("telnetlib.Telnet", position=2),
     "urllib3.request": TimeoutArg("urllib3.request"),
-    "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=None, socket_default=False),
-    "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", socket_default=False),
-    "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", socket_default=False),
+    "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
+    "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", position=4, socket_default=False),
+    "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.from_url": TimeoutArg("redis.from_url", keyword="socket_timeout", socket_default=False, dsn="strict"),
     "redis.Redis.from_url": TimeoutArg("redis.Redis.from_url", keyword="socket_timeout", socket_default=False,
                                        dsn="strict"),
@@ -90,9 +90,14 @@ ASYNC_CONTEXT_BOUNDED = {"asyncio.open_connection": "asyncio.open_connection"}
 NETWORK_METHODS: Dict[Tuple[str, str], TimeoutArg] = {
     (T.SESSION, m): TimeoutArg(f"requests.Session.{m}", socket_default=False) for m in REQUESTS_SESSION_METHODS
 }
+# Session.request(method, url, params, data, headers, cookies, files, auth, timeout, ...)
+NETWORK_METHODS[(T.SESSION, "request")] = TimeoutArg("requests.Session.request", position=8, socket_default=False)
 NETWORK_METHODS.update({
     (T.URLLIB3_POOL, m): TimeoutArg(f"urllib3.PoolManager.{m}") for m in URLLIB3_POOL_METHODS
 })
+# HTTPConnectionPool.urlopen(method, url, body, headers, retries, redirect, assert_same_host, timeout, ...)
+# (PoolManager.urlopen takes no positional timeout, so eight positionals only fit a pool)
+NETWORK_METHODS[(T.URLLIB3_POOL, "urlopen")] = TimeoutArg("urllib3.PoolManager.urlopen", position=7)
 
 # RES102 only: libraries with a bounded default, where only an explicit None is a problem
 DEFAULT_BOUNDED_FUNCTIONS: Dict[str, TimeoutArg] = {f"httpx.{m}": TimeoutArg(f"httpx.{m}") for m in HTTPX_CLIENT_METHODS}

@@ -9,13 +9,16 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.cancellation import CANCELLATION, awaits_cancelled_task
+from reslint.analysis.cancellation import CANCELLATION, awaits_cancelled_task, awaits_only_own_work, reraised_later
 from reslint.analysis.handlers import caught, clause_text, hands_error_on, raises_anywhere, suspends
 from reslint.analysis.scopes import in_loop
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
 _TERMINAL = (cst.Pass, cst.Return, cst.Continue, cst.Break)
+# a comment in the handler that says the swallowing is deliberate
+_EXPLAINS = re.compile(r"#.*(?i:cancel|ignor|suppress|swallow|intention|deliberate|on purpose|expected|"
+                       r"shut\s*down|shutting|no longer|don'?t care|not needed|harmless)")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,9 @@ class SwallowedCancellation(Rule):
     another method of the class for `self.<task>`, then `try: await task` / `except
     CancelledError: pass`), where the `CancelledError` caught is the child's; and handlers outside
     a loop that hand the exception on to be raised elsewhere (`except CancelledError as e:
-    future.set_exception(e)` or `errors.append(e)`).
+    future.set_exception(e)` or `errors.append(e)`); and the save-and-re-raise idiom, where the
+    handler keeps the error or a flag (`cancelled = e`) and the function raises it after its
+    cleanup (`if cancelled: raise cancelled`).
 
     ## Fix safety
     Unsafe. For a bare `except:` or `except BaseException:` the fix narrows the clause to `except
@@ -113,7 +118,11 @@ class SwallowedCancellation(Rule):
     `raise` is appended); a tuple that mixes cancellation with other classes gets no fix, since
     re-raising would re-raise the others too. Either way the coroutine then ends with
     `CancelledError` instead of returning normally, which is the point, but callers see a different
-    outcome; comments in the handler that explained the swallowing are left as they were.
+    outcome. No fix is offered where it could do harm: when the `try` awaits something that may
+    be another task or future (`await task`, `await asyncio.wait_for(task, 5)`, `gather(*tasks)`),
+    whose `CancelledError` re-raising would misreport as this task's, and when a comment in the
+    handler says the swallowing is deliberate (it mentions cancellation, ignoring, suppressing or
+    shutdown): a person should decide.
 
     ## Known limitations
     `contextlib.suppress(asyncio.CancelledError)` is not checked. A handler that re-raises only on
@@ -149,6 +158,11 @@ class SwallowedCancellation(Rule):
         return not in_loop(self.ctx.stack) and hands_error_on(handler)
 
     def _fix(self, node) -> Optional[Replace]:
+        parent = self.ctx.parent()
+        if isinstance(parent, (cst.Try, cst.TryStar)) and not awaits_only_own_work(parent.body):
+            return None  # the CancelledError may be another task's: re-raising it would misreport
+        if any(_EXPLAINS.search(self.ctx.module.code_for_node(stmt)) for stmt in node.body.body):
+            return None  # the handler says it swallows on purpose: a person should decide
         if node.type is None:
             fixed = node.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
             return Replace(node, fixed, "Catch `Exception` instead, which lets cancellation through")
@@ -169,7 +183,7 @@ class SwallowedCancellation(Rule):
             # awaits catches a child's CancelledError (`task.result()`), not its own
             if not suspends(parent.body) or awaits_cancelled_task(self.ctx.module, self.ctx.stack, parent):
                 return
-        if self._passes_error_on(node):
+        if self._passes_error_on(node) or reraised_later(self.ctx.stack, node):
             return
         what = "Bare `except:`" if node.type is None else f"`{clause_text(self.ctx.module, node)}`"
         self.report(

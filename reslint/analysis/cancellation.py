@@ -115,3 +115,85 @@ class _CancelledTargets(cst.CSTVisitor):
             for loop in self.loops:
                 if self.module.code_for_node(loop.target) == receiver:
                     self.targets.add(self.module.code_for_node(loop.iter))
+
+
+# -- what a handler's fix may assume ----------------------------------------------------------------
+
+def _bound_name(handler: cst.CSTNode) -> Optional[str]:
+    name = getattr(handler, "name", None)
+    if name is not None and isinstance(name.name, cst.Name):
+        return name.name.value
+    return None
+
+
+def _saved_to(handler: cst.CSTNode) -> Set[str]:
+    """What the handler saves the error (or a flag saying it happened) in: `saved = e`,
+    `self._cancelled = exc`, `cancelled = True`."""
+    from .blocks import small_statements
+    from .names import dotted_name
+
+    bound = _bound_name(handler)
+    out: Set[str] = set()
+    for small in small_statements(handler.body):
+        if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+            value = small.value
+            saves = (isinstance(value, cst.Name) and (value.value == bound or value.value == "True"))
+            if not saves:
+                continue
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+            out.update(filter(None, (dotted_name(t) for t in targets)))
+    return out
+
+
+def reraised_later(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
+    """The handler saves the error (or a flag) and the function raises it after the `try`:
+    `except CancelledError as e: saved = e` ... `if saved: raise saved`, the save-and-re-raise
+    idiom that lets cleanup run first."""
+    from .blocks import statements
+    from .names import dotted_name, names_in
+
+    saved = _saved_to(handler)
+    if not saved:
+        return False
+    function = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    for stmt in statements(function.body):
+        if isinstance(stmt, cst.If) and (names_in(stmt.test) & {s.split(".")[-1] for s in saved}):
+            for inner in statements(stmt.body):
+                lines = inner.body if isinstance(inner, cst.SimpleStatementLine) else (inner,)
+                if any(isinstance(small, cst.Raise) for small in lines):
+                    return True
+        lines = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
+        for small in lines:
+            if isinstance(small, cst.Raise) and small.exc is not None and dotted_name(small.exc) in saved:
+                return True
+    return False
+
+
+# calls whose first argument is what they wait for (an awaitable that may be another task)
+_WAITS_ON_ARGUMENT = frozenset({"wait_for", "shield", "gather", "wait", "ensure_future", "as_completed"})
+
+
+def awaits_only_own_work(block: cst.BaseSuite) -> bool:
+    """Every `await` in the block awaits a call that does the task's own work (`await
+    client.get(url)`), never an object that may be another task or future (`await task`,
+    `await self._reader`, `await asyncio.wait_for(task, 5)`, `await asyncio.gather(*tasks)`):
+    a `CancelledError` from those may be the other task's, which re-raising would misreport."""
+    from .blocks import walk
+
+    for node in walk(block):
+        if not isinstance(node, cst.Await):
+            continue
+        expr = node.expression
+        if not isinstance(expr, cst.Call):
+            return False
+        func = expr.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if last in _WAITS_ON_ARGUMENT:
+            positional = [a for a in expr.args if a.keyword is None]
+            if last in ("wait_for", "shield", "ensure_future"):
+                positional = positional[:1]
+            if any(a.star or not isinstance(a.value, cst.Call) for a in positional):
+                return False
+    return True

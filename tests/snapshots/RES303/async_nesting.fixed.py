@@ -89,7 +89,7 @@ async def outer(tasks):
         async def innermost():
             try:
                 await asyncio.gather(*tasks)
-            except Exception:  # expect: RES303
+            except:  # expect: RES303
                 pass
 
         return innermost

@@ -49,7 +49,7 @@ async def stop_other(watcher, poller):
     try:
         await watcher
     except asyncio.CancelledError:  # expect: RES303
-        raise
+        pass
 
 
 async def stop_and_log(watcher):
@@ -58,7 +58,7 @@ async def stop_and_log(watcher):
         logger.info("waiting for watcher")
         await watcher
     except asyncio.CancelledError:  # expect: RES303
-        raise
+        pass
 
 
 async def stop_with_wait(tasks):
@@ -67,7 +67,7 @@ async def stop_with_wait(tasks):
     try:
         await asyncio.wait([task for task in tasks])
     except asyncio.CancelledError:  # expect: RES303
-        raise
+        pass
 
 
 class Poller:

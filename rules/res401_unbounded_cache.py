@@ -7,7 +7,14 @@ from typing import Tuple
 
 import libcst as cst
 
-from reslint.analysis.caches import CACHE_OBJECT_DECORATORS, LRU_DECORATORS, method_kind, open_parameters
+from reslint.analysis.caches import (
+    CACHE_OBJECT_DECORATORS,
+    LRU_DECORATORS,
+    builds_class,
+    literal_only_parameters,
+    method_kind,
+    open_parameters,
+)
 from reslint.model import Safety, Severity
 from reslint.rule import Replace
 
@@ -71,8 +78,12 @@ class UnboundedCache(CacheRule):
     Left alone: a function with no parameters (one entry), a bounded `maxsize` (a bare
     `@lru_cache` keeps 128), parameters whose values form a small fixed set (`bool`, a `Literal`,
     an enum of the file, a class: `type[...]`, or a parameter named `cls` / `model`), a function
-    defined inside another function (its cache dies with it), and instance methods, which RES402
-    reports (its message says when the cache is unbounded too).
+    defined inside another function (its cache dies with it), a private function that every call
+    in the file gives literals for those parameters, a function that builds a class (memoised so
+    that equal arguments give the same class: a bound would break that), and instance methods,
+    which RES402 reports (its message says when the cache is unbounded too). Names that say the
+    values come from a fixed table count as closed too: a time zone, an hour, a flag (`is_...`),
+    an import path, a URL conf, a database alias, a dtype, a device, an encoding.
 
     ## Fix safety
     Unsafe: `lru_cache(maxsize=N)` (N from the `maxsize` option) evicts entries, so a function
@@ -109,7 +120,10 @@ class UnboundedCache(CacheRule):
         if kind == "instance":
             return  # RES402's
         params = open_parameters(self.ctx, node, kind, frozenset(self.options.closed_types))
-        if not params:
+        if params:
+            fixed = literal_only_parameters(self.ctx, node, kind)
+            params = [p for p in params if p not in fixed]
+        if not params or builds_class(node):
             return
         keyed = ", ".join(f"`{p}`" for p in params[:3]) + (", ..." if len(params) > 3 else "")
         written = self.ctx.module.code_for_node(cached.node.decorator)

@@ -7,7 +7,7 @@ from typing import Tuple
 
 import libcst as cst
 
-from reslint.analysis.caches import enum_classes, method_kind
+from reslint.analysis.caches import enum_classes, is_value_type, method_kind
 from reslint.analysis.names import dotted_name
 from reslint.model import Severity
 
@@ -68,7 +68,10 @@ class CachedMethod(CacheRule):
 
     Left alone: `staticmethod`, `classmethod` (and a def whose first parameter is `cls`, wrapped
     later): the key is a class, and classes live as long as the program anyway; module-level
-    functions; `cached_property`; methods of enums, whose members are fixed singletons;
+    functions; `cached_property`; methods of enums, whose members are fixed singletons; a
+    bounded cache on a value type (a `NamedTuple`, a frozen dataclass or attrs class, a class that
+    defines `__eq__` and `__hash__`), where equal instances share an entry and what is kept is a
+    small value (an unbounded one is still reported);
     decorators that are not the standard memoisers (project decorators that store results on
     the instance or key on a weak reference).
 
@@ -98,6 +101,8 @@ class CachedMethod(CacheRule):
             return
         if owner.name.value in enum_classes(self.ctx):
             return
+        if cached.bounded is not False and is_value_type(self.ctx, owner):
+            return  # equal values share entries, and what is kept is a small value
         if cached.bounded is False:
             held = "every instance it is called on, forever"
         else:

@@ -195,7 +195,9 @@ _CLOSED_WORDS = frozenset({"tz", "tzname", "timezone", "zone", "hour", "hours", 
                            # paths, URL confs, views, settings, backends, database aliases, apps
                            "module", "modname", "module_path", "import_path", "dotted_path", "urlconf",
                            "lookup_view", "setting", "backend", "backend_path", "alias", "using", "app_label",
-                           "app_config", "dialect", "engine", "db_alias", "connection_alias"})
+                           "app_config", "dialect", "engine", "db_alias", "connection_alias",
+                           # data types, devices and text codecs: small registries
+                           "dtype", "device", "encoding", "codec"})
 _FLAG_PREFIXES = ("is_", "has_", "use_", "enable_", "allow_", "include_", "with_")
 
 
@@ -376,7 +378,9 @@ class Container:
     owner: Optional[cst.ClassDef] = None
     annotated: bool = False  # the class-level definition is annotated (not ClassVar)
     class_var: bool = False
-    growth: List[Tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.FunctionDef]]] = field(default_factory=list)
+    # (site, key or element, function, stored value)
+    growth: List[Tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.FunctionDef], Optional[cst.CSTNode]]] = \
+        field(default_factory=list)
     shrinks: bool = False  # removed from, cleared, rebound, size-checked
     escapes: bool = False  # used in a way the analysis cannot follow
     shadowed: bool = False  # an instance attribute of the same name hides it
@@ -435,6 +439,7 @@ class _Scan:
         self.rebound_at_module: Set[str] = set()
         self.decorator_uses: Set[str] = set()  # names used as decorators anywhere
         self.called_at_import: Set[str] = set()  # functions called by module-level code
+        self.called_in_functions: Set[str] = set()  # names called (`f()`, `x.f()`) inside functions
         self.literal_calls: Dict[str, List[cst.Call]] = {}  # function name -> calls of it
         self.referenced_functions: Set[str] = set()  # function names used other than by a call
         self._collect_definitions()
@@ -596,12 +601,12 @@ def _analyse(ctx) -> Dict[int, Growth]:
             continue
         if kind is cst.Call:
             outside = not any(type(a) in (cst.FunctionDef, cst.Lambda) for a in view.path[: view.depth])
+            called = node.func.value if isinstance(node.func, cst.Name) else \
+                node.func.attr.value if isinstance(node.func, cst.Attribute) else None
             if isinstance(node.func, cst.Name):
                 scan.literal_calls.setdefault(node.func.value, []).append(node)
-                if outside:
-                    scan.called_at_import.add(node.func.value)
-            elif isinstance(node.func, cst.Attribute) and outside:
-                scan.called_at_import.add(node.func.attr.value)
+            if called is not None:
+                (scan.called_at_import if outside else scan.called_in_functions).add(called)
             continue
         if kind is cst.FunctionDef:
             function_defs.setdefault(node.name.value, []).append(node)
@@ -622,8 +627,9 @@ def _analyse(ctx) -> Dict[int, Growth]:
         if container.owner is not None and container.self_only and container.annotated and \
                 not container.class_var and (uses_fields or container.owner.decorators):
             continue  # a model field: the library copies the default for each instance
-        for site, key, function in container.growth:
-            if function is None or not _runtime_growth(scan, ctx, site, key, function, function_defs, container):
+        for site, key, function, value in container.growth:
+            if function is None or not _runtime_growth(scan, ctx, site, key, function, function_defs, container,
+                                                       value):
                 continue
             out[id(container.statement)] = Growth(container, function, site)
             break
@@ -713,7 +719,7 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
         if target == "del":
             container.shrinks = True
         elif target == "augassign":
-            _grow(container, ref, None, function, via_self)
+            _grow(container, ref, None, function, via_self, None)
         elif container.owner is not None and via_self:
             container.shadowed = True  # `self.cache = {}`: each instance has its own
         elif function is not None:
@@ -725,7 +731,9 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
             container.shrinks = True
         elif method in GROW_METHODS and isinstance(grand, cst.Call) and grand.func is parent:
             key = grand.args[0].value if grand.args and not grand.args[0].star else None
-            _grow(container, grand, key, function, via_self)
+            value = key if method not in ("setdefault", "__setitem__") else \
+                (grand.args[1].value if len(grand.args) > 1 else None)
+            _grow(container, grand, key, function, via_self, value)
         elif method in READ_METHODS:
             pass
         else:
@@ -741,9 +749,11 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
                 container.shrinks = True  # `cache[:] = ...` replaces the contents
             else:
                 key = index.value if isinstance(index, cst.Index) else None
-                _grow(container, parent, key, function, via_self)
+                assign = next((a for a in reversed(ancestors) if isinstance(a, (cst.Assign, cst.AugAssign))), None)
+                _grow(container, parent, key, function, via_self, getattr(assign, "value", None))
         elif container.kind == "defaultdict":
-            _grow(container, parent, index.value if isinstance(index, cst.Index) else None, function, via_self)
+            _grow(container, parent, index.value if isinstance(index, cst.Index) else None, function, via_self,
+                  None)
         return
     if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.For, cst.CompFor, cst.Await,
                            cst.Expr, cst.If, cst.While, cst.BooleanOperation, cst.UnaryOperation,
@@ -762,16 +772,22 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
     container.escapes = True
 
 
-def _grow(container: Container, site, key, function, via_self: bool) -> None:
+def _grow(container: Container, site, key, function, via_self: bool, value) -> None:
     if not via_self:
         container.self_only = False
-    container.growth.append((site, key, function))
+    container.growth.append((site, key, function, value))
 
 
-def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, function_defs, container: Container) -> bool:
+def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, function_defs, container: Container,
+                    value=None) -> bool:
     """Whether an insertion runs with run-time data, not once per class, decorator or import."""
     name = function.name.value
     if name in CLASS_CREATION_HOOKS or name in scan.decorator_uses or name in scan.called_at_import:
+        return False
+    if _registration(scan, function, key, value):
+        return False
+    path = _path_to(function, site)
+    if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key)):
         return False
     if _is_decorator(function, function_defs):
         return False
@@ -783,7 +799,7 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
         return False
     if key is not None and _closed_name_key(key):
         return False
-    if _allow_listed(site, function, container):
+    if _allow_listed(path, container):
         return False
     owner = _owner_class(scan, function)
     if owner is not None and _is_metaclass(ctx, owner) and name in ("__new__", "__init__", "__call__"):
@@ -805,7 +821,7 @@ def _is_metaclass(ctx, cls: cst.ClassDef) -> bool:
 def _is_decorator(function: cst.FunctionDef, function_defs) -> bool:
     """A function that returns what it was given or a function it defines, taking a callable
     first: it runs once per decorated function, at import."""
-    params = [p.name.value for p in all_parameters(function)]
+    params = [p.name.value for p in all_parameters(function) if p.name.value not in ("self", "cls")]
     inner = {s.name.value for s in statements(function.body) if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
     for stmt in statements(function.body):
         for small in _smalls(stmt):
@@ -898,11 +914,86 @@ def _template(expr: cst.BaseExpression) -> bool:
     return bool(text) and all(isinstance(v.expression, cst.Name) for v in values)
 
 
-def _allow_listed(site: cst.CSTNode, function: cst.FunctionDef, container: Container) -> bool:
+def _parameter_root(expr: Optional[cst.CSTNode], params: Set[str]) -> bool:
+    """``expr`` is a parameter or what names one (`func`, `cls.__name__`, `f.__code__`), not data
+    read from it (`message.text`)."""
+    if isinstance(expr, cst.Attribute):
+        attr = expr.attr.value
+        if not (attr.startswith("__") or attr == "name"):
+            return False
+        expr = expr.value
+    return isinstance(expr, cst.Name) and expr.value in params
+
+
+def _registration(scan: _Scan, function: cst.FunctionDef, key, value) -> bool:
+    """A registration API: the function stores what it is given (`REGISTRY[name] = func`,
+    `HANDLERS.append(handler)`) and nothing in this file calls it from a function body, so it is
+    called at import time, by the modules that register."""
+    if function.name.value in scan.called_in_functions:
+        return False
+    params = {p.name.value for p in all_parameters(function)} - {"self", "cls"}
+    if not params:
+        return False
+    stored = [e for e in (key, value) if e is not None]
+    return bool(stored) and all(_parameter_root(e, params) for e in stored)
+
+
+def _filled_once(path: Sequence[cst.CSTNode], scan: _Scan) -> bool:
+    """The insertion runs only while a module- or class-level collection is still empty or unset
+    (`if not TABLE:`, `if cls._table is None:`): a lazy one-time fill."""
+    containers = set(scan.module_containers) | {a for t in scan.class_containers.values() for a in t}
+
+    def is_container(expr) -> bool:
+        name = expr.value if isinstance(expr, cst.Name) else expr.attr.value if isinstance(expr, cst.Attribute) \
+            else None
+        return name in containers
+
+    for node in path:
+        if not isinstance(node, cst.If):
+            continue
+        test = node.test
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and \
+                is_container(test.expression):
+            return True
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and \
+                isinstance(test.comparisons[0].operator, cst.Is) and is_none(test.comparisons[0].comparator) and \
+                is_container(test.left):
+            return True
+    return False
+
+
+def _constant_collection(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        return all(_literal(e.value) or isinstance(e.value, (cst.Name, cst.Attribute)) for e in expr.elements)
+    last = expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else ""
+    return len(last) > 1 and last.isupper()
+
+
+def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression) -> bool:
+    """The key is the variable of a loop over a constant table (`for state in (A, B, C):`,
+    `for name in LEXERS:`): the keys are that table's."""
+    root = key
+    while isinstance(root, (cst.Attribute, cst.Subscript)):
+        root = root.value
+    if isinstance(key, cst.Tuple):
+        roots = [e.value for e in key.elements]
+    else:
+        roots = [root]
+    names = {r.value for r in roots if isinstance(r, cst.Name)}
+    if not names or len(names) != len(roots):
+        return False
+    bound: Set[str] = set()
+    for node in path:
+        if isinstance(node, cst.For) and _constant_collection(node.iter):
+            bound.update(target_names(node.target))
+    return names <= bound
+
+
+def _allow_listed(path: Sequence[cst.CSTNode], container: Container) -> bool:
     """The insertion sits under a positive membership test against another collection (an
     allow-list): the keys are bounded by that collection."""
     short = container.name.rsplit(".", 1)[-1]
-    for node in _path_to(function, site):
+    for node in path:
         if isinstance(node, (cst.If, cst.While)):
             for comparison in _comparisons(node.test):
                 for target in comparison.comparisons:
@@ -1006,4 +1097,114 @@ def may_have_cached_function(tree, extra: Iterable[str] = ()) -> bool:
             last = getattr(expr, "attr", None) or getattr(expr, "id", None) or ""
             if last.endswith(("cache", "cached", "cachedmethod")) or last in words:
                 return True
+    return False
+
+
+# -- more of what a cached function is keyed by ----------------------------------------------------
+
+def builds_class(func: cst.FunctionDef) -> bool:
+    """The function defines a class or makes one with `type(name, bases, ns)`: it is memoised so
+    that equal arguments give the same class (identity), not to save time, and a bound would break
+    that."""
+    for stmt in statements(func.body):
+        if isinstance(stmt, cst.ClassDef):
+            return True
+        for small in _smalls(stmt):
+            if isinstance(small, cst.Return) and isinstance(small.value, cst.Call) and \
+                    isinstance(small.value.func, cst.Name) and small.value.func.value == "type" and \
+                    len(small.value.args) == 3:
+                return True
+    return False
+
+
+def _calls_by_name(ctx) -> Dict[str, List[cst.Call]]:
+    from .blocks import find_all
+
+    def compute():
+        out: Dict[str, List[cst.Call]] = {}
+        for call in find_all(ctx.module, cst.Call):
+            if isinstance(call.func, cst.Name):
+                out.setdefault(call.func.value, []).append(call)
+        return out
+
+    return ctx.memo(_calls_by_name, compute)
+
+
+def literal_only_parameters(ctx, func: cst.FunctionDef, kind: str) -> Set[str]:
+    """For a private module function: the parameters that every call of it in the file passes as a
+    literal (or leaves to a literal default). Its callers then choose the keys from a fixed set."""
+    name = func.name.value
+    if kind != "function" or not name.startswith("_"):
+        return set()
+    calls = [c for c in _calls_by_name(ctx).get(name, []) if c.func is not None]
+    if not calls:
+        return set()
+    params = all_parameters(func)
+    out: Set[str] = set()
+    for index, param in enumerate(params):
+        if param.star:
+            continue
+        position = index if param in func.params.params or param in func.params.posonly_params else None
+        ok = True
+        for call in calls:
+            if any(a.star for a in call.args):
+                ok = False
+                break
+            arg = find_arg(call, param.name.value, position)
+            if arg is None:
+                if param.default is None or not _literal(param.default):
+                    ok = False
+                    break
+            elif not _literal(arg.value):
+                ok = False
+                break
+        if ok:
+            out.add(param.name.value)
+    return out
+
+
+_VALUE_BASES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple", "enum.Enum"})
+_FROZEN_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attrs.define",
+                                "attr.frozen", "attrs.frozen", "pydantic.dataclasses.dataclass"})
+
+
+def is_value_type(ctx, cls: cst.ClassDef) -> bool:
+    """Instances compare and hash by value: a NamedTuple (or `namedtuple(...)` base), a frozen
+    dataclass or attrs class, or a class of the file (or an in-file base of it) that defines both
+    `__eq__` and `__hash__`. A cache keyed by such an instance holds a small value, and equal
+    instances share one entry."""
+    classes = {s.name.value: s for s in statements(ctx.module.body, classes=True) if isinstance(s, cst.ClassDef)}
+    seen: Set[str] = set()
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        if current.name.value in seen:
+            continue
+        seen.add(current.name.value)
+        for decorator in current.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            qualified = ctx.qualified_name(func) or ""
+            if qualified in ("attr.frozen", "attrs.frozen"):
+                return True
+            if qualified in _FROZEN_DECORATORS and isinstance(expr, cst.Call):
+                frozen = find_arg(expr, "frozen")
+                if frozen is not None and isinstance(frozen.value, cst.Name) and frozen.value.value == "True":
+                    return True
+        methods = {s.name.value for s in current.body.body if isinstance(s, cst.FunctionDef)}
+        if {"__eq__", "__hash__"} <= methods:
+            return True
+        for base in current.bases:
+            if base.keyword is not None:
+                continue
+            value = base.value
+            if isinstance(value, cst.Call):
+                if (ctx.qualified_name(value.func) or "") in ("collections.namedtuple", "typing.NamedTuple"):
+                    return True
+                continue
+            if (ctx.qualified_name(value) or "") in _VALUE_BASES:
+                return True
+            name = dotted_name(value)
+            if name in classes:
+                todo.append(classes[name])
     return False

@@ -733,6 +733,9 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
             key = grand.args[0].value if grand.args and not grand.args[0].star else None
             value = key if method not in ("setdefault", "__setitem__") else \
                 (grand.args[1].value if len(grand.args) > 1 else None)
+            if method == "setdefault" and isinstance(value, (cst.List, cst.Dict, cst.Set, cst.Tuple)) and \
+                    not getattr(value, "elements", None):
+                value = None  # `setdefault(key, [])`: what is stored is appended later
             _grow(container, grand, key, function, via_self, value)
         elif method in READ_METHODS:
             pass
@@ -787,7 +790,7 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
     if _registration(scan, function, key, value):
         return False
     path = _path_to(function, site)
-    if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key)):
+    if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key, function)):
         return False
     if _is_decorator(function, function_defs):
         return False
@@ -969,7 +972,19 @@ def _constant_collection(expr: cst.BaseExpression) -> bool:
     return len(last) > 1 and last.isupper()
 
 
-def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression) -> bool:
+def _local_constant(function: cst.FunctionDef, name: str) -> bool:
+    """``name`` is assigned once in the function, from a constant collection."""
+    values = []
+    for stmt in statements(function.body):
+        for small in _smalls(stmt):
+            for target in _assigned(small):
+                if name in set(target_names(target)):
+                    values.append(getattr(small, "value", None))
+    return len(values) == 1 and values[0] is not None and _constant_collection(values[0])
+
+
+def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression,
+                            function: Optional[cst.FunctionDef] = None) -> bool:
     """The key is the variable of a loop over a constant table (`for state in (A, B, C):`,
     `for name in LEXERS:`): the keys are that table's."""
     root = key
@@ -984,7 +999,8 @@ def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression
         return False
     bound: Set[str] = set()
     for node in path:
-        if isinstance(node, cst.For) and _constant_collection(node.iter):
+        if isinstance(node, cst.For) and (_constant_collection(node.iter) or (
+                function is not None and isinstance(node.iter, cst.Name) and _local_constant(function, node.iter.value))):
             bound.update(target_names(node.target))
     return names <= bound
 
@@ -1106,7 +1122,7 @@ def builds_class(func: cst.FunctionDef) -> bool:
     """The function defines a class or makes one with `type(name, bases, ns)`: it is memoised so
     that equal arguments give the same class (identity), not to save time, and a bound would break
     that."""
-    for stmt in statements(func.body):
+    for stmt in statements(func.body, functions=True):
         if isinstance(stmt, cst.ClassDef):
             return True
         for small in _smalls(stmt):

@@ -137,3 +137,17 @@ def test_unused_suppression_opt_in():
         """
     assert lint(source) == []  # RES900 is opt-in
     assert lint(source, select=("RES301", "RES302", "RES900")) == [(3, "RES900"), (5, "RES900"), (6, "RES900")]
+
+
+def test_bugbear_and_pylint_cached_method_codes_silence_res402():
+    source = """\
+        import functools
+
+        class Catalogue:
+            @functools.lru_cache(maxsize=None)  # {comment}
+            def product(self, sku):
+                return sku
+        """
+    assert lint(source.replace("{comment}", "plain comment"), select=["RES402"]) == [(4, "RES402")]
+    assert lint(source.replace("{comment}", "noqa: B019"), select=["RES402"]) == []
+    assert lint(source.replace("{comment}", "noqa: W1518"), select=["RES402"]) == []

@@ -124,7 +124,17 @@ def fix_edits(text: str, module: Any, stack: Sequence[Any], fix: "Replace") -> L
     node_path = find_path(stack, fix.old)
     if node_path is None:
         raise LookupError("the node to replace is not in the tree")
-    return edits_between(text, fixed_code(module, node_path, fix))
+    return edits_between(text, _keep_final_cr(text, fixed_code(module, node_path, fix)))
+
+
+def _keep_final_cr(text: str, code: str) -> str:
+    """libcst drops the last line break of a file whose line breaks are CR only (`\r`): put back
+    the ones the original ended with, so a fix never touches the end of the file."""
+    if not text.endswith("\r"):
+        return code
+    want = len(text) - len(text.rstrip("\r"))
+    have = len(code) - len(code.rstrip("\r"))
+    return code + "\r" * (want - have) if have < want else code
 
 
 def find_path(stack: Sequence[Any], target: Any) -> Optional[List[Any]]:

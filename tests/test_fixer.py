@@ -7,6 +7,8 @@ import os
 import stat
 import textwrap
 
+import pytest
+
 import libcst as cst
 from click.testing import CliRunner
 
@@ -53,6 +55,17 @@ def test_keeps_bom_crlf_and_mode(project):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
     assert os.stat(path).st_ino != inode_before  # replaced by rename, not rewritten in place
     assert [p.name for p in project.iterdir() if p.name.startswith(".reslint-")] == []
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\r", "\r\r\r"])
+def test_keeps_the_final_line_breaks_of_a_cr_only_file(project, ending):
+    path = project / "mac.py"
+    original = "try:\r    go()\rexcept:\r    log()" + ending
+    path.write_bytes(original.encode())
+    assert fix("--select", "RES301").exit_code == 0
+    assert path.read_bytes() == original.replace("except:", "except Exception:").encode()
+    assert fix("--select", "RES301").exit_code == 0  # a second run changes nothing
+    assert path.read_bytes() == original.replace("except:", "except Exception:").encode()
 
 
 def test_symlink_target_is_fixed_link_kept(project):

@@ -29,7 +29,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
@@ -458,21 +458,26 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     parsed = 0
     packages: Dict[str, List[str]] = {}
     for path, rel in files:
-        # cache entry: [[mtime_ns, size], content digest or None, names, entry or None]
+        # cache entry: [[mtime_ns, size, ctime_ns], content digest or None, names, entry or None];
+        # the ctime catches a file rewritten with its old size and mtime put back (`touch -d`)
         try:
             stat = os.stat(path)
         except OSError:
             continue
-        signature = [stat.st_mtime_ns, stat.st_size]
-        hit = cached.get(rel)
-        if tree_unchanged and hit is not None and len(hit) == 4 and hit[0] == signature and hit[2] is not None:
+        signature = [stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns]
+        hit = _valid_hit(cached.get(rel))
+        if tree_unchanged and hit is not None and hit[0] == signature and hit[2] is not None:
             names = tuple(hit[2])
         else:
             names = tuple(module_names(rel, root, packages))
         entry: Optional[ModuleEntry] = None
-        if hit is not None and len(hit) == 4 and hit[0] == signature and tuple(hit[2] or ()) == names:
+        reuse = hit is not None and hit[0] == signature and tuple(hit[2] or ()) == names
+        if reuse:
+            entry = _entry_of(hit)
+            if entry is None and hit[3] is not None:
+                reuse, hit = False, None  # a cached entry of the wrong shape: index the file again
+        if reuse:
             fresh[rel] = hit
-            entry = ModuleEntry.from_json(hit[3]) if hit[3] is not None else None
         else:
             try:
                 with open(path, "rb") as handle:
@@ -483,8 +488,9 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
                 fresh[rel] = [signature, None, list(names), None]
                 continue
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            if hit is not None and len(hit) == 4 and hit[1] == digest and tuple(hit[2] or ()) == names:
-                entry = ModuleEntry.from_json(hit[3]) if hit[3] is not None else None
+            if hit is not None and hit[1] == digest and tuple(hit[2] or ()) == names and \
+                    (hit[3] is None or _entry_of(hit) is not None):
+                entry = _entry_of(hit)
             else:
                 parsed += 1
                 try:
@@ -503,6 +509,33 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
 
         write_atomic(cache_file, json.dumps(fresh).encode("utf-8"))  # on failure: warned, parsed again next time
     return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
+
+
+def _valid_hit(hit: Any) -> Optional[list]:
+    """A cache entry of the expected shape, else None (the file is indexed again)."""
+    if not isinstance(hit, list) or len(hit) != 4:
+        return None
+    signature, digest, names, _ = hit
+    if not isinstance(signature, list) or not all(isinstance(v, int) for v in signature):
+        return None
+    if digest is not None and not isinstance(digest, str):
+        return None
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        return None
+    return hit
+
+
+def _entry_of(hit: list) -> Optional[ModuleEntry]:
+    if hit[3] is None:
+        return None
+    try:
+        entry = ModuleEntry.from_json(hit[3])
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        return None
+    strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes]
+    for cls in entry.classes.values():
+        strings.extend((*cls.bases, *cls.coroutines, *cls.methods))
+    return entry if all(isinstance(v, str) for v in strings) else None
 
 
 def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:

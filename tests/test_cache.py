@@ -7,6 +7,7 @@ last change is re-hashed, never trusted from its stat signature.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -169,6 +170,44 @@ def test_a_changed_async_method_invalidates_its_callers(cached):
     _write(cached.root, "pkg/base.py", "class Base:\n    def close(self):\n        pass\n\nasync def x():\n    pass\n")
     linted, found = cached()
     assert "pkg/child.py" in linted and not [f for f in found if f[1] == "RES501"]
+
+
+def test_project_index_sees_a_rewrite_that_keeps_size_and_mtime(cached):
+    """Outside the racy window too: a file rewritten with its old size and mtime put back (`touch
+    -d`, a checkout) has a new ctime, so the index hashes it again."""
+    new = "async def send():\n    pass\n"
+    old = "def send():\n    pass\n".ljust(len(new) - 1) + "\n"
+    _write(cached.root, "pkg/__init__.py", "")
+    io = _write(cached.root, "pkg/io.py", old)
+    _write(cached.root, "user.py", "from pkg.io import send\n\ndef f():\n    send()\n")
+    _, found = cached()
+    assert not [f for f in found if f[1] == "RES501"]
+    stat = io.stat()
+    time.sleep(0.01)
+    io.write_text(new, encoding="utf-8")
+    os.utime(io, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert io.stat().st_size == stat.st_size and io.stat().st_mtime_ns == stat.st_mtime_ns
+    _, found = cached()
+    assert ("user.py", "RES501", 4) in found
+
+
+@pytest.mark.parametrize("bad", [42, None, [], [1, 2, 3, 4], [[1, 2], 5, ["x"], None],
+                                 [[1, 2, 3], None, ["pkg.io"], {"coroutines": 5}]])
+def test_a_project_index_entry_of_the_wrong_shape_is_rebuilt(cached, capsys, bad):
+    _write(cached.root, "pkg/__init__.py", "")
+    _write(cached.root, "pkg/io.py", "async def send():\n    pass\n")
+    _write(cached.root, "user.py", "from pkg.io import send\n\ndef f():\n    send()\n")
+    _, first = cached()
+    assert ("user.py", "RES501", 4) in first
+    [index] = cached.directory.glob("index-*.json")
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    entries["pkg/io.py"] = bad
+    index.write_text(json.dumps(entries), encoding="utf-8")
+    for results in cached.directory.glob("results-*"):
+        results.unlink()  # lint again, so the index is asked
+    _, found = cached()
+    assert found == first
+    assert "internal error" not in capsys.readouterr().err
 
 
 def test_a_new_file_is_found_by_the_cached_walk(cached):

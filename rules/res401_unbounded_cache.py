@@ -11,6 +11,7 @@ from reslint.analysis.caches import (
     CACHE_OBJECT_DECORATORS,
     LRU_DECORATORS,
     builds_class,
+    compared_only_with_literals,
     literal_only_parameters,
     method_kind,
     open_parameters,
@@ -79,7 +80,8 @@ class UnboundedCache(CacheRule):
     `@lru_cache` keeps 128), parameters whose values form a small fixed set (`bool`, a `Literal`,
     an enum of the file, a class: `type[...]`, or a parameter named `cls` / `model`), a function
     defined inside another function (its cache dies with it), a private function that every call
-    in the file gives literals for those parameters, a function that builds a class (memoised so
+    in the file gives literals for those parameters, a parameter the body only compares with
+    literals (an option choice: `if provider == "auto"`), a function that builds a class (memoised so
     that equal arguments give the same class: a bound would break that), and instance methods,
     which RES402 reports (its message says when the cache is unbounded too). Names that say the
     values come from a fixed table count as closed too: a time zone, an hour, a flag (`is_...`),
@@ -122,7 +124,7 @@ class UnboundedCache(CacheRule):
         params = open_parameters(self.ctx, node, kind, frozenset(self.options.closed_types))
         if params:
             fixed = literal_only_parameters(self.ctx, node, kind)
-            params = [p for p in params if p not in fixed]
+            params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)]
         if not params or builds_class(node):
             return
         keyed = ", ".join(f"`{p}`" for p in params[:3]) + (", ..." if len(params) > 3 else "")

@@ -76,8 +76,9 @@ class CachedMethod(CacheRule):
     the instance or key on a weak reference).
 
     ## Known limitations
-    A class whose only instance is a module-level singleton is still reported when its
-    instantiation cannot be seen from the class alone.
+    A class whose only instances are module-level singletons (which live as long as the cache
+    anyway) is still reported: instances made in other modules, and subclasses, cannot be seen
+    from one file, and a module-level default instance does not make a class a singleton.
 
     ## References
     - [`functools.lru_cache`](https://docs.python.org/3/library/functools.html#functools.lru_cache)

@@ -385,6 +385,7 @@ class Container:
     escapes: bool = False  # used in a way the analysis cannot follow
     shadowed: bool = False  # an instance attribute of the same name hides it
     self_only: bool = True  # every growth goes through `self.<name>`
+    looked_up_in: Set[int] = field(default_factory=set)  # ids of functions that read it by key or test membership
 
 
 @dataclass(frozen=True)
@@ -575,7 +576,26 @@ def growing_containers(ctx) -> Dict[int, Growth]:
     return ctx.memo(growing_containers, lambda: _analyse(ctx))
 
 
+# path parts of command-line programs: a process that ends with the command does not leak
+_CLI_PARTS = frozenset({"commands", "scripts", "cli", "bin"})
+
+
+def is_command_line_program(ctx) -> bool:
+    """The file is a command-line program: it sits in a `commands` / `scripts` / `cli` folder,
+    or it runs as `__main__`."""
+    parts = ctx.path.replace("\\", "/").split("/")
+    if _CLI_PARTS & set(parts[:-1]) or parts[-1] in ("__main__.py", "cli.py"):
+        return True
+    for stmt in ctx.module.body:
+        if isinstance(stmt, cst.If) and isinstance(stmt.test, cst.Comparison) and \
+                dotted_name(stmt.test.left) == "__name__":
+            return True
+    return False
+
+
 def _analyse(ctx) -> Dict[int, Growth]:
+    if is_command_line_program(ctx):
+        return {}
     scan = _Scan(ctx)
     if not scan.module_containers and not any(scan.class_containers.values()):
         return {}
@@ -738,7 +758,7 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
                 value = None  # `setdefault(key, [])`: what is stored is appended later
             _grow(container, grand, key, function, via_self, value)
         elif method in READ_METHODS:
-            pass
+            container.looked_up_in.add(id(function))
         else:
             container.escapes = True
         return
@@ -757,11 +777,15 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
         elif container.kind == "defaultdict":
             _grow(container, parent, index.value if isinstance(index, cst.Index) else None, function, via_self,
                   None)
+        else:
+            container.looked_up_in.add(id(function))
         return
-    if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.For, cst.CompFor, cst.Await,
-                           cst.Expr, cst.If, cst.While, cst.BooleanOperation, cst.UnaryOperation,
-                           cst.FormattedStringExpression)):
-        return  # read: a membership test, a loop, a truth test
+    if isinstance(parent, (cst.ComparisonTarget, cst.Comparison)):
+        container.looked_up_in.add(id(function))  # a membership test
+        return
+    if isinstance(parent, (cst.For, cst.CompFor, cst.Await, cst.Expr, cst.If, cst.While, cst.BooleanOperation,
+                           cst.UnaryOperation, cst.FormattedStringExpression)):
+        return  # read: a loop, a truth test
     if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
         callee = grand.func
         if isinstance(callee, cst.Name) and callee.value == "len":
@@ -787,7 +811,7 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
     name = function.name.value
     if name in CLASS_CREATION_HOOKS or name in scan.decorator_uses or name in scan.called_at_import:
         return False
-    if _registration(scan, function, key, value):
+    if _registration(scan, function, key, value, container):
         return False
     path = _path_to(function, site)
     if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key, function)):
@@ -928,12 +952,25 @@ def _parameter_root(expr: Optional[cst.CSTNode], params: Set[str]) -> bool:
     return isinstance(expr, cst.Name) and expr.value in params
 
 
-def _registration(scan: _Scan, function: cst.FunctionDef, key, value) -> bool:
-    """A registration API: the function stores what it is given (`REGISTRY[name] = func`,
-    `HANDLERS.append(handler)`) and nothing in this file calls it from a function body, so it is
-    called at import time, by the modules that register."""
-    if function.name.value in scan.called_in_functions:
-        return False
+_IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__", "importlib.metadata.entry_points",
+                        "pkg_resources.iter_entry_points"})
+
+
+def _registration(scan: _Scan, function: cst.FunctionDef, key, value, container: Container) -> bool:
+    """A registration API: a function named for it (`register_backend`), one that fills the table
+    from the modules it imports (a lazy plugin loader), or one that stores what it is given
+    (`REGISTRY[name] = func`, `HANDLERS.append(handler)`) without first checking what the table
+    holds, and that nothing in this file calls from a function body (it is called at import time,
+    by the modules that register)."""
+    if "register" in function.name.value.lower():
+        return True
+    from .blocks import find_all
+
+    for call in find_all(function, cst.Call):
+        if (scan.ctx.qualified_name(call.func) or "") in _IMPORTERS:
+            return True
+    if function.name.value in scan.called_in_functions or id(function) in container.looked_up_in:
+        return False  # called at run time, or a cache / seen-set that checks what it holds
     params = {p.name.value for p in all_parameters(function)} - {"self", "cls"}
     if not params:
         return False
@@ -1224,3 +1261,24 @@ def is_value_type(ctx, cls: cst.ClassDef) -> bool:
             if name in classes:
                 todo.append(classes[name])
     return False
+
+
+def compared_only_with_literals(func: cst.FunctionDef, name: str) -> bool:
+    """Every use of parameter ``name`` in the body compares it with literals, at least twice
+    (`if p == "auto": ... elif p in ("a", "b"): ...`): its values are a handful of option choices."""
+    from .blocks import find_all
+
+    uses = [n for n in find_all(func.body, cst.Name) if n.value == name]
+    if not uses:
+        return False
+    comparisons = find_all(func.body, cst.Comparison)
+    covered = set()
+    for comparison in comparisons:
+        items = [comparison.left] + [t.comparator for t in comparison.comparisons]
+        names = [i for i in items if isinstance(i, cst.Name) and i.value == name]
+        others = [i for i in items if not (isinstance(i, cst.Name) and i.value == name)]
+        if names and all(_literal(o) or (isinstance(o, (cst.List, cst.Tuple, cst.Set)) and
+                                         all(_literal(e.value) for e in o.elements)) for o in others):
+            covered.update(id(n) for n in names)
+    # one membership test says little; an if/elif chain over choices says the value is one of them
+    return len(uses) >= 2 and all(id(u) in covered for u in uses)

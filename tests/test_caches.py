@@ -1,0 +1,43 @@
+"""RES403 and the command-line exemption: a process that ends with its command does not leak, so
+the same growing container is reported in a service module and left alone in a CLI program."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reslint.api import lint_source
+from reslint.config import from_table
+
+GROWS = textwrap.dedent("""\
+    seen = set()
+
+
+    def visit(path):
+        if path in seen:
+            return
+        seen.add(path)
+    """)
+
+
+def _codes(source: str, path: str):
+    settings = from_table({"select": ["RES403"]}, root=Path("/p"), where="t")
+    return [(f.span.line, f.code) for f in lint_source(source, path, settings).findings]
+
+
+@pytest.mark.parametrize("path", ["app/service/sessions.py", "app/views.py"])
+def test_a_service_module_is_reported(path):
+    assert _codes(GROWS, path) == [(1, "RES403")]
+
+
+@pytest.mark.parametrize("path", ["app/scripts/sync.py", "app/management/commands/sync.py", "app/cli/sync.py",
+                                  "app/__main__.py"])
+def test_a_command_line_program_is_left_alone(path):
+    assert _codes(GROWS, path) == []
+
+
+def test_a_module_that_runs_as_main_is_left_alone():
+    source = GROWS + '\n\nif __name__ == "__main__":\n    visit(".")\n'
+    assert _codes(source, "app/tool.py") == []

@@ -123,7 +123,7 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
         return FileResult(
             path=target.display, rel=target.rel, findings=tuple(original.findings),
             source=text if original.findings and (options.keep_source or options.want_edits) else None,
-            notices=tuple(notices), internal_error=True,
+            notices=tuple(notices), internal_error=True, write_failed=True,
         )
     findings = tuple(outcome.result.findings)
     return FileResult(

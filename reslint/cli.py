@@ -76,6 +76,8 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("--fail-on-internal-error", is_flag=True,
+              help="Exit 2 when a rule fails on a file (by default that is a notice and the exit code follows the findings).")
 @click.option("--stdin-filename", help="The path to report for source read from stdin ('-').")
 @click.option("--force-exclude/--no-force-exclude", default=None, help="Apply exclusions to files named on the command line too (for pre-commit).")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
@@ -85,7 +87,7 @@ def main() -> None:
               "index); RESLINT_CACHE_DIR=\"\" does the same.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-          force_exclude, respect_gitignore, jobs, color, no_cache) -> None:
+          force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
     from . import cache
 
@@ -93,14 +95,14 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
     try:
         _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore,
                extend_exclude, config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero,
-               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache)
+               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error)
     finally:
         cache.disable(False)
 
 
 def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
            config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-           force_exclude, respect_gitignore, jobs, color, no_cache) -> None:
+           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False) -> None:
     from .config import ConfigError, load
 
     overrides = {
@@ -131,6 +133,7 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         jobs=jobs,
         color={"auto": None, "always": True, "never": False}[color],
         use_cache=not no_cache,
+        fail_on_internal_error=fail_on_internal_error,
     )
     raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 

@@ -128,4 +128,6 @@ class FileResult:
     # broke the file, a write that failed, an internal error in a rule.
     notices: Tuple[str, ...] = ()
     internal_error: bool = False
+    # --fix could not write the file (it is unchanged on disk)
+    write_failed: bool = False
     written: bool = False

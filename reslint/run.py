@@ -114,6 +114,7 @@ def run_check(
     jobs: Optional[int] = None,
     color: Optional[bool] = None,
     use_cache: bool = True,
+    fail_on_internal_error: bool = False,
 ) -> int:
     formats = {fmt for fmt, _ in outputs}
     new_run()
@@ -160,7 +161,10 @@ def run_check(
     notices = [n for r in results for n in r.notices]
     for notice in notices:
         _err(f"reslint: {notice}")
-    internal = any(r.internal_error for r in results)
+    # a rule that failed on a file is a notice: the exit code follows the findings unless asked;
+    # a fix that could not be written is always an error
+    internal = any(r.write_failed for r in results) or (
+        fail_on_internal_error and any(r.internal_error for r in results))
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff, notices=notices)
 
     if diff:

@@ -240,3 +240,20 @@ def test_public_api(tmp_path):
     assert [f.code for f in result.findings] == ["RES301", "RES302"]
     fixed = reslint.lint_source(BAD, "m.py", settings, fix=True, unsafe_fixes=True)
     assert fixed.fixed_source == BAD.replace("except:", "except Exception:")
+
+
+def test_a_rule_that_fails_is_a_notice_and_the_exit_code_follows_the_findings(project, monkeypatch):
+    from reslint.rules.res301_bare_except import BareExcept
+
+    def broken(self, node):
+        raise ValueError("rule bug")
+
+    monkeypatch.setattr(BareExcept, "visit_ExceptHandler", broken)
+    (project / "a.py").write_text("try:\n    go()\nexcept:\n    pass\n")
+    result = run("check", "--jobs", "1", "--no-cache", "--select", "RES301,RES302", "a.py")
+    assert "a.py:3:1: RES302" in result.output  # the other rule still ran
+    assert "internal error" in result.output and "RES301" in result.output and "ValueError" in result.output
+    assert result.exit_code == 1
+    assert run("check", "--jobs", "1", "--no-cache", "--select", "RES301,RES302", "--exit-zero", "a.py").exit_code == 0
+    strict = run("check", "--jobs", "1", "--no-cache", "--select", "RES301,RES302", "--fail-on-internal-error", "a.py")
+    assert strict.exit_code == 2

@@ -191,13 +191,25 @@ def find_config(start: Path) -> Optional[Tuple[Path, Dict[str, Any]]]:
 
 
 def _read_toml(path: Path) -> Dict[str, Any]:
+    """Any TOML file the config search reads: one that cannot be read, decoded or parsed (even
+    one without [tool.reslint]) is a ConfigError naming it, for the user to fix or move."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            data = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        encoding = " (it looks like UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text{encoding}: byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start}; TOML files must be UTF-8: save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
 
 
 def _read_table(path: Path) -> Dict[str, Any]:

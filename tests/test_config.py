@@ -196,3 +196,29 @@ def test_severity_override():
     settings = from_table({"select": ["RES302"], "severity": {"RES302": "error"}}, root=Path("/p"), where="t")
     finding = lint_source("try:\n    x()\nexcept Exception:\n    pass\n", "m.py", settings).findings[0]
     assert finding.severity.value == "error"
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "reslint.toml"])
+@pytest.mark.parametrize("content, message", [
+    (bytes(range(256)) * 4, "invalid TOML: not UTF-8 text: byte 0x80 at offset 128"),
+    ("[tool.other]\nx = 1\n".encode("utf-16"), "not UTF-8 text (it looks like UTF-16)"),
+    (("a = " + "[" * 100_000 + "]" * 100_000 + "\n").encode(), "invalid TOML: arrays or tables nested too deeply"),
+    (("a = " + "{b = " * 100_000 + "1" + "}" * 100_000 + "\n").encode(), "invalid TOML: arrays or tables nested too deeply"),
+])
+def test_a_config_file_that_cannot_be_decoded_is_a_config_error_naming_it(tmp_path, monkeypatch, name, content, message):
+    # a file above the working directory, without [tool.reslint]: the search still reads it
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.py").write_text("x = 1\n")
+    with pytest.raises(ConfigError) as info:
+        load(cwd=tmp_path / "sub")
+    assert str(info.value).startswith(f"{tmp_path / name}: ") and message in str(info.value)
+    monkeypatch.chdir(tmp_path / "sub")
+    from click.testing import CliRunner
+
+    from reslint.cli import main
+
+    result = CliRunner().invoke(main, ["check", "."], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"reslint: error: {tmp_path / name}: ")
+    assert "Traceback" not in result.output and "internal error" not in result.output

@@ -117,9 +117,12 @@ def run_check(
 ) -> int:
     formats = {fmt for fmt, _ in outputs}
     new_run()
-    targets, problems = discover(paths, settings, use_cache=use_cache)
+    warnings = list(settings.pattern_problems)
+    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings)
     for problem in problems:
         _err(f"reslint: error: {problem}")
+    for warning in warnings:
+        _err(f"reslint: warning: {warning}")
 
     stdin_target: Optional[Target] = None
     files: List[Target] = []
@@ -161,7 +164,8 @@ def run_check(
     for notice in notices:
         _err(f"reslint: {notice}")
     internal = any(r.internal_error for r in results)
-    report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff, notices=notices)
+    report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
+                    notices=warnings + notices)
 
     if diff:
         from .fixer import unified_diff

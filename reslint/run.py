@@ -9,7 +9,7 @@ from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
 from .api import RunOptions, lint_all, lint_target, project_index, result_cache
 from .config import Settings
-from .discover import STDIN, Target, discover, new_run, root_relative
+from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
 from .model import ExitCode
 from .output import FORMATS, Report
 
@@ -143,6 +143,7 @@ def run_check(
         show_suppressed=show_suppressed,
         jobs=jobs,
         project=project_index(settings, files, use_cache=use_cache),
+        roots=linted_roots(paths, settings),
     )
     cache = result_cache(settings, options, use_cache=use_cache)
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):

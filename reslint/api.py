@@ -44,6 +44,8 @@ class RunOptions:
     stdin_filename: Optional[str] = None
     # the run's project index (reslint.project), for project-scope rules
     project: Any = None
+    # where fixes may be written (reslint.discover.linted_roots); None: anywhere
+    roots: Optional[Tuple[str, ...]] = None
 
     @property
     def fixing(self) -> bool:
@@ -105,25 +107,30 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
     changed = outcome.text != text
     written = False
     write_failed = False
+    refused = False
     if changed and options.fix and not options.diff and target.path != STDIN:
         try:
             data_out = encode(outcome.text, decoded.encoding, decoded.bom)
-            fixer.write_atomic(target.path, data_out)
+            fixer.write_atomic(target.path, data_out, options.roots)
             written = True
+        except fixer.NotWritten as exc:
+            notices.append(f"{target.display}: {exc}")
+            refused = True
         except UnicodeEncodeError:
             notices.append(f"{target.display}: fixes not written: the fixed text cannot be encoded as {decoded.encoding}")
             write_failed = True
         except OSError as exc:
             notices.append(f"{target.display}: fixes not written: {exc.strerror or exc}")
             write_failed = True
-    if write_failed:
+    if write_failed or refused:
         # the file on disk is unchanged: report what it still contains
         original = engine.lint_text(text, target.rel, ruleset, want_edits=options.want_edits,
                                     keep_suppressed=options.show_suppressed, project=options.project)
         return FileResult(
             path=target.display, rel=target.rel, findings=tuple(original.findings),
             source=text if original.findings and (options.keep_source or options.want_edits) else None,
-            notices=tuple(notices), internal_error=True, write_failed=True,
+            notices=tuple(notices), internal_error=write_failed or original.internal_error,
+            write_failed=write_failed,
         )
     findings = tuple(outcome.result.findings)
     return FileResult(

@@ -23,7 +23,7 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from . import registry
-from .globs import PathPattern, compile_pattern
+from . import globs
 from .output import FORMATS
 from .project import vcs_root
 from .rule import Rule
@@ -77,6 +77,9 @@ class Settings:
     output_format: str = "text"
     unsafe_fixes: bool = False
     show_source: bool = False
+    # patterns (exclude, extend-exclude, per-file-ignores) left out because they cannot be parsed:
+    # one message each, naming the file and line, for the run to print as warnings
+    pattern_problems: Tuple[str, ...] = ()
 
     # -- rule selection --------------------------------------------------
     def enabled_rules(self, extra_ignores: Sequence[str] = ()) -> List[Type[Rule]]:
@@ -100,9 +103,10 @@ class Settings:
 
     def file_ignores(self, rel_path: str) -> Tuple[str, ...]:
         out: List[str] = []
+        rel_path = rel_path.replace(os.sep, "/")
         for pattern, codes in self.per_file_ignores:
             compiled = _compiled_pattern(pattern)
-            if compiled is not None and _matches_path(compiled, rel_path):
+            if compiled is not None and compiled.check(rel_path, False):
                 out.extend(codes)
         return tuple(out)
 
@@ -114,16 +118,10 @@ class Settings:
 
 
 @lru_cache(maxsize=256)
-def _compiled_pattern(pattern: str) -> Optional[PathPattern]:
-    return compile_pattern(pattern)
-
-
-def _matches_path(pattern: PathPattern, rel_path: str) -> bool:
-    parts = rel_path.replace(os.sep, "/").split("/")
-    for i in range(1, len(parts) + 1):
-        if pattern.matches("/".join(parts[:i]), i < len(parts)):
-            return True
-    return False
+def _compiled_pattern(pattern: str) -> Optional[globs.PatternSet]:
+    """One per-file-ignores pattern (it matches a path or a directory above it); None when it cannot
+    be parsed (left out of the settings, with a warning, when they were read)."""
+    return globs.matcher(pattern)
 
 
 @lru_cache(maxsize=64)
@@ -191,13 +189,25 @@ def find_config(start: Path) -> Optional[Tuple[Path, Dict[str, Any]]]:
 
 
 def _read_toml(path: Path) -> Dict[str, Any]:
+    """Any TOML file the config search reads: one that cannot be read, decoded or parsed (even
+    one without [tool.reslint]) is a ConfigError naming it, for the user to fix or move."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            data = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        encoding = " (it looks like UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text{encoding}: byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start}; TOML files must be UTF-8: save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
 
 
 def _read_table(path: Path) -> Dict[str, Any]:
@@ -308,6 +318,11 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
         kwargs["exclude"] = _string_list(table["exclude"], "exclude", where)
     if "extend-exclude" in table:
         kwargs["extend_exclude"] = _string_list(table["extend-exclude"], "extend-exclude", where)
+    problems: List[str] = []
+    for key, field_name in (("exclude", "exclude"), ("extend-exclude", "extend_exclude"), ("per-file-ignores", "per_file_ignores")):
+        if field_name in kwargs:
+            kwargs[field_name] = _parsable(kwargs[field_name], key, where, config_path, problems)
+    kwargs["pattern_problems"] = tuple(problems)
     for key, choices in (("target-version", TARGET_VERSIONS), ("output-format", FORMATS)):
         if key in table:
             value = table[key]
@@ -331,6 +346,35 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
     if "rules" in table:
         kwargs["rule_options"] = _rule_options(table["rules"], where)
     return Settings(**kwargs)
+
+
+def _parsable(items: Tuple[Any, ...], key: str, where: str, config_path: Optional[Path], problems: List[str]) -> Tuple[Any, ...]:
+    """``items`` (patterns, or (pattern, codes) pairs) without the patterns that cannot be parsed,
+    each of which adds a message to ``problems`` naming the file, line and key."""
+    patterns = [item if isinstance(item, str) else item[0] for item in items]
+    if not any(globs.might_fail(p) for p in patterns):
+        return items  # the common case: nothing to compile now
+    origins = [f"{_line_of(config_path, p) or where}: in `{key}`" for p in patterns]
+    found = globs.check(patterns, origins)
+    problems.extend(problem for problem in found if problem)
+    return tuple(item for item, problem in zip(items, found) if not problem)
+
+
+def _line_of(config_path: Optional[Path], pattern: str) -> Optional[str]:
+    """``file:line`` of the first line of the config file that holds ``pattern`` as a TOML string."""
+    if config_path is None:
+        return None
+    try:
+        lines = config_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    import json
+
+    forms = (json.dumps(pattern, ensure_ascii=False), f"'{pattern}'")
+    for number, line in enumerate(lines, 1):
+        if any(form in line for form in forms):
+            return f"{config_path}:{number}"
+    return None
 
 
 def _rule_options(rules_table: Any, where: str) -> Tuple[Tuple[str, Any], ...]:
@@ -453,7 +497,10 @@ def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Setting
     if overrides.get("ignore"):
         changes["ignore"] = settings.ignore + _selectors(list(overrides["ignore"]), "--ignore", where)
     if overrides.get("extend_exclude"):
-        changes["extend_exclude"] = settings.extend_exclude + tuple(overrides["extend_exclude"])
+        problems: List[str] = []
+        added = _parsable(tuple(overrides["extend_exclude"]), "--extend-exclude", where, None, problems)
+        changes["extend_exclude"] = settings.extend_exclude + added
+        changes["pattern_problems"] = settings.pattern_problems + tuple(problems)
     for key in ("unsafe_fixes", "show_source", "force_exclude", "respect_gitignore", "output_format"):
         if overrides.get(key) is not None:
             changes[key] = overrides[key]

@@ -5,7 +5,12 @@
   caches, `build`, `dist`, `node_modules`, `.tox`, `.nox`, ...), any directory
   holding a `pyvenv.cfg` (a virtualenv, whatever its name), and what
   `.gitignore` files (at every level) and `.git/info/exclude` ignore.
-  Directory symlinks are not followed.
+  Directory symlinks are not followed. A file symlink is linted only when its
+  target lies inside the linted roots (:func:`linted_roots`); one that leads
+  elsewhere, or a directory symlink that does, is skipped with a notice. A file
+  reached through several paths is linted once.
+- A subdirectory that cannot be read is reported in a notice; an argument that
+  cannot be read is a problem ("permission denied"), as is one that does not exist.
 - A file argument is linted even when excluded, unless `force_exclude`
   (the pre-commit case: the hook passes every staged file).
 - `-` means standard input.
@@ -14,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -71,25 +77,37 @@ class _Ignores:
         self._gitignores: dict = {}
         # files whose presence or content decided something: path -> stat signature or None
         self.consulted: Dict[str, Optional[Tuple[int, int]]] = {}
+        # what the user should hear about (patterns that cannot be parsed, unreadable ignore files)
+        self.notices: List[str] = []
 
     def consult(self, path: str) -> Optional[Tuple[int, int]]:
         signature = _signature(path)
         self.consulted[path] = signature
         return signature
 
+    def _read_patterns(self, path: str, lines: List[str], origins: List[str]) -> None:
+        if self.consult(path) is None:
+            return
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read().splitlines()
+        except OSError as exc:
+            self.notices.append(f"{path}: cannot be read ({_reason(exc)}); its patterns are not applied")
+            return
+        lines.extend(text)
+        origins.extend(f"{path}:{number}" for number in range(1, len(text) + 1))
+
     def _gitignore_for(self, directory: str) -> Optional[PatternSet]:
         if directory not in self._gitignores:
-            gitignore = os.path.join(directory, ".gitignore")
-            found = PatternSet.from_file(gitignore, directory) if self.consult(gitignore) else None
+            lines: List[str] = []
+            origins: List[str] = []
             if self.consult(os.path.join(directory, ".git")) is not None and os.path.isdir(os.path.join(directory, ".git")):
-                exclude = os.path.join(directory, ".git", "info", "exclude")
-                extra = PatternSet.from_file(exclude, directory) if self.consult(exclude) else None
-                if extra:
-                    if found:
-                        found.patterns = extra.patterns + found.patterns
-                    else:
-                        found = extra
-            self._gitignores[directory] = found
+                self._read_patterns(os.path.join(directory, ".git", "info", "exclude"), lines, origins)
+            self._read_patterns(os.path.join(directory, ".gitignore"), lines, origins)
+            found = PatternSet(directory, lines, origins).compile() if lines else None
+            if found is not None:
+                self.notices.extend(found.problems)
+            self._gitignores[directory] = found if found else None
         return self._gitignores[directory]
 
     def _excluded_by_patterns(self, path: str, is_dir: bool) -> bool:
@@ -97,8 +115,7 @@ class _Ignores:
         if verdict is None and self.exclude.relative(path) is None:
             # outside the root: match the patterns against the name alone (inside it, a pattern
             # that matches the name matches the path too, so no verdict means none matches)
-            name = os.path.basename(path)
-            verdict = any(p.matches(name, is_dir) and not p.negated for p in self.exclude.patterns)
+            verdict = self.exclude.check(os.path.basename(path), is_dir)
         return bool(verdict)
 
     def gitignored(self, path: str, is_dir: bool, chain: Sequence[str]) -> bool:
@@ -133,6 +150,12 @@ class _Ignores:
         return self.skip_file(path, chain)
 
 
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
+
+
 def _ancestor_dirs(directory: str, root: str) -> List[str]:
     """Directories from the root (or the filesystem top) down to ``directory``."""
     out = []
@@ -156,9 +179,41 @@ def _signature(path: str) -> Optional[Tuple[int, int]]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def linted_roots(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None) -> Tuple[str, ...]:
+    """The real paths (symlinks resolved) of the directories a run may read and write in: the
+    project root (unless it is the filesystem's root), each directory argument and the directory
+    of each file argument. A symlink is followed only to a target inside one of them."""
+    cwd = cwd or os.getcwd()
+    roots: List[str] = []
+    root = os.path.abspath(str(settings.root))
+    if os.path.dirname(root) != root:
+        roots.append(os.path.realpath(root))
+    for raw in paths:
+        if raw == STDIN:
+            continue
+        path = os.path.abspath(os.path.join(cwd, raw))
+        roots.append(os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path)))
+    return tuple(dict.fromkeys(roots))
+
+
+def within(real_path: str, roots: Sequence[str]) -> bool:
+    """True when ``real_path`` (symlinks resolved) is one of ``roots`` or lies below one."""
+    for root in roots:
+        if real_path == root or real_path.startswith(os.path.join(root, "")):
+            return True
+    return False
+
+
 def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None, *,
-             use_cache: bool = False, report: Optional[Dict[str, Any]] = None) -> Tuple[List[Target], List[str]]:
-    """(targets, problems). A problem is a path argument that does not exist.
+             use_cache: bool = False, report: Optional[Dict[str, Any]] = None,
+             notices: Optional[List[str]] = None) -> Tuple[List[Target], List[str]]:
+    """(targets, problems). A problem is a path argument that does not exist or cannot be read.
+
+    A symlink (a file argument or one met in a walk) whose target lies outside
+    :func:`linted_roots` is skipped, and a file reached through several paths (links) is listed
+    once, by its own path when that is among them. What the user should hear about without it
+    being an error (skipped links, unreadable directories below an argument, ignore patterns that
+    cannot be parsed) is appended to ``notices``.
 
     With ``use_cache``, a directory argument's walk is kept in the cache directory and reused
     while no directory it visited and no ignore file it read has changed (stat signatures only);
@@ -168,31 +223,90 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
     ignores = _Ignores(settings)
     walks = _WalkCache(settings) if use_cache else None
     root = str(settings.root)
+    roots = linted_roots(paths, settings, cwd)
     targets: List[Target] = []
+    linked: List[bool] = []  # targets[i] was reached through a symlink
+    by_real: Dict[str, int] = {}
     problems: List[str] = []
-    seen: Set[str] = set()
+    said: List[str] = []
 
-    def add(path: str) -> None:
-        if path not in seen:
-            seen.add(path)
+    def say(notice: str) -> None:
+        if notice not in said:
+            said.append(notice)
+
+    def add(path: str, real: str, is_link: bool) -> None:
+        index = by_real.get(real)
+        if index is None:
+            by_real[real] = len(targets)
             targets.append(Target(path, display_path(path, cwd), root_relative(path, root)))
+            linked.append(is_link)
+        elif linked[index] and not is_link:
+            # the same file by its own path and through a link: lint it by its own path
+            targets[index] = Target(path, display_path(path, cwd), root_relative(path, root))
+            linked[index] = False
+
+    def add_link(path: str, is_dir: bool) -> None:
+        real = os.path.realpath(path)
+        if within(real, roots):
+            if not is_dir:  # a directory link inside the roots: its files are reached directly
+                add(path, real, True)
+            return
+        kind = "a directory" if is_dir else "a file"
+        say(f"{display_path(path, cwd)}: skipped: a symlink to {kind} outside the linted directories ({real})")
+
+    real_dirs: Dict[str, str] = {}
+
+    def real_dir(directory: str) -> str:
+        if directory not in real_dirs:
+            real_dirs[directory] = os.path.realpath(directory)
+        return real_dirs[directory]
 
     for raw in paths:
         if raw == STDIN:
             targets.append(Target(STDIN, STDIN, STDIN))
+            linked.append(False)
             continue
         path = os.path.abspath(os.path.join(cwd, raw))
-        if os.path.isdir(path):
-            for found in (walks.walk(path, ignores) if walks is not None else _walk(path, ignores)):
-                add(found)
-        elif os.path.exists(path) or os.path.islink(path):
-            if settings.force_exclude and ignores.explicitly_excluded(path):
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                status = None  # a dangling link: it is reported as a file that cannot be read
+            else:
+                problems.append(f"{raw}: no such file or directory")
                 continue
-            add(path)
+        except OSError as exc:
+            problems.append(f"{raw}: {_reason(exc)}")
+            continue
+        if status is not None and stat.S_ISDIR(status.st_mode):
+            walked = walks.walk(path, ignores) if walks is not None else _walk(path, ignores)
+            files, links, unreadable, walk_notices = walked
+            if path in unreadable:
+                problems.append(f"{raw}: permission denied")
+            for directory in unreadable:
+                if directory != path:
+                    say(f"{display_path(directory, cwd)}: permission denied: the directory cannot be read, "
+                        "its files are not linted")
+            for notice in walk_notices:
+                say(notice)
+            top_real = real_dir(path)
+            for found in files:
+                add(found, top_real + found[len(path):], False)
+            for link, is_dir in links:
+                add_link(link, is_dir)
+            continue
+        if settings.force_exclude and ignores.explicitly_excluded(path):
+            continue
+        if os.path.islink(path):
+            add_link(path, False)
         else:
-            problems.append(f"{raw}: no such file or directory")
+            add(path, os.path.join(real_dir(os.path.dirname(path)), os.path.basename(path)), False)
     if walks is not None:
         walks.save()
+    for notice in ignores.notices + ignores.exclude.problems:
+        say(notice)
+    if notices is not None:
+        notices.extend(said)
     if report is not None:
         report["reused"] = walks is not None and walks.reused and not walks.changed
     return targets, problems
@@ -201,6 +315,9 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
 # Within one run (see new_run) the walk cache file is read once and an entry checked once: a run
 # walks the same tree for its files and for its project index.
 _loaded_walks: Dict[Any, Dict[str, Any]] = {}
+# the shape of a walk entry: (written_ns, {directory: mtime_ns}, {consulted file: signature},
+# files, (symlink, is_dir) pairs, notices)
+_WALK_FORMAT = 2
 _validated: Set[int] = set()
 
 
@@ -225,7 +342,8 @@ class _WalkCache:
         self.path = None
         self.entries: Dict[str, Any] = {}
         if directory is not None:
-            key = cache.short_key(str(settings.root), settings.excluded_patterns(), settings.respect_gitignore)
+            key = cache.short_key(str(settings.root), settings.excluded_patterns(), settings.respect_gitignore,
+                                  _WALK_FORMAT)
             self.path = directory / f"walk-{cache.FORMAT}-{key}.pickle"
             if self.path in _loaded_walks:
                 self.entries = _loaded_walks[self.path]
@@ -235,29 +353,30 @@ class _WalkCache:
         self.changed = False
         self.reused = False
 
-    def walk(self, top: str, ignores: _Ignores) -> List[str]:
+    def walk(self, top: str, ignores: _Ignores) -> "_Walk":
         entry = self.entries.get(top)
         if entry is not None and (id(entry) in _validated or self._valid(entry)):
             _validated.add(id(entry))
             self.reused = True
-            return list(entry[3])
+            return list(entry[3]), list(entry[4]), [], list(entry[5])
         directories: Dict[str, int] = {}
         before = dict(ignores.consulted)
         ignores.consulted.clear()
         started = time.time_ns()
-        found = _walk(top, ignores, directories)
+        files, links, unreadable, notices = _walk(top, ignores, directories)
         consulted = dict(ignores.consulted)
         ignores.consulted.update(before)
-        self.entries[top] = (started, directories, consulted, tuple(found))
+        self.entries[top] = (started, directories, consulted, tuple(files), tuple(links), tuple(notices))
         self.changed = True
-        return found
+        return files, links, unreadable, notices
 
     def _valid(self, entry: Any) -> bool:
         try:
-            written, directories, consulted, _ = entry
+            written, directories, consulted, _, _, _ = entry
             limit = written - self._cache.RACY_NS
             for directory, mtime in directories.items():
                 # a directory changed within the tick of the walk may have changed again unseen
+                # (an unreadable directory has mtime -1: never valid, so it is tried again)
                 if mtime >= limit or os.stat(directory).st_mtime_ns != mtime:
                     return False
             return all(_signature(path) == signature for path, signature in consulted.items())
@@ -269,9 +388,18 @@ class _WalkCache:
             self._cache.dump_pickle(self.path, "walk", self.entries)
 
 
-def _walk(top: str, ignores: _Ignores, directories: Optional[Dict[str, int]] = None) -> List[str]:
+# files; (symlink, leads to a directory) pairs; directories that cannot be read; notices
+_Walk = Tuple[List[str], List[Tuple[str, bool]], List[str], List[str]]
+
+
+def _walk(top: str, ignores: _Ignores, directories: Optional[Dict[str, int]] = None) -> _Walk:
+    """The Python files below ``top`` that no pattern excludes (not through symlinks: those are
+    listed apart, for the caller to judge where they lead)."""
     chain = _ancestor_dirs(top, ignores.root) if top.startswith(ignores.root) else [top]
     found: List[str] = []
+    links: List[Tuple[str, bool]] = []
+    unreadable: List[str] = []
+    before = len(ignores.notices)
     stack: List[Tuple[str, List[str]]] = [(top, chain)]
     while stack:
         directory, dir_chain = stack.pop()
@@ -279,11 +407,24 @@ def _walk(top: str, ignores: _Ignores, directories: Optional[Dict[str, int]] = N
             if directories is not None:
                 directories[directory] = os.stat(directory).st_mtime_ns
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if isinstance(exc, PermissionError):
+                unreadable.append(directory)
+                if directories is not None:
+                    directories[directory] = -1  # walked again next time: it may be readable then
             continue
         subdirs = []
         for entry in entries:
             try:
+                if entry.is_symlink():
+                    # its target's signature: the walk is redone when the target changes
+                    is_dir = ignores.consult(entry.path) is not None and entry.is_dir()
+                    if is_dir:
+                        if not ignores.skip_dir(entry.path, dir_chain):
+                            links.append((entry.path, True))
+                    elif entry.name.endswith(PYTHON_SUFFIXES) and not ignores.skip_file(entry.path, dir_chain):
+                        links.append((entry.path, False))
+                    continue
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
@@ -295,4 +436,4 @@ def _walk(top: str, ignores: _Ignores, directories: Optional[Dict[str, int]] = N
                     found.append(entry.path)
         for sub in reversed(subdirs):
             stack.append((sub, dir_chain + [sub]))
-    return sorted(found)
+    return sorted(found), sorted(links), unreadable, ignores.notices[before:]

@@ -16,8 +16,9 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, List, Set, Tuple
+from typing import Any, List, Optional, Sequence, Set, Tuple
 
+from .discover import within
 from .edits import apply_edits, overlaps
 from .engine import EngineResult, RuleSet, lint
 from .isolation import run_isolated
@@ -95,15 +96,26 @@ def unified_diff(old: str, new: str, path: str) -> str:
     return "".join(out)
 
 
-def write_atomic(path: str, data: bytes) -> None:
+class NotWritten(Exception):
+    """A fix deliberately left unwritten; the message says why."""
+
+
+def write_atomic(path: str, data: bytes, roots: Optional[Sequence[str]] = None) -> None:
     """Replace the file's content in one step, keeping its permission bits.
 
     The new content goes to a temporary file in the same directory (same
     filesystem, so the rename is atomic), is flushed to disk, gets the
     original mode, and replaces the original. A symlink is followed: the
-    file it points to is replaced, the link stays.
+    file it points to is replaced, the link stays, but only when the file lies
+    within ``roots`` (real paths; see :func:`reslint.discover.linted_roots`).
+    A file the user may not write is left alone, though its directory would
+    allow the rename. Both raise :class:`NotWritten`.
     """
     real = os.path.realpath(path)
+    if roots is not None and not within(real, roots):
+        raise NotWritten(f"not fixed: it is a symlink to {real}, outside the linted directories")
+    if not os.access(real, os.W_OK):
+        raise NotWritten("read-only, not fixed (make it writable to apply the fixes)")
     directory = os.path.dirname(real) or "."
     st = os.stat(real)
     fd, tmp = tempfile.mkstemp(prefix=".reslint-", suffix=".tmp", dir=directory)

@@ -2,125 +2,188 @@
 `exclude`, `extend-exclude` and `per-file-ignores`.
 
 - `name` (no slash) matches a file or directory of that name at any depth;
-- `dir/name` or `/name` is anchored to the directory the pattern belongs to;
+- `dir/name`, `/name` or `./name` is anchored to the directory the pattern belongs to;
 - a trailing `/` matches directories only;
 - `*` and `?` never cross `/`; `**` does (`**/x`, `x/**`, `a/**/b`);
-- `[...]` is a character class; `\\` escapes;
+- `[...]` is a character class (`[!...]` or `[^...]` negated, POSIX classes such as
+  `[[:alpha:]]` included); `\\` escapes;
 - in a .gitignore, `!pattern` re-includes, and the last matching line wins.
+
+Parsing and matching are the `pathspec` library's (``GitIgnoreSpec``, which follows git's own
+rules and edge cases). Where ``google-re2`` is installed (a dependency of reslint wherever it
+ships wheels) the patterns are matched by RE2, whose time is linear in the length of the path
+whatever the pattern: a cloned repository's .gitignore cannot make discovery slow. Without it,
+Python's ``re`` matches them.
+
+Before pathspec sees a pattern, POSIX classes are expanded to the ASCII ranges git gives them
+(pathspec does not know them). A pattern that cannot be compiled (a reversed range `[z-a]`, an
+unclosed `[`, an unknown class, a trailing backslash) is skipped, and a problem naming where it
+came from (file and line) is recorded for the caller to report: git ignores such a pattern too.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from typing import List, Optional, Sequence
+import warnings
+from typing import Any, List, Optional, Sequence, Tuple
+
+# The ASCII members git's wildmatch gives each POSIX class (as class-body ranges).
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "blank": " \t",
+    "cntrl": "\x00-\x1f\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@[-`{-~",
+    "space": " \t\n\r\x0b\x0c",
+    "upper": "A-Z",
+    "xdigit": "0-9A-Fa-f",
+}
+_POSIX_CLASS = re.compile(r"\[:([a-z]*):\]")
 
 
-def _translate_body(pattern: str) -> str:
-    out = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern.startswith("**", i):
-                before_ok = i == 0 or pattern[i - 1] == "/"
-                after = i + 2
-                if before_ok and after < n and pattern[after] == "/":
-                    out.append("(?:.*/)?")
-                    i = after + 1
-                    continue
-                if before_ok and after == n:
-                    out.append(".*")
-                    i = after
-                    continue
-                out.append("[^/]*")
-                i = after
-                continue
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = pattern.find("]", i + 2 if i + 1 < n and pattern[i + 1] in "!^" else i + 1)
-            if j < 0:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1:j]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; the message says why."""
 
 
-@dataclass(frozen=True)
-class PathPattern:
-    source: str
-    regex: "re.Pattern[str]"
-    negated: bool
-    dir_only: bool
+def _expand_classes(pattern: str) -> str:
+    """``pattern`` with each POSIX class inside a bracket expression replaced by its ranges."""
+    if "[:" not in pattern:
+        return pattern
 
-    def matches(self, rel_path: str, is_dir: bool) -> bool:
-        if self.dir_only and not is_dir:
-            return False
-        return self.regex.match(rel_path) is not None
+    def expand(match: "re.Match[str]") -> str:
+        members = _POSIX_CLASSES.get(match.group(1))
+        if members is None:
+            raise PatternError(f"unknown character class `[:{match.group(1)}:]`")
+        return members
+
+    return _POSIX_CLASS.sub(expand, pattern)
 
 
-def compile_pattern(raw: str) -> Optional[PathPattern]:
+def _normalise(raw: str) -> Optional[str]:
+    """The pattern as pathspec should read it, or None for a blank line or a comment."""
     pattern = raw.rstrip("\n\r")
     if not pattern.strip() or pattern.startswith("#"):
         return None
-    # trailing spaces are ignored unless escaped
-    while pattern.endswith(" ") and not pattern.endswith("\\ "):
-        pattern = pattern[:-1]
+    if os.sep == "\\":
+        pattern = pattern.replace("\\", "/")
     negated = pattern.startswith("!")
-    if negated:
-        pattern = pattern[1:]
-    pattern = pattern.replace("\\", "/") if os.sep == "\\" else pattern
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    dir_only = pattern.endswith("/")
-    pattern = pattern.rstrip("/")
-    if not pattern:
+    body = pattern[1:] if negated else pattern
+    if body.startswith("./"):
+        body = "/" + body[2:]  # relative to the pattern's directory, as `/name` is
+    return ("!" if negated else "") + _expand_classes(body)
+
+
+def _has_re2() -> bool:
+    try:
+        import re2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_BACKEND: List[str] = []
+
+
+def backend() -> str:
+    """The pathspec backend in use: ``re2`` (linear-time) when google-re2 can be imported, else ``simple``."""
+    if not _BACKEND:
+        _BACKEND.append("re2" if _has_re2() else "simple")
+    return _BACKEND[0]
+
+
+def compile_one(raw: str) -> Any:
+    """The pathspec pattern for one line (None for a blank line or a comment); PatternError when
+    it cannot be compiled."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    pattern = _normalise(raw)
+    if pattern is None:
         return None
-    anchored = "/" in pattern
-    pattern = pattern.lstrip("/")
-    body = _translate_body(pattern)
-    prefix = "" if anchored else "(?:.*/)?"
-    regex = re.compile(f"^{prefix}{body}$", re.DOTALL)
-    return PathPattern(raw, regex, negated, dir_only)
+    if _undecodable(pattern):
+        raise PatternError("it holds bytes that are not valid UTF-8")
+    try:
+        with warnings.catch_warnings():
+            # pathspec compiles each pattern with Python's re, which warns about `[[` and `--`
+            # in a class (meaningful in future Pythons); the class is read as git reads it
+            warnings.simplefilter("ignore", FutureWarning)
+            compiled = GitIgnoreSpecPattern(pattern)
+    except re.error as exc:
+        raise PatternError(str(exc.msg if hasattr(exc, "msg") else exc)) from None
+    except ValueError as exc:
+        detail = str(exc.__cause__ or exc)
+        if "Escape character" in detail:
+            detail = "it ends with a backslash that escapes nothing"
+        elif "normalized to nothing" in detail:
+            detail = "it is empty"
+        raise PatternError(detail) from None
+    if compiled.include is None and pattern.strip().lstrip("!").strip() not in ("", "/"):
+        raise PatternError("a `[` is never closed")
+    return compiled
+
+
+def _spec(patterns: Sequence[Any]) -> Any:
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec(patterns, backend=backend())
 
 
 class PatternSet:
-    """Patterns relative to one base directory; the last match decides."""
+    """Patterns relative to one base directory; the last match decides.
 
-    def __init__(self, base: str, patterns: Sequence[str]):
+    ``origins[i]`` says where ``patterns[i]`` comes from (``path:line``), for the problems: the
+    patterns that cannot be compiled are skipped, each with a message in :attr:`problems`.
+    Compiled when first used.
+    """
+
+    def __init__(self, base: str, patterns: Sequence[str], origins: Optional[Sequence[str]] = None):
         self.base = base
         self._prefix = os.path.join(base, "")
-        self.patterns: List[PathPattern] = [p for p in (compile_pattern(x) for x in patterns) if p]
+        self.lines: Tuple[str, ...] = tuple(patterns)
+        self.origins: Tuple[str, ...] = tuple(origins) if origins is not None else ("",) * len(self.lines)
+        self.problems: List[str] = []
+        self._compiled: Optional[Tuple[Any, bool]] = None  # (spec or None, surrogate-safe input needed)
 
-    @property
-    def patterns(self) -> List[PathPattern]:
-        return self._patterns
+    def compile(self) -> "PatternSet":
+        if self._compiled is not None:
+            return self
+        patterns = []
+        for line, origin in zip(self.lines, self.origins):
+            try:
+                compiled = compile_one(line)
+            except PatternError as exc:
+                self._problem(origin, line, str(exc))
+                continue
+            if compiled is not None and compiled.include is not None:
+                patterns.append((compiled, line, origin))
+        spec = None
+        if patterns:
+            try:
+                spec = _spec([p for p, _, _ in patterns])
+            except Exception:  # the matcher (RE2) refuses one of them: find which
+                kept = []
+                for compiled, line, origin in patterns:
+                    try:
+                        _spec([compiled])
+                    except Exception as exc:
+                        self._problem(origin, line, str(exc).strip("b'\"") or type(exc).__name__)
+                    else:
+                        kept.append(compiled)
+                spec = _spec(kept) if kept else None
+        self._compiled = (spec, backend() == "re2")
+        return self
 
-    @patterns.setter
-    def patterns(self, value: List[PathPattern]) -> None:
-        self._patterns = value
-        # Without a negation the last match decides nothing the first would not: one alternation
-        # of all patterns (and one of those that also apply to files) answers in a single match.
-        self._combined: Optional[tuple] = None
-        if value and not any(p.negated for p in value):
-            def alternation(items: List[PathPattern]) -> Optional["re.Pattern[str]"]:
-                if not items:
-                    return None
-                return re.compile("|".join(f"(?:{p.regex.pattern})" for p in items), re.DOTALL)
-            self._combined = (alternation(value), alternation([p for p in value if not p.dir_only]))
+    def _problem(self, origin: str, line: str, reason: str) -> None:
+        where = f"{origin}: " if origin else ""
+        self.problems.append(f"{where}the pattern `{line.strip()}` cannot be parsed ({reason}); it is skipped, "
+                             "as git skips it: correct or remove it")
+
+    def __bool__(self) -> bool:
+        return self.compile()._compiled[0] is not None  # type: ignore[index]
 
     def relative(self, abs_path: str) -> Optional[str]:
         """``abs_path`` relative to the base (forward slashes), or None when it is outside."""
@@ -132,45 +195,66 @@ class PatternSet:
                 return None
         return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
+    def check(self, rel_path: str, is_dir: bool) -> Optional[bool]:
+        """For a path relative to the base (forward slashes): True when matched (excluded or ignored),
+        False when re-included by a `!` pattern, None when no pattern matches it (nor a directory
+        above it)."""
+        spec, needs_utf8 = self.compile()._compiled  # type: ignore[misc]
+        if spec is None:
+            return None
+        if needs_utf8 and not rel_path.isascii():
+            # RE2 reads UTF-8: an undecodable byte of a file name (a surrogate) matches as U+FFFD
+            rel_path = rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return spec.check_file(rel_path + "/" if is_dir else rel_path, ()).include
+
     def decide(self, abs_path: str, is_dir: bool) -> Optional[bool]:
         """True: matched (excluded/ignored); False: re-included; None: no opinion."""
         rel = self.relative(abs_path)
         if rel is None:
             return None
-        combined = self._combined
-        if combined is not None:
-            regex = combined[0] if is_dir else combined[1]
-            return True if regex is not None and regex.match(rel) is not None else None
-        verdict = None
-        for pattern in self._patterns:
-            if pattern.matches(rel, is_dir):
-                verdict = not pattern.negated
-        return verdict
-
-    def matches_path_or_parent(self, abs_path: str, is_dir: bool) -> bool:
-        """True when the path or one of its parent directories (below base) matches."""
-        rel = os.path.relpath(abs_path, self.base)
-        if rel.startswith(".."):
-            return False
-        parts = rel.replace(os.sep, "/").split("/")
-        for i in range(1, len(parts) + 1):
-            sub = "/".join(parts[:i])
-            sub_is_dir = is_dir if i == len(parts) else True
-            verdict = None
-            for pattern in self.patterns:
-                if pattern.matches(sub, sub_is_dir):
-                    verdict = not pattern.negated
-            if verdict:
-                return True
-        return False
+        return self.check(rel, is_dir)
 
     @classmethod
     def from_file(cls, path: str, base: str) -> Optional["PatternSet"]:
-        """Patterns from a .gitignore-style file, relative to ``base``."""
+        """Patterns from a .gitignore-style file, relative to ``base`` (compiled); None when the
+        file cannot be read."""
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
         except OSError:
             return None
-        result = cls(base, lines)
-        return result if result.patterns else None
+        return cls(base, lines, [f"{path}:{number}" for number in range(1, len(lines) + 1)]).compile()
+
+
+def matcher(pattern: str) -> Optional[PatternSet]:
+    """One pattern (a per-file-ignores key) as a PatternSet relative to the project root; None when
+    it cannot be compiled."""
+    patterns = PatternSet("", [pattern])
+    return patterns if patterns and not patterns.problems else None
+
+
+def check(patterns: Sequence[str], origins: Sequence[str]) -> List[Optional[str]]:
+    """For each pattern, None when it can be used, else the problem (naming its origin).
+
+    Only the patterns that might fail are compiled (see :func:`might_fail`): a configuration of
+    plain patterns is checked without importing pathspec.
+    """
+    out: List[Optional[str]] = []
+    for pattern, origin in zip(patterns, origins):
+        problem = None
+        if might_fail(pattern):
+            compiled = PatternSet("", [pattern], [origin]).compile()
+            problem = compiled.problems[0] if compiled.problems else None
+        out.append(problem)
+    return out
+
+
+def might_fail(pattern: str) -> bool:
+    """False for a pattern pathspec and RE2 surely compile: no `[`, no backslash, something other
+    than `!` and `/`, only valid UTF-8."""
+    return "[" in pattern or "\\" in pattern or not pattern.strip().lstrip("!").strip("/ ") or _undecodable(pattern)
+
+
+def _undecodable(text: str) -> bool:
+    """True when ``text`` holds a byte that was not valid UTF-8 (a surrogate escape)."""
+    return not text.isascii() and any("\udc80" <= c <= "\udcff" for c in text)

@@ -9,7 +9,7 @@ from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
 from .api import RunOptions, lint_all, lint_target, project_index, result_cache
 from .config import Settings
-from .discover import STDIN, Target, discover, new_run, root_relative
+from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
 from .model import ExitCode
 from .output import FORMATS, Report
 
@@ -118,9 +118,12 @@ def run_check(
 ) -> int:
     formats = {fmt for fmt, _ in outputs}
     new_run()
-    targets, problems = discover(paths, settings, use_cache=use_cache)
+    warnings = list(settings.pattern_problems)
+    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings)
     for problem in problems:
         _err(f"reslint: error: {problem}")
+    for warning in warnings:
+        _err(f"reslint: warning: {warning}")
 
     stdin_target: Optional[Target] = None
     files: List[Target] = []
@@ -141,6 +144,7 @@ def run_check(
         show_suppressed=show_suppressed,
         jobs=jobs,
         project=project_index(settings, files, use_cache=use_cache),
+        roots=linted_roots(paths, settings),
     )
     cache = result_cache(settings, options, use_cache=use_cache)
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
@@ -165,7 +169,8 @@ def run_check(
     # a fix that could not be written is always an error
     internal = any(r.write_failed for r in results) or (
         fail_on_internal_error and any(r.internal_error for r in results))
-    report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff, notices=notices)
+    report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
+                    notices=warnings + notices)
 
     if diff:
         from .fixer import unified_diff

@@ -196,3 +196,59 @@ def test_severity_override():
     settings = from_table({"select": ["RES302"], "severity": {"RES302": "error"}}, root=Path("/p"), where="t")
     finding = lint_source("try:\n    x()\nexcept Exception:\n    pass\n", "m.py", settings).findings[0]
     assert finding.severity.value == "error"
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "reslint.toml"])
+@pytest.mark.parametrize("content, message", [
+    (bytes(range(256)) * 4, "invalid TOML: not UTF-8 text: byte 0x80 at offset 128"),
+    ("[tool.other]\nx = 1\n".encode("utf-16"), "not UTF-8 text (it looks like UTF-16)"),
+    (("a = " + "[" * 100_000 + "]" * 100_000 + "\n").encode(), "invalid TOML: arrays or tables nested too deeply"),
+    (("a = " + "{b = " * 100_000 + "1" + "}" * 100_000 + "\n").encode(), "invalid TOML: arrays or tables nested too deeply"),
+])
+def test_a_config_file_that_cannot_be_decoded_is_a_config_error_naming_it(tmp_path, monkeypatch, name, content, message):
+    # a file above the working directory, without [tool.reslint]: the search still reads it
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.py").write_text("x = 1\n")
+    with pytest.raises(ConfigError) as info:
+        load(cwd=tmp_path / "sub")
+    assert str(info.value).startswith(f"{tmp_path / name}: ") and message in str(info.value)
+    monkeypatch.chdir(tmp_path / "sub")
+    from click.testing import CliRunner
+
+    from reslint.cli import main
+
+    result = CliRunner().invoke(main, ["check", "."], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"reslint: error: {tmp_path / name}: ")
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_patterns_that_cannot_be_parsed_are_left_out_with_a_warning_naming_file_and_line(stub_rules, tmp_path):
+    config_file = tmp_path / "pyproject.toml"
+    config_file.write_text(textwrap.dedent("""\
+        [tool.reslint]
+        extend-exclude = ["ok/", "[z-a]"]
+        [tool.reslint.per-file-ignores]
+        "tests/**" = ["RES990"]
+        "[]" = ["RES991"]
+        "[[:alpha:]]*.py" = ["RES992"]
+        """))
+    settings = load(cwd=tmp_path)
+    assert settings.extend_exclude == ("ok/",)
+    assert [p for p, _ in settings.per_file_ignores] == ["tests/**", "[[:alpha:]]*.py"]
+    assert len(settings.pattern_problems) == 2
+    first, second = settings.pattern_problems
+    assert first.startswith(f"{config_file}:2: in `extend-exclude`: the pattern `[z-a]` cannot be parsed (")
+    assert second.startswith(f"{config_file}:5: in `per-file-ignores`: the pattern `[]` cannot be parsed (")
+    assert "it is skipped" in first
+    assert codes(settings, "tests/unit/9.py") == ["RES991", "RES992"]
+    assert codes(settings, "tests/unit/x.py") == ["RES991"]
+    assert codes(settings, "pkg/mod.py") == ["RES990", "RES991"]  # `p` is a letter: RES992 is ignored
+    assert codes(settings, "9lives.py") == ["RES990", "RES991", "RES992"]
+    from reslint.config import apply_overrides
+
+    overridden = apply_overrides(settings, {"extend_exclude": ("[[:nope:]]",)})
+    assert overridden.extend_exclude == ("ok/",)
+    assert overridden.pattern_problems[-1].startswith("command line: in `--extend-exclude`: the pattern `[[:nope:]]` "
+                                                      "cannot be parsed (unknown character class `[:nope:]`)")

@@ -10,6 +10,7 @@ import textwrap
 import pytest
 
 import libcst as cst
+import pytest
 from click.testing import CliRunner
 
 from reslint.cli import main
@@ -170,7 +171,7 @@ def test_unwritable_file_is_a_notice_not_a_crash(project, monkeypatch):
     path.write_text("try:\n    go()\nexcept:\n    log()\n")
     import reslint.fixer as fixer_module
 
-    def refuse(path, data):
+    def refuse(path, data, *roots):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(fixer_module, "write_atomic", refuse)
@@ -178,3 +179,65 @@ def test_unwritable_file_is_a_notice_not_a_crash(project, monkeypatch):
     assert "ro.py: fixes not written: Permission denied" in result.output
     assert "ro.py:3:1: RES301" in result.output  # the file still has its finding
     assert result.exit_code == 2
+
+
+def test_fix_never_writes_through_a_link_leading_outside_the_tree(tmp_path, monkeypatch):
+    project, outside = tmp_path / "proj", tmp_path / "outside"
+    (project / "pkg").mkdir(parents=True)
+    outside.mkdir()
+    (project / "pyproject.toml").write_text("[tool.reslint]\n")
+    victim = outside / "victim.py"
+    original = "try:\n    go()\nexcept:\n    log()\n"
+    victim.write_text(original)
+    os.symlink(victim, project / "pkg" / "link.py")
+    os.symlink(os.path.join("..", "..", "outside", "victim.py"), project / "pkg" / "relative.py")
+    monkeypatch.chdir(project)
+    result = fix("--select", "RES301", "pkg")
+    assert victim.read_text() == original
+    assert "pkg/link.py: skipped: a symlink to a file outside the linted directories" in result.stderr
+    assert "pkg/relative.py: skipped" in result.stderr
+
+
+def test_the_write_path_refuses_a_target_outside_the_roots(tmp_path):
+    inside, outside = tmp_path / "inside", tmp_path / "outside"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "victim.py").write_text("old\n")
+    os.symlink(outside / "victim.py", inside / "link.py")
+    from reslint.fixer import NotWritten
+
+    with pytest.raises(NotWritten, match="outside the linted directories"):
+        write_atomic(str(inside / "link.py"), b"new\n", [str(inside.resolve())])
+    assert (outside / "victim.py").read_text() == "old\n"
+    write_atomic(str(inside / "link.py"), b"new\n", [str(tmp_path.resolve())])  # inside these roots
+    assert (outside / "victim.py").read_text() == "new\n"
+
+
+def test_a_file_the_user_cannot_write_is_not_fixed(project, monkeypatch):
+    path = project / "protected.py"
+    original = "try:\n    go()\nexcept:\n    log()\n"
+    path.write_text(original)
+    real_access = os.access
+
+    def access(target, mode, *args, **kwargs):
+        if os.fspath(target) == str(path.resolve()) and mode & os.W_OK:
+            return False  # as for a 0444 file (root may write any file, so chmod alone cannot show it)
+        return real_access(target, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    result = fix("--select", "RES301")
+    assert path.read_text() == original
+    assert "reslint: protected.py: read-only, not fixed" in result.stderr
+    assert "protected.py:3:1: RES301" in result.output  # the finding is still there
+    assert result.exit_code == 1  # findings, not an error
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write a 0444 file")
+def test_a_0444_file_is_not_fixed_for_real(project):
+    path = project / "protected.py"
+    original = "try:\n    go()\nexcept:\n    log()\n"
+    path.write_text(original)
+    os.chmod(path, 0o444)
+    result = fix("--select", "RES301")
+    assert path.read_text() == original
+    assert "read-only, not fixed" in result.stderr

@@ -12,6 +12,7 @@ from reslint.analysis.caches import (
     LRU_DECORATORS,
     builds_class,
     compared_only_with_literals,
+    is_command_line_program,
     literal_only_parameters,
     method_kind,
     open_parameters,
@@ -83,8 +84,10 @@ class UnboundedCache(CacheRule):
     in the file gives literals for those parameters, a parameter the body only compares with
     literals (an option choice: `if provider == "auto"`), a function that builds a class (memoised so
     that equal arguments give the same class: a bound would break that), and instance methods,
-    which RES402 reports (its message says when the cache is unbounded too). Names that say the
-    values come from a fixed table count as closed too: a time zone, an hour, a flag (`is_...`),
+    which RES402 reports (its message says when the cache is unbounded too). Command-line programs
+    (a file in a `commands`, `scripts` or `cli` folder, or one that runs as `__main__`) are left
+    alone: the cache ends with the command. Names that say the values come from a fixed table count
+    as closed too: a time zone, an hour, a flag (`is_...`),
     an import path, a URL conf, a database alias, a dtype, a device, an encoding.
 
     ## Fix safety
@@ -116,7 +119,7 @@ class UnboundedCache(CacheRule):
         if cached is None or cached.bounded is not False:
             return
         owner, nested = self.owner()
-        if nested:
+        if nested or is_command_line_program(self.ctx):
             return
         kind = method_kind(self.ctx, node, owner)
         if kind == "instance":

@@ -23,6 +23,12 @@ class UnboundedDictCache(Rule):
     container is defined, which is where its bound or eviction belongs, and names a function
     that grows it.
 
+    The rule reports only what visibly carries run-time data: the key or item, or the local
+    variables it is computed from, is named for it (`url`, `path`, `user_id`, `message.text`,
+    `token`, `timestamp`, `info["serial"]`), or computed by a clock, a hash or an id
+    (`time.time()`, `hashlib.sha256(...)`, `uuid4()`). Keys that may as well be configuration or
+    program identifiers (`name`, `code`, `fmt`) are left alone: the rule cannot tell.
+
     ## Why is this bad?
     A module or a class lives as long as the process. A dictionary there that collects one entry
     per request, user, URL or message is a memory leak with a slow fuse: it passes every test,
@@ -65,7 +71,9 @@ class UnboundedDictCache(Rule):
     dataclass field).
 
     ## Known limitations
-    Only the file that defines the container is read: code elsewhere that clears it is not seen
+    A container keyed by run-time data whose names do not say so (`models[model_name]`, a list
+    that objects append `self` to) is not reported. Only the file that defines the container is
+    read: code elsewhere that clears it is not seen
     (the finding is then wrong; suppress it at the definition), and a container grown only from
     other modules is not reported.
 

@@ -41,3 +41,10 @@ def test_a_command_line_program_is_left_alone(path):
 def test_a_module_that_runs_as_main_is_left_alone():
     source = GROWS + '\n\nif __name__ == "__main__":\n    visit(".")\n'
     assert _codes(source, "app/tool.py") == []
+
+
+def test_an_unbounded_cache_in_a_command_line_program_is_left_alone():
+    source = "import functools\n\n\n@functools.cache\ndef normalise(url: str):\n    return url.lower()\n"
+    settings = from_table({"select": ["RES401"]}, root=Path("/p"), where="t")
+    assert [f.code for f in lint_source(source, "app/service.py", settings).findings] == ["RES401"]
+    assert lint_source(source, "app/scripts/sync.py", settings).findings == ()

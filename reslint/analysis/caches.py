@@ -765,6 +765,9 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
     if isinstance(parent, cst.Subscript) and parent.value is ref:
         target = _is_target(parent, ancestors[:-1])
         index = parent.slice[0].slice if len(parent.slice) == 1 else None
+        if len(parent.slice) > 1 and all(isinstance(e.slice, cst.Index) for e in parent.slice):
+            # `cache["file", name]`: the key is the tuple of the elements
+            index = cst.Index(value=cst.Tuple(elements=[cst.Element(value=e.slice.value) for e in parent.slice]))
         if target == "del":
             container.shrinks = True
         elif target in ("assign", "augassign"):
@@ -831,7 +834,81 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
     owner = _owner_class(scan, function)
     if owner is not None and _is_metaclass(ctx, owner) and name in ("__new__", "__init__", "__call__"):
         return False
-    return True
+    return _carries_run_time_data(function, key if key is not None else value)
+
+
+# words that, as a part of a name (`user_id`, `request.path`, `url_hash`), say a value comes from the
+# data a service handles, one new value per request, message, user or moment
+RUN_TIME_WORDS = frozenset({
+    "url", "urls", "uri", "path", "paths", "file", "files", "filename", "fname", "link", "href", "host",
+    "hostname", "ip", "addr", "address", "user", "users", "username", "email", "token", "session", "request",
+    "req", "message", "msg", "text", "topic", "query", "payload", "event", "jid", "peer", "client", "sender",
+    "recipient", "channel", "chat", "account", "customer", "tenant", "org", "id", "ids", "uuid", "guid", "ts",
+    "timestamp", "time", "date", "datetime", "now", "hash", "digest", "checksum", "etag", "serial", "device",
+    "connection", "conn", "socket", "task", "job", "order", "cart", "query", "response", "resp", "body",
+    "content", "data", "key",
+})
+_RUN_TIME_CALLS = frozenset({"hash", "id", "uuid4", "uuid1", "time", "monotonic", "perf_counter", "now", "utcnow",
+                             "today", "fromtimestamp", "sha1", "sha256", "md5", "blake2b", "hexdigest"})
+
+
+def _name_words(name: str) -> Iterator[str]:
+    import re
+
+    for part in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name):
+        if part:
+            yield part.lower()
+
+
+def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]) -> bool:
+    """Whether what is inserted is visibly run-time data: its names (or those of the local
+    variables it is computed from, two steps back) say so (`url`, `user_id`, `message.text`,
+    `timestamp`), or it is computed by a clock, a hash or an id (`time.time()`, `hash(text)`,
+    `uuid4()`). Without such evidence the values may be configuration or program identifiers, a
+    small fixed set: the rule stays silent."""
+    if key is None:
+        return False
+    from .blocks import find_all
+
+    assigned: Dict[str, List[cst.CSTNode]] = {}
+    for stmt in statements(function.body):
+        for small in _smalls(stmt):
+            value = getattr(small, "value", None)
+            if value is None:
+                continue
+            for target in _assigned(small):
+                for name in target_names(target):
+                    assigned.setdefault(name, []).append(value)
+        if isinstance(stmt, cst.For):
+            for name in target_names(stmt.target):
+                assigned.setdefault(name, []).append(stmt.iter)
+    params = {p.name.value for p in all_parameters(function)}
+    todo = [(key, 0)]
+    seen: Set[int] = set()
+    while todo:
+        expr, depth = todo.pop()
+        if id(expr) in seen:
+            continue
+        seen.add(id(expr))
+        for call in find_all(expr, cst.Call):
+            func = call.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            if last in _RUN_TIME_CALLS:
+                return True
+        for node in find_all(expr, cst.Name):
+            if node.value in ("self", "cls"):
+                continue
+            if any(word in RUN_TIME_WORDS for word in _name_words(node.value)):
+                return True
+            if depth < 2 and node.value in assigned and node.value not in params:
+                todo.extend((value, depth + 1) for value in assigned[node.value])
+        for sub in find_all(expr, cst.Subscript):  # `info["serial"]`: the field names the data
+            for element in sub.slice:
+                value = getattr(element.slice, "value", None)
+                if isinstance(value, cst.SimpleString) and \
+                        any(word in RUN_TIME_WORDS for word in _name_words(str(value.evaluated_value))):
+                    return True
+    return False
 
 
 def _owner_class(scan: _Scan, function: cst.FunctionDef) -> Optional[cst.ClassDef]:

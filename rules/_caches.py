@@ -4,15 +4,17 @@ reslint.analysis.caches."""
 
 from __future__ import annotations
 
+import re
 from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.caches import CacheDecorator, cache_decorator, may_have_cached_function
+from reslint.analysis.caches import CacheDecorator, cache_decorator
 from reslint.rule import Rule
 
-# a memoising decorator is written after an `@` and names a cache
-CACHE_TRIGGERS = ((r"@", r"_cache\b|\bcache\b|\bcached(?:method)?\b"),)
+# a memoising decorator is written on its own line after an `@`, and its last name ends in `cache`,
+# `cached` or `cachedmethod` (`@functools.lru_cache(...)`, `@cache`, `@cachetools.cached(...)`)
+CACHE_TRIGGERS = (r"(?m)^[ \t]*@[ \t]*[\w. \t]*?(?:cache|cached|cachedmethod)\b",)
 
 
 class CacheRule(Rule):
@@ -23,11 +25,8 @@ class CacheRule(Rule):
     @classmethod
     def option_triggers(cls, options):
         extra = getattr(options, "extra_cache_decorators", ())
-        return tuple(("@", name.rsplit(".", 1)[-1]) for name in extra if name)
-
-    @classmethod
-    def is_ast_candidate(cls, tree, text, options=None) -> bool:
-        return may_have_cached_function(tree, getattr(options, "extra_cache_decorators", ()))
+        return tuple((r"(?m)^[ \t]*@[ \t]*[\w. \t]*?" + re.escape(name.rsplit(".", 1)[-1]) + r"\b",)
+                     for name in extra if name)
 
     def _extra(self) -> FrozenSet[str]:
         return frozenset(getattr(self.options, "extra_cache_decorators", ()))

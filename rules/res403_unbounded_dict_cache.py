@@ -90,7 +90,7 @@ class UnboundedDictCache(Rule):
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None) -> bool:
-        return may_have_growing_container(tree)
+        return may_have_growing_container(tree, text)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check(node)

@@ -860,6 +860,25 @@ def _name_words(name: str) -> Iterator[str]:
             yield part.lower()
 
 
+def _from_options_or_package(function: cst.FunctionDef, key: cst.CSTNode,
+                             assigned: Dict[str, List[cst.CSTNode]]) -> bool:
+    """The key is an option name (a loop over the function's `**kwargs`) or a path built from the
+    module's own `__file__` (a data file shipped with the package): a fixed set either way."""
+    from .names import names_in
+
+    star = function.params.star_kwarg
+    star_name = star.name.value if isinstance(star, cst.Param) else None
+    names = names_in(key)
+    for name in names:
+        for value in assigned.get(name, ()):
+            inner = names_in(value)
+            if star_name is not None and star_name in inner:
+                return True
+            if "__file__" in inner:
+                return True
+    return "__file__" in names
+
+
 def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]) -> bool:
     """Whether what is inserted is visibly run-time data: its names (or those of the local
     variables it is computed from, two steps back) say so (`url`, `user_id`, `message.text`,
@@ -882,6 +901,8 @@ def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]
         if isinstance(stmt, cst.For):
             for name in target_names(stmt.target):
                 assigned.setdefault(name, []).append(stmt.iter)
+    if _from_options_or_package(function, key, assigned):
+        return False
     params = {p.name.value for p in all_parameters(function)}
     todo = [(key, 0)]
     seen: Set[int] = set()
@@ -1181,11 +1202,13 @@ def _ast_container_targets(body) -> Set[str]:
     return out
 
 
-def may_have_growing_container(tree) -> bool:
-    """Whether the file (its stdlib ``ast`` tree) has a module- or class-level container that some
-    function inserts into: a sound over-approximation of :func:`growing_containers`, without
-    libcst."""
+def may_have_growing_container(tree, text: str) -> bool:
+    """Whether the file has a module- or class-level container (read from the stdlib ``ast``
+    tree's top levels only) whose name the text shows being subscripted, grown by a method or
+    augmented (`NAME[`, `NAME.add(`, `NAME +=`): a sound over-approximation of
+    :func:`growing_containers`, without libcst and without walking the whole tree."""
     import ast
+    import re
 
     names = _ast_container_targets(tree.body)
     for node in tree.body:
@@ -1193,41 +1216,11 @@ def may_have_growing_container(tree) -> bool:
             names |= _ast_container_targets(node.body)
     if not names:
         return False
-    for func in ast.walk(tree):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for node in ast.walk(func):
-            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-                target = node.value
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in GROW_METHODS:
-                target = node.func.value
-            elif isinstance(node, ast.AugAssign):
-                target = node.target
-            elif isinstance(node, ast.Subscript):  # `table[key].append(...)` on a defaultdict
-                target = node.value
-            else:
-                continue
-            name = getattr(target, "id", None) or getattr(target, "attr", None)
-            if name in names:
-                return True
-    return False
+    methods = "|".join(sorted(GROW_METHODS))
+    pattern = re.compile(r"\b(?:%s)\s*(?:\[|\.\s*(?:%s)\s*\(|\+=)" % (
+        "|".join(re.escape(n) for n in sorted(names)), methods))
+    return pattern.search(text) is not None
 
-
-def may_have_cached_function(tree, extra: Iterable[str] = ()) -> bool:
-    """Whether a function of the file (its stdlib ``ast`` tree) has a decorator that may be a
-    memoising cache: its last name ends in `cache` / `cached` / `cachedmethod` or is configured."""
-    import ast
-
-    words = {name.rsplit(".", 1)[-1] for name in extra if name}
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for decorator in node.decorator_list:
-            expr = decorator.func if isinstance(decorator, ast.Call) else decorator
-            last = getattr(expr, "attr", None) or getattr(expr, "id", None) or ""
-            if last.endswith(("cache", "cached", "cachedmethod")) or last in words:
-                return True
-    return False
 
 
 # -- more of what a cached function is keyed by ----------------------------------------------------

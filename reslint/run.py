@@ -10,7 +10,7 @@ from typing import IO, Iterator, List, Optional, Sequence, Tuple
 from .api import RunOptions, lint_all, lint_target, project_index, result_cache
 from .config import Settings
 from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
-from .model import ExitCode
+from .model import ExitCode, Safety
 from .output import FORMATS, Report
 
 PROGRESS_THRESHOLD = 50
@@ -170,7 +170,7 @@ def run_check(
     internal = any(r.write_failed for r in results) or (
         fail_on_internal_error and any(r.internal_error for r in results))
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
-                    notices=warnings + notices)
+                    notices=warnings + notices, problems=len(problems))
 
     if diff:
         from .fixer import unified_diff
@@ -181,6 +181,11 @@ def run_check(
         count = sum(r.fixes_applied for r in changed)
         if not quiet:
             _err(f"Would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.")
+            withheld = sum(1 for r in results for f in r.findings
+                           if not f.suppressed and f.fix is not None and f.fix.safety is Safety.UNSAFE)
+            if withheld and not settings.unsafe_fixes:
+                _err(f"{withheld} more fixable with `--unsafe-fixes` (they may change behaviour; "
+                     f"see `reslint rule CODE` for each rule's fix safety).")
         if problems or internal:
             return ExitCode.ERROR
         return ExitCode.FINDINGS if changed else ExitCode.CLEAN

@@ -111,6 +111,7 @@ class MissingTimeout(Rule):
     """
 
     code = "RES101"
+    other_tools_codes = ("S113", "B113")  # ruff (flake8-bandit) / bandit: request without timeout
     name = "missing-timeout"
     family = "timeouts"
     severity = Severity.ERROR

@@ -56,7 +56,7 @@ class BareExcept(Rule):
     """
 
     code = "RES301"
-    other_tools_codes = ("E722",)  # pycodestyle / ruff: bare except
+    other_tools_codes = ("E722", "W0702")  # pycodestyle / ruff: bare except; pylint: bare-except
     name = "bare-except"
     precision = "very-high"
     family = "exceptions"

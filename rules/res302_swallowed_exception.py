@@ -81,7 +81,7 @@ class SwallowedException(Rule):
     """
 
     code = "RES302"
-    other_tools_codes = ("BLE001", "S110", "S112")  # flake8-blind-except, bandit / ruff: blind except, try-except-pass/continue
+    other_tools_codes = ("BLE001", "S110", "S112", "B110", "B112", "W0718")  # flake8-blind-except; bandit / ruff: try-except-pass/continue; pylint: broad-exception-caught
     name = "swallowed-exception"
     family = "exceptions"
     severity = Severity.WARNING

@@ -90,7 +90,7 @@ class CachedMethod(CacheRule):
     name = "cached-method"
     severity = Severity.WARNING
     triggers = CACHE_TRIGGERS
-    other_tools_codes = ("B019", "W1518")  # flake8-bugbear / ruff; pylint method-cache-max-size-none
+    other_tools_codes = ("B019", "W1518", "PLW1518")  # flake8-bugbear / ruff; pylint method-cache-max-size-none
     Options = Options
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

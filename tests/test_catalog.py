@@ -140,3 +140,16 @@ def test_reslint_rule_command_prints_docs():
         assert "## What it does" in out.output
         by_name = CliRunner().invoke(main, ["rule", rule.name, "--format", "markdown"])
         assert by_name.output == out.output
+
+
+def test_readme_lists_every_other_linters_code():
+    """README's table of other linters' codes is the registry's `other_tools_codes`, rule by rule."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("<!-- other-tools:start -->"), readme.index("<!-- other-tools:end -->")
+    rows = {}
+    for line in readme[start:end].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0].startswith("RES"):
+            rows[cells[0].split()[0]] = tuple(c.strip() for c in cells[1].split(","))
+    want = {rule.code: tuple(rule.other_tools_codes) for rule in RULES if rule.other_tools_codes}
+    assert rows == want

@@ -257,3 +257,19 @@ def test_a_rule_that_fails_is_a_notice_and_the_exit_code_follows_the_findings(pr
     assert run("check", "--jobs", "1", "--no-cache", "--select", "RES301,RES302", "--exit-zero", "a.py").exit_code == 0
     strict = run("check", "--jobs", "1", "--no-cache", "--select", "RES301,RES302", "--fail-on-internal-error", "a.py")
     assert strict.exit_code == 2
+
+
+def test_a_missing_path_is_never_all_checks_passed(project):
+    (project / "a.py").write_text(GOOD)
+    result = run("check", "--no-cache", "a.py", "missing.py")
+    assert result.exit_code == 2
+    assert "missing.py: no such file or directory" in result.output
+    assert "1 path could not be checked" in result.output
+    assert "All checks passed" not in result.output
+
+
+def test_diff_says_when_only_unsafe_fixes_exist(project):
+    (project / "a.py").write_text("try:\n    go()\nexcept:\n    log()\n")
+    result = run("check", "--no-cache", "--diff", "--select", "RES301", "a.py")
+    assert "Would fix 0 findings in 0 files." in result.output
+    assert "1 more fixable with `--unsafe-fixes`" in result.output

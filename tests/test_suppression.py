@@ -151,3 +151,14 @@ def test_bugbear_and_pylint_cached_method_codes_silence_res402():
     assert lint(source.replace("{comment}", "plain comment"), select=["RES402"]) == [(4, "RES402")]
     assert lint(source.replace("{comment}", "noqa: B019"), select=["RES402"]) == []
     assert lint(source.replace("{comment}", "noqa: W1518"), select=["RES402"]) == []
+
+
+def test_bandit_timeout_codes_silence_res101():
+    source = """\
+        import requests
+
+        requests.get("https://example.com")  # {comment}
+        """
+    assert lint(source.replace("{comment}", "plain comment"), select=["RES101"]) == [(3, "RES101")]
+    for code in ("S113", "B113"):
+        assert lint(source.replace("{comment}", f"noqa: {code}"), select=["RES101"]) == []

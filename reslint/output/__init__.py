@@ -23,6 +23,8 @@ class Report:
     unsafe_fixes: bool = False
     fixing: bool = False
     notices: List[str] = field(default_factory=list)
+    # paths named on the command line that could not be checked (missing, unreadable)
+    problems: int = 0
 
     def findings(self) -> List[Tuple[FileResult, Finding]]:
         out = []

@@ -107,8 +107,12 @@ def summary_lines(report: Report) -> List[Text]:
             f"reslint could not check everything in {_plural(errors, 'file')}: see the errors above.",
             style="bold red",
         ))
+    if report.problems:
+        lines.append(Text(
+            f"{_plural(report.problems, 'path')} could not be checked: see the errors above.", style="bold red",
+        ))
     if not active:
-        if not errors:
+        if not errors and not report.problems:
             lines.append(Text(f"All checks passed ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
         else:
             lines.append(Text(f"No findings ({_plural(report.files_checked, 'file')} checked)."))

@@ -44,8 +44,12 @@ TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
     "target-version", "output-format", "unsafe-fixes", "show-source", "respect-gitignore",
-    "force-exclude", "severity", "rules",
+    "force-exclude", "severity", "rules", "max-file-size",
 )
+
+# KiB of source above which a file is not analysed: libcst needs about 1.7 kB of memory per source
+# byte, so 512 KiB keeps one file under about 1 GiB
+DEFAULT_MAX_FILE_SIZE = 512
 
 
 class ConfigError(Exception):
@@ -70,6 +74,7 @@ class Settings:
     target_version: Optional[str] = None
     respect_gitignore: bool = True
     force_exclude: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # KiB
     severity: Tuple[Tuple[str, str], ...] = ()
     # code -> frozen Options instance
     rule_options: Tuple[Tuple[str, Any], ...] = ()
@@ -141,6 +146,7 @@ def _ruleset(settings: Settings, extra_ignores: Tuple[str, ...]) -> RuleSet:
         other_tools_codes=registry.other_tools_codes(),
         known_codes=frozenset(r.code for r in registry.all_rules()),
         severities=settings.severity,
+        max_bytes=settings.max_file_size * 1024,
     )
 
 
@@ -332,6 +338,11 @@ def from_table(table: Mapping[str, Any], *, root: Path, where: str, config_path:
     for key in ("unsafe-fixes", "show-source", "respect-gitignore", "force-exclude"):
         if key in table:
             kwargs[key.replace("-", "_")] = _bool(table[key], key, where)
+    if "max-file-size" in table:
+        value = table["max-file-size"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: `max-file-size` must be a positive number of KiB, got {_describe(value)}")
+        kwargs["max_file_size"] = value
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):

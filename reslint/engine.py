@@ -29,7 +29,7 @@ from .edits import fix_edits
 from .fingerprint import fingerprint
 from .isolation import run_isolated
 from .model import Finding, Fix, Safety, Severity
-from .parsing import SYNTAX_ERROR, TOO_DEEP, parse_for_rules, stdlib_parse, syntax_error_finding
+from .parsing import SYNTAX_ERROR, TOO_DEEP, parse_for_rules, stdlib_parse, syntax_error_finding, too_large
 from .positions import Positions, is_statement, node_span
 from .rule import LintContext, Rule
 from .source import line_index
@@ -48,6 +48,7 @@ class RuleSet:
     other_tools_codes: Tuple[Tuple[str, str], ...] = ()  # `E722` -> `RES301` (see Rule.other_tools_codes)
     known_codes: FrozenSet[str] = frozenset()
     severities: Tuple[Tuple[str, str], ...] = ()  # code -> severity override
+    max_bytes: int = 512 * 1024  # larger texts are not analysed (a RES000 finding says so)
 
     @property
     def enabled_codes(self) -> FrozenSet[str]:
@@ -107,6 +108,14 @@ def lint(
     """:func:`lint_text` on the current thread: for callers already inside ``run_isolated``."""
     result = EngineResult()
     candidates = ruleset.candidates(text, project)
+    if candidates and len(text) > ruleset.max_bytes:
+        # libcst needs ~1.7 kB per source byte: a multi-megabyte file would take gigabytes
+        message = too_large(len(text), ruleset.max_bytes)
+        if ruleset.syntax_errors:
+            result.findings.append(syntax_error_finding(path, message, 1, 0, text))
+        else:  # never skipped in silence
+            result.notices.append(f"{path}: not linted: {message}")
+        return result
 
     problem = tree = None
     if ruleset.syntax_errors or candidates:

@@ -21,6 +21,11 @@ from .source import LineIndex, line_index
 SYNTAX_ERROR = "RES000"
 TOO_DEEP = "File cannot be analysed: code is nested too deeply"
 
+
+def too_large(size: int, limit: int) -> str:
+    return (f"File is too large to analyse ({size // 1024} KiB > the {limit // 1024} KiB limit); raise "
+            f"`max-file-size` in the configuration to lint it (it takes about 1.7 kB of memory per byte)")
+
 _TOO_COMPLEX = ("too many nested", "too complex", "too many levels of indentation", "too many statically nested")
 
 

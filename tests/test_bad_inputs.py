@@ -97,3 +97,23 @@ def test_bad_input_through_the_pool(tmp_path, name):
     assert result.exit_code == 1
     assert f"{name}:" in result.output
     assert result.output.count(": RES301 ") == 40 + 3
+
+
+def test_a_file_above_max_file_size_is_reported_not_analysed(tmp_path, monkeypatch):
+    """libcst needs ~1.7 kB of memory per source byte: a file above the limit is a RES000 finding
+    (or, with RES000 off, a notice), never gigabytes of memory and never silence."""
+    from click.testing import CliRunner
+
+    from reslint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "big.py").write_text("x = 1\n" * 100_000 + "try:\n    go()\nexcept:\n    pass\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "big.py"])
+    assert result.exit_code == 1
+    assert "RES000 File is too large to analyse (585 KiB > the 512 KiB limit)" in result.output
+    quiet = runner.invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "--select", "RES301", "big.py"])
+    assert "big.py: not linted: File is too large to analyse" in quiet.output
+    (tmp_path / "pyproject.toml").write_text("[tool.reslint]\nmax-file-size = 1024\n")
+    raised = runner.invoke(main, ["check", "--no-cache", "--jobs", "1", "--select", "RES301", "big.py"])
+    assert "big.py:100003:1: RES301" in raised.output

@@ -1,0 +1,473 @@
+"""Check-then-act: a test of some state, then an act that relies on the answer.
+
+The races family's knowledge, in three parts:
+
+- what a test guards (:func:`guarded_region`): the branches of the `if` whose condition holds the
+  check, and, when a branch leaves (`return`, `raise`, `continue`, `break`), the statements that
+  follow the `if` in its block;
+- the filesystem (:func:`fs_checks`, :func:`fs_acts`): which calls ask whether a path exists and
+  which act on one, what makes an act tolerate a lost race (`exist_ok=True`, a handler that
+  absorbs the error), and paths that no other process can know (`tempfile.mkdtemp()`);
+- locks and shared state (:class:`LockInfo`, :func:`state_reads`, :func:`first_mutation`): which
+  classes and modules own a lock, which `with` statements hold one, what reads and mutates
+  `self.<attr>` or a module global;
+- the ORM (:mod:`.orm_races`): Django and SQLAlchemy lookups, inserts and saves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from .blocks import SCOPES, body_statements, child_blocks, statements
+from .handlers import caught, raises_anywhere
+from .names import ImportTable, assignment_targets, dotted_name, root_names, target_names
+
+# ---------------------------------------------------------------------------------------------
+# generic: expressions, ordered walks, guarded regions
+
+
+def expr_key(node: cst.CSTNode) -> str:
+    """The expression's code without whitespace or parentheses: `os.path.join(a, b)` and
+    `os.path.join( a,b )` are the same key."""
+    code = cst.Module([]).code_for_node(node)
+    return re.sub(r"[\s()]", "", code) if "#" not in code else re.sub(r"\s", "", code)
+
+
+def walk_ordered(node: cst.CSTNode, ancestors: Tuple[cst.CSTNode, ...] = ()) -> Iterator[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]]:
+    """Every node under ``node`` (itself included) in source order, with its ancestors below
+    ``node`` (``ancestors`` first), not entering nested functions, lambdas and classes."""
+    stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(node, ancestors)]
+    while stack:
+        current, above = stack.pop()
+        yield current, above
+        inner = above + (current,)
+        for child in reversed(current.children):
+            if isinstance(child, SCOPES):
+                continue
+            stack.append((child, inner))
+
+
+def leaves(block: cst.BaseSuite) -> bool:
+    """The block ends in a `return`, `raise`, `continue` or `break` of its own: code after the
+    statement that holds it runs only when the block did not."""
+    stmts = body_statements(block)
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break)):
+        return True
+    if isinstance(last, cst.If) and last.orelse is not None:
+        return leaves(last.body) and all(leaves(b) for b in _else_blocks(last))
+    return False
+
+
+def _else_blocks(node: cst.If) -> Iterator[cst.BaseSuite]:
+    orelse = node.orelse
+    while isinstance(orelse, cst.If):
+        yield orelse.body
+        orelse = orelse.orelse
+    if isinstance(orelse, cst.Else):
+        yield orelse.body
+
+
+def following_statements(node: cst.CSTNode, stack: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
+    """The statements after ``node`` in the block that holds it (``stack``: its ancestors, the
+    node itself last or not)."""
+    stack = list(stack)
+    if stack and stack[-1] is node:
+        stack = stack[:-1]
+    if not stack:
+        return []
+    parent = stack[-1]
+    holder = node
+    if isinstance(parent, cst.SimpleStatementLine) and len(stack) >= 2:
+        holder, parent = parent, stack[-2]
+    body = getattr(parent, "body", None)
+    if isinstance(parent, cst.Module):
+        body = parent.body
+    if not isinstance(body, (list, tuple)):
+        return []
+    for index, stmt in enumerate(body):
+        if stmt is holder:
+            return list(body[index + 1:])
+    return []
+
+
+def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
+    """What the `if` decides: its body, its `elif`/`else` branches, and the statements after it
+    in its block when one of its branches leaves."""
+    region: List[cst.CSTNode] = [node.body]
+    if node.orelse is not None:
+        region.append(node.orelse)
+    if leaves(node.body) or any(leaves(b) for b in _else_blocks(node)):
+        region.extend(following_statements(node, stack))
+    return region
+
+
+def call_name(ctx, call: cst.Call) -> Optional[str]:
+    return ctx.qualified_name(call.func)
+
+
+def kwarg(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def positional(call: cst.Call) -> List[cst.Arg]:
+    """The positional arguments before the first `*args` (whose positions are known)."""
+    out = []
+    for arg in call.args:
+        if arg.star:
+            break
+        if arg.keyword is None:
+            out.append(arg)
+    return out
+
+
+def is_false(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "False"
+
+
+def is_true(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+def enclosing_function(stack: Sequence[cst.CSTNode]) -> Optional[cst.FunctionDef]:
+    for node in reversed(stack):
+        if isinstance(node, cst.FunctionDef):
+            return node
+        if isinstance(node, (cst.Lambda, cst.ClassDef)):
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# locks
+
+# constructors of locks that threads share
+THREAD_LOCKS = frozenset({
+    "threading.Lock", "threading.RLock", "threading.Condition", "threading.Semaphore",
+    "threading.BoundedSemaphore", "multiprocessing.Lock", "multiprocessing.RLock",
+    "_thread.allocate_lock", "_thread.RLock", "filelock.FileLock", "filelock.SoftFileLock",
+})
+ASYNC_LOCKS = frozenset({
+    "asyncio.Lock", "asyncio.Condition", "asyncio.Semaphore", "asyncio.BoundedSemaphore",
+    "anyio.Lock", "anyio.Semaphore", "anyio.Condition", "trio.Lock", "trio.StrictFIFOLock",
+    "trio.Semaphore", "trio.Condition",
+})
+_LOCK_WORD = re.compile(r"lock|mutex|semaphore|(?:^|_)cond(?:ition)?(?:$|_)|(?:^|_)sem(?:$|_)", re.IGNORECASE)
+
+
+def lock_like(ctx, expr: cst.BaseExpression) -> bool:
+    """A `with` item that holds a lock: a known lock constructor or a lock-named receiver or
+    factory (`self._lock`, `self.pools.lock`, `store.lock_for_key(k)`, `FileLock(path)`)."""
+    if isinstance(expr, cst.Call):
+        name = ctx.qualified_name(expr.func)
+        if name in THREAD_LOCKS or name in ASYNC_LOCKS:
+            return True
+        expr = expr.func
+    name = dotted_name(expr)
+    if name is None:
+        return False
+    return bool(_LOCK_WORD.search(name.rsplit(".", 1)[-1]))
+
+
+def under_lock(ctx, ancestors: Sequence[cst.CSTNode]) -> bool:
+    """One of the ancestors is a `with` / `async with` holding a lock (the node in its body)."""
+    for node in ancestors:
+        if isinstance(node, cst.With) and any(lock_like(ctx, item.item) for item in node.items):
+            return True
+    return False
+
+
+def locked_by_decorator(ctx, func: cst.FunctionDef) -> bool:
+    for decorator in func.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        name = dotted_name(expr) or ""
+        word = name.rsplit(".", 1)[-1].lower()
+        if _LOCK_WORD.search(word) or "synchron" in word or "serializ" in word:
+            return True
+    return False
+
+
+def asserts_or_takes_lock(func: cst.FunctionDef) -> bool:
+    """The function asserts a lock is held (`assert self._mutex.locked()`) or takes one by hand
+    (`lock.acquire()`): what it does is serialised in a way the `with` analysis does not see."""
+    for node, _ in walk_ordered(func.body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            attr = node.func.attr.value
+            if attr in ("acquire", "locked", "_is_owned") or attr.startswith("acquire"):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# the filesystem
+
+# os-level checks: qualified name -> position of the path argument
+FS_CHECK_FUNCTIONS = {
+    "os.path.exists": 0, "os.path.isfile": 0, "os.path.isdir": 0, "os.path.lexists": 0,
+    "posixpath.exists": 0, "posixpath.isfile": 0, "posixpath.isdir": 0, "posixpath.lexists": 0,
+    "ntpath.exists": 0, "ntpath.isfile": 0, "ntpath.isdir": 0, "genericpath.exists": 0,
+    "genericpath.isfile": 0, "genericpath.isdir": 0, "os.access": 0,
+}
+# pathlib checks: method names on the path itself, called with no positional argument
+FS_CHECK_METHODS = frozenset({"exists", "is_file", "is_dir"})
+
+# acts: qualified name -> positions of path arguments
+FS_ACT_FUNCTIONS = {
+    "builtins.open": (0,), "io.open": (0,), "codecs.open": (0,),
+    "os.remove": (0,), "os.unlink": (0,), "os.rmdir": (0,), "os.removedirs": (0,),
+    "os.makedirs": (0,), "os.mkdir": (0,), "os.rename": (0, 1), "os.replace": (0, 1),
+    "os.renames": (0, 1),
+    "shutil.rmtree": (0,), "shutil.move": (0, 1), "shutil.copy": (0, 1), "shutil.copy2": (0, 1),
+    "shutil.copyfile": (0, 1), "shutil.copytree": (0, 1),
+}
+FS_ACT_METHODS = frozenset({
+    "unlink", "mkdir", "open", "read_text", "read_bytes", "write_text", "write_bytes", "touch",
+    "rmdir", "rename", "replace",
+})
+# errors whose handler absorbs a lost filesystem race
+FS_ERRORS = frozenset({
+    "builtins.FileNotFoundError", "builtins.FileExistsError", "builtins.OSError", "builtins.IOError",
+    "builtins.EnvironmentError", "builtins.Exception", "builtins.BaseException",
+    "builtins.IsADirectoryError", "builtins.NotADirectoryError", "builtins.PermissionError",
+    "os.error", "shutil.Error",
+})
+_SUPPRESS = frozenset({"contextlib.suppress"})
+# calls whose result is a path only this process knows
+PRIVATE_TEMP = frozenset({
+    "tempfile.mkdtemp", "tempfile.mkstemp", "tempfile.TemporaryDirectory", "tempfile.NamedTemporaryFile",
+    "tempfile.TemporaryFile",
+})
+# pytest fixtures that hand a test its own directory
+PRIVATE_FIXTURES = frozenset({"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory"})
+
+
+@dataclass(frozen=True)
+class FsCheck:
+    call: cst.Call
+    path: cst.BaseExpression
+    shown: str  # `os.path.exists(p)` / `p.exists()`
+    kind: str   # exists / isfile / isdir / access / is_file / is_dir
+
+
+@dataclass(frozen=True)
+class FsAct:
+    call: cst.Call
+    path: cst.BaseExpression
+    shown: str
+    name: str   # makedirs / mkdir / unlink / open / ...
+    method: bool  # a pathlib method on the path
+
+
+def _shown(node: cst.CSTNode, limit: int = 60) -> str:
+    code = " ".join(cst.Module([]).code_for_node(node).split())
+    return code if len(code) <= limit else code[: limit - 3] + "..."
+
+
+def fs_checks(ctx, test: cst.BaseExpression) -> List[FsCheck]:
+    """The filesystem checks in an `if` condition (walrus and boolean operators included)."""
+    found = []
+    for node, _ in walk_ordered(test):
+        if not isinstance(node, cst.Call):
+            continue
+        name = ctx.qualified_name(node.func)
+        if name in FS_CHECK_FUNCTIONS:
+            args = positional(node)
+            if args and not has_star(node):
+                found.append(FsCheck(node, args[0].value, _shown(node), name.rsplit(".", 1)[-1]))
+        elif (name is None or not name.startswith(("os.", "builtins."))) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in FS_CHECK_METHODS and not positional(node) and not has_star(node):
+            receiver = node.func.value
+            if _pathish(receiver):
+                found.append(FsCheck(node, receiver, _shown(node), node.func.attr.value))
+    return found
+
+
+def _pathish(expr: cst.BaseExpression) -> bool:
+    """A receiver that can be a path: a name, an attribute chain, `a / b`, `Path(...)`, a call."""
+    return isinstance(expr, (cst.Name, cst.Attribute, cst.BinaryOperation, cst.Call, cst.Subscript))
+
+
+def fs_act(ctx, call: cst.Call) -> Optional[FsAct]:
+    name = ctx.qualified_name(call.func)
+    if name in FS_ACT_FUNCTIONS:
+        args = positional(call)
+        word = name.rsplit(".", 1)[-1]
+        for position in FS_ACT_FUNCTIONS[name]:
+            if position < len(args):
+                return FsAct(call, args[position].value, _shown(call), word, False)
+        return None
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value in FS_ACT_METHODS \
+            and (name is None or not name.startswith(("os.", "shutil.", "builtins.", "io."))):
+        return FsAct(call, call.func.value, _shown(call), call.func.attr.value, True)
+    return None
+
+
+def act_paths(ctx, act: FsAct) -> List[cst.BaseExpression]:
+    """Every path argument of the act (both ends of a move or copy)."""
+    if act.method:
+        return [act.path]
+    name = ctx.qualified_name(act.call.func)
+    args = positional(act.call)
+    return [args[p].value for p in FS_ACT_FUNCTIONS.get(name, ()) if p < len(args)]
+
+
+def act_tolerates(act: FsAct) -> bool:
+    """The act cannot lose the race: `makedirs(exist_ok=True)`, `unlink(missing_ok=True)`,
+    `rmtree(ignore_errors=True)`, `touch()` (exist_ok by default), or a flag we cannot read."""
+    call = act.call
+    if act.name in ("makedirs", "mkdir"):
+        arg = kwarg(call, "exist_ok")
+        if arg is None and act.name == "makedirs" and len(positional(call)) >= 3:
+            arg = positional(call)[2]
+        if arg is None and act.method and len(positional(call)) >= 3:
+            arg = positional(call)[2]
+        return arg is not None and not is_false(arg.value)
+    if act.name == "unlink" and act.method:
+        arg = kwarg(call, "missing_ok") or (positional(call)[0] if positional(call) else None)
+        return arg is not None and not is_false(arg.value)
+    if act.name == "rmtree":
+        arg = kwarg(call, "ignore_errors") or (positional(call)[1] if len(positional(call)) > 1 else None)
+        return arg is not None and not is_false(arg.value)
+    if act.name == "touch":
+        arg = kwarg(call, "exist_ok")
+        return arg is None or not is_false(arg.value)
+    return False
+
+
+def _assigned_names(node: cst.CSTNode) -> Set[str]:
+    out: Set[str] = set()
+    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        for target in assignment_targets(node):
+            out.update(target_names(target))
+            name = dotted_name(target)
+            if name:
+                out.add(name)
+    elif isinstance(node, cst.NamedExpr):
+        out.update(target_names(node.target))
+    elif isinstance(node, (cst.For, cst.CompFor)):
+        out.update(target_names(node.target))
+    elif isinstance(node, cst.AsName):
+        out.update(target_names(node.name))
+    return out
+
+
+def path_names(expr: cst.BaseExpression) -> Set[str]:
+    """The names and attribute chains whose rebinding changes what ``expr`` denotes."""
+    out = set(root_names(expr))
+    for node, _ in walk_ordered(expr):
+        if isinstance(node, cst.Attribute):
+            name = dotted_name(node)
+            if name:
+                out.add(name)
+    return out
+
+
+def tolerant_handler(ctx, ancestors: Sequence[cst.CSTNode], inner: cst.CSTNode) -> bool:
+    """An ancestor `try` whose body holds ``inner`` has a handler that absorbs filesystem errors
+    without raising, or an ancestor `with contextlib.suppress(<fs error>)`."""
+    chain = list(ancestors) + [inner]
+    for index, node in enumerate(chain[:-1]):
+        child = chain[index + 1]
+        if isinstance(node, cst.Try) and child is node.body:
+            for handler in node.handlers:
+                if (handler.type is None or caught(handler, ctx.imports).catches_any(FS_ERRORS)) \
+                        and not raises_anywhere(handler.body):
+                    return True
+        if isinstance(node, cst.With):
+            for item in node.items:
+                expr = item.item
+                if isinstance(expr, cst.Call) and ctx.qualified_name(expr.func) in _SUPPRESS \
+                        and any(ctx.qualified_name(a.value) in FS_ERRORS for a in expr.args):
+                    return True
+    return False
+
+
+def private_paths(ctx, func: Optional[cst.CSTNode]) -> Set[str]:
+    """Names in the function bound to a path only this process knows: `tempfile.mkdtemp()`,
+    `with tempfile.TemporaryDirectory() as d`, a pytest `tmp_path` parameter."""
+    if func is None:
+        return set()
+
+    def compute() -> Set[str]:
+        out: Set[str] = set()
+        if isinstance(func, cst.FunctionDef):
+            for param in func.params.params + func.params.kwonly_params:
+                if param.name.value in PRIVATE_FIXTURES:
+                    out.add(param.name.value)
+        for node, _ in walk_ordered(func.body if isinstance(func, cst.FunctionDef) else func):
+            if isinstance(node, cst.Assign) and (
+                    (isinstance(node.value, cst.Call) and ctx.qualified_name(node.value.func) in PRIVATE_TEMP)
+                    or (out and root_names(node.value) & out)):
+                # a private path, or one built from it (`out = tmp_path / "out.txt"`)
+                for target in node.targets:
+                    out.update(target_names(target.target))
+            elif isinstance(node, cst.WithItem) and isinstance(node.item, cst.Call) \
+                    and ctx.qualified_name(node.item.func) in PRIVATE_TEMP and node.asname is not None:
+                out.update(target_names(node.asname.name))
+        return out
+
+    return ctx.memo((private_paths, id(func)), compute)
+
+
+@dataclass
+class FsFinding:
+    check: FsCheck
+    act: FsAct
+    if_node: cst.If
+
+
+def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Optional[FsFinding]:
+    """The first act on a path that the `if` checked, in the region the check guards, that can
+    lose the race: no handler absorbs it, no lock is held, the path is not private."""
+    checks = fs_checks(ctx, node.test)
+    if not checks:
+        return None
+    func = enclosing_function(stack)
+    private = private_paths(ctx, func) if func is not None else set()
+    if under_lock(ctx, stack) or (func is not None and locked_by_decorator(ctx, func)):
+        return None
+    keys = []
+    for check in checks:
+        names = path_names(check.path)
+        if names & private:
+            continue
+        keys.append((check, expr_key(check.path), names))
+    if not keys:
+        return None
+    rebound: Set[str] = set()
+    for part in guarded_region(node, stack):
+        for inner, ancestors in walk_ordered(part):
+            rebound |= _assigned_names(inner)
+            if not isinstance(inner, cst.Call):
+                continue
+            act = fs_act(ctx, inner)
+            if act is None:
+                continue
+            for check, key, names in keys:
+                if names & rebound:
+                    continue
+                if not any(expr_key(p) == key for p in act_paths(ctx, act)):
+                    continue
+                if act_tolerates(act):
+                    return None  # the code already handles this path's race
+                if tolerant_handler(ctx, list(stack) + list(ancestors), inner) or under_lock(ctx, ancestors):
+                    return None
+                if check.kind == "access" and act.name != "open":
+                    continue
+                return FsFinding(check, act, node)
+    return None

@@ -471,3 +471,334 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
                     continue
                 return FsFinding(check, act, node)
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# shared state: `self.<attr>` chains and module globals
+
+# methods that change a container in place
+MUTATORS = frozenset({
+    "append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault", "add",
+    "discard", "appendleft", "popleft", "extendleft",
+})
+# methods that run before anyone else can see the object
+CONSTRUCTION = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__",
+                          "__enter__", "__aenter__", "setUp", "asyncSetUp", "setup_method", "__setstate__"})
+
+
+def _chain(node: cst.CSTNode) -> Optional[str]:
+    name = dotted_name(node)
+    return name if name and name.startswith("self.") else None
+
+
+def _chains_read(expr: cst.CSTNode) -> Set[str]:
+    """`self.<attr>` chains an expression reads, with their prefixes (`self.a.b` -> self.a.b, self.a);
+    a called method's own name is not state (`self.conn.is_open()` reads self.conn)."""
+    out: Set[str] = set()
+    for node, above in walk_ordered(expr):
+        if not isinstance(node, cst.Attribute):
+            continue
+        parent = above[-1] if above else None
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            continue  # the longer chain above covers it
+        target = node
+        if isinstance(parent, cst.Call) and parent.func is node:
+            target = node.value
+        name = _chain(target)
+        while name and name != "self":
+            out.add(name)
+            name = name.rsplit(".", 1)[0]
+    return out
+
+
+def local_aliases(func: cst.FunctionDef) -> Dict[str, str]:
+    """Locals bound once to a `self.<attr>` chain (`reply = self._pending`)."""
+    seen: Dict[str, Optional[str]] = {}
+    for node, _ in walk_ordered(func.body):
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            for target in assignment_targets(node):
+                if isinstance(target, cst.Name):
+                    value = getattr(node, "value", None)
+                    chain = _chain(value) if isinstance(node, cst.Assign) and value is not None else None
+                    name = target.value
+                    seen[name] = chain if name not in seen else None
+    return {k: v for k, v in seen.items() if v}
+
+
+def module_globals(ctx) -> Set[str]:
+    """Names a module binds with an assignment at top level (not defs, classes or imports)."""
+    def compute() -> Set[str]:
+        out: Set[str] = set()
+        for stmt in ctx.module.body:
+            for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+                for target in assignment_targets(small):
+                    out.update(target_names(target))
+        return out
+    return ctx.memo(module_globals, compute)
+
+
+@dataclass
+class FunctionNames:
+    locals: Set[str]
+    declared_global: Set[str]
+    aliases: Dict[str, str]
+
+
+def function_names(ctx, func: cst.FunctionDef) -> FunctionNames:
+    def compute() -> FunctionNames:
+        declared: Set[str] = set()
+        local: Set[str] = set()
+        params = func.params
+        for param in list(params.params) + list(params.posonly_params) + list(params.kwonly_params):
+            local.add(param.name.value)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                local.add(star.name.value)
+        for node, _ in walk_ordered(func.body):
+            if isinstance(node, (cst.Global, cst.Nonlocal)):
+                declared.update(n.name.value for n in node.names)
+            else:
+                local |= {n for n in _assigned_names(node) if "." not in n}
+        return FunctionNames(local - declared, declared, local_aliases(func))
+    return ctx.memo((function_names, id(func)), compute)
+
+
+def test_state(ctx, test: cst.BaseExpression, func: cst.FunctionDef, in_class: bool) -> Set[str]:
+    """The shared state an `if` condition reads: `self.<attr>` chains (in a method), module globals
+    that the function does not shadow, and locals bound to a `self.<attr>` chain."""
+    names = function_names(ctx, func)
+    out = _chains_read(test) if in_class else set()
+    globals_ = module_globals(ctx)
+    for node, _ in walk_ordered(test):
+        if isinstance(node, cst.Name):
+            if node.value in names.aliases and in_class:
+                out.add(names.aliases[node.value])
+            elif node.value in globals_ and node.value not in names.locals:
+                out.add(node.value)
+    # attribute names are Name nodes too: keep only globals really read as names
+    return {k for k in out if "." in k or _reads_name(test, k)}
+
+
+def _reads_name(expr: cst.CSTNode, name: str) -> bool:
+    for node, above in walk_ordered(expr):
+        if isinstance(node, cst.Name) and node.value == name:
+            parent = above[-1] if above else None
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue
+            if isinstance(parent, cst.Arg) and parent.keyword is node:
+                continue
+            return True
+    return False
+
+
+def mutated_state(node: cst.CSTNode, declared_global: Set[str]) -> Set[str]:
+    """The state a node changes: `self.x = ...`, `self.x[k] = ...`, `del self.x[k]`,
+    `self.x.append(...)`, `G[k] = ...`, `G = ...` under `global G`."""
+    out: Set[str] = set()
+
+    def target(expr: cst.BaseExpression) -> None:
+        if isinstance(expr, (cst.Tuple, cst.List)):
+            for element in expr.elements:
+                target(element.value)
+            return
+        if isinstance(expr, cst.StarredElement):
+            target(expr.value)
+            return
+        if isinstance(expr, cst.Subscript):
+            name = dotted_name(expr.value)
+            if name and (name.startswith("self.") or "." not in name):
+                out.add(name)
+            return
+        name = dotted_name(expr)
+        if name is None:
+            return
+        if name.startswith("self.") or name in declared_global:
+            out.add(name)
+
+    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        if isinstance(node, cst.AnnAssign) and node.value is None:
+            return out
+        for t in assignment_targets(node):
+            target(t)
+    elif isinstance(node, cst.Del):
+        target(node.target)
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+        name = dotted_name(node.func.value)
+        if name and (name.startswith("self.") or "." not in name):
+            out.add(name)
+    return out
+
+
+def _contains_await(node: cst.CSTNode) -> bool:
+    for inner, _ in walk_ordered(node):
+        if isinstance(inner, cst.Await):
+            return True
+    return False
+
+
+@dataclass
+class StateAct:
+    key: str
+    node: cst.CSTNode
+    after_await: bool
+    under_lock: bool
+
+
+def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.FunctionDef,
+               base: Sequence[cst.CSTNode]) -> Dict[str, Optional[StateAct]]:
+    """For each key, its first mutation in the region (None when a lock's body re-tests it
+    before mutating it: double-checked locking), in source order, noting whether an `await`
+    (or `async for` / `async with`) comes before it and whether it runs under a lock."""
+    names = function_names(ctx, func)
+    found: Dict[str, Optional[StateAct]] = {}
+    retested: Dict[str, Set[int]] = {}
+    awaited = False
+    aliases = names.aliases
+    for part in region:
+        for node, above in walk_ordered(part):
+            if isinstance(node, cst.Await):
+                awaited = True
+                continue
+            if isinstance(node, (cst.With, cst.For)) and node.asynchronous is not None:
+                awaited = True
+            if isinstance(node, (cst.If, cst.While)):
+                read = _chains_read(node.test) | {aliases[n.value] for n, _ in walk_ordered(node.test)
+                                                   if isinstance(n, cst.Name) and n.value in aliases}
+                read |= {k for k in keys if "." not in k and _reads_name(node.test, k)}
+                for key in read & keys:
+                    retested.setdefault(key, set()).update(
+                        id(a) for a in above if isinstance(a, cst.With) and any(lock_like(ctx, i.item) for i in a.items))
+                continue
+            changed = mutated_state(node, names.declared_global) & keys
+            if not changed:
+                continue
+            before = awaited or (isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Call))
+                                 and _contains_await(node.value if not isinstance(node, cst.Call) else node))
+            locks = [a for a in above if isinstance(a, cst.With) and any(lock_like(ctx, i.item) for i in a.items)]
+            for key in changed:
+                if key in found:
+                    continue
+                if any(id(w) in retested.get(key, ()) for w in locks):
+                    found[key] = None
+                else:
+                    found[key] = StateAct(key, node, before, bool(locks))
+    return found
+
+
+@dataclass
+class OwnerLocks:
+    """What the locks of a class (or of a module) guard."""
+
+    guarded: Dict[str, str]          # state -> the lock expression that guards it somewhere
+    calls: Dict[str, List[Tuple[str, bool]]]  # method -> [(calling method, under a lock)]
+
+
+def _owner_locks(ctx, functions: Sequence[cst.FunctionDef], in_class: bool) -> OwnerLocks:
+    guarded: Dict[str, str] = {}
+    calls: Dict[str, List[Tuple[str, bool]]] = {}
+    for func in functions:
+        aliases = local_aliases(func) if in_class else {}
+        for node, above in walk_ordered(func.body):
+            if isinstance(node, cst.With) and node.asynchronous is None:
+                lock = next((i.item for i in node.items if lock_like(ctx, i.item)), None)
+                if lock is None:
+                    continue
+                shown = _shown(lock.func if isinstance(lock, cst.Call) else lock, 40)
+                for inner, inner_above in walk_ordered(node.body):
+                    if in_class:
+                        if isinstance(inner, cst.Attribute):
+                            for key in _chains_read(inner):
+                                guarded.setdefault(key, shown)
+                        elif isinstance(inner, cst.Name) and inner.value in aliases:
+                            guarded.setdefault(aliases[inner.value], shown)
+                    elif isinstance(inner, cst.Name):
+                        guarded.setdefault(inner.value, shown)
+            if in_class and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and isinstance(node.func.value, cst.Name) and node.func.value.value == "self":
+                calls.setdefault(node.func.attr.value, []).append(
+                    (func.name.value, under_lock(ctx, above)))
+    return OwnerLocks(guarded, calls)
+
+
+def class_locks(ctx, cls: cst.ClassDef) -> OwnerLocks:
+    def compute() -> OwnerLocks:
+        methods = [s for s in cls.body.body if isinstance(s, cst.FunctionDef)]
+        return _owner_locks(ctx, methods, True)
+    return ctx.memo((class_locks, id(cls)), compute)
+
+
+def module_locks(ctx) -> OwnerLocks:
+    def compute() -> OwnerLocks:
+        functions = [s for s in statements(ctx.module.body, functions=True) if isinstance(s, cst.FunctionDef)]
+        locks = _owner_locks(ctx, functions, False)
+        globals_ = module_globals(ctx)
+        return OwnerLocks({k: v for k, v in locks.guarded.items() if k in globals_}, {})
+    return ctx.memo(module_locks, compute)
+
+
+def held_by_callers(ctx, cls: cst.ClassDef, name: str, depth: int = 0) -> bool:
+    """A private helper that every caller in its class calls under a lock, from a constructor,
+    or from another such helper (and that has at least one caller)."""
+    if not name.startswith("_") or (name.startswith("__") and name.endswith("__")) or depth > 4:
+        return False
+    sites = class_locks(ctx, cls).calls.get(name, [])
+    if not sites:
+        return False
+    for caller, locked in sites:
+        if locked or caller in CONSTRUCTION:
+            continue
+        if caller == name or not held_by_callers(ctx, cls, caller, depth + 1):
+            return False
+    return True
+
+
+@dataclass
+class StateFinding:
+    key: str
+    act: StateAct
+    why: str            # "await" or "lock"
+    lock: Optional[str]
+
+
+def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Optional[StateFinding]:
+    func = enclosing_function(stack)
+    if func is None or func.name.value in CONSTRUCTION:
+        return None
+    if under_lock(ctx, stack) or locked_by_decorator(ctx, func):
+        return None
+    from .scopes import innermost_class
+
+    cls = innermost_class(stack)
+    keys = test_state(ctx, node.test, func, cls is not None)
+    if not keys:
+        return None
+    is_async = func.asynchronous is not None
+    owner_class = class_locks(ctx, cls) if cls is not None else None
+    owner_module = None
+    if not is_async and not any("." not in k for k in keys) and (owner_class is None or not owner_class.guarded):
+        return None
+    region = guarded_region(node, stack)
+    acts = first_acts(ctx, region, keys, func, stack)
+    result = None
+    for key in sorted(keys):
+        act = acts.get(key)
+        if act is None:
+            continue
+        if is_async and act.after_await:
+            result = StateFinding(key, act, "await", None)
+            break
+        if "." in key:
+            lock = owner_class.guarded.get(key) if owner_class is not None else None
+        else:
+            owner_module = owner_module or module_locks(ctx)
+            lock = owner_module.guarded.get(key)
+        if lock is not None:
+            result = StateFinding(key, act, "lock", lock)
+            break
+    if result is None:
+        return None
+    if asserts_or_takes_lock(func):
+        return None
+    if cls is not None and held_by_callers(ctx, cls, func.name.value):
+        return None
+    return result

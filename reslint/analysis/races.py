@@ -11,7 +11,7 @@ The races family's knowledge, in three parts:
 - locks and shared state (:class:`LockInfo`, :func:`state_reads`, :func:`first_mutation`): which
   classes and modules own a lock, which `with` statements hold one, what reads and mutates
   `self.<attr>` or a module global;
-- the ORM (:mod:`.orm_races`): Django and SQLAlchemy lookups, inserts and saves.
+- the ORM lives in :mod:`.orm`: Django and SQLAlchemy lookups, inserts and saves.
 """
 
 from __future__ import annotations
@@ -105,7 +105,31 @@ def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode]) -> List[cst.CSTNo
         region.append(node.orelse)
     if leaves(node.body) or any(leaves(b) for b in _else_blocks(node)):
         region.extend(following_statements(node, stack))
+        region.extend(_after_enclosing(node, stack))
     return region
+
+
+def _after_enclosing(node: cst.CSTNode, stack: Sequence[cst.CSTNode], levels: int = 3) -> List[cst.CSTNode]:
+    """When ``node`` ends the body of an `if`, `with` or `try` (`if name: if taken(name): raise`),
+    the statements after that compound statement are reached only past ``node`` too."""
+    out: List[cst.CSTNode] = []
+    stack = list(stack)
+    if not stack or stack[-1] is not node:
+        return out
+    current = len(stack) - 1
+    for _ in range(levels):
+        if current < 2:
+            break
+        block, owner = stack[current - 1], stack[current - 2]
+        if not isinstance(block, cst.IndentedBlock) or block.body[-1] is not stack[current]:
+            break
+        if isinstance(owner, (cst.If, cst.With)) and owner.body is block \
+                or isinstance(owner, cst.Try) and owner.body is block:
+            out.extend(following_statements(owner, stack[: current - 1]))
+            current -= 2
+        else:
+            break
+    return out
 
 
 def call_name(ctx, call: cst.Call) -> Optional[str]:
@@ -274,7 +298,8 @@ class FsAct:
 
 
 def _shown(node: cst.CSTNode, limit: int = 60) -> str:
-    code = " ".join(cst.Module([]).code_for_node(node).split())
+    code = " ".join(cst.Module([]).code_for_node(node).split()).replace("( ", "(").replace(" )", ")")
+    code = code.replace(",)", ")")
     return code if len(code) <= limit else code[: limit - 3] + "..."
 
 

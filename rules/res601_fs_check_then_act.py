@@ -152,6 +152,10 @@ class FsCheckThenAct(Rule):
         found = fs_check_then_act(self.ctx, node, self.ctx.stack)
         if found is None:
             return
+        reported = self.ctx.memo(FsCheckThenAct, set)
+        if id(found.act.call) in reported:
+            return  # an outer check already named this act (`if exists(p): if isdir(p): rmtree(p)`)
+        reported.add(id(found.act.call))
         fix = self._fix(found)
         act, check = found.act, found.check
         if fix is not None:

@@ -441,12 +441,34 @@ def private_paths(ctx, func: Optional[cst.CSTNode]) -> Set[str]:
                 # a private path, or one built from it (`out = tmp_path / "out.txt"`)
                 for target in node.targets:
                     out.update(target_names(target.target))
+                    name = dotted_name(target.target)
+                    if name:
+                        out.add(name)
+            elif isinstance(node, cst.Assign) and any(_temporary(ctx, n) for n in path_names(node.value)):
+                # `self._site_dir = os.path.join(temp_dir.path, "site")`
+                for target in node.targets:
+                    name = dotted_name(target.target)
+                    if name:
+                        out.add(name)
             elif isinstance(node, cst.WithItem) and isinstance(node.item, cst.Call) \
                     and ctx.qualified_name(node.item.func) in PRIVATE_TEMP and node.asname is not None:
                 out.update(target_names(node.asname.name))
         return out
 
     return ctx.memo((private_paths, id(func)), compute)
+
+
+_TEMP_WORD = re.compile(r"(?:^|_)(?:tmp|temp|tempdir|tmpdir|temporary)(?:_|$|\d)", re.IGNORECASE)
+
+
+def _temporary(ctx, name: str) -> bool:
+    """A name or attribute that says it holds a temporary path (`tmp_dir`, `self._tmp_file`,
+    `temp_dir.path`): such paths are made unique per process (mkdtemp, mkstemp) in practice.
+    Imported modules (`tempfile`) do not count: `tempfile.gettempdir()` is shared."""
+    parts = name.split(".")
+    if parts[0] in ctx.imports.aliases:
+        return False
+    return any(_TEMP_WORD.search(part.lstrip("_")) for part in parts)
 
 
 @dataclass
@@ -469,7 +491,7 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
     keys = []
     for check in checks:
         names = path_names(check.path)
-        if names & private:
+        if names & private or any(_temporary(ctx, name) for name in names):
             continue
         keys.append((check, expr_key(check.path), names))
     if not keys:
@@ -594,10 +616,13 @@ def test_state(ctx, test: cst.BaseExpression, func: cst.FunctionDef, in_class: b
     names = function_names(ctx, func)
     out = _chains_read(test) if in_class else set()
     globals_ = module_globals(ctx)
-    for node, _ in walk_ordered(test):
+    for node, above in walk_ordered(test):
         if isinstance(node, cst.Name):
             if node.value in names.aliases and in_class:
-                out.add(names.aliases[node.value])
+                # the local itself is tested (`if reply:`), not something reached through it
+                parent = above[-1] if above else None
+                if not isinstance(parent, (cst.Attribute, cst.Call, cst.Subscript, cst.Arg)):
+                    out.add(names.aliases[node.value])
             elif node.value in globals_ and node.value not in names.locals:
                 out.add(node.value)
     # attribute names are Name nodes too: keep only globals really read as names
@@ -679,13 +704,30 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
     retested: Dict[str, Set[int]] = {}
     awaited = False
     aliases = names.aliases
+    # awaits in a branch that leaves (`if busy: await done; return`) do not precede what follows
+    leaving: Set[int] = set()
+    awaited_in: Set[int] = set()
+
+    def suspend(above: Sequence[cst.CSTNode]) -> bool:
+        inner = [a for a in above if id(a) in leaving]
+        if inner:
+            awaited_in.add(id(inner[-1]))
+            return False
+        return True
+
+    for part in region:
+        block = part.body if isinstance(part, cst.Else) else part
+        if isinstance(block, cst.BaseSuite) and leaves(block):
+            leaving.add(id(block))
     for part in region:
         for node, above in walk_ordered(part):
+            if isinstance(node, cst.If) and node.orelse is None and leaves(node.body):
+                leaving.add(id(node.body))
             if isinstance(node, cst.Await):
-                awaited = True
+                awaited = suspend(above) or awaited
                 continue
             if isinstance(node, (cst.With, cst.For)) and node.asynchronous is not None:
-                awaited = True
+                awaited = suspend(above + (node,)) or awaited
             if isinstance(node, (cst.If, cst.While)):
                 read = _chains_read(node.test) | {aliases[n.value] for n, _ in walk_ordered(node.test)
                                                    if isinstance(n, cst.Name) and n.value in aliases}
@@ -693,17 +735,34 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
                 for key in read & keys:
                     retested.setdefault(key, set()).update(
                         id(a) for a in above if isinstance(a, cst.With) and any(lock_like(ctx, i.item) for i in a.items))
+                    if awaited:
+                        # tested afresh after the await: what follows relies on this test
+                        retested[key].add(id(node))
                 continue
+            if not awaited and isinstance(node, (cst.Assign, cst.AnnAssign)):
+                # `self._slot.closing = ...` before any await claims `self._slot`
+                for t in assignment_targets(node):
+                    name = dotted_name(t) or ""
+                    for key in keys:
+                        if name.startswith(key + ".") and key not in found:
+                            found[key] = None
             changed = mutated_state(node, names.declared_global) & keys
             if not changed:
                 continue
-            before = awaited or (isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Call))
+            if isinstance(node, cst.AugAssign):
+                # `remaining -= len(data)` accounts for what was done; it decides nothing
+                for key in changed:
+                    found.setdefault(key, None)
+                continue
+            before = awaited or any(id(a) in awaited_in for a in above) \
+                or (isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Call))
                                  and _contains_await(node.value if not isinstance(node, cst.Call) else node))
             locks = [a for a in above if isinstance(a, cst.With) and any(lock_like(ctx, i.item) for i in a.items)]
             for key in changed:
                 if key in found:
                     continue
-                if any(id(w) in retested.get(key, ()) for w in locks):
+                if any(id(w) in retested.get(key, ()) for w in locks) \
+                        or any(id(a) in retested.get(key, ()) for a in above if isinstance(a, (cst.If, cst.While))):
                     found[key] = None
                 else:
                     found[key] = StateAct(key, node, before, bool(locks))
@@ -725,7 +784,7 @@ def _owner_locks(ctx, functions: Sequence[cst.FunctionDef], in_class: bool) -> O
         aliases = local_aliases(func) if in_class else {}
         for node, above in walk_ordered(func.body):
             if isinstance(node, cst.With) and node.asynchronous is None:
-                lock = next((i.item for i in node.items if lock_like(ctx, i.item)), None)
+                lock = next((i.item for i in node.items if lock_like(ctx, i.item) and _owned(i.item, in_class)), None)
                 if lock is None:
                     continue
                 shown = _shown(lock.func if isinstance(lock, cst.Call) else lock, 40)
@@ -743,6 +802,17 @@ def _owner_locks(ctx, functions: Sequence[cst.FunctionDef], in_class: bool) -> O
                 calls.setdefault(node.func.attr.value, []).append(
                     (func.name.value, under_lock(ctx, above)))
     return OwnerLocks(guarded, calls)
+
+
+def _owned(lock: cst.BaseExpression, in_class: bool) -> bool:
+    """The lock belongs to the owner: `self._lock` in a class, a module-level name in a module
+    (another object's lock, `self.qos._mutex`, guards that object's state)."""
+    if isinstance(lock, cst.Call):
+        return False
+    name = dotted_name(lock) or ""
+    if in_class:
+        return name.startswith("self.") and name.count(".") == 1
+    return "." not in name
 
 
 def class_locks(ctx, cls: cst.ClassDef) -> OwnerLocks:

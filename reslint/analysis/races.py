@@ -707,6 +707,7 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
     # awaits in a branch that leaves (`if busy: await done; return`) do not precede what follows
     leaving: Set[int] = set()
     awaited_in: Set[int] = set()
+    fresh: Set[str] = set()  # keys tested again since the last await
 
     def suspend(above: Sequence[cst.CSTNode]) -> bool:
         inner = [a for a in above if id(a) in leaving]
@@ -724,10 +725,14 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
             if isinstance(node, cst.If) and node.orelse is None and leaves(node.body):
                 leaving.add(id(node.body))
             if isinstance(node, cst.Await):
-                awaited = suspend(above) or awaited
+                if suspend(above):
+                    awaited = True
+                    fresh.clear()
                 continue
             if isinstance(node, (cst.With, cst.For)) and node.asynchronous is not None:
-                awaited = suspend(above + (node,)) or awaited
+                if suspend(above + (node,)):
+                    awaited = True
+                    fresh.clear()
             if isinstance(node, (cst.If, cst.While)):
                 read = _chains_read(node.test) | {aliases[n.value] for n, _ in walk_ordered(node.test)
                                                    if isinstance(n, cst.Name) and n.value in aliases}
@@ -737,7 +742,7 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
                         id(a) for a in above if isinstance(a, cst.With) and any(lock_like(ctx, i.item) for i in a.items))
                     if awaited:
                         # tested afresh after the await: what follows relies on this test
-                        retested[key].add(id(node))
+                        fresh.add(key)
                 continue
             if not awaited and isinstance(node, (cst.Assign, cst.AnnAssign)):
                 # `self._slot.closing = ...` before any await claims `self._slot`
@@ -761,8 +766,7 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
             for key in changed:
                 if key in found:
                     continue
-                if any(id(w) in retested.get(key, ()) for w in locks) \
-                        or any(id(a) in retested.get(key, ()) for a in above if isinstance(a, (cst.If, cst.While))):
+                if any(id(w) in retested.get(key, ()) for w in locks) or key in fresh:
                     found[key] = None
                 else:
                     found[key] = StateAct(key, node, before, bool(locks))

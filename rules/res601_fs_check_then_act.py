@@ -6,7 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
-from reslint.analysis.races import FsFinding, fs_check_then_act, kwarg
+from reslint.analysis.races import ast_fs_candidate, FsFinding, fs_check_then_act, kwarg
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
@@ -146,7 +146,13 @@ class FsCheckThenAct(Rule):
     severity = Severity.WARNING
     fix_safety = Safety.SAFE
     # every check is called by one of these names, or imported under one
-    triggers = (r"\b(?:exists|isfile|isdir|lexists|access|is_file|is_dir)\b",)
+    triggers = ((r"\b(?:exists|isfile|isdir|lexists|access|is_file|is_dir)\b",
+                 r"\b(?:open|remove|unlink|rmdir|removedirs|rename|renames|replace|makedirs|mkdir|rmtree|move"
+                 r"|copy|copy2|copyfile|copytree|read_text|read_bytes|write_text|write_bytes|touch)\b"),)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_fs_candidate(tree)
 
     def visit_If(self, node: cst.If) -> None:
         found = fs_check_then_act(self.ctx, node, self.ctx.stack)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reslint.analysis.races import state_check_then_act
+from reslint.analysis.races import ast_state_candidate, state_check_then_act
 from reslint.model import Severity
 from reslint.rule import Rule
 
@@ -75,7 +75,11 @@ class SharedStateCheckThenAct(Rule):
     family = "races"
     severity = Severity.ERROR
     # (a) needs an await, (b) a lock of some kind
-    triggers = (r"\bawait\b|\basync\s+(?:for|with)\b|[Ll]ock|LOCK|[Mm]utex|MUTEX|[Ss]emaphore|[Cc]ond",)
+    triggers = (r"\bawait\b|\basync\s+(?:for|with)\b|(?i:lock|mutex|mtx|lck|sem|cond|cv)",)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_state_candidate(tree)
 
     def visit_If(self, node: cst.If) -> None:
         found = state_check_then_act(self.ctx, node, self.ctx.stack)

@@ -10,6 +10,7 @@ import libcst as cst
 from reslint.analysis.orm import (
     catches_does_not_exist,
     class_helpers,
+    function_inserts,
     function_orm,
     handles_integrity_error,
     insert,
@@ -19,7 +20,7 @@ from reslint.analysis.orm import (
     unwind,
     FETCH_ONE,
 )
-from reslint.analysis.races import enclosing_function, guarded_region, walk_ordered
+from reslint.analysis.races import ast_orm_candidate, enclosing_function, guarded_region, walk_ordered
 from reslint.analysis.scopes import innermost_class
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -97,12 +98,16 @@ class OrmCheckThenAct(Rule):
     triggers = ((r"\b(?:create|save|add)\b",
                  r"objects|DoesNotExist|_manager|query|session|\.\s*(?:filter|get|first|last|exists|count)\b"),)
 
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_orm_candidate(tree)
+
     def _reported(self):
         return self.ctx.memo(OrmCheckThenAct, set)
 
     def _facts(self):
         func = enclosing_function(self.ctx.stack)
-        if func is None:
+        if func is None or not function_inserts(self.ctx, func):
             return None, None, None
         cls = innermost_class(self.ctx.stack)
         return func, function_orm(self.ctx, func, cls), class_helpers(self.ctx, cls)
@@ -166,6 +171,10 @@ class OrmCheckThenAct(Rule):
                 return
 
     def _lost_update(self, node: cst.CSTNode, target, value, augmented: bool) -> None:
+        if not isinstance(target, cst.Attribute) or not isinstance(target.value, cst.Name):
+            return
+        if not augmented and not isinstance(value, (cst.BinaryOperation, cst.Call)):
+            return
         func, facts, helpers = self._facts()
         if facts is None:
             return

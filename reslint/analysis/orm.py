@@ -336,3 +336,14 @@ def lost_update(target: cst.BaseExpression, value: cst.BaseExpression, augmented
     if not any(p > position for p in facts.saves.get(row, ())):
         return None
     return row, field, source
+
+
+def function_inserts(ctx, func: cst.FunctionDef) -> bool:
+    """The function calls something named `create`, `save` or `add` (else nothing to judge)."""
+    def compute() -> bool:
+        for node, _ in walk_ordered(func.body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value in ("create", "save", "add"):
+                return True
+        return False
+    return ctx.memo((function_inserts, id(func)), compute)

@@ -37,16 +37,21 @@ def expr_key(node: cst.CSTNode) -> str:
     return re.sub(r"[\s()]", "", code) if "#" not in code else re.sub(r"\s", "", code)
 
 
+_SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
 def walk_ordered(node: cst.CSTNode, ancestors: Tuple[cst.CSTNode, ...] = ()) -> Iterator[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]]:
     """Every node under ``node`` (itself included) in source order, with its ancestors below
     ``node`` (``ancestors`` first), not entering nested functions, lambdas and classes."""
+    from ..walker import child_nodes
+
     stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(node, ancestors)]
     while stack:
         current, above = stack.pop()
         yield current, above
         inner = above + (current,)
-        for child in reversed(current.children):
-            if isinstance(child, SCOPES):
+        for child in reversed(child_nodes(current)):
+            if type(child) in _SCOPE_TYPES:
                 continue
             stack.append((child, inner))
 
@@ -189,7 +194,19 @@ ASYNC_LOCKS = frozenset({
     "anyio.Lock", "anyio.Semaphore", "anyio.Condition", "trio.Lock", "trio.StrictFIFOLock",
     "trio.Semaphore", "trio.Condition",
 })
-_LOCK_WORD = re.compile(r"lock|mutex|semaphore|(?:^|_)cond(?:ition)?(?:$|_)|(?:^|_)sem(?:$|_)", re.IGNORECASE)
+_LOCK_TOKENS = frozenset({"mutex", "mtx", "semaphore", "sem", "cond", "condition", "cv", "lck"})
+_NOT_LOCKS = frozenset({"block", "clock", "unblock", "unlock", "deadlock", "livelock", "gridlock", "padlock"})
+
+
+def _lock_word(name: str) -> bool:
+    """A name that says it is a lock: `_lock`, `rlock`, `single_connection_lock`, `FileLock`,
+    `lock_for_key`, `_mutex`, `_cond` (not `block`, `clock`)."""
+    for token in re.split(r"_|(?<=[a-z])(?=[A-Z])", name):
+        token = token.lower()
+        if token in _LOCK_TOKENS or (token.endswith("lock") and token not in _NOT_LOCKS) \
+                or token.endswith("locks") or token.startswith("lock"):
+            return True
+    return False
 
 
 def lock_like(ctx, expr: cst.BaseExpression) -> bool:
@@ -203,7 +220,7 @@ def lock_like(ctx, expr: cst.BaseExpression) -> bool:
     name = dotted_name(expr)
     if name is None:
         return False
-    return bool(_LOCK_WORD.search(name.rsplit(".", 1)[-1]))
+    return _lock_word(name.rsplit(".", 1)[-1])
 
 
 def under_lock(ctx, ancestors: Sequence[cst.CSTNode]) -> bool:
@@ -221,7 +238,7 @@ def locked_by_decorator(ctx, func: cst.FunctionDef) -> bool:
             expr = expr.func
         name = dotted_name(expr) or ""
         word = name.rsplit(".", 1)[-1].lower()
-        if _LOCK_WORD.search(word) or "synchron" in word or "serializ" in word:
+        if _lock_word(word) or "synchron" in word or "serializ" in word:
             return True
     return False
 
@@ -859,9 +876,35 @@ class StateFinding:
     lock: Optional[str]
 
 
+def suspends(ctx, func: cst.FunctionDef) -> bool:
+    """The function has an `await`, `async for` or `async with` of its own."""
+    def compute() -> bool:
+        for node, _ in walk_ordered(func.body):
+            if isinstance(node, cst.Await) or (isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None):
+                return True
+        return False
+    return ctx.memo((suspends, id(func)), compute)
+
+
+def owns_a_lock(ctx) -> bool:
+    """Somewhere in the file, a sync `with` holds an owner's lock (`with self._lock:`, `with LOCK:`)."""
+    def compute() -> bool:
+        from .blocks import find_all
+
+        for node in find_all(ctx.module, cst.With):
+            if node.asynchronous is None and any(
+                    lock_like(ctx, i.item) and (_owned(i.item, True) or _owned(i.item, False)) for i in node.items):
+                return True
+        return False
+    return ctx.memo(owns_a_lock, compute)
+
+
 def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Optional[StateFinding]:
     func = enclosing_function(stack)
     if func is None or func.name.value in CONSTRUCTION:
+        return None
+    is_async = func.asynchronous is not None and suspends(ctx, func)
+    if not is_async and not owns_a_lock(ctx):
         return None
     if under_lock(ctx, stack) or locked_by_decorator(ctx, func):
         return None
@@ -871,8 +914,7 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
     keys = test_state(ctx, node.test, func, cls is not None)
     if not keys:
         return None
-    is_async = func.asynchronous is not None
-    owner_class = class_locks(ctx, cls) if cls is not None else None
+    owner_class = class_locks(ctx, cls) if cls is not None and not is_async else None
     owner_module = None
     if not is_async and not any("." not in k for k in keys) and (owner_class is None or not owner_class.guarded):
         return None
@@ -887,6 +929,8 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
             result = StateFinding(key, act, "await", None)
             break
         if "." in key:
+            if owner_class is None and cls is not None:
+                owner_class = class_locks(ctx, cls)
             lock = owner_class.guarded.get(key) if owner_class is not None else None
         else:
             owner_module = owner_module or module_locks(ctx)
@@ -901,3 +945,79 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
     if cls is not None and held_by_callers(ctx, cls, func.name.value):
         return None
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# stdlib-tree prefilters: may a file hold a finding at all? (they over-approximate, never under)
+
+_FS_CHECK_WORDS = frozenset({"exists", "isfile", "isdir", "lexists", "access", "is_file", "is_dir"})
+_ORM_ATTRS = frozenset({
+    "objects", "_default_manager", "_base_manager", "query", "filter", "exclude", "exists", "first", "last",
+    "count", "select_related", "values_list", "one_or_none", "scalar", "scalar_one_or_none", "DoesNotExist",
+    "ObjectDoesNotExist", "NoResultFound",
+})
+
+
+def _ast_name(expr) -> Optional[str]:
+    import ast
+
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return None
+
+
+def ast_fs_candidate(tree) -> bool:
+    """An `if` whose condition calls a filesystem check (or an alias of one)."""
+    import ast
+
+    words = set(_FS_CHECK_WORDS)
+    ifs = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            words.update(a.asname for a in node.names if a.asname and a.name in _FS_CHECK_WORDS)
+        elif isinstance(node, ast.If):
+            ifs.append(node)
+    for node in ifs:
+        for sub in ast.walk(node.test):
+            if isinstance(sub, ast.Call) and _ast_name(sub.func) in words:
+                return True
+    return False
+
+
+def ast_state_candidate(tree) -> bool:
+    """An `await` (or `async for` / `async with`), or a `with` of a lock-named object."""
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return True
+        if isinstance(node, ast.With):
+            for item in node.items:
+                expr = item.context_expr
+                if isinstance(expr, ast.Call):
+                    expr = expr.func
+                name = _ast_name(expr)
+                if name and _lock_word(name):
+                    return True
+    return False
+
+
+def ast_orm_candidate(tree) -> bool:
+    """A `create` / `save` / `add` call and something that looks a row up."""
+    import ast
+
+    inserts = orm = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if node.attr in ("create", "save", "add"):
+                inserts = True
+            elif node.attr in _ORM_ATTRS:
+                orm = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and node.keywords and not node.args:
+            orm = True
+        if inserts and orm:
+            return True
+    return False

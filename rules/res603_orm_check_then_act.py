@@ -16,6 +16,8 @@ from reslint.analysis.orm import (
     insert,
     lookup,
     lost_update,
+    makes_another_row,
+    runs_once,
     test_lookup,
     unwind,
     FETCH_ONE,
@@ -70,7 +72,9 @@ class OrmCheckThenAct(Rule):
     `Line.objects.filter(pk=pk).update(quantity=F("quantity") + 1)`, or re-read the row with
     `select_for_update()` inside `transaction.atomic()`.
 
-    Left alone: `get_or_create`, `update_or_create`, `bulk_create` (with `ignore_conflicts`); an
+    Left alone: a lookup by primary key followed by a `create` that passes no key (the new row
+    is another row); Django migration modules (they run once); `get_or_create`, `update_or_create`,
+    `bulk_create` (with `ignore_conflicts`); an
     insert inside a `try` that catches `IntegrityError` (a unique constraint does the work);
     `F()` updates; rows fetched with `select_for_update()` (or SQLAlchemy `with_for_update()`);
     `create` methods of other objects (an API client's `cls.create`); lookups and inserts of
@@ -107,7 +111,7 @@ class OrmCheckThenAct(Rule):
 
     def _facts(self):
         func = enclosing_function(self.ctx.stack)
-        if func is None or not function_inserts(self.ctx, func):
+        if func is None or not function_inserts(self.ctx, func) or runs_once(self.ctx):
             return None, None, None
         cls = innermost_class(self.ctx.stack)
         return func, function_orm(self.ctx, func, cls), class_helpers(self.ctx, cls)
@@ -142,7 +146,8 @@ class OrmCheckThenAct(Rule):
                 made = insert(inner, facts.built, facts.querysets)
                 if made is None:
                     continue
-                if handles_integrity_error(self.ctx, list(self.ctx.stack) + [handler] + list(ancestors), inner):
+                if handles_integrity_error(self.ctx, list(self.ctx.stack) + [handler] + list(ancestors), inner) \
+                        or makes_another_row(fetch, made):
                     continue
                 self._report_once(inner, (
                     f"`{fetch.shown}` found no row, then `{made.shown}` inserts one in the `DoesNotExist` handler: "
@@ -161,7 +166,7 @@ class OrmCheckThenAct(Rule):
                 if not isinstance(inner, cst.Call):
                     continue
                 made = insert(inner, facts.built, facts.querysets)
-                if made is None or made.key != found.key:
+                if made is None or made.key != found.key or makes_another_row(found, made):
                     continue
                 if handles_integrity_error(self.ctx, list(self.ctx.stack) + list(ancestors), inner):
                     return

@@ -43,6 +43,11 @@ class Lookup:
     key: str           # model expression as written
     shown: str         # `Page.objects.filter(...).exists()`
     locking: bool      # select_for_update / with_for_update in the chain
+    fields: Tuple[str, ...] = ()  # keyword lookups of the chain (`id`, `email__iexact`)
+
+    def by_primary_key(self) -> bool:
+        """Looked up by `id` / `pk` alone: a create that names no key makes another row."""
+        return bool(self.fields) and all(f.split("__")[0] in ("id", "pk") for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -104,9 +109,10 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
         return None
     key = _manager_key(base)
     locking = "select_for_update" in names
+    fields = tuple(a.keyword.value for _, call in methods for a in call.args if a.keyword is not None)
     if key is not None:
         if all(n in QUERYSET or n.startswith(("filter", "get_")) for n in names[:-1]) or len(names) == 1:
-            return Lookup(key, _shown(expr), locking)
+            return Lookup(key, _shown(expr), locking, fields)
         return None
     if not all(n in QUERYSET for n in names):
         # `cls.base_queryset().first()`: a model's own queryset factory
@@ -119,8 +125,25 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
     if any(n in DJANGO_ONLY for n in names) or (names[0] == "get" and _kw_only(methods[0][1])):
         key = dotted_name(base)
         if key and key.startswith("self."):
-            return Lookup(key, _shown(expr), locking)
+            return Lookup(key, _shown(expr), locking, fields)
     return None
+
+
+def makes_another_row(found: Lookup, made: "Insert") -> bool:
+    """A lookup by primary key, then a `create(...)` that passes no `id`/`pk`: the new row is not
+    the one looked up (a reply to an unknown ticket opens a new ticket)."""
+    if not found.by_primary_key() or not isinstance(made.call.func, cst.Attribute) \
+            or made.call.func.attr.value != "create":
+        return False
+    return not any(a.keyword is not None and a.keyword.value in ("id", "pk") or a.star for a in made.call.args)
+
+
+def runs_once(ctx) -> bool:
+    """A Django migration module: its data functions run once, from one `migrate` command."""
+    def compute() -> bool:
+        return any(v == "django.db.migrations" or v.startswith("django.db.migrations.")
+                   for v in ctx.imports.aliases.values())
+    return ctx.memo(runs_once, compute)
 
 
 def _shown(node: cst.CSTNode, limit: int = 60) -> str:

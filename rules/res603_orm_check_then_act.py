@@ -149,6 +149,8 @@ class OrmCheckThenAct(Rule):
                 if handles_integrity_error(self.ctx, list(self.ctx.stack) + [handler] + list(ancestors), inner) \
                         or makes_another_row(fetch, made):
                     continue
+                if made.key is not None and made.key != fetch.key and not fetch.key.startswith("self."):
+                    continue  # another model's row (a related manager's fetch may insert its through row)
                 self._report_once(inner, (
                     f"`{fetch.shown}` found no row, then `{made.shown}` inserts one in the `DoesNotExist` handler: "
                     f"two requests can both miss and both insert; {_UNIQUE}"))
@@ -196,7 +198,8 @@ class OrmCheckThenAct(Rule):
             f"the row with `select_for_update()` inside `transaction.atomic()`"))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._lost_update(node, node.target, node.value, True)
+        if isinstance(node.operator, (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign)):
+            self._lost_update(node, node.target, node.value, True)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:

@@ -339,7 +339,18 @@ def test_lookup(test: cst.BaseExpression, facts: FunctionOrm, helpers: Dict[str,
     return None
 
 
-def lost_update(target: cst.BaseExpression, value: cst.BaseExpression, augmented: bool,
+def _arithmetic_on(value: cst.BaseExpression, field: str) -> bool:
+    """`row.f + n`, `n - row.f`, `max(row.f, n)`: a new value computed from the field itself (a
+    rename built from a slice of it, or a lookup that reads it, is not a counter)."""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, (cst.Add, cst.Subtract, cst.Multiply)):
+        return any(dotted_name(side) == field for side in (value.left, value.right)) \
+            or any(_arithmetic_on(side, field) for side in (value.left, value.right) if isinstance(side, cst.BinaryOperation))
+    if isinstance(value, cst.Call) and dotted_name(value.func) in ("max", "min"):
+        return any(dotted_name(a.value) == field for a in value.args)
+    return False
+
+
+def lost_update(target: cst.BaseExpression, value: cst.BaseExpression, augmented,
                 facts: FunctionOrm, position: int) -> Optional[Tuple[str, str, Lookup]]:
     """`row.field += n` / `row.field = row.field + n` on a row fetched without a lock and saved
     afterwards without `F()`: (row, field, lookup)."""
@@ -352,10 +363,8 @@ def lost_update(target: cst.BaseExpression, value: cst.BaseExpression, augmented
     field = target.attr.value
     if not no_f_expression(value):
         return None
-    if not augmented:
-        reads = any(isinstance(n, cst.Attribute) and dotted_name(n) == f"{row}.{field}" for n, _ in walk_ordered(value))
-        if not reads:
-            return None
+    if not augmented and not _arithmetic_on(value, f"{row}.{field}"):
+        return None
     if not any(p > position for p in facts.saves.get(row, ())):
         return None
     return row, field, source

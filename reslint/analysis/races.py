@@ -243,6 +243,15 @@ def locked_by_decorator(ctx, func: cst.FunctionDef) -> bool:
     return False
 
 
+def takes_lock(func: cst.FunctionDef) -> bool:
+    """The function calls `<lock>.acquire()` (and, presumably, `release()` in a `finally`)."""
+    for node, _ in walk_ordered(func.body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value.startswith("acquire") and _lock_word((dotted_name(node.func.value) or "").rsplit(".", 1)[-1]):
+            return True
+    return False
+
+
 def asserts_or_takes_lock(func: cst.FunctionDef) -> bool:
     """The function asserts a lock is held (`assert self._mutex.locked()`) or takes one by hand
     (`lock.acquire()`): what it does is serialised in a way the `with` analysis does not see."""
@@ -439,6 +448,32 @@ def tolerant_handler(ctx, ancestors: Sequence[cst.CSTNode], inner: cst.CSTNode) 
     return False
 
 
+def _makes_private(ctx, expr: cst.BaseExpression) -> bool:
+    """The expression calls `tempfile.mkdtemp()` & co. (`os.path.join(tempfile.mkdtemp(), name)`)."""
+    return any(isinstance(n, cst.Call) and ctx.qualified_name(n.func) in PRIVATE_TEMP for n, _ in walk_ordered(expr))
+
+
+def class_private_paths(ctx, cls: Optional[cst.ClassDef]) -> Set[str]:
+    """`self.<attr>` that some method of the class binds to a private temporary path."""
+    if cls is None:
+        return set()
+
+    def compute() -> Set[str]:
+        out: Set[str] = set()
+        for stmt in cls.body.body:
+            if not isinstance(stmt, cst.FunctionDef):
+                continue
+            for node, _ in walk_ordered(stmt.body):
+                if isinstance(node, cst.Assign) and _makes_private(ctx, node.value):
+                    for target in node.targets:
+                        name = dotted_name(target.target)
+                        if name and name.startswith("self."):
+                            out.add(name)
+        return out
+
+    return ctx.memo((class_private_paths, id(cls)), compute)
+
+
 def private_paths(ctx, func: Optional[cst.CSTNode]) -> Set[str]:
     """Names in the function bound to a path only this process knows: `tempfile.mkdtemp()`,
     `with tempfile.TemporaryDirectory() as d`, a pytest `tmp_path` parameter."""
@@ -452,9 +487,7 @@ def private_paths(ctx, func: Optional[cst.CSTNode]) -> Set[str]:
                 if param.name.value in PRIVATE_FIXTURES:
                     out.add(param.name.value)
         for node, _ in walk_ordered(func.body if isinstance(func, cst.FunctionDef) else func):
-            if isinstance(node, cst.Assign) and (
-                    (isinstance(node.value, cst.Call) and ctx.qualified_name(node.value.func) in PRIVATE_TEMP)
-                    or (out and root_names(node.value) & out)):
+            if isinstance(node, cst.Assign) and (_makes_private(ctx, node.value) or (out and root_names(node.value) & out)):
                 # a private path, or one built from it (`out = tmp_path / "out.txt"`)
                 for target in node.targets:
                     out.update(target_names(target.target))
@@ -503,6 +536,11 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
         return None
     func = enclosing_function(stack)
     private = private_paths(ctx, func) if func is not None else set()
+    from .scopes import innermost_class
+
+    cls = innermost_class(stack)
+    if cls is not None:
+        private = private | class_private_paths(ctx, cls)
     if under_lock(ctx, stack) or (func is not None and locked_by_decorator(ctx, func)):
         return None
     keys = []
@@ -743,6 +781,14 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
                 leaving.add(id(node.body))
             if isinstance(node, cst.Await):
                 if suspend(above):
+                    if not awaited:
+                        # `await self._slot.close()` first: the state's own method may claim it
+                        # before it suspends (a `closing` marker set inside), which we cannot see
+                        value = node.expression
+                        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+                            receiver = dotted_name(value.func.value)
+                            if receiver in keys:
+                                found.setdefault(receiver, None)
                     awaited = True
                     fresh.clear()
                 continue
@@ -821,7 +867,7 @@ def _owner_locks(ctx, functions: Sequence[cst.FunctionDef], in_class: bool) -> O
             if in_class and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
                     and isinstance(node.func.value, cst.Name) and node.func.value.value == "self":
                 calls.setdefault(node.func.attr.value, []).append(
-                    (func.name.value, under_lock(ctx, above)))
+                    (func.name.value, under_lock(ctx, above) or takes_lock(func)))
     return OwnerLocks(guarded, calls)
 
 

@@ -56,17 +56,20 @@ def walk_ordered(node: cst.CSTNode, ancestors: Tuple[cst.CSTNode, ...] = ()) -> 
             stack.append((child, inner))
 
 
-def leaves(block: cst.BaseSuite) -> bool:
-    """The block ends in a `return`, `raise`, `continue` or `break` of its own: code after the
-    statement that holds it runs only when the block did not."""
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+def leaves(block: cst.BaseSuite, exits: Tuple[type, ...] = _EXITS) -> bool:
+    """The block ends in a `return`, `raise`, `continue` or `break` of its own (or one of
+    ``exits``): code after the statement that holds it runs only when the block did not."""
     stmts = body_statements(block)
     if not stmts:
         return False
     last = stmts[-1]
-    if isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break)):
+    if isinstance(last, exits):
         return True
     if isinstance(last, cst.If) and last.orelse is not None:
-        return leaves(last.body) and all(leaves(b) for b in _else_blocks(last))
+        return leaves(last.body, exits) and all(leaves(b, exits) for b in _else_blocks(last))
     return False
 
 
@@ -102,13 +105,13 @@ def following_statements(node: cst.CSTNode, stack: Sequence[cst.CSTNode]) -> Lis
     return []
 
 
-def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
+def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode], exits: Tuple[type, ...] = _EXITS) -> List[cst.CSTNode]:
     """What the `if` decides: its body, its `elif`/`else` branches, and the statements after it
-    in its block when one of its branches leaves."""
+    in its block when one of its branches leaves (by one of ``exits``)."""
     region: List[cst.CSTNode] = [node.body]
     if node.orelse is not None:
         region.append(node.orelse)
-    if leaves(node.body) or any(leaves(b) for b in _else_blocks(node)):
+    if leaves(node.body, exits) or any(leaves(b, exits) for b in _else_blocks(node)):
         region.extend(following_statements(node, stack))
         region.extend(_after_enclosing(node, stack))
     return region
@@ -741,6 +744,22 @@ def _contains_await(node: cst.CSTNode) -> bool:
     return False
 
 
+def _idempotent_memo(ctx, node: cst.CSTNode, block: cst.CSTNode) -> bool:
+    """`if self.width is None: self.width = len(row)`: the only statement of the branch stores a
+    value computed without calls other than builtins; a second thread computes the same value
+    and nothing leaks."""
+    if not isinstance(node, cst.Assign) or not isinstance(block, cst.BaseSuite):
+        return False
+    if body_statements(block) != (node,):
+        return False
+    for inner, _ in walk_ordered(node.value):
+        if isinstance(inner, cst.Await):
+            return False
+        if isinstance(inner, cst.Call) and not (ctx.qualified_name(inner.func) or "").startswith("builtins."):
+            return False
+    return True
+
+
 @dataclass
 class StateAct:
     key: str
@@ -816,6 +835,12 @@ def first_acts(ctx, region: Sequence[cst.CSTNode], keys: Set[str], func: cst.Fun
                             found[key] = None
             changed = mutated_state(node, names.declared_global) & keys
             if not changed:
+                continue
+            if any(isinstance(a, (cst.ExceptHandler, cst.ExceptStarHandler)) for a in above):
+                continue  # bookkeeping on a failure path, not the act the test guards
+            if _idempotent_memo(ctx, node, part):
+                for key in changed:
+                    found.setdefault(key, None)
                 continue
             if isinstance(node, cst.AugAssign):
                 # `remaining -= len(data)` accounts for what was done; it decides nothing
@@ -964,7 +989,8 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
     owner_module = None
     if not is_async and not any("." not in k for k in keys) and (owner_class is None or not owner_class.guarded):
         return None
-    region = guarded_region(node, stack)
+    # a loop's `break`/`continue` decides an iteration, not who owns the state
+    region = guarded_region(node, stack, (cst.Return, cst.Raise))
     acts = first_acts(ctx, region, keys, func, stack)
     result = None
     for key in sorted(keys):

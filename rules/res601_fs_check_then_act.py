@@ -116,7 +116,8 @@ class FsCheckThenAct(Rule):
     `FileNotFoundError`/`FileExistsError`/`OSError` without raising, or inside
     `contextlib.suppress(...)` of one; code under a lock (`with lock:`, a lock-named context
     manager or decorator); paths only this process knows (`tempfile.mkdtemp()`,
-    `TemporaryDirectory()`, pytest's `tmp_path`); project functions that share a name with
+    `TemporaryDirectory()`, pytest's `tmp_path`, an attribute some method binds to one, and names
+    that say they hold one: `tmp_dir`, `self._tmp_file`); project functions that share a name with
     `shutil`'s (only resolved imports count). A handler that turns the lost race into another
     error (`except OSError: raise ConfigError(...)`) does not make it clean.
 

@@ -54,13 +54,20 @@ class SharedStateCheckThenAct(Rule):
     the state before changing it; a private helper that every caller in its class calls under a
     lock or from `__init__`; methods with a lock-taking decorator, that assert a lock is held
     (`assert self._mutex.locked()`) or call `acquire()`; a busy flag claimed before the first
-    `await`; async code with no `await` between test and change; sync code in a class or module
-    whose locks never touch that state (an `asyncio.Lock` does not make sync code concurrent);
-    `__init__` and other construction methods; local variables.
+    `await`; async code with no `await` between test and change; a change that follows a fresh
+    test of the state after the last `await`; a first `await` on the tested object's own method
+    (`await self._slot.close()` may mark it closing before it suspends); counter updates
+    (`self.remaining -= n`); changes in an `except` handler (failure bookkeeping); an idempotent
+    memo (a branch that only stores a value computed with builtins); code after a loop's
+    `break`/`continue`; sync code in a class or module whose own locks never touch that state
+    (an `asyncio.Lock` does not make sync code concurrent, another object's lock guards that
+    object); `__init__` and other construction methods; local variables.
 
     ## Known limitations
     Only the first change of the tested state after the test is judged. Calls are not followed:
-    a change made by a helper method, or a lock taken by a caller outside the class, is not seen.
+    a change made by a helper method (a claim set inside `await self._start()`), or a lock taken
+    by a caller outside the class, is not seen, and a method that only one task ever runs (a
+    connection's reader loop) cannot be told from one that many run.
     Locks are recognised by constructor or by name (`lock`, `mutex`, `semaphore`, `cond`), and a
     state counts as lock-guarded when any method reads or writes it inside a lock's `with`.
 

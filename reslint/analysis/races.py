@@ -1040,13 +1040,27 @@ def _ast_name(expr) -> Optional[str]:
     return None
 
 
+def _ast_nodes(tree) -> list:
+    """Every node of a stdlib tree, listed once per tree for the three prefilters."""
+    import ast
+
+    nodes = getattr(tree, "_reslint_races_nodes", None)
+    if nodes is None:
+        nodes = list(ast.walk(tree))
+        try:
+            tree._reslint_races_nodes = nodes
+        except AttributeError:  # pragma: no cover - a tree that takes no attributes
+            pass
+    return nodes
+
+
 def ast_fs_candidate(tree) -> bool:
     """An `if` whose condition calls a filesystem check (or an alias of one)."""
     import ast
 
     words = set(_FS_CHECK_WORDS)
     ifs = []
-    for node in ast.walk(tree):
+    for node in _ast_nodes(tree):
         if isinstance(node, ast.ImportFrom):
             words.update(a.asname for a in node.names if a.asname and a.name in _FS_CHECK_WORDS)
         elif isinstance(node, ast.If):
@@ -1062,7 +1076,7 @@ def ast_state_candidate(tree) -> bool:
     """An `await` (or `async for` / `async with`), or a `with` of a lock-named object."""
     import ast
 
-    for node in ast.walk(tree):
+    for node in _ast_nodes(tree):
         if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
             return True
         if isinstance(node, ast.With):
@@ -1081,7 +1095,7 @@ def ast_orm_candidate(tree) -> bool:
     import ast
 
     inserts = orm = False
-    for node in ast.walk(tree):
+    for node in _ast_nodes(tree):
         if isinstance(node, ast.Attribute):
             if node.attr in ("create", "save", "add"):
                 inserts = True

@@ -48,7 +48,7 @@ class RuleSet:
     other_tools_codes: Tuple[Tuple[str, str], ...] = ()  # `E722` -> `RES301` (see Rule.other_tools_codes)
     known_codes: FrozenSet[str] = frozenset()
     severities: Tuple[Tuple[str, str], ...] = ()  # code -> severity override
-    max_bytes: int = 512 * 1024  # larger texts are not analysed (a RES000 finding says so)
+    max_bytes: int = 2048 * 1024  # larger texts are not analysed (a RES000 finding says so)
 
     @property
     def enabled_codes(self) -> FrozenSet[str]:

@@ -24,7 +24,7 @@ TOO_DEEP = "File cannot be analysed: code is nested too deeply"
 
 def too_large(size: int, limit: int) -> str:
     return (f"File is too large to analyse ({size // 1024} KiB > the {limit // 1024} KiB limit); raise "
-            f"`max-file-size` in the configuration to lint it (it takes about 1.7 kB of memory per byte)")
+            f"`max-file-size` in the configuration to lint it (it takes up to 1.7 kB of memory per byte)")
 
 _TOO_COMPLEX = ("too many nested", "too complex", "too many levels of indentation", "too many statically nested")
 

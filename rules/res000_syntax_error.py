@@ -7,7 +7,7 @@ class SyntaxErrorRule(Rule):
     ## What it does
     Reports a file that reslint cannot read or parse: invalid syntax, bytes that are not valid in the
     file's encoding, a null byte, code nested too deeply to analyse, a file larger than
-    `max-file-size` (512 KiB by default: the analysis needs about 1.7 kB of memory per byte), or a
+    `max-file-size` (2 MiB by default: the analysis needs 0.2 to 1.7 kB of memory per byte), or a
     file that cannot be opened.
 
     ## Why is this bad?

@@ -107,13 +107,23 @@ def test_a_file_above_max_file_size_is_reported_not_analysed(tmp_path, monkeypat
     from reslint.cli import main
 
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.reslint]\nmax-file-size = 512\n")
     (tmp_path / "big.py").write_text("x = 1\n" * 100_000 + "try:\n    go()\nexcept:\n    pass\n")
     runner = CliRunner()
-    result = runner.invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "big.py"])
+    result = runner.invoke(main, ["check", "--no-cache", "--jobs", "1", "big.py"])
     assert result.exit_code == 1
     assert "RES000 File is too large to analyse (585 KiB > the 512 KiB limit)" in result.output
-    quiet = runner.invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "--select", "RES301", "big.py"])
+    quiet = runner.invoke(main, ["check", "--no-cache", "--jobs", "1", "--select", "RES301", "big.py"])
     assert "big.py: not linted: File is too large to analyse" in quiet.output
     (tmp_path / "pyproject.toml").write_text("[tool.reslint]\nmax-file-size = 1024\n")
     raised = runner.invoke(main, ["check", "--no-cache", "--jobs", "1", "--select", "RES301", "big.py"])
     assert "big.py:100003:1: RES301" in raised.output
+
+
+def test_the_default_file_size_limit_is_two_mebibytes():
+    from pathlib import Path
+
+    from reslint.config import from_table
+
+    settings = from_table({}, root=Path("/p"), where="t")
+    assert settings.max_file_size == 2048

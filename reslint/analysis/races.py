@@ -1090,20 +1090,79 @@ def ast_state_candidate(tree) -> bool:
     return False
 
 
-def ast_orm_candidate(tree) -> bool:
-    """A `create` / `save` / `add` call and something that looks a row up."""
+# attribute names a lookup chain holds somewhere (see reslint.analysis.orm.lookup): manager and
+# queryset methods, SQLAlchemy's query and result methods
+_LOOKUP_ATTRS = frozenset({
+    "objects", "_default_manager", "_base_manager", "query", "filter", "filter_by", "exclude", "exists", "first",
+    "last", "count", "get", "values", "values_list", "all", "select_related", "prefetch_related", "only", "defer",
+    "using", "select_for_update", "annotate", "order_by", "none", "distinct", "one_or_none", "scalar",
+    "scalar_one_or_none", "one", "earliest", "latest", "filter_active",
+})
+
+
+def _ast_lookupish(expr) -> bool:
+    """Whether an expression holds a call that may be an ORM lookup (a sound over-approximation of
+    :func:`reslint.analysis.orm.lookup`): a method chain through a manager, a queryset or
+    SQLAlchemy method, or a call of a `self.` / `cls.` helper."""
     import ast
 
-    inserts = orm = False
-    for node in _ast_nodes(tree):
-        if isinstance(node, ast.Attribute):
-            if node.attr in ("create", "save", "add"):
-                inserts = True
-            elif node.attr in _ORM_ATTRS:
-                orm = True
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-                and node.keywords and not node.args:
-            orm = True
-        if inserts and orm:
+    for node in ast.walk(expr):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        current = node.func
+        while True:
+            if isinstance(current, ast.Attribute):
+                attr = current.attr
+                if attr in _LOOKUP_ATTRS or attr.startswith(("filter", "get_")) or "queryset" in attr.lower():
+                    return True
+                current = current.value
+            elif isinstance(current, ast.Call):
+                current = current.func
+            else:
+                break
+        base = node.func.value
+        if isinstance(base, ast.Name) and base.id in ("self", "cls"):
+            return True
+    return False
+
+
+def ast_orm_candidate(tree) -> bool:
+    """A function that inserts (`create` / `save` / `add`) and, in the same function, tests a
+    lookup (an `if` on a lookup or on a local holding one), catches `DoesNotExist` /
+    `NoResultFound`, or changes a row's attribute by arithmetic next to a lookup: the three shapes
+    RES603 judges, each within one function."""
+    import ast
+
+    for func in _ast_nodes(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        nodes = list(ast.walk(func))
+        if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and n.func.attr in ("create", "save", "add") for n in nodes):
+            continue
+        held = set()
+        for node in nodes:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _ast_lookupish(node.value):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                held.update(t.id for t in targets if isinstance(t, ast.Name))
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+                held.add(node.target.id)  # a loop over a queryset (judged by the rule)
+        arithmetic = False
+        for node in nodes:
+            if isinstance(node, ast.If):
+                if _ast_lookupish(node.test) or any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
+                    return True
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                for handler in node.handlers:
+                    if handler.type is not None and any(
+                            (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound"))
+                            for n in ast.walk(handler.type)):
+                        return True
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
+                arithmetic = True
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
+                    and isinstance(node.value, (ast.BinOp, ast.Call)):
+                arithmetic = True
+        if arithmetic and held:
             return True
     return False

@@ -531,6 +531,41 @@ class FsFinding:
     if_node: cst.If
 
 
+# checks that ask what a path is, not whether it is there
+_TYPE_CHECKS = frozenset({"isfile", "isdir", "is_file", "is_dir", "islink", "is_symlink"})
+# calls that list a directory: their items are entries that exist
+_LISTINGS = frozenset({"listdir", "scandir", "walk", "iterdir", "glob", "rglob", "iglob"})
+
+
+def listed_entries(stack: Sequence[cst.CSTNode]) -> Set[str]:
+    """Names bound by the enclosing loops over a directory listing (`for name in os.listdir(d)`,
+    `for root, dirs, files in os.walk(d)`, `for p in base.rglob("*")`), and the names the loop body
+    builds from them before the check (`full = os.path.join(root, name)`)."""
+    out: Set[str] = set()
+    for index, node in enumerate(stack):
+        if not isinstance(node, cst.For):
+            continue
+        lists = False
+        for inner, _ in walk_ordered(node.iter):
+            if isinstance(inner, cst.Call):
+                func = inner.func
+                last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+                if last in _LISTINGS:
+                    lists = True
+                    break
+        if not lists:
+            continue
+        from .names import target_names
+
+        bound = set(target_names(node.target))
+        for inner, _ in walk_ordered(node.body):
+            if isinstance(inner, cst.Assign) and len(inner.targets) == 1 and \
+                    isinstance(inner.targets[0].target, cst.Name) and path_names(inner.value) & bound:
+                bound.add(inner.targets[0].target.value)
+        out |= bound
+    return out
+
+
 def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Optional[FsFinding]:
     """The first act on a path that the `if` checked, in the region the check guards, that can
     lose the race: no handler absorbs it, no lock is held, the path is not private."""
@@ -546,11 +581,14 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
         private = private | class_private_paths(ctx, cls)
     if under_lock(ctx, stack) or (func is not None and locked_by_decorator(ctx, func)):
         return None
+    listed = listed_entries(stack)
     keys = []
     for check in checks:
         names = path_names(check.path)
         if names & private or any(_temporary(ctx, name) for name in names):
             continue
+        if check.kind in _TYPE_CHECKS and names & listed:
+            continue  # `isdir(entry)` on an entry a directory listing gave: it picks what to do, it guards nothing
         keys.append((check, expr_key(check.path), names))
     if not keys:
         return None

@@ -67,6 +67,18 @@ def unwind(expr: cst.BaseExpression) -> Tuple[cst.BaseExpression, List[Tuple[str
     return expr, methods
 
 
+def _selected_model(expr: cst.BaseExpression) -> Optional[str]:
+    """`select(Model).where(...)...` -> `Model` (SQLAlchemy 2.0 statements)."""
+    base, methods = unwind(expr)
+    call = expr
+    while isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+        call = call.func.value
+    if isinstance(call, cst.Call) and (dotted_name(call.func) or "").rsplit(".", 1)[-1] == "select" \
+            and len(call.args) == 1 and not call.args[0].star:
+        return dotted_name(call.args[0].value)
+    return None
+
+
 def _kw_only(call: cst.Call) -> bool:
     return bool(call.args) and all(a.keyword is not None or a.star == "**" for a in call.args)
 
@@ -92,6 +104,14 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
         model = dotted_name(methods[0][1].args[0].value)
         if model and names[-1] in SQLA_ENDS | {"filter", "filter_by", "exists"}:
             return Lookup(model, _shown(expr), "with_for_update" in names)
+        return None
+    if names[0] in ("scalar", "scalars", "execute") and methods[0][1].args:
+        # SQLAlchemy 2.0: session.scalar(select(Model).where(...)), session.execute(select(Model)
+        # ...).scalar_one_or_none(), session.scalars(select(Model)...).first()
+        selected = _selected_model(methods[0][1].args[0].value)
+        if selected and (len(names) == 1 or names[-1] in SQLA_ENDS | {"first", "scalar_one_or_none", "one_or_none"}):
+            return Lookup(selected, _shown(expr), "with_for_update" in names or
+                          "with_for_update" in (_shown(methods[0][1].args[0].value, 1000)))
         return None
     if names[0] == "get" and len(methods) == 1 and len(methods[0][1].args) >= 2 \
             and "session" in (dotted_name(base) or "").lower():

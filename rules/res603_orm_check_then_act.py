@@ -99,7 +99,7 @@ class OrmCheckThenAct(Rule):
     family = "races"
     severity = Severity.WARNING
     # an insert or a save, and something that looks a row up
-    triggers = ((r"\b(?:create|save|add)\b",
+    triggers = ((r"\.\s*(?:create|save|add)\s*\(",
                  r"objects|DoesNotExist|_manager|query|session|\.\s*(?:filter|get|first|last|exists|count)\b"),)
 
     @classmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import FrozenSet, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -1128,40 +1128,89 @@ def ast_state_candidate(tree) -> bool:
     return False
 
 
-# attribute names a lookup chain holds somewhere (see reslint.analysis.orm.lookup): manager and
-# queryset methods, SQLAlchemy's query and result methods
-_LOOKUP_ATTRS = frozenset({
-    "objects", "_default_manager", "_base_manager", "query", "filter", "filter_by", "exclude", "exists", "first",
-    "last", "count", "get", "values", "values_list", "all", "select_related", "prefetch_related", "only", "defer",
-    "using", "select_for_update", "annotate", "order_by", "none", "distinct", "one_or_none", "scalar",
-    "scalar_one_or_none", "one", "earliest", "latest", "filter_active",
+# what makes a method chain an ORM lookup for reslint.analysis.orm.lookup: a manager, a
+# Django-only queryset method, SQLAlchemy's query / select statements, a model's queryset factory
+_MANAGER_ATTRS = frozenset({"objects", "_default_manager", "_base_manager"})
+_DJANGO_ONLY_ATTRS = frozenset({
+    "filter", "exclude", "exists", "select_related", "prefetch_related", "values_list", "only", "defer",
+    "using", "select_for_update", "annotate", "order_by", "filter_by", "all", "none", "distinct",
 })
+_SQLA_STATEMENT_ATTRS = frozenset({"query", "scalar", "scalars", "execute"})
 
 
-def _ast_lookupish(expr) -> bool:
-    """Whether an expression holds a call that may be an ORM lookup (a sound over-approximation of
-    :func:`reslint.analysis.orm.lookup`): a method chain through a manager, a queryset or
-    SQLAlchemy method, or a call of a `self.` / `cls.` helper."""
+def _ast_chain_lookupish(call, helpers) -> bool:
     import ast
 
-    for node in ast.walk(expr):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        current = node.func
-        while True:
-            if isinstance(current, ast.Attribute):
-                attr = current.attr
-                if attr in _LOOKUP_ATTRS or attr.startswith(("filter", "get_")) or "queryset" in attr.lower():
+    current = call
+    while True:
+        if isinstance(current, ast.Call):
+            func = current.func
+            if isinstance(func, ast.Attribute):
+                attr = func.attr
+                if attr in _MANAGER_ATTRS or attr in _DJANGO_ONLY_ATTRS or attr in _SQLA_STATEMENT_ATTRS \
+                        or "queryset" in attr.lower():
                     return True
-                current = current.value
-            elif isinstance(current, ast.Call):
-                current = current.func
-            else:
-                break
-        base = node.func.value
-        if isinstance(base, ast.Name) and base.id in ("self", "cls"):
-            return True
-    return False
+                if attr == "get" and current.keywords and not current.args:
+                    return True  # a keyword lookup
+                if attr == "get" and len(current.args) >= 2 and "session" in ast.dump(func.value).lower():
+                    return True  # session.get(Model, id)
+                if isinstance(func.value, ast.Name) and func.value.id == "self" and attr in helpers:
+                    return True
+                current = func.value
+                continue
+            return False
+        if isinstance(current, ast.Attribute):
+            if current.attr in _MANAGER_ATTRS:
+                return True
+            current = current.value
+            continue
+        return False
+
+
+def _ast_lookupish(expr, helpers=frozenset()) -> bool:
+    """Whether an expression holds a call that may be an ORM lookup (a sound over-approximation of
+    :func:`reslint.analysis.orm.lookup`): a chain through a manager, a Django-only queryset
+    method, a keyword `get`, a SQLAlchemy query or statement, or a helper of the class that makes
+    one."""
+    import ast
+
+    return any(isinstance(node, ast.Call) and _ast_chain_lookupish(node, helpers) for node in ast.walk(expr))
+
+
+def _ast_helpers(tree) -> FrozenSet[str]:
+    """Names of the file's functions that return a lookup (the helpers `self.<name>()` stands for)."""
+    import ast
+
+    out = set()
+    for func in _ast_nodes(tree):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(func):
+                if isinstance(node, ast.Return) and node.value is not None and _ast_lookupish(node.value):
+                    out.add(func.name)
+                    break
+    return frozenset(out)
+
+
+def _outer_functions(tree):
+    """The functions not nested in another function: module-level and class-level defs, also under
+    `if` / `try` / `with` blocks and in nested classes."""
+    import ast
+
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+        elif isinstance(node, ast.ClassDef):
+            stack.extend(node.body)
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)) or \
+                type(node).__name__ in ("TryStar", "Match"):
+            for field in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(node, field, ()) or ())
+            for handler in getattr(node, "handlers", ()):
+                stack.extend(handler.body)
+            for case in getattr(node, "cases", ()):
+                stack.extend(case.body)
 
 
 def ast_orm_candidate(tree) -> bool:
@@ -1171,24 +1220,32 @@ def ast_orm_candidate(tree) -> bool:
     RES603 judges, each within one function."""
     import ast
 
-    for func in _ast_nodes(tree):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    helpers = None
+    for func in _outer_functions(tree):
+        # an outer function with its nested ones: if an inner function has the shape, so does
+        # the outer one's subtree, so one walk per outer function is enough
         nodes = list(ast.walk(func))
         if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                    and n.func.attr in ("create", "save", "add") for n in nodes):
             continue
+        if helpers is None:
+            helpers = _ast_helpers(tree)
         held = set()
         for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _ast_lookupish(node.value):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
+                    _ast_lookupish(node.value, helpers):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 held.update(t.id for t in targets if isinstance(t, ast.Name))
-            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
-                held.add(node.target.id)  # a loop over a queryset (judged by the rule)
+        rows = set(held)
+        for node in nodes:
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
+                    _ast_lookupish(node.iter, helpers) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
+                rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
         arithmetic = False
         for node in nodes:
             if isinstance(node, ast.If):
-                if _ast_lookupish(node.test) or any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
+                if _ast_lookupish(node.test, helpers) or \
+                        any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
                     return True
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 for handler in node.handlers:
@@ -1201,6 +1258,6 @@ def ast_orm_candidate(tree) -> bool:
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
                     and isinstance(node.value, (ast.BinOp, ast.Call)):
                 arithmetic = True
-        if arithmetic and held:
+        if arithmetic and rows:
             return True
     return False

@@ -1177,17 +1177,33 @@ def _ast_lookupish(expr, helpers=frozenset()) -> bool:
     return any(isinstance(node, ast.Call) and _ast_chain_lookupish(node, helpers) for node in ast.walk(expr))
 
 
-def _ast_helpers(tree) -> FrozenSet[str]:
-    """Names of the file's functions that return a lookup (the helpers `self.<name>()` stands for)."""
+def _ast_helpers(tree, called: Set[str]) -> FrozenSet[str]:
+    """Which of ``called`` (names of `self.<name>()` calls) name a function of the file that
+    returns a lookup: the helpers those calls stand for. Answers are kept on the tree."""
     import ast
 
+    index = getattr(tree, "_reslint_functions", None)
+    if index is None:
+        index = {}
+        for func in _ast_nodes(tree):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                index.setdefault(func.name, []).append(func)
+        answers: Dict[str, bool] = {}
+        try:
+            tree._reslint_functions, tree._reslint_helpers = index, answers
+        except AttributeError:  # pragma: no cover - a tree that takes no attributes
+            pass
+    else:
+        answers = tree._reslint_helpers
     out = set()
-    for func in _ast_nodes(tree):
-        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for node in ast.walk(func):
-                if isinstance(node, ast.Return) and node.value is not None and _ast_lookupish(node.value):
-                    out.add(func.name)
-                    break
+    for name in called:
+        known = answers.get(name)
+        if known is None:
+            known = any(isinstance(node, ast.Return) and node.value is not None and _ast_lookupish(node.value)
+                        for func in index.get(name, ()) for node in ast.walk(func))
+            answers[name] = known
+        if known:
+            out.add(name)
     return frozenset(out)
 
 
@@ -1220,39 +1236,52 @@ def ast_orm_candidate(tree) -> bool:
     RES603 judges, each within one function."""
     import ast
 
-    helpers = None
     for func in _outer_functions(tree):
         # an outer function with its nested ones: if an inner function has the shape, so does
         # the outer one's subtree, so one walk per outer function is enough
         nodes = list(ast.walk(func))
-        if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                   and n.func.attr in ("create", "save", "add") for n in nodes):
+        inserts = lookups = False
+        self_called: Set[str] = set()
+        for node in nodes:
+            if isinstance(node, ast.Attribute):
+                attr = node.attr
+                if attr in ("create", "save", "add"):
+                    inserts = True
+                elif attr in _MANAGER_ATTRS or attr in _DJANGO_ONLY_ATTRS or attr in _SQLA_STATEMENT_ATTRS \
+                        or attr == "get" or "queryset" in attr.lower():
+                    lookups = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                self_called.add(node.func.attr)
+            elif isinstance(node, ast.ExceptHandler) and node.type is not None and any(
+                    (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound")) for n in ast.walk(node.type)):
+                lookups = True
+        if not inserts or not (lookups or self_called):
+            continue  # nothing inserts, or nothing could be a lookup (not even a helper)
+        known = _ast_helpers(tree, self_called) if self_called else frozenset()
+        if not lookups and not known:
             continue
-        if helpers is None:
-            helpers = _ast_helpers(tree)
         held = set()
         for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
-                    _ast_lookupish(node.value, helpers):
+                    _ast_lookupish(node.value, known):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 held.update(t.id for t in targets if isinstance(t, ast.Name))
         rows = set(held)
         for node in nodes:
             if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
-                    _ast_lookupish(node.iter, helpers) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
+                    _ast_lookupish(node.iter, known) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
                 rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
         arithmetic = False
         for node in nodes:
             if isinstance(node, ast.If):
-                if _ast_lookupish(node.test, helpers) or \
+                if _ast_lookupish(node.test, known) or \
                         any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
                     return True
-            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-                for handler in node.handlers:
-                    if handler.type is not None and any(
-                            (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound"))
-                            for n in ast.walk(handler.type)):
-                        return True
+            elif isinstance(node, ast.ExceptHandler):
+                if node.type is not None and any(
+                        (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound")) for n in ast.walk(node.type)):
+                    return True
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
                 arithmetic = True
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \

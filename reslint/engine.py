@@ -21,6 +21,7 @@ fix edits in :mod:`reslint.edits`.
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
@@ -140,6 +141,12 @@ def lint(
                 findings = [syntax_error_finding(path, TOO_DEEP, 1, 0, text)] if ruleset.syntax_errors else []
 
     result.findings = _suppress(text, path, findings, ruleset, want_edits, keep_suppressed)
+    if not ruleset.unused_suppressions:  # RES900, when on, reports them as findings
+        for line, code in suppression.unknown_codes(text, ruleset.known_codes):
+            close = difflib.get_close_matches(code.upper(), sorted(ruleset.known_codes), n=1, cutoff=0.8)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            result.notices.append(f"{path}:{line}: warning: `{code}` in a suppression comment names no reslint "
+                                  f"rule{hint}; it suppresses nothing")
     return result
 
 

@@ -259,3 +259,22 @@ def removal_edit(text: str, directive: Directive, stale: Tuple[str, ...], names_
 
 def directive_span(directive: Directive) -> Span:
     return Span(directive.line, directive.col, directive.line, directive.end_col)
+
+
+_MAYBE_RES = re.compile(r"#[^\n]*\bRES\d", re.IGNORECASE)
+_ANY_RES = re.compile(r"\bRES\d+\b", re.IGNORECASE)
+
+
+def unknown_codes(text: str, known: FrozenSet[str]) -> List[Tuple[int, str]]:
+    """(line, code) for each `RES` code written in a `# noqa:` or `# reslint: ignore[...]` comment
+    that names no rule (`RES3011`, `RES999`): a typo that silently suppresses nothing."""
+    if not _MAYBE_RES.search(text):
+        return []
+    out = []
+    for line, _, comment in _comments(text):
+        for match in _DIRECTIVE.finditer(comment):
+            written = match.group("noqa") if match.group("noqa") is not None else (match.group("codes") or "")
+            for code in _ANY_RES.findall(written):
+                if code.upper() not in known:
+                    out.append((line, code))
+    return out

@@ -162,3 +162,13 @@ def test_bandit_timeout_codes_silence_res101():
     assert lint(source.replace("{comment}", "plain comment"), select=["RES101"]) == [(3, "RES101")]
     for code in ("S113", "B113"):
         assert lint(source.replace("{comment}", f"noqa: {code}"), select=["RES101"]) == []
+
+
+def test_an_unknown_res_code_in_a_suppression_is_a_warning():
+    settings = from_table({"select": ["RES301"]}, root=Path("/p"), where="t")
+    result = lint_source("try:\n    x()\nexcept:  # noqa: RES3011\n    pass\n", "m.py", settings)
+    assert [f.code for f in result.findings] == ["RES301"]  # nothing was suppressed
+    assert result.notices == ("m.py:3: warning: `RES3011` in a suppression comment names no reslint rule "
+                              "(did you mean `RES301`?); it suppresses nothing",)
+    clean = lint_source("x = 1  # reslint: ignore[RES301]\ny = 2  # noqa: E501\n", "m.py", settings)
+    assert clean.notices == ()

@@ -19,7 +19,7 @@ import libcst as cst
 
 from .blocks import statements
 from .calls import find_arg, is_none, positional_args
-from .names import dotted_name, target_names
+from .names import assignment_targets, dotted_name, target_names
 
 # -- memoising decorators ----------------------------------------------------------------------
 
@@ -454,7 +454,7 @@ class _Scan:
                 self._class(stmt)
                 continue
             for small in _smalls(stmt):
-                for target in _assigned(small):
+                for target in assignment_targets(small):
                     for name in target_names(target):
                         seen[name] = seen.get(name, 0) + 1
                 found = _definition(ctx, small)
@@ -480,14 +480,6 @@ class _Scan:
 
 def _smalls(stmt: cst.CSTNode) -> Sequence[cst.CSTNode]:
     return stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
-
-
-def _assigned(small: cst.CSTNode) -> List[cst.BaseExpression]:
-    if isinstance(small, cst.Assign):
-        return [t.target for t in small.targets]
-    if isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-        return [small.target]
-    return []
 
 
 def _literal(expr: Optional[cst.BaseExpression]) -> bool:
@@ -559,7 +551,7 @@ def _local_names(func: cst.FunctionDef) -> Tuple[Set[str], Set[str]]:
                 declared.update(n.name.value for n in small.names)
             if isinstance(small, cst.Nonlocal):
                 declared.update(n.name.value for n in small.names)
-            for target in _assigned(small):
+            for target in assignment_targets(small):
                 local.update(target_names(target))
             if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(getattr(small, "names", None), cst.ImportStar):
                 for alias in small.names:
@@ -895,7 +887,7 @@ def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]
             value = getattr(small, "value", None)
             if value is None:
                 continue
-            for target in _assigned(small):
+            for target in assignment_targets(small):
                 for name in target_names(target):
                     assigned.setdefault(name, []).append(value)
         if isinstance(stmt, cst.For):
@@ -1112,7 +1104,7 @@ def _local_constant(function: cst.FunctionDef, name: str) -> bool:
     values = []
     for stmt in statements(function.body):
         for small in _smalls(stmt):
-            for target in _assigned(small):
+            for target in assignment_targets(small):
                 if name in set(target_names(target)):
                     values.append(getattr(small, "value", None))
     return len(values) == 1 and values[0] is not None and _constant_collection(values[0])

@@ -79,7 +79,13 @@ class UnboundedRetry(RetryRule):
     failures (a server's accept loop, a worker pulling jobs, an event loop, a consumer that
     reconnects), which are not retrying one operation; a `for` loop whose variable feeds the
     operation (trying candidates in turn); tenacity with `stop=` or `**kwargs`; celery's default of 3
-    retries; stamina's and api_core's default limits.
+    retries; stamina's and api_core's default limits. Loops that go round on a local "not yet"
+    signal: a non-blocking key read (`win.getkey()` in nodelay mode), a pool that hands each round
+    a fresh connection (`except ConnectionNotAvailable:`), a loop that also stops once another part
+    of the work failed (`while not coordinator.exception:`). A celery `self.retry(...)` outside any
+    handler and with no `exc=` (`if not ready: raise self.retry(countdown=5)`), which polls; tenacity
+    retrying only the module's own error that is raised after a repair and a probe that worked
+    (`self._refresh_credentials(); self.client.read(...); raise CredentialsExpired()`).
 
     ## Fix safety
     Unsafe: the fix adds the library's stop argument with the configured attempt count

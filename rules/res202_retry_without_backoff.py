@@ -54,7 +54,9 @@ class RetryWithoutBackoff(RetryRule):
     ```
 
     Left alone: a loop that tries the operation at most twice (one immediate retry, the usual
-    answer to a stale pooled connection); a loop that goes round only on timeouts (each failed
+    answer to a stale pooled connection; the count may be a constant: `while i < RETRIES`); a loop
+    of a handful of rounds (at most five) whose handlers refresh a stale view of where to go (a
+    routing map, a topology) before going round; a loop that goes round only on timeouts (each failed
     attempt already waited out its timeout); re-issuing a call interrupted by a signal or that
     would block (EINTR / EAGAIN); a loop that draws a new candidate each round (a random port);
     tenacity retrying only on errors that are not failures of an operation (validation or

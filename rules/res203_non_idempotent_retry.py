@@ -80,7 +80,9 @@ class NonIdempotentRetry(RetryRule):
     Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a transport whose retry checks the method
     (`if method not in IDEMPOTENT_METHODS: raise`, `self._is_method_retryable(request)`), or that
     goes round only when the server refused the request (rate-limit or expired-credential errors,
-    a failed connect); a request whose method cannot be told; a
+    a failed connect); a private transport (`def _connect(self, method, url)`) that every call in
+    the module hands a safe method (`"GET"`, a local assigned `"GET"`, or an override passing its
+    own such `method` on); a request whose method cannot be told; a
     request or function that carries a header named in `idempotency-keys` or an
     `idempotency_key=` argument; urllib3 `Retry` with its default methods.
 

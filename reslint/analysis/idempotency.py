@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 import libcst as cst
 
 from .blocks import walk, walk_all
-from .callees import all_calls, bind_arguments, is_method, local_callee, positional_params
+from .callees import all_calls, bind_arguments, definitions, is_method, local_callee, positional_params
 from .calls import find_arg, string_value
 from .http import (
     CLIENT_MODULES,
@@ -288,6 +288,10 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         return None
     if retry.form.value == "loop" and _only_refusals(retry):
         return None
+    method_params = {p for p in carriers & params if p in _METHOD_PARAMETERS or p.endswith("_method")}
+    if method_params and method_params == carriers & params and all(
+            _only_safe_methods(ctx, func, p, 0, set()) for p in method_params):
+        return None  # a private transport every caller in the module hands "GET"
     for node in walk_all(retry.body):
         if not isinstance(node, cst.Call):
             continue
@@ -300,6 +304,75 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
                     (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
                 return GenericSend(node, dotted_name(node.func) or word, shown)
     return None
+
+
+# methods that do not change anything on the server: safe to send twice
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _only_safe_methods(ctx, func: cst.FunctionDef, param: str, depth: int, seen: Set[int]) -> bool:
+    """Every call of the private function ``func`` in the module passes a safe method for
+    ``param``: a literal (`self._connect("GET", url)`), a local only ever assigned literals
+    (`method = "GET"`), or a parameter of the caller that is itself only given safe methods
+    (an override handing its `method` to `super()._connect(method, ...)`). Needs at least one
+    call, and a private name (a public one may be called from anywhere)."""
+    name = func.name.value
+    if not name.startswith("_") or name.startswith("__") or depth > 3 or id(func) in seen:
+        return False
+    seen = seen | {id(func)}
+    method = is_method(ctx, func)
+    found = False
+    for call, caller in _calls_by_name(ctx).get(name, ()):
+        if method != isinstance(call.func, cst.Attribute):
+            continue
+        bound = bind_arguments(func, call, method)
+        if param not in bound:
+            if any(arg.star for arg in call.args):
+                return False  # `*args`: cannot tell
+            default = next((p.default for p in (*positional_params(func), *func.params.kwonly_params)
+                            if p.name.value == param), None)
+            value = string_value(default) if default is not None else None
+            if value is None or value.upper() not in _SAFE_METHODS:
+                return False
+            found = True
+            continue
+        expr = bound[param]
+        value = string_value(expr)
+        if value is not None:
+            if value.upper() not in _SAFE_METHODS:
+                return False
+            found = True
+            continue
+        if not isinstance(expr, cst.Name) or caller is None:
+            return False
+        if id(caller) in seen and any(p.name.value == expr.value for p in positional_params(caller)):
+            continue  # handed on unchanged by a function already on the way (an override, a recursion)
+        assigned = [n.value for n in walk(caller.body) if isinstance(n, cst.Assign)
+                    and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in n.targets)]
+        if assigned:
+            if not all((string_value(v) or "").upper() in _SAFE_METHODS for v in assigned):
+                return False
+        elif not any(p.name.value == expr.value for p in positional_params(caller)) or \
+                not _only_safe_methods(ctx, caller, expr.value, depth + 1, seen):
+            return False
+        found = True
+    return found
+
+
+def _calls_by_name(ctx) -> Dict[str, List[Tuple[cst.Call, Optional[cst.FunctionDef]]]]:
+    """Callee's last name -> [(call, the module function or method it is made in)]."""
+    def compute():
+        out: Dict[str, List[Tuple[cst.Call, Optional[cst.FunctionDef]]]] = {}
+        for found in definitions(ctx).values():
+            for func, _ in found:
+                for node in walk(func.body):
+                    if isinstance(node, cst.Call):
+                        word = node.func.attr.value if isinstance(node.func, cst.Attribute) else \
+                            node.func.value if isinstance(node.func, cst.Name) else None
+                        if word is not None:
+                            out.setdefault(word, []).append((node, func))
+        return out
+    return ctx.memo(_calls_by_name, compute)
 
 
 def _carries(expr: cst.BaseExpression, carriers) -> bool:

@@ -15,12 +15,13 @@ from typing import Dict, Iterator, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from .blocks import walk
+from .blocks import find_all, walk
 from .callees import local_callee
 from .calls import find_arg, has_star_args, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
 from .failures import is_not_failure_class
 from .http import NON_IDEMPOTENT
 from .names import dotted_name, last_word
+from .retry_loops import LOG_WORDS
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
 
 TENACITY_RETRY = frozenset({"tenacity.retry"})
@@ -194,7 +195,10 @@ class Libraries:
             wait = _tenacity_wait(call)
             if wait == Wait.NONE and self._retries_only_non_failures(_kw(call, "retry")):
                 wait = Wait.UNKNOWN  # re-asking after a validation error: nothing failed, nothing to back off from
-            return Retry(form=Form.TENACITY, label=label, bound=_tenacity_bound(call), wait=wait, **common)
+            bound = _tenacity_bound(call)
+            if bound == Bound.UNBOUNDED and self._retries_only_repaired(_kw(call, "retry")):
+                bound = Bound.BOUNDED  # each retry follows a repair that a probe has just shown to work
+            return Retry(form=Form.TENACITY, label=label, bound=bound, wait=wait, **common)
         if qualified in BACKOFF:
             bound = Bound.BOUNDED if _given(call, "max_tries", "max_time") else Bound.UNBOUNDED
             # every wait generator is jittered (`full_jitter`) unless `jitter=None`
@@ -357,6 +361,24 @@ class Libraries:
         elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
         return bool(elements) and all(is_not_failure_class(e, self.ctx.imports) for e in elements)
 
+    def _retries_only_repaired(self, condition: Optional[cst.BaseExpression]) -> bool:
+        """`retry=retry_if_exception_type(CredentialsExpired)` where the class is the module's own
+        and every `raise CredentialsExpired(...)` of the module follows, in its block, a repair
+        (`self._refresh_credentials()`) and then another call (a probe with the repaired state:
+        when it fails, its own error propagates and is not retried). The retry only ever runs
+        after a repair has been shown to work, so it cannot spin while the dependency is down."""
+        if not isinstance(condition, cst.Call) or last_word(dotted_name(condition.func)) != "retry_if_exception_type" \
+                or not condition.args:
+            return False
+        classes = condition.args[0].value
+        elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
+        module_classes = {stmt.name.value for stmt in self.ctx.module.body if isinstance(stmt, cst.ClassDef)}
+        names = [dotted_name(e) for e in elements]
+        if not names or any(n not in module_classes for n in names):
+            return False
+        raises = _raises_after(self.ctx)
+        return all(raises.get(n) and all(raises[n]) for n in names)
+
     def _only_queried(self, stack: Sequence[cst.CSTNode]) -> bool:
         """`self._retry = Retry()` whose every use in the module is a method call on it
         (`self._retry.get_retry_after(resp)`): it is never handed to a pool, so it retries nothing."""
@@ -441,7 +463,10 @@ class Libraries:
 
     def _celery_self_retry(self, call: cst.Call, stack) -> Optional[Retry]:
         """`raise self.retry(exc=exc)` in a bound task: the task runs again, bounded by its
-        `max_retries` (3 by default). `Task.retry(max_retries=None)` means "the task's limit"."""
+        `max_retries` (3 by default). `Task.retry(max_retries=None)` means "the task's limit".
+        Each call is judged on its own: one outside any handler and given no `exc=` (`if not
+        ready: raise self.retry(countdown=5)`) polls for an answer that was "not yet", which is not
+        the retry of a failure."""
         func = call.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "retry" and isinstance(func.value, cst.Name)
                 and func.value.value == "self"):
@@ -449,13 +474,15 @@ class Libraries:
         task = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
         if task is None:
             return None
+        index = list(stack).index(task)
+        if keyword_arg(call, "exc") is None and not any(isinstance(n, cst.ExceptHandler) for n in stack[index:]):
+            return None  # `if not ready: raise self.retry(countdown=...)`: polling a yes/no answer, no failure
         decorator = next((d.decorator for d in task.decorators if isinstance(d.decorator, cst.Call)
                           and (dotted_name(d.decorator.func) or "").endswith("task")), None)
         if decorator is None:
             return None
         max_retries = keyword_arg(decorator, "max_retries")
         bound = Bound.UNBOUNDED if max_retries is not None and is_none(max_retries.value) else Bound.BOUNDED
-        index = list(stack).index(task)
         return Retry(node=call, form=Form.CELERY, label="celery `self.retry(...)`", bound=bound, wait=Wait.UNKNOWN,
                      call=call, body=tuple(task.body.body), scope=tuple(stack[:index + 1]), function=task)
 
@@ -465,6 +492,39 @@ def _module_prefix(expr: cst.BaseExpression) -> str:
     if isinstance(expr, cst.Attribute):
         return (dotted_name(expr.value) or "") + "."
     return ""
+
+
+# calls that put right what failed: fresh credentials, a new session, a reloaded view
+_REPAIR_WORDS = ("refresh", "renew", "reauth", "relogin", "login", "reconnect", "invalidate", "reload", "reset")
+
+
+def _raises_after(ctx) -> Dict[str, list]:
+    """Class name -> for each `raise Name(...)` / `raise Name` of the module, whether the
+    statements before it in its block call a repair and, after it, something else (the probe)."""
+    return ctx.memo(_raises_after, lambda: _scan_raises(ctx.module))
+
+
+def _scan_raises(module: cst.Module) -> Dict[str, list]:
+    found: Dict[str, list] = {}
+    blocks = [list(module.body)] + [list(b.body) for b in find_all(module, cst.IndentedBlock)] \
+        + [[cst.SimpleStatementLine(body=b.body)] for b in find_all(module, cst.SimpleStatementSuite)]
+    for block in blocks:
+        repaired = probed = False
+        for stmt in block:
+            for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+                if isinstance(small, cst.Raise) and small.exc is not None:
+                    exc = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+                    name = dotted_name(exc)
+                    if name is not None:
+                        found.setdefault(name, []).append(repaired and probed)
+                    continue
+                for call in walk(small):
+                    if isinstance(call, cst.Call):
+                        if any(w in last_word(dotted_name(call.func)) for w in _REPAIR_WORDS):
+                            repaired = True
+                        elif repaired and not any(w in last_word(dotted_name(call.func)) for w in LOG_WORDS):
+                            probed = True
+    return found
 
 
 def _strings_in(expr: cst.BaseExpression) -> Iterator[str]:

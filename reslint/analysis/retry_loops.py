@@ -16,6 +16,7 @@ module that raises), or by a counter that is counted and compared.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -175,8 +176,12 @@ class LoopAnalysis:
         if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "accept"
                for node, _ in retry_tries for n in walk(node.body)):
             return None  # a server's accept loop: it serves, it does not retry one operation
+        if self._redispatches(body, [node for node, _ in retry_tries], handlers_found):
+            return None  # a pool hands each round a fresh connection; "not available" is local
+        if _polls_local_input([node for node, _ in retry_tries]):
+            return None  # `return win.getkey()` in nodelay mode: the error means "no key yet"
         repeated = tuple(stmt for node, _ in retry_tries for stmt in _retried(node))
-        bound = Bound.UNBOUNDED if (infinite or flag is not None) else Bound.BOUNDED
+        bound = Bound.UNBOUNDED if (infinite or (flag is not None and not _ERROR_STATE.search(flag))) else Bound.BOUNDED
         if bound == Bound.UNBOUNDED and self._has_bound(loop, body, [h for _, hs in retry_tries for h in hs], repeated):
             bound = Bound.BOUNDED
         pause = self._pause([h for _, hs in retry_tries for h in hs])
@@ -246,6 +251,25 @@ class LoopAnalysis:
             return False
         return any(isinstance(n, cst.Name) and n.value in drawn for t in tries for n in walk(t.body)
                    if not isinstance(n, cst.Assign))
+
+    def _redispatches(self, body, tries: Sequence[cst.Try], handlers: Sequence[cst.ExceptHandler]) -> bool:
+        """`conn = pool.wait_for_connection(timeout)` each round, then `conn.handle(req)` with only
+        `except ConnectionNotAvailable:` going round: the pool said the resource it handed out was
+        taken or closing (a local signal), and the next round waits for another one; real connect
+        errors propagate."""
+        if not handlers or not all(_catches_only(h, _NOT_AVAILABLE) for h in handlers):
+            return False
+        drawn: Set[str] = set()
+        for stmt in body:
+            if any(stmt is t for t in tries):
+                break
+            for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+                if isinstance(small, cst.Assign) and isinstance(small.value, (cst.Call, cst.Await)):
+                    for target in small.targets:
+                        drawn |= {n for n in names_in(target.target)}
+        return bool(drawn) and any(
+            isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and dotted_name(n.func.value) in drawn
+            for t in tries for n in walk(t.body))
 
     def _cleared_in(self, handler: cst.ExceptHandler, flag: cst.BaseExpression) -> bool:
         """The handler sets the flag it tests to False: a one-shot retry."""
@@ -339,8 +363,12 @@ class LoopAnalysis:
         once a counter is past 0 (`if attempt > 0: raise`, `if attempt >= 1: raise`)."""
         if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and \
                 self.ctx.qualified_name(loop.iter.func) == "builtins.range" and len(loop.iter.args) == 1:
-            count = loop.iter.args[0].value
-            return isinstance(count, cst.Integer) and count.evaluated_value <= 2
+            count = self._constant(loop.iter.args[0].value)
+            return count is not None and count <= 2
+        if isinstance(loop, cst.While):
+            limit = self._limit(loop.test)
+            if limit is not None and limit <= 2:
+                return True
         for handler in handlers:
             for stmt in body_statements(handler.body):
                 if isinstance(stmt, cst.If) and isinstance(stmt.test, (cst.Name, cst.Attribute)) \
@@ -360,6 +388,56 @@ class LoopAnalysis:
                             return True
         return False
 
+    def _constant(self, expr: cst.BaseExpression) -> Optional[int]:
+        """An integer literal, or a name assigned one integer literal, once, in the enclosing
+        function or at module level (`RETRIES = 2`, `max_retries = 3`)."""
+        if isinstance(expr, cst.Integer):
+            return int(expr.evaluated_value)
+        if not isinstance(expr, cst.Name):
+            return None
+        function = next((n for n in reversed(self.scope) if isinstance(n, cst.FunctionDef)), None)
+        for where in ([function.body] if function is not None else []) + [self.ctx.module]:
+            values = []
+            statements_ = body_statements(where) if where is not self.ctx.module else [
+                small for stmt in where.body if isinstance(stmt, cst.SimpleStatementLine) for small in stmt.body]
+            for small in statements_:
+                if isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and any(
+                        isinstance(t, cst.Name) and t.value == expr.value for t in
+                        ([t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target])):
+                    values.append(small.value if not isinstance(small, cst.AugAssign) else None)
+            if function is not None and where is function.body and any(
+                    isinstance(p, cst.Param) and p.name.value == expr.value for p in walk(function.params)):
+                return None  # a parameter: the caller decides
+            if values:
+                value = values[0]
+                return int(value.evaluated_value) if len(values) == 1 and isinstance(value, cst.Integer) else None
+        return None
+
+    def _limit(self, test: cst.BaseExpression) -> Optional[int]:
+        """`while i < K:` -> K attempts, `while i <= K:` -> K + 1 (a counter from 0), else None."""
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.left, cst.Name):
+            return None
+        target = test.comparisons[0]
+        value = self._constant(target.comparator)
+        if value is None:
+            return None
+        if isinstance(target.operator, cst.LessThan):
+            return value
+        if isinstance(target.operator, cst.LessThanEqual):
+            return value + 1
+        return None
+
+    def _few_attempts(self, loop) -> bool:
+        """A handful of attempts (at most five), by a constant: `for _ in range(3)`, `while n <= 3`."""
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and \
+                self.ctx.qualified_name(loop.iter.func) == "builtins.range" and len(loop.iter.args) == 1:
+            count = self._constant(loop.iter.args[0].value)
+        elif isinstance(loop, cst.While):
+            count = self._limit(loop.test)
+        else:
+            count = None
+        return count is not None and count <= 5
+
     def _bounded_loop(self, body) -> Optional[Retry]:
         """`while attempts < 3:` / `while not done and tries < 4:` with a retrying try."""
         flags = root_names(self.loop.test)
@@ -371,8 +449,12 @@ class LoopAnalysis:
                     return None  # candidates tried in turn, or a wait in slices: not a retry
                 repeated = _retried(node)
                 pause = self._pause(handlers)
+                once = (self._repeats_once(self.loop, handlers) and (
+                    _on_stale_connection(handlers, self.ctx.imports) or _repairs(handlers))) or (
+                    self._few_attempts(self.loop) and _refreshes_view(handlers))
                 return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
-                             wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope)
+                             wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope,
+                             repeats_once=once)
         return None
 
     def _is_count(self, expr: cst.BaseExpression) -> bool:
@@ -437,7 +519,9 @@ class LoopAnalysis:
             return True
         flags = {flag} if isinstance(flag, str) else set(flag or ())
         if flags:
-            for stmt in walk_all(node.body.body):
+            # set in a loop over what the try received (`for msg in received: if msg is CLOSE:
+            # stopped = True`), the flag answers a message, not the success of the attempt
+            for stmt in walk_all(node.body.body, into_loops=False):
                 if isinstance(stmt, cst.Assign) and any(flags & names_in(t.target) for t in stmt.targets):
                     return True
         return False
@@ -526,6 +610,47 @@ class LoopAnalysis:
         return bool(roots)
 
 
+# `while not coordinator.exception:`: the loop stops once another part of the work has failed
+# or was cancelled, a stop condition rather than a success flag
+_ERROR_STATE = re.compile(r"(?i)(exception|error|failure|failed|cancel+ed|aborted)$")
+# a pooled resource handed out is no longer usable: the pool's own signal, not a failure
+_NOT_AVAILABLE = re.compile(r"(?i)not_?available$")
+
+
+def _catches_only(handler: cst.ExceptHandler, pattern) -> bool:
+    """Every class the handler names matches ``pattern`` (a bare `except:` matches none)."""
+    if handler.type is None:
+        return False
+    elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    return all(pattern.search(last_word(dotted_name(e.value if isinstance(e, cst.Element) else e)))
+               for e in elements)
+
+
+# reads of local input that fail when nothing is there yet (curses in nodelay mode, a
+# non-blocking console read): going round is polling the keyboard, no dependency is involved
+_INPUT_POLLS = frozenset({"getkey", "getch", "get_wch", "getwch", "getche", "getwche", "get_wstr", "getstr",
+                          "read_nonblocking"})
+
+
+def _polls_local_input(tries: Sequence[cst.Try]) -> bool:
+    """The retried code reads local input that is not there yet: every call of the tries that
+    is not logging or a method of the value read (`.upper()`) is such a read."""
+    reads = False
+    for node in tries:
+        for call in walk(node.body):
+            if not isinstance(call, cst.Call):
+                continue
+            word = last_word(dotted_name(call.func))
+            if word in _INPUT_POLLS:
+                reads = True
+            elif isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call) \
+                    and last_word(dotted_name(call.func.value.func)) in _INPUT_POLLS:
+                continue  # `getkey().upper()`
+            elif not any(w in word for w in LOG_WORDS):
+                return False
+    return reads
+
+
 _STALE = ("reset", "brokenpipe", "disconnect", "stale", "closed", "eof", "incompleteread", "writeerror")
 
 
@@ -550,10 +675,24 @@ _REPAIR_WORDS = ("invalidate", "refresh", "reset", "reconnect", "close", "discar
 
 
 def _repairs(handlers: Sequence[cst.ExceptHandler]) -> bool:
-    """Every handler repairs something before the single retry (`self._invalidate_schema(...)`,
+    """A handler repairs something before the single retry (`self._invalidate_schema(...)`,
     `conn.close()`, `self._refresh_token()`): the retry runs against a fixed state."""
-    return bool(handlers) and all(
+    return bool(handlers) and any(
         any(isinstance(n, cst.Call) and any(w in last_word(dotted_name(n.func)) for w in _REPAIR_WORDS)
+            for n in walk(h.body)) for h in handlers)
+
+
+# calls that bring a stale view of where things are up to date (a routing map, a topology,
+# metadata) so that the next round goes to the right place
+_REFRESH_WORDS = ("refresh", "reload", "invalidate")
+
+
+def _refreshes_view(handlers: Sequence[cst.ExceptHandler]) -> bool:
+    """Every handler that goes round refreshes what it knows of the other side before it does
+    (`self._client.refresh_routing_map(...)`, `self._invalidate_metadata()`): each round is
+    re-targeted, not repeated blindly."""
+    return bool(handlers) and all(
+        any(isinstance(n, cst.Call) and any(w in last_word(dotted_name(n.func)) for w in _REFRESH_WORDS)
             for n in walk(h.body)) for h in handlers)
 
 

@@ -99,3 +99,13 @@ def fetch_shipments(session: requests.Session) -> list:
         except requests.RequestException:
             time.sleep(random.uniform(1, 3))
     raise RuntimeError("shipments unavailable")
+
+
+def deliver_until_acknowledged(sock, state) -> None:
+    # the flag is set by the attempt itself: a retry, waiting the same 0.5 s every time
+    while not state.acknowledged:  # expect: RES204
+        try:
+            sock.send_frame(state.pending)
+            state.acknowledged = sock.read_ack()
+        except OSError:
+            time.sleep(0.5 * random.uniform(0.5, 1.5))

@@ -25,6 +25,8 @@ class RetryWithoutBackoff(RetryRule):
     Flags a retry that goes round again with no wait at all: a retry loop (bounded or not) in
     which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
     package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
+    Each handler is judged on its own: when one sleeps and another goes round with no wait (and
+    nothing after the `try` waits), the loop hammers on that second path.
     A wait with no random part is RES204's (retry-without-jitter), which replaces this rule's
     former `flag-constant-wait` option.
 
@@ -97,5 +99,6 @@ class RetryWithoutBackoff(RetryRule):
             if retry.form == Form.URLLIB3:
                 message = f"{what} retries with no backoff (`backoff_factor` is 0); retries hit the server back to back"
             else:
-                message = f"{what} retries immediately, with no wait between attempts; a failing dependency gets hammered"
+                path = f" {retry.why_no_wait}" if retry.why_no_wait else ""
+                message = f"{what} retries immediately{path}, with no wait between attempts; a failing dependency gets hammered"
             self.report(retry.node, message, fix=fix)

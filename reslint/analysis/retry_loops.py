@@ -25,7 +25,7 @@ from .blocks import body_statements, walk, walk_all
 from .callees import definitions, local_callee
 from .calls import is_none
 from .failures import catches_failure, catches_only_timeouts, goes_round_on_readiness, is_not_failure_class
-from .names import dotted_name, last_word, names_in, root_names
+from .names import assignment_targets, dotted_name, last_word, names_in, root_names
 from .retry_model import Bound, Form, Retry, Wait
 from .waits import WAIT_WORDS, Pause, wait_in
 
@@ -187,7 +187,7 @@ class LoopAnalysis:
         pause = self._pause([h for _, hs in retry_tries for h in hs])
         return Retry(
             node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
-            body=repeated, scope=self.scope,
+            body=repeated, scope=self.scope, why_no_wait=pause.why,
             repeats_once=self._repeats_once(loop, handlers_found) and (
                 _on_stale_connection(handlers_found, self.ctx.imports) or _repairs(handlers_found)),
         )
@@ -225,7 +225,38 @@ class LoopAnalysis:
         pause = wait_in(self.ctx, self.loop, self.scope)
         if pause.kind == Wait.NONE and handlers and all(catches_only_timeouts(h, self.ctx.imports) for h in handlers):
             return Pause(Wait.UNKNOWN)  # every failed round already waited out its timeout
+        if pause.kind != Wait.NONE and len(handlers) > 1:
+            hot = self._hot_path(handlers)
+            if hot is not None:
+                return Pause(Wait.NONE, why=f"on `except {_caught(self.ctx, hot)}`, while other handlers wait")
         return pause
+
+    def _hot_path(self, handlers: Sequence[cst.ExceptHandler]) -> Optional[cst.ExceptHandler]:
+        """`except RateLimited as e: sleep(e.retry_after)` next to `except Exception: attempt += 1`:
+        the second handler goes round at once. Only when nothing outside the handlers waits (a
+        sleep after the `try`, a wait in the attempt) and that handler does not catch only
+        timeouts (each of those already waited)."""
+        handler_ids = {id(h) for h in handlers}
+        tries = [t for t in walk(self.loop) if isinstance(t, cst.Try) and any(id(h) in handler_ids for h in t.handlers)]
+        if len(tries) != 1:
+            return None
+        node = tries[0]
+        others = [h for h in node.handlers if id(h) not in handler_ids]
+        outside = [s for stmt in self.loop.body.body for s in (
+            (*node.body.body, *(node.orelse.body.body if node.orelse else ()),
+             *(node.finalbody.body.body if node.finalbody else ())) if stmt is node else (stmt,))]
+        if not any(stmt is node for stmt in self.loop.body.body):
+            return None  # the try sits deeper (in a `with`): keep to the simple shape
+        if any(wait_in(self.ctx, stmt, self.scope, growth_scope=self.loop).kind != Wait.NONE for stmt in outside + others):
+            return None
+        waits = [wait_in(self.ctx, h.body, self.scope, growth_scope=self.loop).kind != Wait.NONE for h in handlers]
+        if not any(waits):
+            return None
+        for handler, waited in zip(handlers, waits):
+            if not waited and not catches_only_timeouts(handler, self.ctx.imports) \
+                    and not goes_round_on_readiness(handler):
+                return handler
+        return None
 
     def _fresh_candidate(self, body, tries: Sequence[cst.Try]) -> bool:
         """The retried code uses a value drawn in the loop at random or from a collection
@@ -388,6 +419,32 @@ class LoopAnalysis:
                             return True
         return False
 
+    def _uncounted_path(self, body, node: cst.Try, handlers: Sequence[cst.ExceptHandler]):
+        """`while attempt <= max_retries:` whose attempts are counted only in some handlers: a
+        handler that goes round without counting, without an exit of its own and without a call
+        that may give up (`except RateLimited as e: sleep(e.retry_after)`) retries forever on that
+        path. -> (the handler, the counters), or None."""
+        counters = {n for n in _counted(self.loop) if n in names_in(self.loop.test)}
+        if not counters:
+            return None
+        outside = [s for stmt in body for s in ((*node.body.body, *(node.orelse.body.body if node.orelse else ()),
+                                                 *(node.finalbody.body.body if node.finalbody else ()))
+                                                if stmt is node else (stmt,))]
+        if any(counters & _counted(stmt) for stmt in outside) or any(
+                counters & _counted(h) for h in node.handlers if h not in handlers):
+            return None  # every round counts (or a path this analysis does not follow does)
+        if not any(counters & _counted(h) for h in handlers):
+            return None
+        for handler in handlers:
+            if counters & _counted(handler) or any(True for _ in _exits([handler.body])):
+                continue
+            if any(isinstance(call, cst.Call) and (
+                    any(w in last_word(dotted_name(call.func)) for w in GIVE_UP_WORDS)
+                    or local_callee(self.ctx, call, self.scope) is not None) for call in walk(handler.body)):
+                continue  # it may give up, or a helper of the module decides
+            return handler, counters
+        return None
+
     def _constant(self, expr: cst.BaseExpression) -> Optional[int]:
         """An integer literal, or a name assigned one integer literal, once, in the enclosing
         function or at module level (`RETRIES = 2`, `max_retries = 3`)."""
@@ -452,9 +509,16 @@ class LoopAnalysis:
                 once = (self._repeats_once(self.loop, handlers) and (
                     _on_stale_connection(handlers, self.ctx.imports) or _repairs(handlers))) or (
                     self._few_attempts(self.loop) and _refreshes_view(handlers))
-                return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED,
+                bound, why = Bound.BOUNDED, ""
+                uncounted = self._uncounted_path(body, node, handlers)
+                if uncounted is not None:
+                    handler, counters = uncounted
+                    bound = Bound.UNBOUNDED
+                    why = (f"goes round on `except {_caught(self.ctx, handler)}` without counting "
+                           f"`{'`/`'.join(sorted(counters))}`, so that path has no attempt limit")
+                return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=bound,
                              wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope,
-                             repeats_once=once)
+                             repeats_once=once, why_unbounded=why, why_no_wait=pause.why)
         return None
 
     def _is_count(self, expr: cst.BaseExpression) -> bool:
@@ -554,7 +618,7 @@ class LoopAnalysis:
             error = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
             for stmt in body_statements(handler.body):
                 if not isinstance(stmt, (cst.Raise, cst.Return, cst.Break)) and any(True for _ in _exits([stmt])) \
-                        and not self._classifies_error(stmt, error):
+                        and not self._classifies_error(stmt, error) and not self._settled_test(stmt):
                     return True
             for call in walk(handler.body):
                 if not isinstance(call, cst.Call):
@@ -590,6 +654,37 @@ class LoopAnalysis:
                         and any(names_in(a.value) & counted for a in node.args):
                     return True
         return False
+
+    def _settled_test(self, stmt: cst.CSTNode) -> bool:
+        """`if self.wait_on_rate_limit: sleep(...); continue` / `else: raise`: the test reads only
+        settings that nothing in the loop changes (no call, no name or attribute assigned in the
+        loop), so it takes the same branch every round: it picks a behaviour, it cannot end the
+        retry later."""
+        if not isinstance(stmt, cst.If) or stmt.orelse is None:
+            return False
+        test = stmt.test
+        if any(isinstance(n, (cst.Call, cst.Await, cst.Subscript)) for n in walk(test)):
+            return False
+        read: Set[str] = set()
+        pending: List[cst.CSTNode] = [test]
+        while pending:
+            node = pending.pop()
+            name = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+            if name is not None:
+                read.add(name)  # `self.a.b` as a whole, not its parts
+            else:
+                pending.extend(node.children)
+        if not read or not all(r.startswith("self.") for r in read if "." in r) \
+                or any("." not in r and r not in ("True", "False", "None") for r in read):
+            return False  # only attributes of self: a bare name may be a local the loop computes
+        assigned = set()
+        for node in walk(self.loop):
+            for target in assignment_targets(node) if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)) else ():
+                name = dotted_name(target)
+                if name:
+                    assigned.add(name)
+        return not any(r in assigned or any(a.startswith(r + ".") or r.startswith(a + ".") for a in assigned)
+                       for r in read if r != "self")
 
     def _classifies_error(self, stmt: cst.CSTNode, error: Optional[str]) -> bool:
         """`if exc.response.status_code < 500: raise`: the condition only looks at the error (and
@@ -680,6 +775,24 @@ def _repairs(handlers: Sequence[cst.ExceptHandler]) -> bool:
     return bool(handlers) and any(
         any(isinstance(n, cst.Call) and any(w in last_word(dotted_name(n.func)) for w in _REPAIR_WORDS)
             for n in walk(h.body)) for h in handlers)
+
+
+def _counted(node: cst.CSTNode) -> Set[str]:
+    """Names counted (`n += 1`, `n -= 1`, `n = n + 1`) under ``node``."""
+    out: Set[str] = set()
+    for inner in walk(node):
+        if isinstance(inner, cst.AugAssign) and isinstance(inner.operator, (cst.AddAssign, cst.SubtractAssign)):
+            out |= names_in(inner.target) if isinstance(inner.target, cst.Name) else set()
+        elif isinstance(inner, cst.Assign) and isinstance(inner.value, cst.BinaryOperation) and len(inner.targets) == 1 \
+                and isinstance(inner.targets[0].target, cst.Name) \
+                and inner.targets[0].target.value in names_in(inner.value):
+            out.add(inner.targets[0].target.value)
+    return out
+
+
+def _caught(ctx, handler: cst.ExceptHandler) -> str:
+    """How a message names what a handler catches: `RateLimited`, `(A, B)`, or `:` for a bare except."""
+    return ctx.module.code_for_node(handler.type) if handler.type is not None else ""
 
 
 # calls that bring a stale view of where things are up to date (a routing map, a topology,

@@ -52,6 +52,7 @@ class Pause:
 
     kind: Wait
     call: Optional[cst.Call] = None
+    why: str = ""   # for messages, when only one path goes without a wait
 
 
 def names_a_wait(name: Optional[str]) -> bool:

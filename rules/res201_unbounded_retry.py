@@ -36,8 +36,10 @@ class UnboundedRetry(RetryRule):
     with no `stop_max_*`; the `retry` package with `tries=-1` (its default); urllib3 `Retry` whose
     every count is `None`, or `total=None` with no `connect` or `read` count (those errors are
     then never counted); redis-py `Retry` with a negative count; kazoo `KazooRetry(max_tries=None)`
-    with no deadline; celery `max_retries=None`; stamina and google api_core retries whose limits
-    are switched off. Each path is judged on its own: a counted loop (`while attempt <=
+    with no deadline; celery `max_retries=None`; kombu `connection.ensure(obj, fun)` with no
+    `max_retries`; stamina and google api_core retries whose limits are switched off.
+
+    Each path is judged on its own: a counted loop (`while attempt <=
     max_retries:`) with a handler that goes round without counting and without an exit of its
     own (`except RateLimited as e: sleep(e.retry_after)`) retries forever on that path; a test of
     a setting nothing in the loop changes (`if self.wait_on_rate_limit: ... continue` / `else:

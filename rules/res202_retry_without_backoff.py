@@ -25,6 +25,7 @@ class RetryWithoutBackoff(RetryRule):
     Flags a retry that goes round again with no wait at all: a retry loop (bounded or not) in
     which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
     package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
+
     Each handler is judged on its own: when one sleeps and another goes round with no wait (and
     nothing after the `try` waits), the loop hammers on that second path.
     A wait with no random part is RES204's (retry-without-jitter), which replaces this rule's

@@ -46,9 +46,12 @@ class NonIdempotentRetry(RetryRule):
     default methods (POST and PATCH included). And the transport shape: a client's request
     function whose method or request is a parameter (`def perform_request(self, method, url)`,
     `def send(self, request)`, followed through `request = self._build_request(options)`), whose
-    retry loop re-sends it without ever looking at the method. And a message publish
+    retry loop (or a method calling itself with its attempt number counted up, `return
+    self.request(method, url, retries=retries + 1)`) re-sends it without ever looking at the
+    method. A urllib3 `Retry` subclass given `allowed_methods` with POST or PATCH. And a message publish
     (`publish`, `basic_publish` in a module using redis, pika, aio-pika, kombu, Kafka, NATS, MQTT
-    or SNS) retried with no message id or deduplication id for consumers to drop the repeat.
+    or SNS) retried with no message id or deduplication id for consumers to drop the repeat, by a
+    loop or by kombu's `connection.ensure(producer, producer.publish)`.
 
     ## Why is this bad?
     A request that timed out may still have reached the server and done its work; only the
@@ -106,6 +109,8 @@ class NonIdempotentRetry(RetryRule):
         (r"allowed_methods|method_whitelist",),
         (r"aiohttp_retry",),
         (r"\b(?:while|for)\b", r"\bexcept\b", r"publish"),
+        (r"\.ensure\(", r"publish"),
+        (r"(?i)retr|attempt|tries", r"method|request"),
     )
     Options = Options
 

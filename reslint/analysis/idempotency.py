@@ -414,6 +414,13 @@ def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) ->
     return False
 
 
+def is_refusal(name: Optional[str]) -> bool:
+    """An exception class, as written, that says the server refused the request or was never
+    reached (`RateLimitError`, `ConnectError`, `ConnectionRefusedError`)."""
+    word = last_word(name).replace("_", "")
+    return bool(word) and any(r.replace("_", "") in word for r in _REFUSED)
+
+
 def _only_refusals(retry: Retry) -> bool:
     """Every handler of the retried `try`s catches only errors that mean the server refused."""
     loop = retry.node

@@ -11,6 +11,7 @@ api_core are bounded and jittered by default. Project decorators declared in
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -181,7 +182,8 @@ class Libraries:
         decorated = _decorated(stack, call)
         if qualified not in _LIBRARY_CALLS and qualified not in self.extra and not (
                 decorated is not None and qualified.endswith("task")):
-            return self._celery_self_retry(call, stack)
+            return self._kombu_ensure(call, stack) or self._retry_subclass(call, stack) \
+                or self._recursion(call, stack) or self._celery_self_retry(call, stack)
         func, scope = decorated if decorated is not None else (None, tuple(stack[:-1]))
         body: Tuple[cst.CSTNode, ...] = tuple(func.body.body) if func is not None else ()
         callables: Tuple[cst.BaseExpression, ...] = ()
@@ -262,6 +264,9 @@ class Libraries:
             # an int becomes Retry(n, read=False): connection errors retried n times, back to back
             given = find_arg(call, "max_retries", 2)
             count = _number(given.value) if given is not None else None
+            if count is None and given is not None and self._int_parameter(given.value, stack):
+                return Retry(form=Form.URLLIB3, label=f"`{shown}(max_retries={given.value.value})`",
+                             bound=Bound.BOUNDED, wait=Wait.NONE, **common)
             if count is None or count <= 0:
                 return None
             return Retry(form=Form.URLLIB3, label=f"`{shown}(max_retries={int(count)})`", bound=Bound.BOUNDED, wait=Wait.NONE,
@@ -336,6 +341,14 @@ class Libraries:
             wait = Wait.UNKNOWN
         else:
             wait = Wait.NONE
+        methods = self._methods_allowed(call)
+        return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
+                     methods=frozenset(methods), wait_source=source, why_unbounded=why, **common)
+
+    @staticmethod
+    def _methods_allowed(call: cst.Call) -> Set[str]:
+        """The non-idempotent methods urllib3's `allowed_methods` / `method_whitelist` let it retry
+        (ALL_METHODS for None or False: every method)."""
         methods: Set[str] = set()
         for key in ("allowed_methods", "method_whitelist"):
             arg = keyword_arg(call, key)
@@ -346,8 +359,7 @@ class Libraries:
                 methods.add(ALL_METHODS)
             else:
                 methods |= {s.upper() for s in _strings_in(value)} & NON_IDEMPOTENT
-        return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
-                     methods=frozenset(methods), wait_source=source, why_unbounded=why, **common)
+        return methods
 
     def _retries_only_non_failures(self, condition: Optional[cst.BaseExpression]) -> bool:
         """`retry=retry_if_exception_type((ValidationError, ParseError))`, the tuple possibly a
@@ -360,6 +372,92 @@ class Libraries:
             classes = _module_constant(self.ctx.module, classes.value) or classes
         elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
         return bool(elements) and all(is_not_failure_class(e, self.ctx.imports) for e in elements)
+
+    def _recursion(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """Retry by recursion: `return self.request(..., retries=retries + 1)` inside `request`,
+        a function calling itself with one of its parameters counted up. What is repeated is the
+        whole function; its bound and wait are left to the function's own checks (not judged)."""
+        index = next((i for i in range(len(stack) - 1, -1, -1) if isinstance(stack[i], cst.FunctionDef)), None)
+        if index is None:
+            return None
+        func = stack[index]
+        name = func.name.value
+        callee = call.func
+        if isinstance(callee, cst.Attribute):
+            if not (callee.attr.value == name and isinstance(callee.value, cst.Name) and callee.value.value in ("self", "cls")):
+                return None
+        elif not (isinstance(callee, cst.Name) and callee.value == name):
+            return None
+        params = {p.name.value for p in (*func.params.posonly_params, *func.params.params, *func.params.kwonly_params)}
+        # the counter is an attempt number (`retries + 1`, `attempt + 1`), not a page or a depth
+        counted = any(isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, cst.Add)
+                      and isinstance(arg.value.left, cst.Name) and arg.value.left.value in params
+                      and _ATTEMPT_NAME.search(arg.value.left.value)
+                      and isinstance(arg.value.right, cst.Integer) and arg.value.right.value == "1"
+                      for arg in call.args)
+        if not counted:
+            return None
+        handler = next((n for n in reversed(stack[index:]) if isinstance(n, cst.ExceptHandler)), None)
+        if handler is not None and _retries_only_refusals(handler):
+            return None  # re-sent only after errors that mean the request never reached the server
+        return Retry(node=call, form=Form.RECURSION, label=f"retry by recursion (`{dotted_name(callee)}(...)`)",
+                     bound=Bound.BOUNDED, wait=Wait.UNKNOWN, call=call, body=tuple(func.body.body),
+                     scope=tuple(stack[:index + 1]), function=func)
+
+    def _retry_subclass(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """`WritesRetry(total=..., allowed_methods=["POST"])`: a class named like a retry policy
+        given urllib3's `allowed_methods` / `method_whitelist` (a urllib3 `Retry` subclass of the
+        project, or of another module). Only which methods it retries is told: its own bounds and
+        waits may differ from urllib3's."""
+        name = last_word(dotted_name(call.func))
+        if not name.endswith("retry") or name == "retry":
+            return None
+        if keyword_arg(call, "allowed_methods") is None and keyword_arg(call, "method_whitelist") is None:
+            return None
+        methods = self._methods_allowed(call)
+        if not methods:
+            return None
+        return Retry(node=call, form=Form.URLLIB3, label=f"`{dotted_name(call.func)}(...)`", bound=Bound.BOUNDED,
+                     wait=Wait.UNKNOWN, call=call, scope=tuple(stack[:-1]), methods=frozenset(methods))
+
+    def _kombu_ensure(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """kombu `connection.ensure(obj, fun)`: `fun` is re-run after every connection or channel
+        error, forever unless `max_retries` is given (its default is None), waiting 1 s, 2 s, ...
+        up to `interval_max` between attempts. Recognised on a receiver named like a connection
+        in a module that imports kombu, with the callable passed by reference."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "ensure" and "conn" in last_word(dotted_name(func.value))):
+            return None
+        if not any(q == "kombu" or q.startswith("kombu.") for q in self.ctx.imports.aliases.values()):
+            return None
+        args = positional_args(call)
+        fun = find_arg(call, "fun", 1)
+        if len(args) < 1 or fun is None or has_star_args(call):
+            return None
+        limit = find_arg(call, "max_retries", 3)
+        bound = Bound.UNBOUNDED if (limit is None or is_none(limit.value)) and not has_star_kwargs(call) else Bound.BOUNDED
+        shown = dotted_name(func) or "ensure"
+        return Retry(node=call, form=Form.KOMBU, label=f"kombu `{shown}(...)`", bound=bound, wait=Wait.UNKNOWN,
+                     call=call, scope=tuple(stack[:-1]), callables=(fun.value,),
+                     why_unbounded="has no `max_retries` (kombu's default is None)")
+
+    def _int_parameter(self, expr: cst.BaseExpression, stack: Sequence[cst.CSTNode]) -> bool:
+        """``expr`` is a parameter of the enclosing function that holds a count: annotated `int`
+        (`Optional[int]`, `int | None`) or defaulting to a positive integer; never a `Retry` object."""
+        if not isinstance(expr, cst.Name):
+            return False
+        func = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+        if func is None:
+            return False
+        param = next((p for p in (*func.params.posonly_params, *func.params.params, *func.params.kwonly_params)
+                      if p.name.value == expr.value), None)
+        if param is None:
+            return False
+        if param.annotation is not None:
+            words = {n.value for n in walk(param.annotation.annotation) if isinstance(n, cst.Name)}
+            return "int" in words and words <= {"int", "Optional", "None", "typing"}
+        value = _number(param.default) if param.default is not None else None
+        return value is not None and value > 0
 
     def _retries_only_repaired(self, condition: Optional[cst.BaseExpression]) -> bool:
         """`retry=retry_if_exception_type(CredentialsExpired)` where the class is the module's own
@@ -403,11 +501,13 @@ class Libraries:
             stack_.extend(node.children)
         return used
 
-    def _redis(self, call: cst.Call, common) -> Retry:
+    def _redis(self, call: cst.Call, common) -> Optional[Retry]:
         """redis-py `Retry(backoff, retries)`: a negative count retries forever; the backoff
         object says how it waits."""
         retries = find_arg(call, "retries", 1)
         count = _number(retries.value) if retries is not None else None
+        if count == 0:
+            return None  # `Retry(NoBackoff(), 0)`: the policy object of a client that does not retry
         bound = Bound.UNBOUNDED if count is not None and count < 0 else Bound.BOUNDED
         backoff = find_arg(call, "backoff", 0)
         wait = Wait.UNKNOWN
@@ -494,6 +594,32 @@ def _module_prefix(expr: cst.BaseExpression) -> str:
     return ""
 
 
+def _retries_only_refusals(handler: cst.ExceptHandler) -> bool:
+    """Every class the handler catches, less those it re-raises at once (`if isinstance(error,
+    RemoteProtocolError) and not opted_in: raise`), says the server refused or was never
+    reached (a failed connect, a rate limit)."""
+    from .idempotency import is_refusal
+
+    if handler.type is None:
+        return False
+    elements = [e.value if isinstance(e, cst.Element) else e for e in
+                (handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type])]
+    reraised: Set[str] = set()
+    for stmt in handler.body.body:
+        if isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock) and stmt.body.body \
+                and isinstance(stmt.body.body[-1], cst.SimpleStatementLine) \
+                and isinstance(stmt.body.body[-1].body[-1], cst.Raise):
+            for node in walk(stmt.test):
+                if isinstance(node, cst.Call) and dotted_name(node.func) == "isinstance" and len(node.args) == 2:
+                    classes = node.args[1].value
+                    for c in (classes.elements if isinstance(classes, cst.Tuple) else [classes]):
+                        reraised.add(dotted_name(c.value if isinstance(c, cst.Element) else c) or "")
+    left = [e for e in elements if dotted_name(e) not in reraised]
+    return bool(left) and all(is_refusal(dotted_name(e)) for e in left)
+
+
+# parameters that number the attempts of a retry by recursion
+_ATTEMPT_NAME = re.compile(r"(?i)retr|attempt|tries|^tried$|^try_?(count|number|num)$")
 # calls that put right what failed: fresh credentials, a new session, a reloaded view
 _REPAIR_WORDS = ("refresh", "renew", "reauth", "relogin", "login", "reconnect", "invalidate", "reload", "reset")
 

@@ -30,6 +30,8 @@ class Form(enum.Enum):
     CELERY = "celery"
     STAMINA = "stamina"
     GOOGLE = "google"          # google api_core `Retry`
+    KOMBU = "kombu"            # kombu `Connection.ensure(obj, fun)`
+    RECURSION = "recursion"    # a function that calls itself with a counted-up attempt number
     CUSTOM = "custom"          # a decorator declared in `extra-retry-decorators`
 
 

@@ -39,7 +39,10 @@ class NonIdempotentRetry(RetryRule):
     key: an HTTP POST or PATCH through requests, httpx, aiohttp or urllib3 (`post()`, `patch()`,
     `request("POST", ...)`, `method="POST"`), or a callable listed in `non-idempotent-calls`. The
     operation may sit in the retried code or one or two calls away, in a function or method of the
-    same module, with the method passed as a literal argument or assigned to a variable.
+    same module, with the method passed as a literal argument or assigned to a variable, or the
+    request function itself held in a variable (`request_func = requests.post` in one branch). A
+    loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
+    counts as a retry of its `with` body.
 
     Also flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
     `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their

@@ -115,8 +115,12 @@ class Operations:
                 return found
         return None
 
-    def _operation(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+    def _operation(self, call: cst.Call, frame: _Frame, through_variable: bool = True) -> Optional[Operation]:
         ctx = self.ctx
+        if through_variable and isinstance(call.func, cst.Name) and frame.func is not None:
+            found = self._through_variable(call, frame)
+            if found is not None:
+                return found
         qualified = ctx.qualified_name(call.func)
         display = dotted_name(call.func) or ctx.module.code_for_node(call.func)
         if qualified is not None and qualified in self.non_idempotent:
@@ -141,6 +145,22 @@ class Operations:
             return self._verb(call, NON_IDEMPOTENT_VERBS[attr], frame, display)
         if attr in METHOD_FIRST_METHODS:
             return self._verb(call, 0, frame, display)
+        return None
+
+    def _through_variable(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+        """`request_func = requests.post` (or `self._session.patch`, in one branch of several)
+        then `request_func(url, json=...)`: the call runs what the function assigned to the name."""
+        name = call.func.value
+        for node in walk(frame.func.body):
+            if not isinstance(node, (cst.Assign, cst.AnnAssign)) or node.value is None:
+                continue
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if not any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                continue
+            if isinstance(node.value, cst.Attribute):
+                found = self._operation(call.with_changes(func=node.value), frame, through_variable=False)
+                if found is not None and found.what in NON_IDEMPOTENT:
+                    return Operation(call, found.what, f"{name} = {found.display}")
         return None
 
     def _verb(self, call: cst.Call, how, frame: _Frame, display: str) -> Optional[Operation]:

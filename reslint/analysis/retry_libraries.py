@@ -662,6 +662,23 @@ def _strings_in(expr: cst.BaseExpression) -> Iterator[str]:
 
 
 
+def attempt_context_loop(loop: cst.CSTNode, scope: Sequence[cst.CSTNode]) -> Optional[Retry]:
+    """`for attempt in self._retry_object(): with attempt: ...`: a retry object whose attempts
+    are context managers (tenacity's `Retrying`, stamina's `retry_context`) built somewhere the
+    file does not show. What it repeats is the `with` body; its bound and wait are unknown."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.target, cst.Name) or not isinstance(loop.iter, cst.Call):
+        return None
+    statements = loop.body.body
+    if len(statements) != 1 or not isinstance(statements[0], cst.With):
+        return None
+    items = statements[0].items
+    if len(items) != 1 or not isinstance(items[0].item, cst.Name) or items[0].item.value != loop.target.value:
+        return None
+    shown = dotted_name(loop.iter.func) or "retry"
+    return Retry(node=loop, form=Form.CUSTOM, label=f"retry loop over `{shown}()`", bound=Bound.BOUNDED,
+                 wait=Wait.UNKNOWN, body=tuple(statements[0].body.body), scope=tuple(scope))
+
+
 def library_for(ctx, loop: cst.CSTNode) -> bool:
     """`for attempt in Retrying(...)`: the library call is the retry, not the loop."""
     if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):

@@ -581,6 +581,10 @@ class LoopAnalysis:
         after = _statements_after(body, node)
         if after is not None and _unconditional_exit(after):
             return True
+        # `try: response = send(request) except ...: continue` then `if response.status_code not
+        # in RETRYABLE: return response`, at any depth of `if`s after the try
+        if conditional and after is not None and self._tested_exit_after(node, after):
+            return True
         flags = {flag} if isinstance(flag, str) else set(flag or ())
         if flags:
             # set in a loop over what the try received (`for msg in received: if msg is CLOSE:
@@ -588,6 +592,27 @@ class LoopAnalysis:
             for stmt in walk_all(node.body.body, into_loops=False):
                 if isinstance(stmt, cst.Assign) and any(flags & names_in(t.target) for t in stmt.targets):
                     return True
+        return False
+
+    def _tested_exit_after(self, node: cst.Try, after: Sequence[cst.CSTNode]) -> bool:
+        """An `if` after the try, possibly nested in another, whose test reads what the try's
+        attempt produced and whose body returns or breaks (not a sentinel test)."""
+        results = _call_results(node.body.body)
+        if not results:
+            return False
+        pending: List[cst.CSTNode] = [stmt for stmt in after if isinstance(stmt, cst.If)]
+        while pending:
+            stmt = pending.pop()
+            if not isinstance(stmt, cst.If):
+                continue
+            if root_names(stmt.test) & results and not _is_sentinel_test(stmt.test) \
+                    and any(not isinstance(e, cst.Raise) for e in _exits([stmt.body])):
+                return True
+            pending.extend(s for s in body_statements(stmt.body) if isinstance(s, cst.If))
+            if isinstance(stmt.orelse, cst.If):
+                pending.append(stmt.orelse)
+            elif stmt.orelse is not None:
+                pending.extend(s for s in body_statements(stmt.orelse.body) if isinstance(s, cst.If))
         return False
 
     def _exit_on_success(self, block, conditional: bool = True) -> bool:
@@ -775,6 +800,19 @@ def _repairs(handlers: Sequence[cst.ExceptHandler]) -> bool:
     return bool(handlers) and any(
         any(isinstance(n, cst.Call) and any(w in last_word(dotted_name(n.func)) for w in _REPAIR_WORDS)
             for n in walk(h.body)) for h in handlers)
+
+
+def _call_results(block: Sequence[cst.CSTNode]) -> Set[str]:
+    """Names a block's own statements assign from a call (`response = send(...)`)."""
+    results: Set[str] = set()
+    for stmt in block:
+        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None \
+                    and any(isinstance(n, (cst.Call, cst.Await)) for n in walk(small.value)):
+                targets = small.targets if isinstance(small, cst.Assign) else [small]
+                for target in targets:
+                    results |= names_in(target.target)
+    return results
 
 
 def _counted(node: cst.CSTNode) -> Set[str]:

@@ -285,12 +285,12 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
     `self._is_method_retryable(request)`) or attaching an idempotency key. A retry that goes round
     only on errors saying the server refused the request (rate limits, expired credentials, a
     failed connect) repeats nothing the server did, and is left alone."""
-    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
-               for q in ctx.imports.aliases.values()):
-        return None
     func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
     if func is None or has_key(func, frozenset(k.lower() for k in key_names)):
         return None
+    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
+               for q in ctx.imports.aliases.values()) and not _reads_http_status(retry.node):
+        return None  # neither an HTTP library nor HTTP responses: the "method" may be anything
     params = {p.name.value for p in (*func.params.params, *func.params.kwonly_params)}
     carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
                 or p.endswith(("_method", "_request", "_options"))}
@@ -422,11 +422,15 @@ def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) ->
                         bodies.append(target[0])
     for body in bodies:
         for node in walk(body):
-            if isinstance(node, cst.Comparison):
-                for part in (node.left, *(c.comparator for c in node.comparisons)):
-                    if any(isinstance(n, (cst.Name, cst.Attribute)) and "method" in last_word(dotted_name(n))
-                           for n in walk(part)):
-                        return True
+            if isinstance(node, cst.Comparison) and _compares_method(node) and any(
+                    isinstance(c.operator, (cst.In, cst.NotIn)) for c in node.comparisons):
+                return True  # `method in IDEMPOTENT_METHODS`
+            if isinstance(node, (cst.If, cst.While)) and _tests_method(node.test) and _gates(node):
+                return True  # `if method != "GET": raise` / `if method == "POST": retry = False`
+            if isinstance(node, cst.Assign) and _tests_method(node.value) and any(
+                    any(w in last_word(dotted_name(t.target)) for w in ("retr", "idempot", "safe"))
+                    for t in node.targets):
+                return True  # `retryable = method.upper() != "POST"`
             if isinstance(node, cst.Call):
                 word = last_word(dotted_name(node.func))
                 if "idempot" in word or ("method" in word and any(w in word for w in ("retr", "allow", "safe"))):
@@ -439,6 +443,37 @@ def is_refusal(name: Optional[str]) -> bool:
     reached (`RateLimitError`, `ConnectError`, `ConnectionRefusedError`)."""
     word = last_word(name).replace("_", "")
     return bool(word) and any(r.replace("_", "") in word for r in _REFUSED)
+
+
+def _reads_http_status(node: cst.CSTNode) -> bool:
+    """The retry looks at a response's HTTP status (`resp.status_code`, `resp.meta.status in
+    retry_on_status`): a transport of its own over HTTP, whatever library sits below it."""
+    return any(isinstance(n, cst.Attribute) and n.attr.value in ("status", "status_code") for n in walk(node))
+
+
+def _compares_method(node: cst.Comparison) -> bool:
+    return any(any(isinstance(n, (cst.Name, cst.Attribute)) and "method" in last_word(dotted_name(n))
+                   for n in walk(part)) for part in (node.left, *(c.comparator for c in node.comparisons)))
+
+
+def _tests_method(expr: cst.CSTNode) -> bool:
+    return any(isinstance(n, cst.Comparison) and _compares_method(n) for n in walk(expr))
+
+
+def _gates(node: cst.CSTNode) -> bool:
+    """The branches of an `if` on the method decide the retry: one leaves (raise, return, break,
+    continue) or sets a retry flag. A branch that only builds the request (`if method !=
+    "HEAD": body = parse(resp)`) decides nothing."""
+    branches = [node.body] + ([node.orelse] if getattr(node, "orelse", None) is not None else [])
+    for branch in branches:
+        for inner in walk(branch):
+            if isinstance(inner, (cst.Raise, cst.Return, cst.Break, cst.Continue)):
+                return True
+            if isinstance(inner, (cst.Assign, cst.AugAssign)) and any(
+                    any(w in last_word(dotted_name(t)) for w in ("retr", "idempot", "safe"))
+                    for t in ([t.target for t in inner.targets] if isinstance(inner, cst.Assign) else [inner.target])):
+                return True
+    return False
 
 
 def _only_refusals(retry: Retry) -> bool:

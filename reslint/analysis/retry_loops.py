@@ -254,9 +254,22 @@ class LoopAnalysis:
             return None
         for handler, waited in zip(handlers, waits):
             if not waited and not catches_only_timeouts(handler, self.ctx.imports) \
-                    and not goes_round_on_readiness(handler):
+                    and not goes_round_on_readiness(handler) and not self._delegates(handler):
                 return handler
         return None
+
+    def _delegates(self, handler: cst.ExceptHandler) -> bool:
+        """The handler calls something other than logging or a builtin (`policy.ShouldRetry()`,
+        `self._failover(exc)`): what happens before the next round (a switch to another region, a
+        wait) is decided elsewhere, so its path is not judged on its own."""
+        for call in walk(handler.body):
+            if not isinstance(call, cst.Call):
+                continue
+            word = last_word(dotted_name(call.func))
+            if any(w in word for w in LOG_WORDS) or (self.ctx.qualified_name(call.func) or "").startswith("builtins."):
+                continue
+            return True
+        return False
 
     def _fresh_candidate(self, body, tries: Sequence[cst.Try]) -> bool:
         """The retried code uses a value drawn in the loop at random or from a collection
@@ -597,7 +610,11 @@ class LoopAnalysis:
     def _tested_exit_after(self, node: cst.Try, after: Sequence[cst.CSTNode]) -> bool:
         """An `if` after the try, possibly nested in another, whose test reads what the try's
         attempt produced and whose body returns or breaks (not a sentinel test)."""
-        results = _call_results(node.body.body)
+        # a name a handler also sets (`except pycurl.error as e: ret = e.args[0]`) holds the error
+        # too: the test after the try is then a readiness check, not the success of the attempt
+        results = _call_results(node.body.body) - {
+            name for h in node.handlers for n in walk(h.body) if isinstance(n, (cst.Assign, cst.AnnAssign))
+            for t in ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]) for name in names_in(t)}
         if not results:
             return False
         pending: List[cst.CSTNode] = [stmt for stmt in after if isinstance(stmt, cst.If)]

@@ -26,8 +26,9 @@ class RetryWithoutBackoff(RetryRule):
     which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
     package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
 
-    Each handler is judged on its own: when one sleeps and another goes round with no wait (and
-    nothing after the `try` waits), the loop hammers on that second path.
+    Each path is judged on its own: when one handler sleeps and another goes round with no wait,
+    or failures wait but a retryable response (the `else:` of the try) goes round at once, and
+    nothing after the `try` waits, the loop hammers on that path.
     A wait with no random part is RES204's (retry-without-jitter), which replaces this rule's
     former `flag-constant-wait` option.
 

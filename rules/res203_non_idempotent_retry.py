@@ -42,7 +42,9 @@ class NonIdempotentRetry(RetryRule):
     same module, with the method passed as a literal argument or assigned to a variable, or the
     request function itself held in a variable (`request_func = requests.post` in one branch). A
     loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
-    counts as a retry of its `with` body.
+    counts as a retry of its `with` body, and a project retry helper handed a function of the file
+    (`utils.retry(do, policy)`, `retry_call(send, ...)`) as a retry of that function (a nested
+    function sends what its enclosing function was given).
 
     Also flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
     `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their

@@ -292,6 +292,11 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
                for q in ctx.imports.aliases.values()) and not _reads_http_status(retry.node):
         return None  # neither an HTTP library nor HTTP responses: the "method" may be anything
     params = {p.name.value for p in (*func.params.params, *func.params.kwonly_params)}
+    outer = next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef) and n is not func), None)
+    if outer is not None and any(n is func for n in outer.body.body):
+        # a function defined in another one (`def do(): client.send(request)`) sends what the
+        # enclosing function was given
+        params |= {p.name.value for p in (*outer.params.params, *outer.params.kwonly_params)}
     carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
                 or p.endswith(("_method", "_request", "_options"))}
     # data flow in the function: `request = self._build_request(options)` carries what options carry

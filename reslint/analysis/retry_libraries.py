@@ -183,7 +183,8 @@ class Libraries:
         if qualified not in _LIBRARY_CALLS and qualified not in self.extra and not (
                 decorated is not None and qualified.endswith("task")):
             return self._kombu_ensure(call, stack) or self._retry_subclass(call, stack) \
-                or self._recursion(call, stack) or self._celery_self_retry(call, stack)
+                or self._recursion(call, stack) or self._celery_self_retry(call, stack) \
+                or self._retry_helper(call, stack)
         func, scope = decorated if decorated is not None else (None, tuple(stack[:-1]))
         body: Tuple[cst.CSTNode, ...] = tuple(func.body.body) if func is not None else ()
         callables: Tuple[cst.BaseExpression, ...] = ()
@@ -372,6 +373,24 @@ class Libraries:
             classes = _module_constant(self.ctx.module, classes.value) or classes
         elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
         return bool(elements) and all(is_not_failure_class(e, self.ctx.imports) for e in elements)
+
+    def _retry_helper(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """A retry helper of the project handed a function of this file: `utils.retry(do,
+        Retries(config))`, `retry_call(send, policy)`, where `do` is defined in the enclosing
+        function or the module. What it repeats is that function; its bound and wait are the
+        helper's (not judged)."""
+        word = last_word(dotted_name(call.func))
+        if word not in _RETRY_HELPERS or not call.args or call.args[0].keyword is not None:
+            return None
+        reference = call.args[0].value
+        if not isinstance(reference, cst.Name):
+            return None
+        target = _nested_def(stack, reference.value) or self._function_named(reference, tuple(stack[:-1]))
+        if target is None:
+            return None
+        func, scope = target
+        return Retry(node=call, form=Form.CUSTOM, label=f"`{dotted_name(call.func)}(...)`", bound=Bound.BOUNDED,
+                     wait=Wait.UNKNOWN, call=call, body=tuple(func.body.body), scope=tuple(scope), function=func)
 
     def _recursion(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
         """Retry by recursion: `return self.request(..., retries=retries + 1)` inside `request`,
@@ -616,6 +635,23 @@ def _retries_only_refusals(handler: cst.ExceptHandler) -> bool:
                         reraised.add(dotted_name(c.value if isinstance(c, cst.Element) else c) or "")
     left = [e for e in elements if dotted_name(e) not in reraised]
     return bool(left) and all(is_refusal(dotted_name(e)) for e in left)
+
+
+# names of retry helpers that take the function to retry first: `retry(fn, policy)`
+_RETRY_HELPERS = frozenset({"retry", "retry_call", "call_with_retry", "call_with_retries", "with_retry",
+                            "with_retries", "retry_async", "async_retry", "retry_operation", "retry_request"})
+
+
+def _nested_def(stack: Sequence[cst.CSTNode], name: str):
+    """`def name` among the statements of the innermost enclosing function, with its scope."""
+    for index in range(len(stack) - 1, -1, -1):
+        node = stack[index]
+        if isinstance(node, cst.FunctionDef):
+            for stmt in node.body.body:
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+                    return stmt, tuple(stack[:index + 1]) + (node.body, stmt)
+            return None
+    return None
 
 
 # parameters that number the attempts of a retry by recursion

@@ -225,17 +225,19 @@ class LoopAnalysis:
         pause = wait_in(self.ctx, self.loop, self.scope)
         if pause.kind == Wait.NONE and handlers and all(catches_only_timeouts(h, self.ctx.imports) for h in handlers):
             return Pause(Wait.UNKNOWN)  # every failed round already waited out its timeout
-        if pause.kind != Wait.NONE and len(handlers) > 1:
+        if pause.kind != Wait.NONE and handlers:
             hot = self._hot_path(handlers)
             if hot is not None:
-                return Pause(Wait.NONE, why=f"on `except {_caught(self.ctx, hot)}`, while other handlers wait")
+                return Pause(Wait.NONE, why=hot)
         return pause
 
-    def _hot_path(self, handlers: Sequence[cst.ExceptHandler]) -> Optional[cst.ExceptHandler]:
+    def _hot_path(self, handlers: Sequence[cst.ExceptHandler]) -> Optional[str]:
         """`except RateLimited as e: sleep(e.retry_after)` next to `except Exception: attempt += 1`:
-        the second handler goes round at once. Only when nothing outside the handlers waits (a
+        the second handler goes round at once. Or the handlers wait but the `else:` of the try,
+        which looks at the response (`if resp.status not in RETRY_ON: return resp`), goes round
+        on a retryable status with no wait. Only when nothing outside the handlers waits (a
         sleep after the `try`, a wait in the attempt) and that handler does not catch only
-        timeouts (each of those already waited)."""
+        timeouts (each of those already waited). -> the path, for the message."""
         handler_ids = {id(h) for h in handlers}
         tries = [t for t in walk(self.loop) if isinstance(t, cst.Try) and any(id(h) in handler_ids for h in t.handlers)]
         if len(tries) != 1:
@@ -253,9 +255,13 @@ class LoopAnalysis:
         if not any(waits):
             return None
         for handler, waited in zip(handlers, waits):
-            if not waited and not catches_only_timeouts(handler, self.ctx.imports) \
+            if len(handlers) > 1 and not waited and not catches_only_timeouts(handler, self.ctx.imports) \
                     and not goes_round_on_readiness(handler) and not self._delegates(handler):
-                return handler
+                return f"on `except {_caught(self.ctx, handler)}`, while other handlers wait"
+        if all(waits) and node.orelse is not None and not _terminates(node.orelse.body) \
+                and any(not isinstance(e, cst.Raise) for e in _exits([node.orelse.body])) \
+                and not any(isinstance(s, cst.Continue) for s in walk(node.orelse.body)):
+            return "on a retryable response (the `else:` of the try), while failures wait"
         return None
 
     def _delegates(self, handler: cst.ExceptHandler) -> bool:
@@ -352,8 +358,10 @@ class LoopAnalysis:
                 if isinstance(node, (cst.Assign, cst.AugAssign)):
                     targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
                     for target in targets:
-                        if isinstance(target, cst.Subscript) and dotted_name(target.value) in used:
-                            return True  # `groups[:] = groups[:-1]`
+                        if isinstance(target, cst.Subscript) and dotted_name(target.value) in used and (
+                                any(isinstance(e.slice, cst.Slice) for e in target.slice)
+                                or (isinstance(node, cst.Assign) and dotted_name(target.value) in names_in(node.value))):
+                            return True  # `groups[:] = groups[:-1]` (not `kwargs["body"] = rebuilt()`)
                         if isinstance(node, cst.Assign) and dotted_name(target) in used and isinstance(node.value, cst.Subscript):
                             return True  # `groups = groups[1:]`
                 if isinstance(node, cst.Del):

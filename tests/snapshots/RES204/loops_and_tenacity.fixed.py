@@ -109,3 +109,17 @@ def deliver_until_acknowledged(sock, state) -> None:
             state.acknowledged = sock.read_ack()
         except OSError:
             time.sleep(0.5 * random.uniform(0.5, 1.5))
+
+
+def upload_report(session: requests.Session, make_body, attempts: int = 4) -> dict:
+    # rebuilding the request body in the handler is not trying another candidate
+    kwargs = {"data": make_body(), "timeout": 30}
+    for attempt in range(attempts):  # expect: RES204
+        try:
+            return session.put("https://reports.example.com/upload", **kwargs).json()
+        except requests.ConnectionError:
+            if attempt == attempts - 1:
+                raise
+            kwargs["data"] = make_body()
+            time.sleep(1 * random.uniform(0.5, 1.5))
+    raise RuntimeError("unreachable")

@@ -27,7 +27,7 @@ from .calls import is_none
 from .failures import catches_failure, catches_only_timeouts, goes_round_on_readiness, is_not_failure_class
 from .names import assignment_targets, dotted_name, last_word, names_in, root_names
 from .retry_model import Bound, Form, Retry, Wait
-from .waits import WAIT_WORDS, Pause, wait_in
+from .waits import WAIT_WORDS, Pause, is_sleep_call, wait_in
 
 # calls that log or report: not the operation a retry repeats, nor a use of its data
 LOG_WORDS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
@@ -223,6 +223,15 @@ class LoopAnalysis:
 
     def _pause(self, handlers: Sequence[cst.ExceptHandler]) -> Pause:
         pause = wait_in(self.ctx, self.loop, self.scope)
+        if pause.call is not None and pause.kind == Wait.UNKNOWN and handlers:
+            # the strongest "wait" is the attempt waiting for its own answer (`wait_for(future,
+            # timeout)`): the pause between attempts is what sleeps outside the attempt
+            attempt = frozenset(id(c) for t in walk(self.loop) if isinstance(t, cst.Try)
+                                and any(h in handlers for h in t.handlers) for c in walk(t.body) if isinstance(c, cst.Call))
+            if id(pause.call) in attempt:
+                between = wait_in(self.ctx, self.loop, self.scope, skip=attempt)
+                if between.call is not None and is_sleep_call(self.ctx, between.call) and between.kind != Wait.UNKNOWN:
+                    pause = between
         if pause.kind == Wait.NONE and handlers and all(catches_only_timeouts(h, self.ctx.imports) for h in handlers):
             return Pause(Wait.UNKNOWN)  # every failed round already waited out its timeout
         if pause.kind != Wait.NONE and handlers:
@@ -620,7 +629,13 @@ class LoopAnalysis:
         attempt produced and whose body returns or breaks (not a sentinel test)."""
         # a name a handler also sets (`except pycurl.error as e: ret = e.args[0]`) holds the error
         # too: the test after the try is then a readiness check, not the success of the attempt
-        results = _call_results(node.body.body) - {
+        before = []
+        for stmt in self.loop.body.body:
+            if stmt is node:
+                break
+            before.append(stmt)
+        # what the attempt produced: in the try, or set up just before it (`future = send(...)`)
+        results = (_call_results(node.body.body) | _call_results(before)) - {
             name for h in node.handlers for n in walk(h.body) if isinstance(n, (cst.Assign, cst.AnnAssign))
             for t in ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]) for name in names_in(t)}
         if not results:
@@ -679,7 +694,8 @@ class LoopAnalysis:
                 target = local_callee(self.ctx, call, self.scope)
                 if target is not None and any(isinstance(n, cst.Raise) for n in walk(target[0].body)):
                     return True
-        # an exit from the loop outside the retried code: `if time.monotonic() > deadline: raise`
+        # an exit from the loop outside the retried code: `if time.monotonic() > deadline: raise`,
+        # or a call there that may give up (`timer.maybe_raise()`, `deadline.check()`)
         tried = {id(n) for n in repeated}
         for stmt in body:
             if isinstance(stmt, cst.Try) or id(stmt) in tried:
@@ -687,6 +703,9 @@ class LoopAnalysis:
             if isinstance(stmt, cst.With):
                 continue
             if any(True for _ in _exits([stmt])):
+                return True
+            if any(isinstance(call, cst.Call) and any(w in last_word(dotted_name(call.func)) for w in GIVE_UP_WORDS)
+                   for call in walk(stmt)):
                 return True
         # a counter that is counted and compared somewhere (or is the loop's test: `while remaining:`)
         counted = set()

@@ -20,7 +20,7 @@ Library retries classify their own waits (see :mod:`.retry_libraries`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Set
+from typing import FrozenSet, Iterable, Optional, Sequence, Set
 
 import libcst as cst
 
@@ -63,14 +63,25 @@ def names_a_wait(name: Optional[str]) -> bool:
                              or (len(tokens) > 1 and ("retry" in tokens or "attempt" in tokens)))
 
 
-def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None) -> Pause:
+def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None,
+            skip: FrozenSet[int] = frozenset()) -> Pause:
     """What waits between the attempts of a loop: the strongest wait found in it (``node``, or a
-    part of the loop ``growth_scope``, which is where a growing delay is looked for)."""
+    part of the loop ``growth_scope``, which is where a growing delay is looked for). Calls whose
+    ids are in ``skip`` are not looked at."""
     best = Pause(Wait.NONE)
     best_direct = False
     loop = growth_scope if growth_scope is not None else node
+    # a call whose answer an `if` tests (`if not retry_func(response): return`) decides; it is
+    # taken for a wait only when its name says it sleeps, waits or backs off
+    tested = {id(c) for t in walk(node) if isinstance(t, (cst.If, cst.While))
+              for c in walk(t.test) if isinstance(c, cst.Call)}
     for call in walk(node):
         if not isinstance(call, cst.Call):
+            continue
+        if id(call) in skip:
+            continue
+        if id(call) in tested and ctx.qualified_name(call.func) not in SLEEPS and not any(
+                w in last_word(dotted_name(call.func)) for w in ("sleep", "wait", "backoff", "delay", "pause")):
             continue
         kind = _call_wait(ctx, call, loop, scope, depth=0)
         if kind is None:
@@ -90,6 +101,11 @@ def combine(kinds: Iterable[Wait]) -> Wait:
         if kind in found:
             return kind
     return Wait.NONE
+
+
+def is_sleep_call(ctx, call: cst.Call) -> bool:
+    """`time.sleep(d)`, `asyncio.sleep(d)`, or a `.sleep(d)` method (`transport.sleep`, `self._net.sleep`)."""
+    return ctx.qualified_name(call.func) in SLEEPS or _is_sleep_method(call)
 
 
 def _is_sleep_method(call: cst.Call) -> bool:
@@ -255,6 +271,9 @@ class _Delays:
                     values.append(Wait.UNKNOWN)
             elif isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None \
                     and any(dotted_name(t) == written for t in _targets(node)):
+                if isinstance(node.value, cst.Call) and self.ctx.qualified_name(node.value.func) == "builtins.min" \
+                        and any(dotted_name(a.value) == written for a in node.value.args):
+                    continue  # `delay = min(delay, remaining)`: a cap, not a step of the schedule
                 if any(dotted_name(n) == written for n in walk(node.value) if isinstance(n, (cst.Name, cst.Attribute))):
                     values.append(Wait.GROWING if self.kind(node.value, depth + 1) != Wait.JITTERED else Wait.JITTERED)
                 else:

@@ -123,3 +123,23 @@ def upload_report(session: requests.Session, make_body, attempts: int = 4) -> di
             kwargs["data"] = make_body()
             time.sleep(1 * random.uniform(0.5, 1.5))
     raise RuntimeError("unreachable")
+
+
+async def commit_offsets(manager, timer, offsets: dict, backoff_s: float = 0.1):
+    # waiting for the attempt's own answer is not the pause between attempts: the sleep is, and
+    # capping it at the time left does not make it grow
+    while True:  # expect: RES204
+        future = manager.call_soon(manager.send_commit, offsets)
+        try:
+            await manager.wait_for(future, timer.remaining)
+        except asyncio.TimeoutError:
+            pass
+        except OSError:
+            pass
+        if future.done() and not future.exception():
+            return future.result()
+        delay = backoff_s
+        if timer.remaining is not None:
+            delay = min(delay, timer.remaining)
+        await asyncio.sleep(delay)
+        timer.maybe_raise()

@@ -59,8 +59,14 @@ def names_a_wait(name: Optional[str]) -> bool:
     """`sleep`, `_backoff`, `wait_before_retry`, `sleep_for_retry`, `self._delay(...)`: the call waits.
     `send_and_wait` does not (it waits for its own answer)."""
     tokens = [t for t in last_word(name).split("_") if t]
+    if tokens and tokens[-1] in _CALLABLE_WORDS and not ("sleep" in tokens or "backoff" in tokens):
+        return False  # `retry_func(response)`, `should_retry_predicate(...)`: a callable that decides
     return bool(tokens) and (tokens[0] in WAIT_WORDS or "sleep" in tokens or "backoff" in tokens
                              or (len(tokens) > 1 and ("retry" in tokens or "attempt" in tokens)))
+
+
+# last words of names that hold a callable deciding something, not an action
+_CALLABLE_WORDS = frozenset({"func", "fn", "function", "callable", "predicate", "cb", "callback", "condition"})
 
 
 def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None,
@@ -71,17 +77,10 @@ def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: 
     best = Pause(Wait.NONE)
     best_direct = False
     loop = growth_scope if growth_scope is not None else node
-    # a call whose answer an `if` tests (`if not retry_func(response): return`) decides; it is
-    # taken for a wait only when its name says it sleeps, waits or backs off
-    tested = {id(c) for t in walk(node) if isinstance(t, (cst.If, cst.While))
-              for c in walk(t.test) if isinstance(c, cst.Call)}
     for call in walk(node):
         if not isinstance(call, cst.Call):
             continue
         if id(call) in skip:
-            continue
-        if id(call) in tested and ctx.qualified_name(call.func) not in SLEEPS and not any(
-                w in last_word(dotted_name(call.func)) for w in ("sleep", "wait", "backoff", "delay", "pause")):
             continue
         kind = _call_wait(ctx, call, loop, scope, depth=0)
         if kind is None:

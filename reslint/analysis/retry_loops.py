@@ -228,7 +228,11 @@ class LoopAnalysis:
             # timeout)`): the pause between attempts is what sleeps outside the attempt
             attempt = frozenset(id(c) for t in walk(self.loop) if isinstance(t, cst.Try)
                                 and any(h in handlers for h in t.handlers) for c in walk(t.body) if isinstance(c, cst.Call))
-            if id(pause.call) in attempt:
+            sent = _call_results([s for s in self.loop.body.body if not isinstance(s, cst.Try)])
+            waits_on_round = bool(names_in(pause.call) & sent)
+            if id(pause.call) in attempt and waits_on_round:
+                # (`waiter.wait(...)` with a waiter made before the loop polls a state: the
+                # attempt is itself the wait, and it stays unknown)
                 between = wait_in(self.ctx, self.loop, self.scope, skip=attempt)
                 if between.call is not None and is_sleep_call(self.ctx, between.call) and between.kind != Wait.UNKNOWN:
                     pause = between

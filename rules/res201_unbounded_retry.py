@@ -43,7 +43,10 @@ class UnboundedRetry(RetryRule):
     max_retries:`) with a handler that goes round without counting and without an exit of its
     own (`except RateLimited as e: sleep(e.retry_after)`) retries forever on that path; a test of
     a setting nothing in the loop changes (`if self.wait_on_rate_limit: ... continue` / `else:
-    raise`) picks a behaviour, it does not bound the retry.
+    raise`) picks a behaviour, it does not bound the retry; an exit that only judges the attempt's
+    own answer (`if not future.retriable(): raise`) is not a limit either, and a deadline built
+    from a parameter that defaults to None (`timer = Timer(timeout_ms)` ... `timer.maybe_raise()`)
+    never expires unless the caller passes one.
 
     ## Why is this bad?
     Retrying is a form of amplification. While a dependency is down, an unbounded retry never

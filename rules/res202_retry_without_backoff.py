@@ -58,7 +58,9 @@ class RetryWithoutBackoff(RetryRule):
     ```
 
     Left alone: a loop that tries the operation at most twice (one immediate retry, the usual
-    answer to a stale pooled connection; the count may be a constant: `while i < RETRIES`); a loop
+    answer to a stale pooled connection; the count may be a constant: `while i < RETRIES`), or a
+    library policy allowed a single retry (`HTTPAdapter(max_retries=1)`, `Retry(total=1)`, redis
+    `Retry(NoBackoff(), 1)`); a loop
     of a handful of rounds (at most five) whose handlers refresh a stale view of where to go (a
     routing map, a topology) before going round; a loop that goes round only on timeouts (each failed
     attempt already waited out its timeout); re-issuing a call interrupted by a signal or that

@@ -271,7 +271,7 @@ class Libraries:
             if count is None or count <= 0:
                 return None
             return Retry(form=Form.URLLIB3, label=f"`{shown}(max_retries={int(count)})`", bound=Bound.BOUNDED, wait=Wait.NONE,
-                         **common)
+                         repeats_once=count == 1, **common)
         if qualified in STAMINA:
             attempts, timeout = _kw(call, "attempts"), _kw(call, "timeout")
             bound = Bound.UNBOUNDED if is_none(attempts) and is_none(timeout) else Bound.BOUNDED
@@ -343,8 +343,9 @@ class Libraries:
         else:
             wait = Wait.NONE
         methods = self._methods_allowed(call)
+        once = total is not None and _number(total.value) == 1 and not has_star_kwargs(call)
         return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
-                     methods=frozenset(methods), wait_source=source, why_unbounded=why, **common)
+                     methods=frozenset(methods), wait_source=source, why_unbounded=why, repeats_once=once, **common)
 
     @staticmethod
     def _methods_allowed(call: cst.Call) -> Set[str]:
@@ -538,7 +539,7 @@ class Libraries:
                 if wait == Wait.CONSTANT and backoff.value.args and _number(backoff.value.args[0].value) == 0:
                     wait = Wait.NONE
         shown = dotted_name(call.func) or "Retry"
-        return Retry(form=Form.REDIS, label=f"redis `{shown}(...)`", bound=bound, wait=wait,
+        return Retry(form=Form.REDIS, label=f"redis `{shown}(...)`", bound=bound, wait=wait, repeats_once=count == 1,
                      why_unbounded="has a negative `retries` count",
                      wait_source=backoff.value if backoff is not None else None, **common)
 

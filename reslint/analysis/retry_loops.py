@@ -188,6 +188,7 @@ class LoopAnalysis:
         return Retry(
             node=loop, form=Form.LOOP, label="retry loop", bound=bound, wait=pause.kind, wait_source=pause.call,
             body=repeated, scope=self.scope, why_no_wait=pause.why,
+            why_unbounded=(getattr(self, "unlimited", "") if bound == Bound.UNBOUNDED else ""),
             repeats_once=self._repeats_once(loop, handlers_found) and (
                 _on_stale_connection(handlers_found, self.ctx.imports) or _repairs(handlers_found)),
         )
@@ -364,8 +365,10 @@ class LoopAnalysis:
                 used.add(dotted_name(test.args[0].value) or "")
         used.discard("")
         used.discard("self")
+        passed = {dotted_name(arg.value) for node in tries for call in walk(node.body) if isinstance(call, cst.Call)
+                  for arg in call.args} - {None}
         for handler in handlers:
-            if self._retargets(handler):
+            if self._retargets(handler) or _renames(handler, passed):
                 return True
             for node in walk(handler.body):
                 if isinstance(node, (cst.Assign, cst.AugAssign)):
@@ -639,7 +642,7 @@ class LoopAnalysis:
                 break
             before.append(stmt)
         # what the attempt produced: in the try, or set up just before it (`future = send(...)`)
-        results = (_call_results(node.body.body) | _call_results(before)) - {
+        results = (_call_results(node.body.body) | _call_results(before, nested=True)) - {
             name for h in node.handlers for n in walk(h.body) if isinstance(n, (cst.Assign, cst.AnnAssign))
             for t in ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]) for name in names_in(t)}
         if not results:
@@ -701,15 +704,16 @@ class LoopAnalysis:
         # an exit from the loop outside the retried code: `if time.monotonic() > deadline: raise`,
         # or a call there that may give up (`timer.maybe_raise()`, `deadline.check()`)
         tried = {id(n) for n in repeated}
+        attempt = self._attempt_results(body)
         for stmt in body:
             if isinstance(stmt, cst.Try) or id(stmt) in tried:
                 continue
             if isinstance(stmt, cst.With):
                 continue
-            if any(True for _ in _exits([stmt])):
+            if any(True for _ in _exits([stmt])) and not self._exits_on_result(stmt, attempt):
                 return True
             if any(isinstance(call, cst.Call) and any(w in last_word(dotted_name(call.func)) for w in GIVE_UP_WORDS)
-                   for call in walk(stmt)):
+                   and not self._unlimited_deadline(call) for call in walk(stmt)):
                 return True
         # a counter that is counted and compared somewhere (or is the loop's test: `while remaining:`)
         counted = set()
@@ -727,6 +731,72 @@ class LoopAnalysis:
                         and any(names_in(a.value) & counted for a in node.args):
                     return True
         return False
+
+    def _attempt_results(self, body) -> Set[str]:
+        """Names the attempt produces: set from a call in the tries or before them in the round."""
+        names: Set[str] = set()
+        for stmt in body:
+            if isinstance(stmt, cst.Try):
+                names |= _call_results(stmt.body.body)
+            elif not isinstance(stmt, (cst.For, cst.While)):
+                names |= _call_results([stmt], nested=True)
+        return names
+
+    def _exits_on_result(self, stmt: cst.CSTNode, attempt: Set[str]) -> bool:
+        """`if future.is_done: if future.succeeded(): return ... elif not future.retriable(): raise`:
+        every exit of the statement sits under tests that read only what the attempt produced
+        (and constants): success, or a failure classified as final, not a limit on attempts."""
+        if not attempt or not isinstance(stmt, cst.If):
+            return False
+        pending: List[cst.CSTNode] = [stmt]
+        while pending:
+            node = pending.pop()
+            if not any(True for _ in _exits([node])):
+                continue  # no way out there: its test does not matter
+            if not isinstance(node, cst.If):
+                if not isinstance(node, (cst.SimpleStatementLine, cst.Raise, cst.Return, cst.Break)):
+                    return False  # an exit in a loop or a `with`: keep it as a bound
+                if any(isinstance(s, (cst.Raise, cst.Return, cst.Break)) for s in (
+                        node.body if isinstance(node, cst.SimpleStatementLine) else [node])):
+                    continue  # the exit itself, reached under the tests above
+                continue
+            roots = root_names(node.test)
+            if not roots or not roots <= attempt | {"None", "True", "False", "isinstance", "len"}:
+                return False
+            pending.extend(body_statements(node.body))
+            if isinstance(node.orelse, cst.If):
+                pending.append(node.orelse)
+            elif node.orelse is not None:
+                pending.extend(body_statements(node.orelse.body))
+        return True
+
+    def _unlimited_deadline(self, call: cst.Call) -> bool:
+        """`timer.maybe_raise()` where `timer = Timer(timeout_ms)` and `timeout_ms` is a parameter
+        that defaults to None and is not replaced when None: the deadline never expires unless the
+        caller passes one, so it does not bound the retry."""
+        if not isinstance(call.func, cst.Attribute) or not isinstance(call.func.value, cst.Name):
+            return False
+        function = next((n for n in reversed(self.scope) if isinstance(n, cst.FunctionDef)), None)
+        if function is None:
+            return False
+        receiver = call.func.value.value
+        made = [n.value for n in walk(function.body) if isinstance(n, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == receiver for t in n.targets)]
+        if len(made) != 1 or not isinstance(made[0], cst.Call) or len(made[0].args) != 1 \
+                or not isinstance(made[0].args[0].value, cst.Name):
+            return False
+        param_name = made[0].args[0].value.value
+        param = next((p for p in (*function.params.params, *function.params.kwonly_params)
+                      if p.name.value == param_name), None)
+        if param is None or param.default is None or not is_none(param.default):
+            return False
+        reassigned = any(isinstance(n, (cst.Assign, cst.AugAssign)) and any(
+            isinstance(t, cst.Name) and t.value == param_name for t in assignment_targets(n)) for n in walk(function.body))
+        if reassigned:
+            return False
+        self.unlimited = (f"has no limit but `{dotted_name(call.func)}()`, whose deadline comes from `{param_name}`, "
+                          "which defaults to None")
+        return True
 
     def _settled_test(self, stmt: cst.CSTNode) -> bool:
         """`if self.wait_on_rate_limit: sleep(...); continue` / `else: raise`: the test reads only
@@ -850,17 +920,36 @@ def _repairs(handlers: Sequence[cst.ExceptHandler]) -> bool:
             for n in walk(h.body)) for h in handlers)
 
 
-def _call_results(block: Sequence[cst.CSTNode]) -> Set[str]:
-    """Names a block's own statements assign from a call (`response = send(...)`)."""
+def _call_results(block: Sequence[cst.CSTNode], nested: bool = False) -> Set[str]:
+    """Names a block's own statements (``nested``: and those of its `if`s) assign from a call
+    (`response = send(...)`)."""
     results: Set[str] = set()
-    for stmt in block:
-        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+    lines = [n for stmt in block for n in (walk(stmt) if nested else (stmt,))
+             if isinstance(n, cst.SimpleStatementLine)]
+    for stmt in lines:
+        for small in stmt.body:
             if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None \
                     and any(isinstance(n, (cst.Call, cst.Await)) for n in walk(small.value)):
                 targets = small.targets if isinstance(small, cst.Assign) else [small]
                 for target in targets:
                     results |= names_in(target.target)
     return results
+
+
+def _renames(handler: cst.ExceptHandler, passed: Set[str]) -> bool:
+    """`self.job_name = f"{self.job_name}-{int(time.time())}"` where the try passes `self.job_name`:
+    the next round asks for a new name (after a name collision), it does not repeat the call."""
+    for node in walk(handler.body):
+        if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+            continue
+        name = dotted_name(node.targets[0].target)
+        if name is None or name not in passed:
+            continue
+        value = node.value
+        if isinstance(value, (cst.FormattedString, cst.BinaryOperation)) and any(
+                dotted_name(n) == name for n in walk(value) if isinstance(n, (cst.Name, cst.Attribute))):
+            return True
+    return False
 
 
 def _counted(node: cst.CSTNode) -> Set[str]:

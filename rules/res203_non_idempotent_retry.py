@@ -44,7 +44,9 @@ class NonIdempotentRetry(RetryRule):
     loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
     counts as a retry of its `with` body, and a project retry helper handed a function of the file
     (`utils.retry(do, policy)`, `retry_call(send, ...)`) as a retry of that function (a nested
-    function sends what its enclosing function was given).
+    function sends what its enclosing function was given). A key the function stores on what it
+    sends (`options.idempotency_key = ...`) makes the transport safe, unless the header it would
+    go under is only ever None in the module (a dead key, named in the message).
 
     Also flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
     `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their
@@ -143,9 +145,11 @@ class NonIdempotentRetry(RetryRule):
         if operation is None:
             send = generic_send(self.ctx, retry, frozenset(self.options.idempotency_keys))
             if send is not None:
+                dead = (" (the idempotency key it generates is sent under no header: the header name is only "
+                        "ever None)") if send.dead_key else ""
                 self.report(retry.node, f"{self.around(retry)} re-sends `{send.display}` with whatever method "
                                         f"`{send.carrier}` holds, POST included, and never checks it against the "
-                                        "idempotent methods; a retried POST that reached the server runs twice")
+                                        f"idempotent methods{dead}; a retried POST that reached the server runs twice")
             return
         what = self.around(retry)
         if operation.what == PUBLISH:

@@ -276,6 +276,7 @@ class GenericSend:
     call: cst.Call
     display: str    # the callee as written
     carrier: str    # the parameter that carries the method: `method`, `request`
+    dead_key: bool = False  # an idempotency key is generated but its header name is only ever None
 
 
 def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[GenericSend]:
@@ -288,6 +289,8 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
     func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
     if func is None or has_key(func, frozenset(k.lower() for k in key_names)):
         return None
+    if _sets_key(func) and not _key_header_is_dead(ctx):
+        return None  # `options.idempotency_key = self._idempotency_key()`, sent under a header
     if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
                for q in ctx.imports.aliases.values()) and not _reads_http_status(retry.node):
         return None  # neither an HTTP library nor HTTP responses: the "method" may be anything
@@ -327,7 +330,7 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
             if _carries(arg.value, carriers):
                 shown = dotted_name(arg.value) or next(
                     (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
-                return GenericSend(node, dotted_name(node.func) or word, shown)
+                return GenericSend(node, dotted_name(node.func) or word, shown, dead_key=_sets_key(func))
     return None
 
 
@@ -382,6 +385,13 @@ def _only_safe_methods(ctx, func: cst.FunctionDef, param: str, depth: int, seen:
             return False
         found = True
     return found
+
+
+def all_assignments(ctx) -> List[cst.CSTNode]:
+    """Every `=` and annotated assignment of the module (kept per file)."""
+    from .blocks import find_all
+
+    return ctx.memo(all_assignments, lambda: find_all(ctx.module, cst.Assign) + find_all(ctx.module, cst.AnnAssign))
 
 
 def _calls_by_name(ctx) -> Dict[str, List[Tuple[cst.Call, Optional[cst.FunctionDef]]]]:
@@ -448,6 +458,24 @@ def is_refusal(name: Optional[str]) -> bool:
     reached (`RateLimitError`, `ConnectError`, `ConnectionRefusedError`)."""
     word = last_word(name).replace("_", "")
     return bool(word) and any(r.replace("_", "") in word for r in _REFUSED)
+
+
+def _sets_key(func: cst.FunctionDef) -> bool:
+    """The function stores an idempotency key on what it sends (`options.idempotency_key = ...`)."""
+    return any(isinstance(n, cst.Assign) and any(
+        isinstance(t.target, cst.Attribute) and "idempotency_key" in t.target.attr.value.lower() for t in n.targets)
+        for n in walk(func.body))
+
+
+def _key_header_is_dead(ctx) -> bool:
+    """The header the key would be sent under is only ever None in this module
+    (`self._idempotency_header = None`, never given a name): the key is generated and dropped."""
+    def compute() -> bool:
+        values = [n.value for n in all_assignments(ctx) if any(
+            isinstance(t, cst.Attribute) and "idempotency_header" in t.attr.value.lower() for t in
+            ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]))]
+        return bool(values) and all(isinstance(v, cst.Name) and v.value == "None" for v in values if v is not None)
+    return ctx.memo(_key_header_is_dead, compute)
 
 
 def _reads_http_status(node: cst.CSTNode) -> bool:

@@ -599,9 +599,8 @@ class LoopAnalysis:
                 now = True
             if isinstance(node, (cst.Comparison, cst.FormattedString)):
                 now = True
-            if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in (
-                    "attempt", "attempts", "retry", "retries", "attempt_number", "try_number"):
-                now = True
+            if isinstance(node, cst.Arg) and node.keyword is not None and _COUNTER_KEYWORD.search(node.keyword.value):
+                now = True  # `retries_taken=retries_taken`: the attempt number, not a candidate
             stack.extend((child, now) for child in node.children)
         return False
 
@@ -681,6 +680,13 @@ class LoopAnalysis:
             if not isinstance(stmt, cst.If) or not any(not isinstance(e, cst.Raise) for e in _exits([stmt])):
                 continue
             if root_names(stmt.test) & results and not _is_sentinel_test(stmt.test):
+                return True
+        # deeper: `if chain is None: response = send(...); if response.is_success: return ...`
+        results = _call_results(block, nested=True)
+        for node in walk_all(block, into_loops=False):
+            if isinstance(node, cst.If) and node not in block and root_names(node.test) & results \
+                    and not _is_sentinel_test(node.test) \
+                    and any(not isinstance(e, cst.Raise) for e in _exits([node.body])):
                 return True
         return False
 
@@ -848,6 +854,9 @@ class LoopAnalysis:
         return bool(roots)
 
 
+# keywords that hand a callee the attempt number (`attempt=`, `retries_taken=`, `try_number=`)
+_COUNTER_KEYWORD = re.compile(r"(?i)^(attempts?|retry|retries|tries|try)(_|$)|retr(y|ies)_?(taken|count|number|so_far)|"
+                              r"^(attempt|try)_?(number|count|no)$")
 # `while not coordinator.exception:`: the loop stops once another part of the work has failed
 # or was cancelled, a stop condition rather than a success flag
 _ERROR_STATE = re.compile(r"(?i)(exception|error|failure|failed|cancel+ed|aborted)$")

@@ -40,8 +40,9 @@ class NonIdempotentRetry(RetryRule):
     `request("POST", ...)`, `method="POST"`), or a callable listed in `non-idempotent-calls`. The
     operation may sit in the retried code or one or two calls away, in a function or method of the
     same module, with the method passed as a literal argument or assigned to a variable, or the
-    request function itself held in a variable (`request_func = requests.post` in one branch). A
-    loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
+    request function itself held in a variable (`request_func = requests.post` in one branch).
+
+    A loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
     counts as a retry of its `with` body, and a project retry helper handed a function of the file
     (`utils.retry(do, policy)`, `retry_call(send, ...)`) as a retry of that function (a nested
     function sends what its enclosing function was given). A key the function stores on what it

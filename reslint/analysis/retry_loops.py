@@ -160,6 +160,11 @@ class LoopAnalysis:
         retry_tries = []
         for node in _tries_in(body):
             handlers = self._retrying_handlers(node)
+            after = _statements_after(body, node)
+            if after is not None and _unconditional_exit(after):
+                # `except Timeout: response = failed(...)` then `break` after the try: the failure
+                # leaves the loop; only a handler that `continue`s goes round
+                handlers = [h for h in handlers if _continues(h.body)]
             if not handlers:
                 continue
             if self._succeeds(node, body, {flag} if flag else None):

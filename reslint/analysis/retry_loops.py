@@ -201,7 +201,34 @@ class LoopAnalysis:
     def _retrying_handlers(self, node: cst.Try) -> List[cst.ExceptHandler]:
         """The handlers of a `try` that go round again on the failure of an operation."""
         return [h for h in node.handlers if not _terminates(h.body) and not goes_round_on_readiness(h)
+                and not self._readiness_by_name(h)
                 and (catches_failure(h, self.ctx.imports) or self._backs_off(h))]
+
+    def _readiness_by_name(self, handler: cst.ExceptHandler) -> bool:
+        """`if exc.errno in _errnos: continue` where `_errnos` is a parameter defaulting to (or a
+        module constant holding) `EAGAIN` / `EINTR`: the readiness re-issue of
+        :func:`goes_round_on_readiness`, with the errno set held in a name."""
+        function = next((n for n in reversed(self.scope) if isinstance(n, cst.FunctionDef)), None)
+        for node in walk(handler.body):
+            if not isinstance(node, cst.Comparison):
+                continue
+            sides = [node.left] + [c.comparator for c in node.comparisons]
+            if not any(isinstance(side, cst.Attribute) and side.attr.value == "errno" for side in sides):
+                continue
+            for side in sides:
+                if not isinstance(side, cst.Name):
+                    continue
+                values = []
+                if function is not None:
+                    values += [p.default for p in (*function.params.params, *function.params.kwonly_params)
+                               if p.name.value == side.value and p.default is not None]
+                values += [small.value for stmt in self.ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
+                           for small in stmt.body if isinstance(small, cst.Assign) and any(
+                               isinstance(t.target, cst.Name) and t.target.value == side.value for t in small.targets)]
+                if any((dotted_name(n) or "").rsplit(".", 1)[-1] in ("EAGAIN", "EINTR", "EWOULDBLOCK")
+                       for value in values for n in walk(value) if isinstance(n, (cst.Name, cst.Attribute))):
+                    return True
+        return False
 
     def _backs_off(self, handler: cst.ExceptHandler) -> bool:
         """The handler waits before going round (`sleep(delay)`, `self._sleep_for_retry(...)`):

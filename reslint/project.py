@@ -545,3 +545,40 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
         return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
     classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods) for k, c in entry.classes.items()}
     return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports))
+
+
+_NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})
+_PACKAGES: Dict[str, List[str]] = {}  # directory -> its packages, innermost first, across the files of a run
+
+
+def module_of_file(path: str) -> Tuple[Optional[str], bool]:
+    """The dotted name of the file at ``path`` when it sits in a package (its directory holds an
+    `__init__.py`), found by walking up the `__init__.py` files, and whether it is a package."""
+    if not path or not path.endswith(".py"):
+        return None, False
+    if not os.path.isfile(path):
+        return None, False  # a path relative to a root other than the working directory
+    directory = os.path.dirname(os.path.abspath(path))
+    packages = list(_packages(directory, _PACKAGES))
+    if not packages:
+        # no `__init__.py` (a namespace package, or a file copied out of its distribution): the
+        # folders above it whose names are identifiers, up to one that cannot be a package (an
+        # unpacked distribution's `name-1.0`, `src`, `site-packages`)
+        current = directory
+        while True:
+            name = os.path.basename(current)
+            if not name.isidentifier() or name in _NOT_PACKAGES:
+                break
+            packages.append(name)
+            parent = os.path.dirname(current)
+            if parent == current or len(packages) > 6:
+                return None, False
+            current = parent
+        if not packages or not os.path.basename(current):
+            return None, False
+    base = os.path.basename(path)[:-3]
+    is_package = base == "__init__"
+    parts = [*reversed(packages)] + ([] if is_package else [base])
+    if not all(p.isidentifier() for p in parts):
+        return None, False
+    return ".".join(parts), is_package

@@ -96,8 +96,22 @@ class LintContext:
         if self._imports is None:
             from .analysis.names import ImportTable
 
-            self._imports = ImportTable(self.module)
+            self._imports = ImportTable(self.module, *self._module_name())
         return self._imports
+
+    def _module_name(self) -> Tuple[Optional[str], bool]:
+        """The file's dotted module name and whether it is a package, for relative imports: the
+        project index's when the run has one, else found from the file's folders."""
+        if self.project is not None:
+            try:
+                name, is_package = self.project.module_of(self.path)
+            except Exception:  # noqa: BLE001 - a path the index cannot place: fall back to the folders
+                name, is_package = "", False
+            if name:
+                return name, is_package
+        from .project import module_of_file
+
+        return module_of_file(self.path)
 
     @property
     def bindings(self):
@@ -251,3 +265,4 @@ def _compile_triggers(specs: Sequence[TriggerSpec]) -> Tuple[Tuple[Trigger, ...]
         tuple(trigger(p) for p in ((spec,) if isinstance(spec, str) else spec))
         for spec in specs
     )
+

@@ -21,7 +21,7 @@ from reslint.rule import Replace, Rule
 from reslint.triggers import trigger
 
 # a file can hold a retry only if it loops with a handler or names a retry library
-LIBRARY_TRIGGER = r"(?i)retr(?:y|ies|ying)|backoff|stamina"
+LIBRARY_TRIGGER = r"(?i)retr(?:y|ies|ying)|backoff|stamina|\.ensure\("
 RETRY_TRIGGERS = (
     (r"\b(?:while|for)\b", r"\bexcept\b"),
     (LIBRARY_TRIGGER,),

@@ -36,8 +36,17 @@ class UnboundedRetry(RetryRule):
     with no `stop_max_*`; the `retry` package with `tries=-1` (its default); urllib3 `Retry` whose
     every count is `None`, or `total=None` with no `connect` or `read` count (those errors are
     then never counted); redis-py `Retry` with a negative count; kazoo `KazooRetry(max_tries=None)`
-    with no deadline; celery `max_retries=None`; stamina and google api_core retries whose limits
-    are switched off.
+    with no deadline; celery `max_retries=None`; kombu `connection.ensure(obj, fun)` with no
+    `max_retries`; stamina and google api_core retries whose limits are switched off.
+
+    Each path is judged on its own: a counted loop (`while attempt <=
+    max_retries:`) with a handler that goes round without counting and without an exit of its
+    own (`except RateLimited as e: sleep(e.retry_after)`) retries forever on that path; a test of
+    a setting nothing in the loop changes (`if self.wait_on_rate_limit: ... continue` / `else:
+    raise`) picks a behaviour, it does not bound the retry; an exit that only judges the attempt's
+    own answer (`if not future.retriable(): raise`) is not a limit either, and a deadline built
+    from a parameter that defaults to None (`timer = Timer(timeout_ms)` ... `timer.maybe_raise()`)
+    never expires unless the caller passes one.
 
     ## Why is this bad?
     Retrying is a form of amplification. While a dependency is down, an unbounded retry never
@@ -79,7 +88,13 @@ class UnboundedRetry(RetryRule):
     failures (a server's accept loop, a worker pulling jobs, an event loop, a consumer that
     reconnects), which are not retrying one operation; a `for` loop whose variable feeds the
     operation (trying candidates in turn); tenacity with `stop=` or `**kwargs`; celery's default of 3
-    retries; stamina's and api_core's default limits.
+    retries; stamina's and api_core's default limits. Loops that go round on a local "not yet"
+    signal: a non-blocking key read (`win.getkey()` in nodelay mode), a pool that hands each round
+    a fresh connection (`except ConnectionNotAvailable:`), a loop that also stops once another part
+    of the work failed (`while not coordinator.exception:`). A celery `self.retry(...)` outside any
+    handler and with no `exc=` (`if not ready: raise self.retry(countdown=5)`), which polls; tenacity
+    retrying only the module's own error that is raised after a repair and a probe that worked
+    (`self._refresh_credentials(); self.client.read(...); raise CredentialsExpired()`).
 
     ## Fix safety
     Unsafe: the fix adds the library's stop argument with the configured attempt count

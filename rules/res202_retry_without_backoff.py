@@ -25,6 +25,10 @@ class RetryWithoutBackoff(RetryRule):
     Flags a retry that goes round again with no wait at all: a retry loop (bounded or not) in
     which nothing sleeps, tenacity with no `wait=` (or `wait_none()`), `retrying` and the `retry`
     package with no delay, and urllib3 `Retry` that retries with `backoff_factor` 0 (its default).
+
+    Each path is judged on its own: when one handler sleeps and another goes round with no wait,
+    or failures wait but a retryable response (the `else:` of the try) goes round at once, and
+    nothing after the `try` waits, the loop hammers on that path.
     A wait with no random part is RES204's (retry-without-jitter), which replaces this rule's
     former `flag-constant-wait` option.
 
@@ -54,7 +58,11 @@ class RetryWithoutBackoff(RetryRule):
     ```
 
     Left alone: a loop that tries the operation at most twice (one immediate retry, the usual
-    answer to a stale pooled connection); a loop that goes round only on timeouts (each failed
+    answer to a stale pooled connection; the count may be a constant: `while i < RETRIES`), or a
+    library policy allowed a single retry (`HTTPAdapter(max_retries=1)`, `Retry(total=1)`, redis
+    `Retry(NoBackoff(), 1)`); a loop
+    of a handful of rounds (at most five) whose handlers refresh a stale view of where to go (a
+    routing map, a topology) before going round; a loop that goes round only on timeouts (each failed
     attempt already waited out its timeout); re-issuing a call interrupted by a signal or that
     would block (EINTR / EAGAIN); a loop that draws a new candidate each round (a random port);
     tenacity retrying only on errors that are not failures of an operation (validation or
@@ -95,5 +103,6 @@ class RetryWithoutBackoff(RetryRule):
             if retry.form == Form.URLLIB3:
                 message = f"{what} retries with no backoff (`backoff_factor` is 0); retries hit the server back to back"
             else:
-                message = f"{what} retries immediately, with no wait between attempts; a failing dependency gets hammered"
+                path = f" {retry.why_no_wait}" if retry.why_no_wait else ""
+                message = f"{what} retries immediately{path}, with no wait between attempts; a failing dependency gets hammered"
             self.report(retry.node, message, fix=fix)

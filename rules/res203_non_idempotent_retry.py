@@ -39,16 +39,27 @@ class NonIdempotentRetry(RetryRule):
     key: an HTTP POST or PATCH through requests, httpx, aiohttp or urllib3 (`post()`, `patch()`,
     `request("POST", ...)`, `method="POST"`), or a callable listed in `non-idempotent-calls`. The
     operation may sit in the retried code or one or two calls away, in a function or method of the
-    same module, with the method passed as a literal argument or assigned to a variable.
+    same module, with the method passed as a literal argument or assigned to a variable, or the
+    request function itself held in a variable (`request_func = requests.post` in one branch).
+
+    A loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
+    counts as a retry of its `with` body, and a project retry helper handed a function of the file
+    (`utils.retry(do, policy)`, `retry_call(send, ...)`) as a retry of that function (a nested
+    function sends what its enclosing function was given). A key the function stores on what it
+    sends (`options.idempotency_key = ...`) makes the transport safe, unless the header it would
+    go under is only ever None in the module (a dead key, named in the message).
 
     Also flags urllib3 `Retry` that allows every method (`allowed_methods=None` or `False`,
     `method_whitelist=False`) or names POST or PATCH, and aiohttp-retry options left with their
     default methods (POST and PATCH included). And the transport shape: a client's request
     function whose method or request is a parameter (`def perform_request(self, method, url)`,
     `def send(self, request)`, followed through `request = self._build_request(options)`), whose
-    retry loop re-sends it without ever looking at the method. And a message publish
+    retry loop (or a method calling itself with its attempt number counted up, `return
+    self.request(method, url, retries=retries + 1)`) re-sends it without ever looking at the
+    method. A urllib3 `Retry` subclass given `allowed_methods` with POST or PATCH. And a message publish
     (`publish`, `basic_publish` in a module using redis, pika, aio-pika, kombu, Kafka, NATS, MQTT
-    or SNS) retried with no message id or deduplication id for consumers to drop the repeat.
+    or SNS) retried with no message id or deduplication id for consumers to drop the repeat, by a
+    loop or by kombu's `connection.ensure(producer, producer.publish)`.
 
     ## Why is this bad?
     A request that timed out may still have reached the server and done its work; only the
@@ -80,7 +91,9 @@ class NonIdempotentRetry(RetryRule):
     Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a transport whose retry checks the method
     (`if method not in IDEMPOTENT_METHODS: raise`, `self._is_method_retryable(request)`), or that
     goes round only when the server refused the request (rate-limit or expired-credential errors,
-    a failed connect); a request whose method cannot be told; a
+    a failed connect); a private transport (`def _connect(self, method, url)`) that every call in
+    the module hands a safe method (`"GET"`, a local assigned `"GET"`, or an override passing its
+    own such `method` on); a request whose method cannot be told; a
     request or function that carries a header named in `idempotency-keys` or an
     `idempotency_key=` argument; urllib3 `Retry` with its default methods.
 
@@ -104,6 +117,8 @@ class NonIdempotentRetry(RetryRule):
         (r"allowed_methods|method_whitelist",),
         (r"aiohttp_retry",),
         (r"\b(?:while|for)\b", r"\bexcept\b", r"publish"),
+        (r"\.ensure\(", r"publish"),
+        (r"(?i)retr|attempt|tries", r"method|request"),
     )
     Options = Options
 
@@ -131,9 +146,11 @@ class NonIdempotentRetry(RetryRule):
         if operation is None:
             send = generic_send(self.ctx, retry, frozenset(self.options.idempotency_keys))
             if send is not None:
+                dead = (" (the idempotency key it generates is sent under no header: the header name is only "
+                        "ever None)") if send.dead_key else ""
                 self.report(retry.node, f"{self.around(retry)} re-sends `{send.display}` with whatever method "
                                         f"`{send.carrier}` holds, POST included, and never checks it against the "
-                                        "idempotent methods; a retried POST that reached the server runs twice")
+                                        f"idempotent methods{dead}; a retried POST that reached the server runs twice")
             return
         what = self.around(retry)
         if operation.what == PUBLISH:

@@ -66,7 +66,9 @@ class RetryWithoutJitter(RetryRule):
     wait_random(0, 1)`, `random.uniform`, backoff's default `full_jitter`, stamina and api_core
     retries); a delay the server dictates (`Retry-After`, a `retry_after` value); a wait whose
     kind cannot be told (a helper of another module, `event.wait(t)`, a strategy held in a
-    variable); retries with no wait at all, which RES202 reports.
+    variable); retries with no wait at all, which RES202 reports; listener loops (`while not
+    state.terminated:` where the flag is set while handling received messages, not by a
+    successful attempt).
 
     ## Fix safety
     Unsafe, in two cases. Tenacity `wait_exponential(...)` becomes `wait_random_exponential(...)`

@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 import libcst as cst
 
 from .blocks import walk, walk_all
-from .callees import all_calls, bind_arguments, is_method, local_callee, positional_params
+from .callees import all_calls, bind_arguments, definitions, is_method, local_callee, positional_params
 from .calls import find_arg, string_value
 from .http import (
     CLIENT_MODULES,
@@ -115,8 +115,12 @@ class Operations:
                 return found
         return None
 
-    def _operation(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+    def _operation(self, call: cst.Call, frame: _Frame, through_variable: bool = True) -> Optional[Operation]:
         ctx = self.ctx
+        if through_variable and isinstance(call.func, cst.Name) and frame.func is not None:
+            found = self._through_variable(call, frame)
+            if found is not None:
+                return found
         qualified = ctx.qualified_name(call.func)
         display = dotted_name(call.func) or ctx.module.code_for_node(call.func)
         if qualified is not None and qualified in self.non_idempotent:
@@ -141,6 +145,22 @@ class Operations:
             return self._verb(call, NON_IDEMPOTENT_VERBS[attr], frame, display)
         if attr in METHOD_FIRST_METHODS:
             return self._verb(call, 0, frame, display)
+        return None
+
+    def _through_variable(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+        """`request_func = requests.post` (or `self._session.patch`, in one branch of several)
+        then `request_func(url, json=...)`: the call runs what the function assigned to the name."""
+        name = call.func.value
+        for node in walk(frame.func.body):
+            if not isinstance(node, (cst.Assign, cst.AnnAssign)) or node.value is None:
+                continue
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if not any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                continue
+            if isinstance(node.value, cst.Attribute):
+                found = self._operation(call.with_changes(func=node.value), frame, through_variable=False)
+                if found is not None and found.what in NON_IDEMPOTENT:
+                    return Operation(call, found.what, f"{name} = {found.display}")
         return None
 
     def _verb(self, call: cst.Call, how, frame: _Frame, display: str) -> Optional[Operation]:
@@ -256,6 +276,7 @@ class GenericSend:
     call: cst.Call
     display: str    # the callee as written
     carrier: str    # the parameter that carries the method: `method`, `request`
+    dead_key: bool = False  # an idempotency key is generated but its header name is only ever None
 
 
 def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[GenericSend]:
@@ -265,13 +286,20 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
     `self._is_method_retryable(request)`) or attaching an idempotency key. A retry that goes round
     only on errors saying the server refused the request (rate limits, expired credentials, a
     failed connect) repeats nothing the server did, and is left alone."""
-    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
-               for q in ctx.imports.aliases.values()):
-        return None
     func = retry.function or next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef)), None)
     if func is None or has_key(func, frozenset(k.lower() for k in key_names)):
         return None
+    if _sets_key(func) and not _key_header_is_dead(ctx):
+        return None  # `options.idempotency_key = self._idempotency_key()`, sent under a header
+    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
+               for q in ctx.imports.aliases.values()) and not _reads_http_status(retry.node):
+        return None  # neither an HTTP library nor HTTP responses: the "method" may be anything
     params = {p.name.value for p in (*func.params.params, *func.params.kwonly_params)}
+    outer = next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef) and n is not func), None)
+    if outer is not None and any(n is func for n in outer.body.body):
+        # a function defined in another one (`def do(): client.send(request)`) sends what the
+        # enclosing function was given
+        params |= {p.name.value for p in (*outer.params.params, *outer.params.kwonly_params)}
     carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
                 or p.endswith(("_method", "_request", "_options"))}
     # data flow in the function: `request = self._build_request(options)` carries what options carry
@@ -288,6 +316,10 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         return None
     if retry.form.value == "loop" and _only_refusals(retry):
         return None
+    method_params = {p for p in carriers & params if p in _METHOD_PARAMETERS or p.endswith("_method")}
+    if method_params and method_params == carriers & params and all(
+            _only_safe_methods(ctx, func, p, 0, set()) for p in method_params):
+        return None  # a private transport every caller in the module hands "GET"
     for node in walk_all(retry.body):
         if not isinstance(node, cst.Call):
             continue
@@ -298,8 +330,84 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
             if _carries(arg.value, carriers):
                 shown = dotted_name(arg.value) or next(
                     (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
-                return GenericSend(node, dotted_name(node.func) or word, shown)
+                return GenericSend(node, dotted_name(node.func) or word, shown, dead_key=_sets_key(func))
     return None
+
+
+# methods that do not change anything on the server: safe to send twice
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _only_safe_methods(ctx, func: cst.FunctionDef, param: str, depth: int, seen: Set[int]) -> bool:
+    """Every call of the private function ``func`` in the module passes a safe method for
+    ``param``: a literal (`self._connect("GET", url)`), a local only ever assigned literals
+    (`method = "GET"`), or a parameter of the caller that is itself only given safe methods
+    (an override handing its `method` to `super()._connect(method, ...)`). Needs at least one
+    call, and a private name (a public one may be called from anywhere)."""
+    name = func.name.value
+    if not name.startswith("_") or name.startswith("__") or depth > 3 or id(func) in seen:
+        return False
+    seen = seen | {id(func)}
+    method = is_method(ctx, func)
+    found = False
+    for call, caller in _calls_by_name(ctx).get(name, ()):
+        if method != isinstance(call.func, cst.Attribute):
+            continue
+        bound = bind_arguments(func, call, method)
+        if param not in bound:
+            if any(arg.star for arg in call.args):
+                return False  # `*args`: cannot tell
+            default = next((p.default for p in (*positional_params(func), *func.params.kwonly_params)
+                            if p.name.value == param), None)
+            value = string_value(default) if default is not None else None
+            if value is None or value.upper() not in _SAFE_METHODS:
+                return False
+            found = True
+            continue
+        expr = bound[param]
+        value = string_value(expr)
+        if value is not None:
+            if value.upper() not in _SAFE_METHODS:
+                return False
+            found = True
+            continue
+        if not isinstance(expr, cst.Name) or caller is None:
+            return False
+        if id(caller) in seen and any(p.name.value == expr.value for p in positional_params(caller)):
+            continue  # handed on unchanged by a function already on the way (an override, a recursion)
+        assigned = [n.value for n in walk(caller.body) if isinstance(n, cst.Assign)
+                    and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in n.targets)]
+        if assigned:
+            if not all((string_value(v) or "").upper() in _SAFE_METHODS for v in assigned):
+                return False
+        elif not any(p.name.value == expr.value for p in positional_params(caller)) or \
+                not _only_safe_methods(ctx, caller, expr.value, depth + 1, seen):
+            return False
+        found = True
+    return found
+
+
+def all_assignments(ctx) -> List[cst.CSTNode]:
+    """Every `=` and annotated assignment of the module (kept per file)."""
+    from .blocks import find_all
+
+    return ctx.memo(all_assignments, lambda: find_all(ctx.module, cst.Assign) + find_all(ctx.module, cst.AnnAssign))
+
+
+def _calls_by_name(ctx) -> Dict[str, List[Tuple[cst.Call, Optional[cst.FunctionDef]]]]:
+    """Callee's last name -> [(call, the module function or method it is made in)]."""
+    def compute():
+        out: Dict[str, List[Tuple[cst.Call, Optional[cst.FunctionDef]]]] = {}
+        for found in definitions(ctx).values():
+            for func, _ in found:
+                for node in walk(func.body):
+                    if isinstance(node, cst.Call):
+                        word = node.func.attr.value if isinstance(node.func, cst.Attribute) else \
+                            node.func.value if isinstance(node.func, cst.Name) else None
+                        if word is not None:
+                            out.setdefault(word, []).append((node, func))
+        return out
+    return ctx.memo(_calls_by_name, compute)
 
 
 def _carries(expr: cst.BaseExpression, carriers) -> bool:
@@ -329,15 +437,75 @@ def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) ->
                         bodies.append(target[0])
     for body in bodies:
         for node in walk(body):
-            if isinstance(node, cst.Comparison):
-                for part in (node.left, *(c.comparator for c in node.comparisons)):
-                    if any(isinstance(n, (cst.Name, cst.Attribute)) and "method" in last_word(dotted_name(n))
-                           for n in walk(part)):
-                        return True
+            if isinstance(node, cst.Comparison) and _compares_method(node) and any(
+                    isinstance(c.operator, (cst.In, cst.NotIn)) for c in node.comparisons):
+                return True  # `method in IDEMPOTENT_METHODS`
+            if isinstance(node, (cst.If, cst.While)) and _tests_method(node.test) and _gates(node):
+                return True  # `if method != "GET": raise` / `if method == "POST": retry = False`
+            if isinstance(node, cst.Assign) and _tests_method(node.value) and any(
+                    any(w in last_word(dotted_name(t.target)) for w in ("retr", "idempot", "safe"))
+                    for t in node.targets):
+                return True  # `retryable = method.upper() != "POST"`
             if isinstance(node, cst.Call):
                 word = last_word(dotted_name(node.func))
                 if "idempot" in word or ("method" in word and any(w in word for w in ("retr", "allow", "safe"))):
                     return True
+    return False
+
+
+def is_refusal(name: Optional[str]) -> bool:
+    """An exception class, as written, that says the server refused the request or was never
+    reached (`RateLimitError`, `ConnectError`, `ConnectionRefusedError`)."""
+    word = last_word(name).replace("_", "")
+    return bool(word) and any(r.replace("_", "") in word for r in _REFUSED)
+
+
+def _sets_key(func: cst.FunctionDef) -> bool:
+    """The function stores an idempotency key on what it sends (`options.idempotency_key = ...`)."""
+    return any(isinstance(n, cst.Assign) and any(
+        isinstance(t.target, cst.Attribute) and "idempotency_key" in t.target.attr.value.lower() for t in n.targets)
+        for n in walk(func.body))
+
+
+def _key_header_is_dead(ctx) -> bool:
+    """The header the key would be sent under is only ever None in this module
+    (`self._idempotency_header = None`, never given a name): the key is generated and dropped."""
+    def compute() -> bool:
+        values = [n.value for n in all_assignments(ctx) if any(
+            isinstance(t, cst.Attribute) and "idempotency_header" in t.attr.value.lower() for t in
+            ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]))]
+        return bool(values) and all(isinstance(v, cst.Name) and v.value == "None" for v in values if v is not None)
+    return ctx.memo(_key_header_is_dead, compute)
+
+
+def _reads_http_status(node: cst.CSTNode) -> bool:
+    """The retry looks at a response's HTTP status (`resp.status_code`, `resp.meta.status in
+    retry_on_status`): a transport of its own over HTTP, whatever library sits below it."""
+    return any(isinstance(n, cst.Attribute) and n.attr.value in ("status", "status_code") for n in walk(node))
+
+
+def _compares_method(node: cst.Comparison) -> bool:
+    return any(any(isinstance(n, (cst.Name, cst.Attribute)) and "method" in last_word(dotted_name(n))
+                   for n in walk(part)) for part in (node.left, *(c.comparator for c in node.comparisons)))
+
+
+def _tests_method(expr: cst.CSTNode) -> bool:
+    return any(isinstance(n, cst.Comparison) and _compares_method(n) for n in walk(expr))
+
+
+def _gates(node: cst.CSTNode) -> bool:
+    """The branches of an `if` on the method decide the retry: one leaves (raise, return, break,
+    continue) or sets a retry flag. A branch that only builds the request (`if method !=
+    "HEAD": body = parse(resp)`) decides nothing."""
+    branches = [node.body] + ([node.orelse] if getattr(node, "orelse", None) is not None else [])
+    for branch in branches:
+        for inner in walk(branch):
+            if isinstance(inner, (cst.Raise, cst.Return, cst.Break, cst.Continue)):
+                return True
+            if isinstance(inner, (cst.Assign, cst.AugAssign)) and any(
+                    any(w in last_word(dotted_name(t)) for w in ("retr", "idempot", "safe"))
+                    for t in ([t.target for t in inner.targets] if isinstance(inner, cst.Assign) else [inner.target])):
+                return True
     return False
 
 

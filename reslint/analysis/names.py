@@ -97,11 +97,19 @@ def _module_name(node: Optional[cst.CSTNode], relative: int) -> str:
 
 
 class ImportTable:
-    """Local name -> fully qualified name, for one file."""
+    """Local name -> fully qualified name, for one file.
 
-    def __init__(self, module: cst.Module):
+    ``module_name`` is the file's dotted name when it sits in a package (`redis.connection`;
+    ``is_package`` for an `__init__.py`): relative imports are then resolved against it
+    (`from .retry import Retry` -> `redis.retry.Retry`), and a class the module defines resolves
+    to the module's own name (`Retry` in `urllib3/util/retry.py` -> `urllib3.util.retry.Retry`)."""
+
+    def __init__(self, module: cst.Module, module_name: Optional[str] = None, is_package: bool = False):
         self.aliases: Dict[str, str] = {}
         self.module_bindings: Set[str] = set()
+        self.module_name = module_name
+        self._package = (module_name if is_package else module_name.rpartition(".")[0]) if module_name else None
+        self.own_classes: Dict[str, str] = {}
         for stmt in statements(module.body, functions=True, classes=True):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -111,6 +119,8 @@ class ImportTable:
                         self._add_import_from(small)
         for stmt in module.body:
             self._add_module_binding(stmt)
+            if module_name and isinstance(stmt, cst.ClassDef):
+                self.own_classes[stmt.name.value] = f"{module_name}.{stmt.name.value}"
 
     def _add_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -126,6 +136,13 @@ class ImportTable:
         if isinstance(node.names, cst.ImportStar):
             return
         module = _module_name(node.module, len(node.relative))
+        if node.relative and self._package:
+            package = self._package
+            for _ in range(len(node.relative) - 1):
+                package = package.rpartition(".")[0]
+            if package:
+                name = dotted_name(node.module) if node.module is not None else ""
+                module = f"{package}.{name}" if name else package
         for alias in node.names:
             name = dotted_name(alias.name)
             if not name:
@@ -158,4 +175,7 @@ class ImportTable:
             return f"{target}.{rest}" if rest else target
         if head in _BUILTINS and head not in self.module_bindings:
             return f"builtins.{name}"
+        own = self.own_classes.get(head)
+        if own is not None:
+            return f"{own}.{rest}" if rest else own
         return None

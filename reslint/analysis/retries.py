@@ -27,7 +27,7 @@ import libcst as cst
 
 from .blocks import walk_all
 from .names import dotted_name, last_word
-from .retry_libraries import Libraries, library_for, tenacity_wait_without_jitter
+from .retry_libraries import Libraries, attempt_context_loop, library_for, tenacity_wait_without_jitter
 from .retry_loops import LOG_WORDS, LoopAnalysis
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
 from .waits import WAIT_WORDS
@@ -49,7 +49,9 @@ def retry_of(ctx, node: cst.CSTNode, extra: Optional[Dict[str, Tuple[str, ...]]]
     stack = ctx.stack
     libraries = Libraries(ctx, extra or {})
     if isinstance(node, (cst.While, cst.For)):
-        result = LoopAnalysis(ctx, node, stack[:-1]).analyse() if not library_for(ctx, node) else None
+        result = None
+        if not library_for(ctx, node):
+            result = attempt_context_loop(node, stack[:-1]) or LoopAnalysis(ctx, node, stack[:-1]).analyse()
     elif isinstance(node, cst.Decorator):
         result = libraries.of_decorator(node, stack)
     elif isinstance(node, cst.Call):

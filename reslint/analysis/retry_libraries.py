@@ -11,16 +11,18 @@ api_core are bounded and jittered by default. Project decorators declared in
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from .blocks import walk
+from .blocks import find_all, walk
 from .callees import local_callee
 from .calls import find_arg, has_star_args, has_star_kwargs, is_none, keyword_arg, positional_args, string_value
 from .failures import is_not_failure_class
 from .http import NON_IDEMPOTENT
 from .names import dotted_name, last_word
+from .retry_loops import LOG_WORDS
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
 
 TENACITY_RETRY = frozenset({"tenacity.retry"})
@@ -180,7 +182,9 @@ class Libraries:
         decorated = _decorated(stack, call)
         if qualified not in _LIBRARY_CALLS and qualified not in self.extra and not (
                 decorated is not None and qualified.endswith("task")):
-            return self._celery_self_retry(call, stack)
+            return self._kombu_ensure(call, stack) or self._retry_subclass(call, stack) \
+                or self._recursion(call, stack) or self._celery_self_retry(call, stack) \
+                or self._retry_helper(call, stack)
         func, scope = decorated if decorated is not None else (None, tuple(stack[:-1]))
         body: Tuple[cst.CSTNode, ...] = tuple(func.body.body) if func is not None else ()
         callables: Tuple[cst.BaseExpression, ...] = ()
@@ -194,7 +198,10 @@ class Libraries:
             wait = _tenacity_wait(call)
             if wait == Wait.NONE and self._retries_only_non_failures(_kw(call, "retry")):
                 wait = Wait.UNKNOWN  # re-asking after a validation error: nothing failed, nothing to back off from
-            return Retry(form=Form.TENACITY, label=label, bound=_tenacity_bound(call), wait=wait, **common)
+            bound = _tenacity_bound(call)
+            if bound == Bound.UNBOUNDED and self._retries_only_repaired(_kw(call, "retry")):
+                bound = Bound.BOUNDED  # each retry follows a repair that a probe has just shown to work
+            return Retry(form=Form.TENACITY, label=label, bound=bound, wait=wait, **common)
         if qualified in BACKOFF:
             bound = Bound.BOUNDED if _given(call, "max_tries", "max_time") else Bound.UNBOUNDED
             # every wait generator is jittered (`full_jitter`) unless `jitter=None`
@@ -258,10 +265,13 @@ class Libraries:
             # an int becomes Retry(n, read=False): connection errors retried n times, back to back
             given = find_arg(call, "max_retries", 2)
             count = _number(given.value) if given is not None else None
+            if count is None and given is not None and self._int_parameter(given.value, stack):
+                return Retry(form=Form.URLLIB3, label=f"`{shown}(max_retries={given.value.value})`",
+                             bound=Bound.BOUNDED, wait=Wait.NONE, **common)
             if count is None or count <= 0:
                 return None
             return Retry(form=Form.URLLIB3, label=f"`{shown}(max_retries={int(count)})`", bound=Bound.BOUNDED, wait=Wait.NONE,
-                         **common)
+                         repeats_once=count == 1, **common)
         if qualified in STAMINA:
             attempts, timeout = _kw(call, "attempts"), _kw(call, "timeout")
             bound = Bound.UNBOUNDED if is_none(attempts) and is_none(timeout) else Bound.BOUNDED
@@ -332,6 +342,15 @@ class Libraries:
             wait = Wait.UNKNOWN
         else:
             wait = Wait.NONE
+        methods = self._methods_allowed(call)
+        once = total is not None and _number(total.value) == 1 and not has_star_kwargs(call)
+        return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
+                     methods=frozenset(methods), wait_source=source, why_unbounded=why, repeats_once=once, **common)
+
+    @staticmethod
+    def _methods_allowed(call: cst.Call) -> Set[str]:
+        """The non-idempotent methods urllib3's `allowed_methods` / `method_whitelist` let it retry
+        (ALL_METHODS for None or False: every method)."""
         methods: Set[str] = set()
         for key in ("allowed_methods", "method_whitelist"):
             arg = keyword_arg(call, key)
@@ -342,8 +361,7 @@ class Libraries:
                 methods.add(ALL_METHODS)
             else:
                 methods |= {s.upper() for s in _strings_in(value)} & NON_IDEMPOTENT
-        return Retry(form=Form.URLLIB3, label=f"urllib3 `{dotted_name(call.func)}(...)`", bound=bound, wait=wait,
-                     methods=frozenset(methods), wait_source=source, why_unbounded=why, **common)
+        return methods
 
     def _retries_only_non_failures(self, condition: Optional[cst.BaseExpression]) -> bool:
         """`retry=retry_if_exception_type((ValidationError, ParseError))`, the tuple possibly a
@@ -356,6 +374,128 @@ class Libraries:
             classes = _module_constant(self.ctx.module, classes.value) or classes
         elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
         return bool(elements) and all(is_not_failure_class(e, self.ctx.imports) for e in elements)
+
+    def _retry_helper(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """A retry helper of the project handed a function of this file: `utils.retry(do,
+        Retries(config))`, `retry_call(send, policy)`, where `do` is defined in the enclosing
+        function or the module. What it repeats is that function; its bound and wait are the
+        helper's (not judged)."""
+        word = last_word(dotted_name(call.func))
+        if word not in _RETRY_HELPERS or not call.args or call.args[0].keyword is not None:
+            return None
+        reference = call.args[0].value
+        if not isinstance(reference, cst.Name):
+            return None
+        target = _nested_def(stack, reference.value) or self._function_named(reference, tuple(stack[:-1]))
+        if target is None:
+            return None
+        func, scope = target
+        return Retry(node=call, form=Form.CUSTOM, label=f"`{dotted_name(call.func)}(...)`", bound=Bound.BOUNDED,
+                     wait=Wait.UNKNOWN, call=call, body=tuple(func.body.body), scope=tuple(scope), function=func)
+
+    def _recursion(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """Retry by recursion: `return self.request(..., retries=retries + 1)` inside `request`,
+        a function calling itself with one of its parameters counted up. What is repeated is the
+        whole function; its bound and wait are left to the function's own checks (not judged)."""
+        index = next((i for i in range(len(stack) - 1, -1, -1) if isinstance(stack[i], cst.FunctionDef)), None)
+        if index is None:
+            return None
+        func = stack[index]
+        name = func.name.value
+        callee = call.func
+        if isinstance(callee, cst.Attribute):
+            if not (callee.attr.value == name and isinstance(callee.value, cst.Name) and callee.value.value in ("self", "cls")):
+                return None
+        elif not (isinstance(callee, cst.Name) and callee.value == name):
+            return None
+        params = {p.name.value for p in (*func.params.posonly_params, *func.params.params, *func.params.kwonly_params)}
+        # the counter is an attempt number (`retries + 1`, `attempt + 1`), not a page or a depth
+        counted = any(isinstance(arg.value, cst.BinaryOperation) and isinstance(arg.value.operator, cst.Add)
+                      and isinstance(arg.value.left, cst.Name) and arg.value.left.value in params
+                      and _ATTEMPT_NAME.search(arg.value.left.value)
+                      and isinstance(arg.value.right, cst.Integer) and arg.value.right.value == "1"
+                      for arg in call.args)
+        if not counted:
+            return None
+        handler = next((n for n in reversed(stack[index:]) if isinstance(n, cst.ExceptHandler)), None)
+        if handler is not None and _retries_only_refusals(handler):
+            return None  # re-sent only after errors that mean the request never reached the server
+        return Retry(node=call, form=Form.RECURSION, label=f"retry by recursion (`{dotted_name(callee)}(...)`)",
+                     bound=Bound.BOUNDED, wait=Wait.UNKNOWN, call=call, body=tuple(func.body.body),
+                     scope=tuple(stack[:index + 1]), function=func)
+
+    def _retry_subclass(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """`WritesRetry(total=..., allowed_methods=["POST"])`: a class named like a retry policy
+        given urllib3's `allowed_methods` / `method_whitelist` (a urllib3 `Retry` subclass of the
+        project, or of another module). Only which methods it retries is told: its own bounds and
+        waits may differ from urllib3's."""
+        name = last_word(dotted_name(call.func))
+        if not name.endswith("retry") or name == "retry":
+            return None
+        if keyword_arg(call, "allowed_methods") is None and keyword_arg(call, "method_whitelist") is None:
+            return None
+        methods = self._methods_allowed(call)
+        if not methods:
+            return None
+        return Retry(node=call, form=Form.URLLIB3, label=f"`{dotted_name(call.func)}(...)`", bound=Bound.BOUNDED,
+                     wait=Wait.UNKNOWN, call=call, scope=tuple(stack[:-1]), methods=frozenset(methods))
+
+    def _kombu_ensure(self, call: cst.Call, stack: Sequence[cst.CSTNode]) -> Optional[Retry]:
+        """kombu `connection.ensure(obj, fun)`: `fun` is re-run after every connection or channel
+        error, forever unless `max_retries` is given (its default is None), waiting 1 s, 2 s, ...
+        up to `interval_max` between attempts. Recognised on a receiver named like a connection
+        in a module that imports kombu, with the callable passed by reference."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "ensure" and "conn" in last_word(dotted_name(func.value))):
+            return None
+        if not any(q == "kombu" or q.startswith("kombu.") for q in self.ctx.imports.aliases.values()):
+            return None
+        args = positional_args(call)
+        fun = find_arg(call, "fun", 1)
+        if len(args) < 1 or fun is None or has_star_args(call):
+            return None
+        limit = find_arg(call, "max_retries", 3)
+        bound = Bound.UNBOUNDED if (limit is None or is_none(limit.value)) and not has_star_kwargs(call) else Bound.BOUNDED
+        shown = dotted_name(func) or "ensure"
+        return Retry(node=call, form=Form.KOMBU, label=f"kombu `{shown}(...)`", bound=bound, wait=Wait.UNKNOWN,
+                     call=call, scope=tuple(stack[:-1]), callables=(fun.value,),
+                     why_unbounded="has no `max_retries` (kombu's default is None)")
+
+    def _int_parameter(self, expr: cst.BaseExpression, stack: Sequence[cst.CSTNode]) -> bool:
+        """``expr`` is a parameter of the enclosing function that holds a count: annotated `int`
+        (`Optional[int]`, `int | None`) or defaulting to a positive integer; never a `Retry` object."""
+        if not isinstance(expr, cst.Name):
+            return False
+        func = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+        if func is None:
+            return False
+        param = next((p for p in (*func.params.posonly_params, *func.params.params, *func.params.kwonly_params)
+                      if p.name.value == expr.value), None)
+        if param is None:
+            return False
+        if param.annotation is not None:
+            words = {n.value for n in walk(param.annotation.annotation) if isinstance(n, cst.Name)}
+            return "int" in words and words <= {"int", "Optional", "None", "typing"}
+        value = _number(param.default) if param.default is not None else None
+        return value is not None and value > 0
+
+    def _retries_only_repaired(self, condition: Optional[cst.BaseExpression]) -> bool:
+        """`retry=retry_if_exception_type(CredentialsExpired)` where the class is the module's own
+        and every `raise CredentialsExpired(...)` of the module follows, in its block, a repair
+        (`self._refresh_credentials()`) and then another call (a probe with the repaired state:
+        when it fails, its own error propagates and is not retried). The retry only ever runs
+        after a repair has been shown to work, so it cannot spin while the dependency is down."""
+        if not isinstance(condition, cst.Call) or last_word(dotted_name(condition.func)) != "retry_if_exception_type" \
+                or not condition.args:
+            return False
+        classes = condition.args[0].value
+        elements = [e.value for e in classes.elements] if isinstance(classes, (cst.Tuple, cst.List)) else [classes]
+        module_classes = {stmt.name.value for stmt in self.ctx.module.body if isinstance(stmt, cst.ClassDef)}
+        names = [dotted_name(e) for e in elements]
+        if not names or any(n not in module_classes for n in names):
+            return False
+        raises = _raises_after(self.ctx)
+        return all(raises.get(n) and all(raises[n]) for n in names)
 
     def _only_queried(self, stack: Sequence[cst.CSTNode]) -> bool:
         """`self._retry = Retry()` whose every use in the module is a method call on it
@@ -381,11 +521,13 @@ class Libraries:
             stack_.extend(node.children)
         return used
 
-    def _redis(self, call: cst.Call, common) -> Retry:
+    def _redis(self, call: cst.Call, common) -> Optional[Retry]:
         """redis-py `Retry(backoff, retries)`: a negative count retries forever; the backoff
         object says how it waits."""
         retries = find_arg(call, "retries", 1)
         count = _number(retries.value) if retries is not None else None
+        if count == 0:
+            return None  # `Retry(NoBackoff(), 0)`: the policy object of a client that does not retry
         bound = Bound.UNBOUNDED if count is not None and count < 0 else Bound.BOUNDED
         backoff = find_arg(call, "backoff", 0)
         wait = Wait.UNKNOWN
@@ -397,7 +539,7 @@ class Libraries:
                 if wait == Wait.CONSTANT and backoff.value.args and _number(backoff.value.args[0].value) == 0:
                     wait = Wait.NONE
         shown = dotted_name(call.func) or "Retry"
-        return Retry(form=Form.REDIS, label=f"redis `{shown}(...)`", bound=bound, wait=wait,
+        return Retry(form=Form.REDIS, label=f"redis `{shown}(...)`", bound=bound, wait=wait, repeats_once=count == 1,
                      why_unbounded="has a negative `retries` count",
                      wait_source=backoff.value if backoff is not None else None, **common)
 
@@ -441,7 +583,10 @@ class Libraries:
 
     def _celery_self_retry(self, call: cst.Call, stack) -> Optional[Retry]:
         """`raise self.retry(exc=exc)` in a bound task: the task runs again, bounded by its
-        `max_retries` (3 by default). `Task.retry(max_retries=None)` means "the task's limit"."""
+        `max_retries` (3 by default). `Task.retry(max_retries=None)` means "the task's limit".
+        Each call is judged on its own: one outside any handler and given no `exc=` (`if not
+        ready: raise self.retry(countdown=5)`) polls for an answer that was "not yet", which is not
+        the retry of a failure."""
         func = call.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "retry" and isinstance(func.value, cst.Name)
                 and func.value.value == "self"):
@@ -449,13 +594,15 @@ class Libraries:
         task = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
         if task is None:
             return None
+        index = list(stack).index(task)
+        if keyword_arg(call, "exc") is None and not any(isinstance(n, cst.ExceptHandler) for n in stack[index:]):
+            return None  # `if not ready: raise self.retry(countdown=...)`: polling a yes/no answer, no failure
         decorator = next((d.decorator for d in task.decorators if isinstance(d.decorator, cst.Call)
                           and (dotted_name(d.decorator.func) or "").endswith("task")), None)
         if decorator is None:
             return None
         max_retries = keyword_arg(decorator, "max_retries")
         bound = Bound.UNBOUNDED if max_retries is not None and is_none(max_retries.value) else Bound.BOUNDED
-        index = list(stack).index(task)
         return Retry(node=call, form=Form.CELERY, label="celery `self.retry(...)`", bound=bound, wait=Wait.UNKNOWN,
                      call=call, body=tuple(task.body.body), scope=tuple(stack[:index + 1]), function=task)
 
@@ -467,6 +614,82 @@ def _module_prefix(expr: cst.BaseExpression) -> str:
     return ""
 
 
+def _retries_only_refusals(handler: cst.ExceptHandler) -> bool:
+    """Every class the handler catches, less those it re-raises at once (`if isinstance(error,
+    RemoteProtocolError) and not opted_in: raise`), says the server refused or was never
+    reached (a failed connect, a rate limit)."""
+    from .idempotency import is_refusal
+
+    if handler.type is None:
+        return False
+    elements = [e.value if isinstance(e, cst.Element) else e for e in
+                (handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type])]
+    reraised: Set[str] = set()
+    for stmt in handler.body.body:
+        if isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock) and stmt.body.body \
+                and isinstance(stmt.body.body[-1], cst.SimpleStatementLine) \
+                and isinstance(stmt.body.body[-1].body[-1], cst.Raise):
+            for node in walk(stmt.test):
+                if isinstance(node, cst.Call) and dotted_name(node.func) == "isinstance" and len(node.args) == 2:
+                    classes = node.args[1].value
+                    for c in (classes.elements if isinstance(classes, cst.Tuple) else [classes]):
+                        reraised.add(dotted_name(c.value if isinstance(c, cst.Element) else c) or "")
+    left = [e for e in elements if dotted_name(e) not in reraised]
+    return bool(left) and all(is_refusal(dotted_name(e)) for e in left)
+
+
+# names of retry helpers that take the function to retry first: `retry(fn, policy)`
+_RETRY_HELPERS = frozenset({"retry", "retry_call", "call_with_retry", "call_with_retries", "with_retry",
+                            "with_retries", "retry_async", "async_retry", "retry_operation", "retry_request"})
+
+
+def _nested_def(stack: Sequence[cst.CSTNode], name: str):
+    """`def name` among the statements of the innermost enclosing function, with its scope."""
+    for index in range(len(stack) - 1, -1, -1):
+        node = stack[index]
+        if isinstance(node, cst.FunctionDef):
+            for stmt in node.body.body:
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+                    return stmt, tuple(stack[:index + 1]) + (node.body, stmt)
+            return None
+    return None
+
+
+# parameters that number the attempts of a retry by recursion
+_ATTEMPT_NAME = re.compile(r"(?i)retr|attempt|tries|^tried$|^try_?(count|number|num)$")
+# calls that put right what failed: fresh credentials, a new session, a reloaded view
+_REPAIR_WORDS = ("refresh", "renew", "reauth", "relogin", "login", "reconnect", "invalidate", "reload", "reset")
+
+
+def _raises_after(ctx) -> Dict[str, list]:
+    """Class name -> for each `raise Name(...)` / `raise Name` of the module, whether the
+    statements before it in its block call a repair and, after it, something else (the probe)."""
+    return ctx.memo(_raises_after, lambda: _scan_raises(ctx.module))
+
+
+def _scan_raises(module: cst.Module) -> Dict[str, list]:
+    found: Dict[str, list] = {}
+    blocks = [list(module.body)] + [list(b.body) for b in find_all(module, cst.IndentedBlock)] \
+        + [[cst.SimpleStatementLine(body=b.body)] for b in find_all(module, cst.SimpleStatementSuite)]
+    for block in blocks:
+        repaired = probed = False
+        for stmt in block:
+            for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+                if isinstance(small, cst.Raise) and small.exc is not None:
+                    exc = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+                    name = dotted_name(exc)
+                    if name is not None:
+                        found.setdefault(name, []).append(repaired and probed)
+                    continue
+                for call in walk(small):
+                    if isinstance(call, cst.Call):
+                        if any(w in last_word(dotted_name(call.func)) for w in _REPAIR_WORDS):
+                            repaired = True
+                        elif repaired and not any(w in last_word(dotted_name(call.func)) for w in LOG_WORDS):
+                            probed = True
+    return found
+
+
 def _strings_in(expr: cst.BaseExpression) -> Iterator[str]:
     for node in walk(expr):
         if isinstance(node, cst.SimpleString):
@@ -474,6 +697,23 @@ def _strings_in(expr: cst.BaseExpression) -> Iterator[str]:
             if value is not None:
                 yield value
 
+
+
+def attempt_context_loop(loop: cst.CSTNode, scope: Sequence[cst.CSTNode]) -> Optional[Retry]:
+    """`for attempt in self._retry_object(): with attempt: ...`: a retry object whose attempts
+    are context managers (tenacity's `Retrying`, stamina's `retry_context`) built somewhere the
+    file does not show. What it repeats is the `with` body; its bound and wait are unknown."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.target, cst.Name) or not isinstance(loop.iter, cst.Call):
+        return None
+    statements = loop.body.body
+    if len(statements) != 1 or not isinstance(statements[0], cst.With):
+        return None
+    items = statements[0].items
+    if len(items) != 1 or not isinstance(items[0].item, cst.Name) or items[0].item.value != loop.target.value:
+        return None
+    shown = dotted_name(loop.iter.func) or "retry"
+    return Retry(node=loop, form=Form.CUSTOM, label=f"retry loop over `{shown}()`", bound=Bound.BOUNDED,
+                 wait=Wait.UNKNOWN, body=tuple(statements[0].body.body), scope=tuple(scope))
 
 
 def library_for(ctx, loop: cst.CSTNode) -> bool:

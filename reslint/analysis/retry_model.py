@@ -30,6 +30,8 @@ class Form(enum.Enum):
     CELERY = "celery"
     STAMINA = "stamina"
     GOOGLE = "google"          # google api_core `Retry`
+    KOMBU = "kombu"            # kombu `Connection.ensure(obj, fun)`
+    RECURSION = "recursion"    # a function that calls itself with a counted-up attempt number
     CUSTOM = "custom"          # a decorator declared in `extra-retry-decorators`
 
 
@@ -81,3 +83,4 @@ class Retry:
     wait_source: Optional[cst.CSTNode] = None    # what sets the wait: the sleep call, the `wait=` value, ...
     repeats_once: bool = False                   # the operation is tried at most twice
     why_unbounded: str = ""                      # for messages: which limit is missing, when it is not the usual
+    why_no_wait: str = ""                        # for messages: the path that goes round at once, when others wait

@@ -20,7 +20,7 @@ Library retries classify their own waits (see :mod:`.retry_libraries`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Set
+from typing import FrozenSet, Iterable, Optional, Sequence, Set
 
 import libcst as cst
 
@@ -52,24 +52,35 @@ class Pause:
 
     kind: Wait
     call: Optional[cst.Call] = None
+    why: str = ""   # for messages, when only one path goes without a wait
 
 
 def names_a_wait(name: Optional[str]) -> bool:
     """`sleep`, `_backoff`, `wait_before_retry`, `sleep_for_retry`, `self._delay(...)`: the call waits.
     `send_and_wait` does not (it waits for its own answer)."""
     tokens = [t for t in last_word(name).split("_") if t]
+    if tokens and tokens[-1] in _CALLABLE_WORDS and not ("sleep" in tokens or "backoff" in tokens):
+        return False  # `retry_func(response)`, `should_retry_predicate(...)`: a callable that decides
     return bool(tokens) and (tokens[0] in WAIT_WORDS or "sleep" in tokens or "backoff" in tokens
                              or (len(tokens) > 1 and ("retry" in tokens or "attempt" in tokens)))
 
 
-def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None) -> Pause:
+# last words of names that hold a callable deciding something, not an action
+_CALLABLE_WORDS = frozenset({"func", "fn", "function", "callable", "predicate", "cb", "callback", "condition"})
+
+
+def wait_in(ctx, node: cst.CSTNode, scope: Sequence[cst.CSTNode], growth_scope: Optional[cst.CSTNode] = None,
+            skip: FrozenSet[int] = frozenset()) -> Pause:
     """What waits between the attempts of a loop: the strongest wait found in it (``node``, or a
-    part of the loop ``growth_scope``, which is where a growing delay is looked for)."""
+    part of the loop ``growth_scope``, which is where a growing delay is looked for). Calls whose
+    ids are in ``skip`` are not looked at."""
     best = Pause(Wait.NONE)
     best_direct = False
     loop = growth_scope if growth_scope is not None else node
     for call in walk(node):
         if not isinstance(call, cst.Call):
+            continue
+        if id(call) in skip:
             continue
         kind = _call_wait(ctx, call, loop, scope, depth=0)
         if kind is None:
@@ -89,6 +100,11 @@ def combine(kinds: Iterable[Wait]) -> Wait:
         if kind in found:
             return kind
     return Wait.NONE
+
+
+def is_sleep_call(ctx, call: cst.Call) -> bool:
+    """`time.sleep(d)`, `asyncio.sleep(d)`, or a `.sleep(d)` method (`transport.sleep`, `self._net.sleep`)."""
+    return ctx.qualified_name(call.func) in SLEEPS or _is_sleep_method(call)
 
 
 def _is_sleep_method(call: cst.Call) -> bool:
@@ -254,6 +270,9 @@ class _Delays:
                     values.append(Wait.UNKNOWN)
             elif isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None \
                     and any(dotted_name(t) == written for t in _targets(node)):
+                if isinstance(node.value, cst.Call) and self.ctx.qualified_name(node.value.func) == "builtins.min" \
+                        and any(dotted_name(a.value) == written for a in node.value.args):
+                    continue  # `delay = min(delay, remaining)`: a cap, not a step of the schedule
                 if any(dotted_name(n) == written for n in walk(node.value) if isinstance(n, (cst.Name, cst.Attribute))):
                     values.append(Wait.GROWING if self.kind(node.value, depth + 1) != Wait.JITTERED else Wait.JITTERED)
                 else:

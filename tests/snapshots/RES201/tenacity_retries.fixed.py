@@ -130,3 +130,52 @@ def refresh_depots(depot_ids: list) -> list:
         stop=stop_after_attempt(5),
     )
     return [retryer(client.get, f"/depots/{depot_id}") for depot_id in depot_ids]
+
+
+# --- retrying a project error that a handler raises after repairing state ----------------------
+
+class CredentialsExpired(Exception):
+    """Raised after fresh credentials were fetched: the next attempt uses them."""
+
+
+class TokenStale(Exception):
+    """Raised after the token was dropped, with nothing to show the new one works."""
+
+
+class LogReader:
+    def __init__(self, api: httpx.Client):
+        self.api = api
+        self.token = None
+
+    def _refresh_credentials(self) -> None:
+        self.token = self.api.post("/auth/token").json()["token"]
+
+    def _handle(self, exc: httpx.HTTPStatusError) -> None:
+        if exc.response.status_code == 401:
+            log.warning("credentials expired, refreshing")
+            self._refresh_credentials()
+            # a probe with the new credentials: when it fails, its own error is not retried
+            self.api.get("/whoami", headers={"Authorization": self.token}).raise_for_status()
+            raise CredentialsExpired()
+        raise exc
+
+    def _handle_stale(self, exc: httpx.HTTPStatusError) -> None:
+        self._refresh_credentials()
+        log.info("token refreshed")
+        raise TokenStale()
+
+    @tenacity.retry(wait=wait_exponential(max=15), retry=retry_if_exception_type(CredentialsExpired), reraise=True)
+    def read_logs(self, job: str) -> str:
+        try:
+            return self.api.get(f"/jobs/{job}/logs", headers={"Authorization": self.token}).text
+        except httpx.HTTPStatusError as exc:
+            self._handle(exc)
+            raise
+
+    @tenacity.retry(wait=wait_exponential(max=15), retry=retry_if_exception_type(TokenStale), stop=tenacity.stop_after_attempt(5))  # expect: RES201
+    def read_events(self, job: str) -> str:
+        try:
+            return self.api.get(f"/jobs/{job}/events", headers={"Authorization": self.token}).text
+        except httpx.HTTPStatusError as exc:
+            self._handle_stale(exc)
+            raise

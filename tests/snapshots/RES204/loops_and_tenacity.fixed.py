@@ -99,3 +99,47 @@ def fetch_shipments(session: requests.Session) -> list:
         except requests.RequestException:
             time.sleep(random.uniform(1, 3))
     raise RuntimeError("shipments unavailable")
+
+
+def deliver_until_acknowledged(sock, state) -> None:
+    # the flag is set by the attempt itself: a retry, waiting the same 0.5 s every time
+    while not state.acknowledged:  # expect: RES204
+        try:
+            sock.send_frame(state.pending)
+            state.acknowledged = sock.read_ack()
+        except OSError:
+            time.sleep(0.5 * random.uniform(0.5, 1.5))
+
+
+def upload_report(session: requests.Session, make_body, attempts: int = 4) -> dict:
+    # rebuilding the request body in the handler is not trying another candidate
+    kwargs = {"data": make_body(), "timeout": 30}
+    for attempt in range(attempts):  # expect: RES204
+        try:
+            return session.put("https://reports.example.com/upload", **kwargs).json()
+        except requests.ConnectionError:
+            if attempt == attempts - 1:
+                raise
+            kwargs["data"] = make_body()
+            time.sleep(1 * random.uniform(0.5, 1.5))
+    raise RuntimeError("unreachable")
+
+
+async def commit_offsets(manager, timer, offsets: dict, backoff_s: float = 0.1):
+    # waiting for the attempt's own answer is not the pause between attempts: the sleep is, and
+    # capping it at the time left does not make it grow
+    while True:  # expect: RES204
+        future = manager.call_soon(manager.send_commit, offsets)
+        try:
+            await manager.wait_for(future, timer.remaining)
+        except asyncio.TimeoutError:
+            pass
+        except OSError:
+            pass
+        if future.done() and not future.exception():
+            return future.result()
+        delay = backoff_s
+        if timer.remaining is not None:
+            delay = min(delay, timer.remaining)
+        await asyncio.sleep(delay)
+        timer.maybe_raise()

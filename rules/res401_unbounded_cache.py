@@ -85,7 +85,7 @@ class UnboundedCache(CacheRule):
     literals (an option choice: `if provider == "auto"`), a function that builds a class (memoised so
     that equal arguments give the same class: a bound would break that), and instance methods,
     which RES402 reports (its message says when the cache is unbounded too). Command-line programs
-    (a file in a `commands`, `scripts` or `cli` folder, or one that runs as `__main__`) are left
+    (a file in a `commands`, `scripts`, `cli` or `bin` folder, or one that runs as `__main__`) are left
     alone: the cache ends with the command. Names that say the values come from a fixed table count
     as closed too: a time zone, an hour, a flag (`is_...`),
     an import path, a URL conf, a database alias, a dtype, a device, an encoding.

@@ -63,7 +63,7 @@ class UnboundedDictCache(Rule):
     allow-list before they are inserted, and keys a private helper only ever receives as
     literals, and functions named for registration (`register_...`) or that fill the table from
     modules they import. Left alone, because the process does not live long: command-line
-    programs (a file in a `commands`, `scripts` or `cli` folder, or one that runs as `__main__`).
+    programs (a file in a `commands`, `scripts`, `cli` or `bin` folder, or one that runs as `__main__`).
     Left alone, because they are bounded or may be: containers the file pops, deletes
     from, clears, rebinds or measures with `len()`; weak dictionaries; a `deque` with `maxlen`;
     a container passed to code the rule cannot follow; a class-level default that instances

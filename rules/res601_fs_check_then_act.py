@@ -118,7 +118,9 @@ class FsCheckThenAct(Rule):
     manager or decorator); paths only this process knows (`tempfile.mkdtemp()`,
     `TemporaryDirectory()`, pytest's `tmp_path`, an attribute some method binds to one, and names
     that say they hold one: `tmp_dir`, `self._tmp_file`); project functions that share a name with
-    `shutil`'s (only resolved imports count). A handler that turns the lost race into another
+    `shutil`'s (only resolved imports count); type checks (`isdir`, `is_file`) on entries a
+    directory listing gave; command-line programs (a file in a `commands`, `scripts`, `cli` or
+    `bin` folder, or one that runs as `__main__`: one process). A handler that turns the lost race into another
     error (`except OSError: raise ConfigError(...)`) does not make it clean.
 
     ## Fix safety

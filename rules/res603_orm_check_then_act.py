@@ -73,7 +73,8 @@ class OrmCheckThenAct(Rule):
     `select_for_update()` inside `transaction.atomic()`.
 
     Left alone: a lookup by primary key followed by a `create` that passes no key (the new row
-    is another row); Django migration modules (they run once); `get_or_create`, `update_or_create`,
+    is another row); Django migration modules (they run once) and command-line programs (a
+    management command, a script: one process); `get_or_create`, `update_or_create`,
     `bulk_create` (with `ignore_conflicts`); an
     insert inside a `try` that catches `IntegrityError` (a unique constraint does the work);
     `F()` updates; rows fetched with `select_for_update()` (or SQLAlchemy `with_for_update()`);

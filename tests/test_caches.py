@@ -48,3 +48,13 @@ def test_an_unbounded_cache_in_a_command_line_program_is_left_alone():
     settings = from_table({"select": ["RES401"]}, root=Path("/p"), where="t")
     assert [f.code for f in lint_source(source, "app/service.py", settings).findings] == ["RES401"]
     assert lint_source(source, "app/scripts/sync.py", settings).findings == ()
+
+
+def test_races_leave_command_line_programs_alone():
+    fs = "import os\n\n\ndef prepare(path):\n    if not os.path.exists(path):\n        os.makedirs(path)\n"
+    orm = ("from app.models import Tag\n\n\ndef ensure(name):\n"
+           "    if not Tag.objects.filter(name=name).exists():\n        Tag.objects.create(name=name)\n")
+    for code, source, line in (("RES601", fs, 6), ("RES603", orm, 6)):
+        settings = from_table({"select": [code]}, root=Path("/p"), where="t")
+        assert [(f.span.line, f.code) for f in lint_source(source, "app/views.py", settings).findings] == [(line, code)]
+        assert lint_source(source, "app/management/commands/seed.py", settings).findings == ()

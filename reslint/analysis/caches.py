@@ -20,6 +20,7 @@ import libcst as cst
 from .blocks import statements
 from .calls import find_arg, is_none, positional_args
 from .names import assignment_targets, dotted_name, target_names
+from .programs import is_command_line_program
 
 # -- memoising decorators ----------------------------------------------------------------------
 
@@ -566,23 +567,6 @@ def growing_containers(ctx) -> Dict[int, Growth]:
     """id(definition statement) -> :class:`Growth`, for every container of the file that a
     function inserts into with a run-time key and that nothing in the file shrinks."""
     return ctx.memo(growing_containers, lambda: _analyse(ctx))
-
-
-# path parts of command-line programs: a process that ends with the command does not leak
-_CLI_PARTS = frozenset({"commands", "scripts", "cli", "bin"})
-
-
-def is_command_line_program(ctx) -> bool:
-    """The file is a command-line program: it sits in a `commands` / `scripts` / `cli` folder,
-    or it runs as `__main__`."""
-    parts = ctx.path.replace("\\", "/").split("/")
-    if _CLI_PARTS & set(parts[:-1]) or parts[-1] in ("__main__.py", "cli.py"):
-        return True
-    for stmt in ctx.module.body:
-        if isinstance(stmt, cst.If) and isinstance(stmt.test, cst.Comparison) and \
-                dotted_name(stmt.test.left) == "__name__":
-            return True
-    return False
 
 
 def _analyse(ctx) -> Dict[int, Growth]:

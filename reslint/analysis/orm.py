@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .names import dotted_name
+from .programs import is_command_line_program
 from .races import kwarg, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -159,10 +160,11 @@ def makes_another_row(found: Lookup, made: "Insert") -> bool:
 
 
 def runs_once(ctx) -> bool:
-    """A Django migration module: its data functions run once, from one `migrate` command."""
+    """A Django migration module (its data functions run once, from one `migrate` command) or a
+    command-line program (a management command, a script): one process, no concurrent request."""
     def compute() -> bool:
-        return any(v == "django.db.migrations" or v.startswith("django.db.migrations.")
-                   for v in ctx.imports.aliases.values())
+        return is_command_line_program(ctx) or any(
+            v == "django.db.migrations" or v.startswith("django.db.migrations.") for v in ctx.imports.aliases.values())
     return ctx.memo(runs_once, compute)
 
 

@@ -25,6 +25,7 @@ import libcst as cst
 from .blocks import SCOPES, body_statements, child_blocks, statements
 from .handlers import caught, raises_anywhere
 from .names import ImportTable, assignment_targets, dotted_name, root_names, target_names
+from .programs import is_command_line_program
 
 # ---------------------------------------------------------------------------------------------
 # generic: expressions, ordered walks, guarded regions
@@ -570,8 +571,8 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
     """The first act on a path that the `if` checked, in the region the check guards, that can
     lose the race: no handler absorbs it, no lock is held, the path is not private."""
     checks = fs_checks(ctx, node.test)
-    if not checks:
-        return None
+    if not checks or is_command_line_program(ctx):
+        return None  # no check, or a command-line program: one process, nobody to race with
     func = enclosing_function(stack)
     private = private_paths(ctx, func) if func is not None else set()
     from .scopes import innermost_class

@@ -297,6 +297,10 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
             continue
         if settings.force_exclude and ignores.explicitly_excluded(path):
             continue
+        if not path.endswith(PYTHON_SUFFIXES) and not _python_script(path):
+            say(f"{display_path(path, cwd)}: skipped: not a Python file (reslint reads `.py` and `.pyi` files, "
+                "and scripts whose first line runs python)")
+            continue
         if os.path.islink(path):
             add_link(path, False)
         else:
@@ -310,6 +314,19 @@ def discover(paths: Sequence[str], settings: Settings, cwd: Optional[str] = None
     if report is not None:
         report["reused"] = walks is not None and walks.reused and not walks.changed
     return targets, problems
+
+
+def _python_script(path: str) -> bool:
+    """A file without a Python suffix whose first line is a shebang that runs python (what
+    pre-commit's `types: [python]` also passes)."""
+    if os.path.splitext(path)[1] not in ("", ".cgi", ".wsgi"):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return True  # let the lint say why it cannot be read
+    return first.startswith(b"#!") and b"python" in first
 
 
 # Within one run (see new_run) the walk cache file is read once and an entry checked once: a run

@@ -222,3 +222,16 @@ def test_a_chmod_000_directory_for_real(tmp_path):
         assert found_with_notices(tmp_path, ["locked/a.py"])[1] == ["locked/a.py: permission denied"]
     finally:
         os.chmod(tmp_path / "locked", 0o755)
+
+
+def test_a_named_file_that_is_not_python_is_skipped_with_a_warning(tmp_path):
+    tree(tmp_path, {"notes.txt": "x = 1\n", "nb.ipynb": "{}", "tool": "#!/usr/bin/env python3\nx = 1\n",
+                    "run.sh": "#!/bin/sh\necho hi\n", "app.py": "", "types.pyi": ""})
+    notices = []
+    settings = Settings(root=tmp_path)
+    targets, problems = discover(["notes.txt", "nb.ipynb", "tool", "run.sh", "app.py", "types.pyi"], settings,
+                                 cwd=str(tmp_path), notices=notices)
+    assert sorted(t.display for t in targets) == ["app.py", "tool", "types.pyi"]
+    assert problems == []
+    assert sorted(n.split(":")[0] for n in notices) == ["nb.ipynb", "notes.txt", "run.sh"]
+    assert all("not a Python file" in n for n in notices)

@@ -821,8 +821,7 @@ RUN_TIME_WORDS = frozenset({
     "req", "message", "msg", "text", "topic", "query", "payload", "event", "jid", "peer", "client", "sender",
     "recipient", "channel", "chat", "account", "customer", "tenant", "org", "id", "ids", "uuid", "guid", "ts",
     "timestamp", "time", "date", "datetime", "now", "hash", "digest", "checksum", "etag", "serial", "device",
-    "connection", "conn", "socket", "task", "job", "order", "cart", "query", "response", "resp", "body",
-    "content", "data", "key",
+    "connection", "conn", "socket", "task", "job", "order", "cart", "query", "response", "resp",
 })
 _RUN_TIME_CALLS = frozenset({"hash", "id", "uuid4", "uuid1", "time", "monotonic", "perf_counter", "now", "utcnow",
                              "today", "fromtimestamp", "sha1", "sha256", "md5", "blake2b", "hexdigest"})

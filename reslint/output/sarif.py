@@ -33,7 +33,6 @@ from ..source import line_index, utf16_column
 from . import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/reslint/"
 FINGERPRINT_KEY = "reslint/v1"
 SYNTAX_ERROR = "RES000"
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
@@ -192,7 +191,8 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
                 "name": "reslint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
+                # no `informationUri`: reslint publishes no page yet, and a dead link is worse
+                # than none (each rule carries its full documentation as `help`)
                 "rules": [rule_descriptor(rule, levels.get(rule.code, rule.severity.value)) for rule in listed],
             }
         },

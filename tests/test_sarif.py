@@ -208,3 +208,17 @@ def test_file_outside_the_project_root_keeps_its_absolute_path(tmp_path, monkeyp
     _, log = sarif("--select", "RES301", str(elsewhere))
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (elsewhere / "svc.py").as_uri()}
+
+
+def test_information_uri_comes_from_the_project_urls(monkeypatch):
+    import importlib.metadata
+    from email.message import Message
+
+    from reslint.output import sarif
+
+    meta = Message()
+    meta["Project-URL"] = "Homepage, https://example.org/reslint"
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: meta)
+    assert sarif._information_uri() == {"informationUri": "https://example.org/reslint"}
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: Message())
+    assert sarif._information_uri() == {}

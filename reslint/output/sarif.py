@@ -33,6 +33,22 @@ from ..source import line_index, utf16_column
 from . import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+def _information_uri() -> dict:
+    """`informationUri` from the installed distribution's `Project-URL: Homepage` (set in
+    pyproject's `[project.urls]` by whoever hosts reslint); none when it has none: a link to a
+    page that does not exist is worse than no link (each rule carries its documentation as help)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        for entry in metadata("reslint").get_all("Project-URL") or ():
+            label, _, url = entry.partition(",")
+            if label.strip().lower() in ("homepage", "documentation", "source") and url.strip().startswith("https://"):
+                return {"informationUri": url.strip()}
+    except (PackageNotFoundError, ImportError, ValueError):
+        pass
+    return {}
+
+
 FINGERPRINT_KEY = "reslint/v1"
 SYNTAX_ERROR = "RES000"
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
@@ -191,8 +207,7 @@ def render(report: Report, rules: Sequence[Type[Rule]], levels: Dict[str, str], 
                 "name": "reslint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                # no `informationUri`: reslint publishes no page yet, and a dead link is worse
-                # than none (each rule carries its full documentation as `help`)
+                **_information_uri(),
                 "rules": [rule_descriptor(rule, levels.get(rule.code, rule.severity.value)) for rule in listed],
             }
         },

@@ -8,6 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from reslint.analysis.orm import (
+    ast_orm_candidate,
     catches_does_not_exist,
     class_helpers,
     function_inserts,
@@ -22,7 +23,7 @@ from reslint.analysis.orm import (
     unwind,
     FETCH_ONE,
 )
-from reslint.analysis.races import ast_orm_candidate, enclosing_function, guarded_region, walk_ordered
+from reslint.analysis.races import enclosing_function, guarded_region, walk_ordered
 from reslint.analysis.scopes import innermost_class
 from reslint.model import Severity
 from reslint.rule import Rule

@@ -13,13 +13,13 @@ same model can be matched without knowing the models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from .names import dotted_name
 from .programs import is_command_line_program
-from .races import kwarg, walk_ordered
+from .races import ast_name, ast_nodes, ast_subtree, kwarg, outer_functions, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 # queryset methods that only Django has (a list or dict has none of them)
@@ -37,6 +37,10 @@ WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create"
                     "bulk_update", "add", "remove", "set", "clear", "save"})
 # inserts that absorb a concurrent insert of the same row
 SAFE_INSERTS = frozenset({"get_or_create", "update_or_create", "bulk_create"})
+# SQLAlchemy methods a lookup starts with: `session.query(M)`, `session.scalar(select(M)...)`
+SQLA_STATEMENTS = frozenset({"query", "scalar", "scalars", "execute"})
+# the exceptions a lookup raises when the row is missing (`ObjectDoesNotExist` ends the same way)
+MISSING_ROW = ("DoesNotExist", "NoResultFound")
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,7 @@ def catches_does_not_exist(handler: cst.ExceptHandler) -> bool:
         return False
     for t in _types(handler.type):
         name = dotted_name(t) or ""
-        if name.endswith("DoesNotExist") or name.endswith("ObjectDoesNotExist") or name.endswith("NoResultFound"):
+        if name.endswith(MISSING_ROW):
             return True
     return False
 
@@ -401,3 +405,141 @@ def function_inserts(ctx, func: cst.FunctionDef) -> bool:
                 return True
         return False
     return ctx.memo((function_inserts, id(func)), compute)
+
+
+# -- a cheap first look, on the stdlib tree: may a file hold a RES603 finding at all? ------------
+# (sound over-approximations of lookup(), insert() and the rule's three shapes)
+
+
+def _lookup_word(attr: str) -> bool:
+    """An attribute name that puts a method chain on the way to a lookup (see :func:`lookup`): a
+    manager, a Django-only queryset method, a SQLAlchemy query or statement, a queryset factory."""
+    return attr in MANAGERS or attr in DJANGO_ONLY or attr in SQLA_STATEMENTS or "queryset" in attr.lower()
+
+
+def _ast_chain_lookupish(call, helpers) -> bool:
+    import ast
+
+    current = call
+    while True:
+        if isinstance(current, ast.Call):
+            func = current.func
+            if isinstance(func, ast.Attribute):
+                attr = func.attr
+                if _lookup_word(attr):
+                    return True
+                if attr == "get" and current.keywords and not current.args:
+                    return True  # a keyword lookup
+                if attr == "get" and len(current.args) >= 2 and "session" in ast.dump(func.value).lower():
+                    return True  # session.get(Model, id)
+                if isinstance(func.value, ast.Name) and func.value.id == "self" and attr in helpers:
+                    return True
+                current = func.value
+                continue
+            return False
+        if isinstance(current, ast.Attribute):
+            if current.attr in MANAGERS:
+                return True
+            current = current.value
+            continue
+        return False
+
+
+def _ast_lookupish(expr, helpers=frozenset()) -> bool:
+    """Whether an expression holds a call that may be an ORM lookup (a sound over-approximation of
+    :func:`reslint.analysis.orm.lookup`): a chain through a manager, a Django-only queryset
+    method, a keyword `get`, a SQLAlchemy query or statement, or a helper of the class that makes
+    one."""
+    import ast
+
+    return any(isinstance(node, ast.Call) and _ast_chain_lookupish(node, helpers) for node in ast.walk(expr))
+
+
+def _ast_helpers(tree, called: Set[str]) -> FrozenSet[str]:
+    """Which of ``called`` (names of `self.<name>()` calls) name a function of the file that
+    returns a lookup: the helpers those calls stand for. Answers are kept on the tree."""
+    import ast
+
+    index = getattr(tree, "_reslint_functions", None)
+    if index is None:
+        index = {}
+        for func in ast_nodes(tree):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                index.setdefault(func.name, []).append(func)
+        answers: Dict[str, bool] = {}
+        try:
+            tree._reslint_functions, tree._reslint_helpers = index, answers
+        except AttributeError:  # pragma: no cover - a tree that takes no attributes
+            pass
+    else:
+        answers = tree._reslint_helpers
+    out = set()
+    for name in called:
+        known = answers.get(name)
+        if known is None:
+            known = any(isinstance(node, ast.Return) and node.value is not None and _ast_lookupish(node.value)
+                        for func in index.get(name, ()) for node in ast_subtree(func))
+            answers[name] = known
+        if known:
+            out.add(name)
+    return frozenset(out)
+
+
+def ast_orm_candidate(tree) -> bool:
+    """A function that inserts (`create` / `save` / `add`) and, in the same function, tests a
+    lookup (an `if` on a lookup or on a local holding one), catches `DoesNotExist` /
+    `NoResultFound`, or changes a row's attribute by arithmetic next to a lookup: the three shapes
+    RES603 judges, each within one function."""
+    import ast
+
+    for func in outer_functions(tree):
+        # an outer function with its nested ones: if an inner function has the shape, so does
+        # the outer one's subtree, so one walk per outer function is enough
+        nodes = ast_subtree(func)
+        inserts = lookups = catches_missing = False
+        self_called: Set[str] = set()
+        for node in nodes:
+            if isinstance(node, ast.Attribute):
+                attr = node.attr
+                if attr in ("create", "save", "add"):
+                    inserts = True
+                elif attr == "get" or _lookup_word(attr):
+                    lookups = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                self_called.add(node.func.attr)
+            elif isinstance(node, ast.ExceptHandler) and node.type is not None and any(
+                    (ast_name(n) or "").endswith(MISSING_ROW) for n in ast.walk(node.type)):
+                catches_missing = True
+        if inserts and catches_missing:
+            return True  # a `DoesNotExist` / `NoResultFound` handler in a function that inserts
+        if not inserts or not (lookups or self_called):
+            continue  # nothing inserts, or nothing could be a lookup (not even a helper)
+        known = _ast_helpers(tree, self_called) if self_called else frozenset()
+        if not lookups and not known:
+            continue
+        held = set()
+        for node in nodes:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
+                    _ast_lookupish(node.value, known):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                held.update(t.id for t in targets if isinstance(t, ast.Name))
+        rows = set(held)
+        for node in nodes:
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
+                    _ast_lookupish(node.iter, known) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
+                rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
+        arithmetic = False
+        for node in nodes:
+            if isinstance(node, ast.If):
+                if _ast_lookupish(node.test, known) or \
+                        any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
+                    return True
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
+                arithmetic = True
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
+                    and isinstance(node.value, (ast.BinOp, ast.Call)):
+                arithmetic = True
+        if arithmetic and rows:
+            return True
+    return False

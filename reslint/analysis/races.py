@@ -1062,14 +1062,9 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
 # stdlib-tree prefilters: may a file hold a finding at all? (they over-approximate, never under)
 
 _FS_CHECK_WORDS = frozenset({"exists", "isfile", "isdir", "lexists", "access", "is_file", "is_dir"})
-_ORM_ATTRS = frozenset({
-    "objects", "_default_manager", "_base_manager", "query", "filter", "exclude", "exists", "first", "last",
-    "count", "select_related", "values_list", "one_or_none", "scalar", "scalar_one_or_none", "DoesNotExist",
-    "ObjectDoesNotExist", "NoResultFound",
-})
 
 
-def _ast_name(expr) -> Optional[str]:
+def ast_name(expr) -> Optional[str]:
     import ast
 
     if isinstance(expr, ast.Attribute):
@@ -1099,7 +1094,7 @@ def ast_subtree(root) -> list:
     return out
 
 
-def _ast_nodes(tree) -> list:
+def ast_nodes(tree) -> list:
     """Every node of a stdlib tree, listed once per tree for the three prefilters."""
     import ast
 
@@ -1125,26 +1120,26 @@ def ast_fs_candidate(tree) -> bool:
     checks = set(_FS_CHECK_WORDS)
     acts = set(_FS_ACT_WORDS)
     ifs = []
-    for node in _ast_nodes(tree):
+    for node in ast_nodes(tree):
         if isinstance(node, ast.ImportFrom):
             checks.update(a.asname for a in node.names if a.asname and a.name in _FS_CHECK_WORDS)
             acts.update(a.asname for a in node.names if a.asname and a.name in _FS_ACT_WORDS)
         elif isinstance(node, ast.If):
             ifs.append(node)
     checked = [node for node in ifs if any(
-        isinstance(sub, ast.Call) and _ast_name(sub.func) in checks for sub in ast.walk(node.test))]
+        isinstance(sub, ast.Call) and ast_name(sub.func) in checks for sub in ast.walk(node.test))]
     if not checked:
         return False
     wanted = {id(node) for node in checked}
     inside: Set[int] = set()
-    for func in _outer_functions(tree):
+    for func in outer_functions(tree):
         nodes = ast_subtree(func)
         ids = {id(n) for n in nodes}
         inside |= ids
-        if wanted & ids and any(isinstance(n, ast.Call) and _ast_name(n.func) in acts for n in nodes):
+        if wanted & ids and any(isinstance(n, ast.Call) and ast_name(n.func) in acts for n in nodes):
             return True
     if wanted - inside:  # a check in top-level code: any act of the file may follow it
-        return any(isinstance(n, ast.Call) and _ast_name(n.func) in acts for n in _ast_nodes(tree))
+        return any(isinstance(n, ast.Call) and ast_name(n.func) in acts for n in ast_nodes(tree))
     return False
 
 
@@ -1152,7 +1147,7 @@ def ast_state_candidate(tree) -> bool:
     """An `await` (or `async for` / `async with`), or a `with` of a lock-named object."""
     import ast
 
-    for node in _ast_nodes(tree):
+    for node in ast_nodes(tree):
         if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
             return True
         if isinstance(node, ast.With):
@@ -1160,92 +1155,13 @@ def ast_state_candidate(tree) -> bool:
                 expr = item.context_expr
                 if isinstance(expr, ast.Call):
                     expr = expr.func
-                name = _ast_name(expr)
+                name = ast_name(expr)
                 if name and _lock_word(name):
                     return True
     return False
 
 
-# what makes a method chain an ORM lookup for reslint.analysis.orm.lookup: a manager, a
-# Django-only queryset method, SQLAlchemy's query / select statements, a model's queryset factory
-_MANAGER_ATTRS = frozenset({"objects", "_default_manager", "_base_manager"})
-_DJANGO_ONLY_ATTRS = frozenset({
-    "filter", "exclude", "exists", "select_related", "prefetch_related", "values_list", "only", "defer",
-    "using", "select_for_update", "annotate", "order_by", "filter_by", "all", "none", "distinct",
-})
-_SQLA_STATEMENT_ATTRS = frozenset({"query", "scalar", "scalars", "execute"})
-
-
-def _ast_chain_lookupish(call, helpers) -> bool:
-    import ast
-
-    current = call
-    while True:
-        if isinstance(current, ast.Call):
-            func = current.func
-            if isinstance(func, ast.Attribute):
-                attr = func.attr
-                if attr in _MANAGER_ATTRS or attr in _DJANGO_ONLY_ATTRS or attr in _SQLA_STATEMENT_ATTRS \
-                        or "queryset" in attr.lower():
-                    return True
-                if attr == "get" and current.keywords and not current.args:
-                    return True  # a keyword lookup
-                if attr == "get" and len(current.args) >= 2 and "session" in ast.dump(func.value).lower():
-                    return True  # session.get(Model, id)
-                if isinstance(func.value, ast.Name) and func.value.id == "self" and attr in helpers:
-                    return True
-                current = func.value
-                continue
-            return False
-        if isinstance(current, ast.Attribute):
-            if current.attr in _MANAGER_ATTRS:
-                return True
-            current = current.value
-            continue
-        return False
-
-
-def _ast_lookupish(expr, helpers=frozenset()) -> bool:
-    """Whether an expression holds a call that may be an ORM lookup (a sound over-approximation of
-    :func:`reslint.analysis.orm.lookup`): a chain through a manager, a Django-only queryset
-    method, a keyword `get`, a SQLAlchemy query or statement, or a helper of the class that makes
-    one."""
-    import ast
-
-    return any(isinstance(node, ast.Call) and _ast_chain_lookupish(node, helpers) for node in ast.walk(expr))
-
-
-def _ast_helpers(tree, called: Set[str]) -> FrozenSet[str]:
-    """Which of ``called`` (names of `self.<name>()` calls) name a function of the file that
-    returns a lookup: the helpers those calls stand for. Answers are kept on the tree."""
-    import ast
-
-    index = getattr(tree, "_reslint_functions", None)
-    if index is None:
-        index = {}
-        for func in _ast_nodes(tree):
-            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                index.setdefault(func.name, []).append(func)
-        answers: Dict[str, bool] = {}
-        try:
-            tree._reslint_functions, tree._reslint_helpers = index, answers
-        except AttributeError:  # pragma: no cover - a tree that takes no attributes
-            pass
-    else:
-        answers = tree._reslint_helpers
-    out = set()
-    for name in called:
-        known = answers.get(name)
-        if known is None:
-            known = any(isinstance(node, ast.Return) and node.value is not None and _ast_lookupish(node.value)
-                        for func in index.get(name, ()) for node in ast_subtree(func))
-            answers[name] = known
-        if known:
-            out.add(name)
-    return frozenset(out)
-
-
-def _outer_functions(tree):
+def outer_functions(tree):
     """The functions not nested in another function: module-level and class-level defs, also under
     `if` / `try` / `with` blocks and in nested classes."""
     import ast
@@ -1265,66 +1181,3 @@ def _outer_functions(tree):
                 stack.extend(handler.body)
             for case in getattr(node, "cases", ()):
                 stack.extend(case.body)
-
-
-def ast_orm_candidate(tree) -> bool:
-    """A function that inserts (`create` / `save` / `add`) and, in the same function, tests a
-    lookup (an `if` on a lookup or on a local holding one), catches `DoesNotExist` /
-    `NoResultFound`, or changes a row's attribute by arithmetic next to a lookup: the three shapes
-    RES603 judges, each within one function."""
-    import ast
-
-    for func in _outer_functions(tree):
-        # an outer function with its nested ones: if an inner function has the shape, so does
-        # the outer one's subtree, so one walk per outer function is enough
-        nodes = ast_subtree(func)
-        inserts = lookups = False
-        self_called: Set[str] = set()
-        for node in nodes:
-            if isinstance(node, ast.Attribute):
-                attr = node.attr
-                if attr in ("create", "save", "add"):
-                    inserts = True
-                elif attr in _MANAGER_ATTRS or attr in _DJANGO_ONLY_ATTRS or attr in _SQLA_STATEMENT_ATTRS \
-                        or attr == "get" or "queryset" in attr.lower():
-                    lookups = True
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
-                self_called.add(node.func.attr)
-            elif isinstance(node, ast.ExceptHandler) and node.type is not None and any(
-                    (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound")) for n in ast.walk(node.type)):
-                lookups = True
-        if not inserts or not (lookups or self_called):
-            continue  # nothing inserts, or nothing could be a lookup (not even a helper)
-        known = _ast_helpers(tree, self_called) if self_called else frozenset()
-        if not lookups and not known:
-            continue
-        held = set()
-        for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
-                    _ast_lookupish(node.value, known):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                held.update(t.id for t in targets if isinstance(t, ast.Name))
-        rows = set(held)
-        for node in nodes:
-            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
-                    _ast_lookupish(node.iter, known) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
-                rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
-        arithmetic = False
-        for node in nodes:
-            if isinstance(node, ast.If):
-                if _ast_lookupish(node.test, known) or \
-                        any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
-                    return True
-            elif isinstance(node, ast.ExceptHandler):
-                if node.type is not None and any(
-                        (_ast_name(n) or "").endswith(("DoesNotExist", "NoResultFound")) for n in ast.walk(node.type)):
-                    return True
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
-                arithmetic = True
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
-                    and isinstance(node.value, (ast.BinOp, ast.Call)):
-                arithmetic = True
-        if arithmetic and rows:
-            return True
-    return False

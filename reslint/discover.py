@@ -22,7 +22,7 @@ import os
 import stat
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from .config import Settings
 from .globs import PatternSet

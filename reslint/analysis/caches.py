@@ -13,13 +13,13 @@ Everything here answers questions; the rules decide what to report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from .blocks import statements
-from .calls import find_arg, is_none, positional_args
-from .names import assignment_targets, dotted_name, target_names
+from .calls import find_arg, is_none
+from .names import assignment_targets, dotted_name, names_in, target_names
 from .programs import is_command_line_program
 
 # -- memoising decorators ----------------------------------------------------------------------
@@ -42,9 +42,9 @@ CACHE_OBJECT_DECORATORS = frozenset({"cachetools.cached", "cachetools.cachedmeth
 # constructors of caches that never evict
 PLAIN_MAPPINGS = frozenset({"builtins.dict", "collections.OrderedDict", "collections.defaultdict"})
 
-# class decorators and bases that make a method's first parameter the class, not an instance
-STATIC_OR_CLASS = frozenset({"builtins.staticmethod", "builtins.classmethod", "abc.abstractclassmethod",
-                             "abc.abstractstaticmethod"})
+# decorators that make a method take no instance (static) or the class as its first parameter
+STATIC_DECORATORS = frozenset({"builtins.staticmethod", "abc.abstractstaticmethod"})
+CLASS_DECORATORS = frozenset({"builtins.classmethod", "abc.abstractclassmethod"})
 CLASS_PARAMETER_NAMES = frozenset({"cls", "klass", "mcs", "mcls", "metacls"})
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 
@@ -132,7 +132,7 @@ def _cache_object_bound(ctx, value: cst.BaseExpression) -> Optional[bool]:
 def decorator_names(ctx, func: cst.FunctionDef) -> Set[str]:
     out = set()
     for decorator in func.decorators:
-        expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        expr = _decorator_call(decorator)[0]
         out.add(ctx.qualified_name(expr) or dotted_name(expr) or "")
     return out
 
@@ -154,9 +154,9 @@ def method_kind(ctx, func: cst.FunctionDef, owner: Optional[cst.ClassDef]) -> st
     if owner is None:
         return "function"
     names = decorator_names(ctx, func)
-    if names & {"builtins.staticmethod", "abc.abstractstaticmethod"}:
+    if names & STATIC_DECORATORS:
         return "static"
-    if names & {"builtins.classmethod", "abc.abstractclassmethod"}:
+    if names & CLASS_DECORATORS:
         return "class"
     params = all_parameters(func)
     if not params or params[0].star:
@@ -438,12 +438,10 @@ class _Scan:
         self.module_containers: Dict[str, Container] = {}
         self.class_containers: Dict[str, Dict[str, Container]] = {}  # class name -> attr -> container
         self.classes: Dict[str, cst.ClassDef] = {}
-        self.rebound_at_module: Set[str] = set()
         self.decorator_uses: Set[str] = set()  # names used as decorators anywhere
         self.called_at_import: Set[str] = set()  # functions called by module-level code
         self.called_in_functions: Set[str] = set()  # names called (`f()`, `x.f()`) inside functions
         self.literal_calls: Dict[str, List[cst.Call]] = {}  # function name -> calls of it
-        self.referenced_functions: Set[str] = set()  # function names used other than by a call
         self._collect_definitions()
 
     # ---- definitions
@@ -606,13 +604,9 @@ def _analyse(ctx) -> Dict[int, Growth]:
             continue
         if kind is cst.FunctionDef:
             function_defs.setdefault(node.name.value, []).append(node)
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
             for decorator in node.decorators:
-                expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-                scan.decorator_uses.add((dotted_name(expr) or "").rsplit(".", 1)[-1])
-        elif isinstance(node, cst.ClassDef):
-            for decorator in node.decorators:
-                expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-                scan.decorator_uses.add((dotted_name(expr) or "").rsplit(".", 1)[-1])
+                scan.decorator_uses.add((dotted_name(_decorator_call(decorator)[0]) or "").rsplit(".", 1)[-1])
     out: Dict[int, Growth] = {}
     containers = list(scan.module_containers.values())
     for table in scan.class_containers.values():
@@ -839,7 +833,6 @@ def _from_options_or_package(function: cst.FunctionDef, key: cst.CSTNode,
                              assigned: Dict[str, List[cst.CSTNode]]) -> bool:
     """The key is an option name (a loop over the function's `**kwargs`) or a path built from the
     module's own `__file__` (a data file shipped with the package): a fixed set either way."""
-    from .names import names_in
 
     star = function.params.star_kwarg
     star_name = star.name.value if isinstance(star, cst.Param) else None
@@ -946,12 +939,6 @@ def _is_decorator(function: cst.FunctionDef, function_defs) -> bool:
     return False
 
 
-def _names(expr: cst.CSTNode) -> Set[str]:
-    from .names import names_in
-
-    return names_in(expr)
-
-
 def _object_key(ctx, key: cst.BaseExpression, function: cst.FunctionDef) -> bool:
     """The key is a parameter annotated with a class of the program (not a string, number, path
     or other data), or a class: one entry per program object, not per request."""
@@ -969,7 +956,7 @@ def _object_key(ctx, key: cst.BaseExpression, function: cst.FunctionDef) -> bool
         expr = _annotation_expr(param)
         if expr is None:
             return False
-        names = _names(expr)
+        names = names_in(expr)
         return bool(names) and not names <= DATA_TYPES
     return False
 

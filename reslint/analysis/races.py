@@ -17,14 +17,14 @@ The races family's knowledge, in three parts:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import FrozenSet, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from .blocks import SCOPES, body_statements, child_blocks, statements
+from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
-from .names import ImportTable, assignment_targets, dotted_name, root_names, target_names
+from .names import assignment_targets, dotted_name, root_names, target_names
 from .programs import is_command_line_program
 
 # ---------------------------------------------------------------------------------------------
@@ -1096,7 +1096,6 @@ def ast_subtree(root) -> list:
 
 def ast_nodes(tree) -> list:
     """Every node of a stdlib tree, listed once per tree for the three prefilters."""
-    import ast
 
     nodes = getattr(tree, "_reslint_races_nodes", None)
     if nodes is None:

@@ -10,15 +10,20 @@ up `__init__.py` files, the path under the root, and the path under `src/`):
 
 - module-level `async def`\\ s (async generators excluded: calling one is not
   a coroutine) and the other names the module defines;
-- classes: their async and plain methods and their base classes, resolved
-  through the module's imports;
+- classes: their async and plain methods, their base classes, and the declared
+  types of their attributes and properties (annotations in the class body,
+  `self.x: T = ...`, `self.x = T(...)` or `self.x = param` with `param: T` in a
+  method, a `@property` / `@cached_property` return annotation), all resolved
+  through the module's imports (those under `if TYPE_CHECKING:` included);
 - imports (`from .impl import fetch` in `__init__.py` is a re-export).
 
 Only modules that can matter are parsed, with the stdlib parser: those whose
-text contains `async def` and every package `__init__.py` (re-exports). A
-class chain through a module with no `async def` in it is therefore not
-followed. Entries are cached by file content in the user cache directory
-(`$RESLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/reslint`, else `~/.cache/reslint`).
+text contains `async def` and every package `__init__.py` (re-exports); then,
+a few rounds more, the modules that define a base class or an attribute type
+those name (so `self.coresys.plugins.dns.write()` is followed through a
+`CoreSys` defined in a module with no `async def`). Entries are cached by file
+content in the user cache directory (`$RESLINT_CACHE_DIR`, else
+`$XDG_CACHE_HOME/reslint`, else `~/.cache/reslint`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -69,6 +74,9 @@ class ClassEntry:
     bases: Tuple[str, ...] = ()          # qualified names as far as the module's imports tell
     coroutines: Tuple[str, ...] = ()     # async methods
     methods: Tuple[str, ...] = ()        # other methods and class attributes
+    # attribute or property -> the qualified type it is declared with; "?" when it is bound here
+    # to something else or to different types (look no further)
+    attributes: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,14 +89,15 @@ class ModuleEntry:
     def to_json(self):
         return {
             "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
-            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods)] for k, c in self.classes.items()},
+            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods), c.attributes]
+                        for k, c in self.classes.items()},
         }
 
     @classmethod
     def from_json(cls, data) -> "ModuleEntry":
         return cls(
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
-            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2])) for k, v in data["classes"].items()},
+            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(v[3])) for k, v in data["classes"].items()},
         )
 
 
@@ -186,6 +195,126 @@ def _resolve(name: str, imports: Dict[str, str], module: str, local: Iterable[st
     return name
 
 
+def _add_imports(imports: Dict[str, str], node: ast.AST, module: str, is_package: bool, first: bool) -> None:
+    """Add what an import statement binds; ``first``: an earlier binding of the name wins."""
+    found: Dict[str, str] = {}
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                found[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".", 1)[0]
+                if head not in imports:
+                    found[head] = head
+    elif isinstance(node, ast.ImportFrom):
+        base = _absolute(module, is_package, node.level, node.module) if node.level else (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                found[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    for name, target in found.items():
+        if first:
+            imports.setdefault(name, target)
+        else:
+            imports[name] = target
+
+
+# `Optional[T]`, `ClassVar[T]`, ...: the type is the one inside
+_WRAPPERS = frozenset({"Optional", "ClassVar", "Final", "Annotated"})
+_PROPERTIES = frozenset({"property", "cached_property", "cached", "reify"})
+UNKNOWN = "?"
+
+
+def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
+    """The dotted class name an annotation declares (`T`, `"T"`, `Optional[T]`, `T | None`,
+    `Union[T, None]`, `Generic[...]` subscripts of a class), or None."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            inner = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return _annotation(inner, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
+        return _annotation(sides[0], depth + 1) if len(sides) == 1 else None
+    if isinstance(node, ast.Subscript):
+        base = _dotted(node.value) or ""
+        last = base.rsplit(".", 1)[-1]
+        inner = node.slice
+        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if last in _WRAPPERS:
+            return _annotation(elements[0], depth + 1) if elements else None
+        if last == "Union":
+            kept = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is None)]
+            return _annotation(kept[0], depth + 1) if len(kept) == 1 else None
+        return base or None  # a generic class: `Manager[int]` is a Manager
+    return _dotted(node)
+
+
+def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
+    """Attribute and property name -> the qualified type declared for it (see :class:`ClassEntry`)."""
+    declared: Dict[str, set] = {}   # annotations: the contract
+    assigned: Dict[str, set] = {}   # values: `T(...)`, an annotated parameter, UNKNOWN for others
+
+    def note(table: Dict[str, set], name: str, dotted: Optional[str]) -> None:
+        table.setdefault(name, set()).add(resolve(dotted) if dotted else UNKNOWN)
+
+    def value(table: Dict[str, set], name: str, expr: ast.AST, params: Dict[str, Optional[str]]) -> None:
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return  # "not set yet": neutral
+        if isinstance(expr, ast.Call):
+            note(table, name, _dotted(expr.func))
+        elif isinstance(expr, ast.Name) and expr.id in params:
+            note(table, name, params[expr.id])
+        else:
+            note(table, name, None)
+
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            note(declared, item.target.id, _annotation(item.annotation))
+        elif isinstance(item, ast.Assign):
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    value(assigned, target.id, item.value, {})
+        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decorators = {(_dotted(d) or "").rsplit(".", 1)[-1] for d in item.decorator_list}
+            if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
+                note(declared, item.name, _annotation(item.returns))
+                continue
+            args = item.args.posonlyargs + item.args.args
+            if not args or "staticmethod" in decorators or "classmethod" in decorators:
+                continue
+            this = args[0].arg
+            params = {a.arg: _annotation(a.annotation) for a in args[1:] + item.args.kwonlyargs}
+            stack = list(item.body)
+            while stack:
+                stmt = stack.pop()
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                    for target in targets:
+                        for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                            if not (isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name)
+                                    and element.value.id == this):
+                                continue
+                            if isinstance(stmt, ast.AnnAssign):
+                                note(declared, element.attr, _annotation(stmt.annotation))
+                            elif element is target and stmt.value is not None:
+                                value(assigned, element.attr, stmt.value, params)
+                            else:
+                                note(assigned, element.attr, None)
+                    continue
+                if isinstance(stmt, ast.stmt):
+                    stack.extend(ast.iter_child_nodes(stmt))
+    out: Dict[str, str] = {}
+    for name in set(declared) | set(assigned):
+        types = declared.get(name) or assigned.get(name) or set()
+        out[name] = next(iter(types)) if len(types) == 1 else UNKNOWN
+    return out
+
+
 def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEntry]:
     """The index entry of one module's source, or None when it does not parse."""
     generators = "yield" in text  # no `yield` anywhere: nothing here is a generator
@@ -195,29 +324,27 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
         return None
     imports: Dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".", 1)[0]
-                    imports.setdefault(head, head)
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(module, is_package, node.level, node.module) if node.level else (node.module or "")
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        _add_imports(imports, node, module, is_package, first=False)
+    for node in tree.body:
+        # imports under `if TYPE_CHECKING:` (annotations name them), `try:` / `except ImportError:`
+        if isinstance(node, (ast.If, ast.Try)):
+            for block in (node.body, node.orelse, *(h.body for h in getattr(node, "handlers", ()))):
+                for inner in block:
+                    _add_imports(imports, inner, module, is_package, first=True)
     coroutines, names = [], []
     classes: Dict[str, ClassEntry] = {}
     local = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+    def resolve(dotted: str) -> str:
+        return _resolve(dotted, imports, module, local)
+
     for node in tree.body:
         if _coroutine(node, generators):
             coroutines.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
         elif isinstance(node, ast.ClassDef):
-            bases = tuple(_resolve(d, imports, module, local) for d in (_dotted(b) for b in node.bases) if d)
+            bases = tuple(resolve(d) for d in (_dotted(b) for b in node.bases) if d)
             methods, async_methods = [], []
             for item in node.body:
                 if _coroutine(item, generators):
@@ -227,7 +354,8 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
                 elif isinstance(item, (ast.Assign, ast.AnnAssign)):
                     targets = item.targets if isinstance(item, ast.Assign) else [item.target]
                     methods.extend(t.id for t in targets if isinstance(t, ast.Name))
-            classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods))
+            classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods),
+                                            _class_attributes(node, resolve))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.extend(t.id for t in targets if isinstance(t, ast.Name))
@@ -301,7 +429,7 @@ class ProjectIndex:
                 return self.is_coroutine_function(entry.imports[head], depth + 1)
             return None
         if head in entry.classes and len(rest) == 2:
-            return self.method_is_coroutine(f"{name}.{head}", rest[1], depth + 1)
+            return self.method_is_coroutine(f"{name}.{head}", rest[1])
         if head in entry.imports:
             return self.is_coroutine_function(".".join([entry.imports[head], *rest[1:]]), depth + 1)
         return None
@@ -318,22 +446,64 @@ class ProjectIndex:
             return self.class_entry(entry.imports[rest[0]], depth + 1)
         return None, ""
 
-    def method_is_coroutine(self, class_qualified: str, method: str, depth: int = 0) -> Optional[bool]:
+    def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
         """Whether `method` of the project class (first definition along its bases) is an `async def`."""
-        if depth > 16:
-            return None
-        cls, _ = self.class_entry(class_qualified)
-        if cls is None:
-            return None
+        return lookup_method(self.class_entry, class_qualified, method)
+
+    def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
+        """The qualified type an attribute or property of the project class (or of a base) is
+        declared with, or None."""
+        return lookup_attribute(self.class_entry, class_qualified, attribute)
+
+
+def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: Optional[set] = None):
+    """``find(entry)`` on the class, then on its bases depth-first (the MRO of single inheritance,
+    close enough for mixins): the first answer that is not None."""
+    seen = set() if seen is None else seen
+    if depth > 16 or class_qualified in seen:
+        return None
+    seen.add(class_qualified)
+    cls, _ = class_entry(class_qualified)
+    if cls is None:
+        return None
+    found = find(cls)
+    if found is not None:
+        return found
+    for base in cls.bases:
+        found = _along_bases(class_entry, base, find, depth + 1, seen)
+        if found is not None:
+            return found
+    return None
+
+
+_STOP = object()
+
+
+def lookup_method(class_entry, class_qualified: str, method: str) -> Optional[bool]:
+    """Whether `method` of a class is an `async def` (True), something else (False) or unknown
+    (None), looking along its bases; ``class_entry(qualified)`` answers as the index's does."""
+    def find(cls: ClassEntry) -> Optional[bool]:
         if method in cls.coroutines:
             return True
         if method in cls.methods:
             return False
-        for base in cls.bases:
-            found = self.method_is_coroutine(base, method, depth + 1)
-            if found is not None:
-                return found
+        if method in cls.attributes:
+            return _STOP  # an instance attribute: it may hold anything callable
         return None
+    found = _along_bases(class_entry, class_qualified, find)
+    return None if found is _STOP else found
+
+
+def lookup_attribute(class_entry, class_qualified: str, attribute: str) -> Optional[str]:
+    """The qualified type an attribute or property of a class is declared with (looking along its
+    bases), or None: unknown, or bound to different things."""
+    def find(cls: ClassEntry) -> Optional[str]:
+        found = cls.attributes.get(attribute)
+        if found is None and (attribute in cls.coroutines or attribute in cls.methods):
+            return UNKNOWN  # a method or a plain class attribute: not an instance of a class we know
+        return found
+    found = _along_bases(class_entry, class_qualified, find)
+    return None if found in (None, UNKNOWN) else found
 
 
 class LazyIndex:
@@ -400,6 +570,9 @@ class RecordingIndex:
     def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
         return self._ask("method_is_coroutine", class_qualified, method)
 
+    def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
+        return self._ask("attribute_type", class_qualified, attribute)
+
     def class_entry(self, qualified: str):
         return self._ask("class_entry", qualified)
 
@@ -457,9 +630,27 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     fresh: Dict[str, list] = {}
     parsed = 0
     packages: Dict[str, List[str]] = {}
+    # files not indexed in the first pass, by module name: (path, rel, names, signature, cache hit)
+    reserve: Dict[str, tuple] = {}
+
+    def add(rel: str, names: Tuple[str, ...], entry: ModuleEntry) -> None:
+        paths[rel] = names
+        for name in names:
+            modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
+
+    def parse(data: bytes, names: Tuple[str, ...], rel: str) -> Optional[ModuleEntry]:
+        nonlocal parsed
+        parsed += 1
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+        return index_source(text, names[0], rel.endswith("__init__.py"))
+
     for path, rel in files:
-        # cache entry: [[mtime_ns, size, ctime_ns], content digest or None, names, entry or None];
-        # the ctime catches a file rewritten with its old size and mtime put back (`touch -d`)
+        # cache entry: [[mtime_ns, size, ctime_ns], content digest or None, names, entry or None,
+        # indexed in the first pass]; the ctime catches a file rewritten with its old size and
+        # mtime put back (`touch -d`)
         try:
             stat = os.stat(path)
         except OSError:
@@ -477,6 +668,11 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             if entry is None and hit[3] is not None:
                 reuse, hit = False, None  # a cached entry of the wrong shape: index the file again
         if reuse:
+            if not hit[4]:
+                # indexed only when another module needs it (second pass)
+                for name in names:
+                    reserve.setdefault(name, (path, rel, names, signature, hit))
+                continue
             fresh[rel] = hit
         else:
             try:
@@ -485,25 +681,69 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             except OSError:
                 continue
             if not _wanted(rel, data) or not names:
-                fresh[rel] = [signature, None, list(names), None]
+                for name in names:
+                    reserve.setdefault(name, (path, rel, names, signature, None))
+                if not names:
+                    fresh[rel] = [signature, None, [], None, False]
                 continue
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             if hit is not None and hit[1] == digest and tuple(hit[2] or ()) == names and \
                     (hit[3] is None or _entry_of(hit) is not None):
                 entry = _entry_of(hit)
             else:
-                parsed += 1
-                try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = None
-                entry = index_source(text, names[0], rel.endswith("__init__.py")) if text is not None else None
-            fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None]
+                entry = parse(data, names, rel)
+            fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None, True]
         if entry is None:
             continue
-        paths[rel] = names
-        for name in names:
-            modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
+        add(rel, names, entry)
+
+    # second pass: the modules that define a base class or an attribute type of an indexed class
+    # (and what re-exports lead to), a few rounds deep; the others stay out of the index
+    loaded: set = set()
+    frontier = _references(modules.values())
+    visited: set = set()
+    for _ in range(6):
+        wanted_next: set = set()
+        visited |= frontier
+        for qualified in sorted(frontier):
+            parts = qualified.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                name = ".".join(parts[:cut])
+                if name in modules:
+                    imported = modules[name].imports.get(parts[cut])
+                    if imported is not None:
+                        wanted_next.add(".".join([imported, *parts[cut + 1:]]))
+                    break
+                item = reserve.get(name)
+                if item is None or item[1] in loaded:
+                    continue
+                path, rel, names, signature, hit = item
+                loaded.add(rel)
+                entry = _entry_of(hit) if hit is not None and hit[1] is not None else None
+                if entry is not None:
+                    fresh[rel] = hit
+                else:
+                    try:
+                        with open(path, "rb") as handle:
+                            data = handle.read()
+                    except OSError:
+                        break
+                    entry = parse(data, names, rel)
+                    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+                    fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None,
+                                  False]
+                if entry is not None:
+                    add(rel, names, entry)
+                    wanted_next |= _references([entry])
+                break
+        frontier = wanted_next - visited
+        if not frontier:
+            break
+    for item in reserve.values():
+        if item[1] not in fresh:
+            # not needed this time; a cached second-pass entry is kept for the next run
+            hit = item[4]
+            fresh[item[1]] = hit if hit is not None else [item[3], None, list(item[2]), None, False]
     if cache_file is not None and fresh != cached:
         from .cache import write_atomic
 
@@ -511,11 +751,21 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
 
 
+def _references(entries: Iterable[ModuleEntry]) -> set:
+    """The qualified names the classes of ``entries`` derive from or declare attributes with."""
+    out = set()
+    for entry in entries:
+        for cls in entry.classes.values():
+            out.update(cls.bases)
+            out.update(t for t in cls.attributes.values() if t != UNKNOWN)
+    return out
+
+
 def _valid_hit(hit: Any) -> Optional[list]:
     """A cache entry of the expected shape, else None (the file is indexed again)."""
-    if not isinstance(hit, list) or len(hit) != 4:
+    if not isinstance(hit, list) or len(hit) != 5 or not isinstance(hit[4], bool):
         return None
-    signature, digest, names, _ = hit
+    signature, digest, names, _, _ = hit
     if not isinstance(signature, list) or not all(isinstance(v, int) for v in signature):
         return None
     if digest is not None and not isinstance(digest, str):
@@ -534,7 +784,9 @@ def _entry_of(hit: list) -> Optional[ModuleEntry]:
         return None
     strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes]
     for cls in entry.classes.values():
-        strings.extend((*cls.bases, *cls.coroutines, *cls.methods))
+        if not isinstance(cls.attributes, dict):
+            return None
+        strings.extend((*cls.bases, *cls.coroutines, *cls.methods, *cls.attributes, *cls.attributes.values()))
     return entry if all(isinstance(v, str) for v in strings) else None
 
 
@@ -543,7 +795,8 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
     prefix = primary + "."
     def fix(value: str) -> str:
         return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
-    classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods) for k, c in entry.classes.items()}
+    classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods,
+                             {a: fix(t) for a, t in c.attributes.items()}) for k, c in entry.classes.items()}
     return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports))
 
 

@@ -8,7 +8,7 @@ from typing import Tuple
 
 import libcst as cst
 
-from reslint.analysis.async_calls import Coroutines, dropped
+from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -114,17 +114,22 @@ class UnawaitedCoroutine(Rule):
         return found
 
     def visit_Call(self, node: cst.Call) -> None:
-        how = dropped(self.ctx, node)
+        how = dropped(self.ctx, node) or truth_tested(self.ctx, node)
         if how is None:
             return
-        if self._coroutines().of_call(node) is not True:
+        if self._coroutines().of_call(node) is not True or in_dead_branch(self.ctx.stack):
             return
         shown = dotted_name(node.func) or self.ctx.module.code_for_node(node.func)
         if len(shown) > 60:
             shown = shown[:57] + "..."
         in_async = self.ctx.in_async_function()
         fix = None
-        if not in_async:
+        if how == "condition":
+            message = (f"coroutine `{shown}()` is used as a condition and never awaited; a coroutine object is "
+                       "always true, so the test decides nothing and the call never runs")
+            if in_async:
+                fix = Replace(node, cst.Await(expression=node), f"Await `{shown}()`")
+        elif not in_async:
             message = (f"coroutine `{shown}()` is created in sync code and never awaited; it never runs")
         elif how == "dropped":
             message = f"coroutine `{shown}()` is never awaited; it never runs"

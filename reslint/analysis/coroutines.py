@@ -18,6 +18,8 @@ KNOWN_COROUTINE_FUNCTIONS = frozenset({
     "asyncio.create_subprocess_shell", "asyncio.to_thread", "trio.sleep", "anyio.sleep",
     "anyio.to_thread.run_sync", "anyio.open_file", "anyio.connect_tcp", "aiofiles.os.remove",
 })
+# methods that return an awaitable whatever the receiver: the async context manager and iterator protocols
+ASYNC_DUNDERS = frozenset({"__aenter__", "__aexit__", "__anext__"})
 # event loop methods that are coroutine functions
 LOOP_COROUTINES = ("sock_recv", "sock_recv_into", "sock_recvfrom", "sock_sendall", "sock_sendto", "sock_connect",
                    "sock_accept", "sock_sendfile", "create_connection", "create_server", "create_unix_connection",

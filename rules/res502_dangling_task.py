@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from reslint.analysis.async_calls import dropped, is_task_call
+from reslint.analysis.coroutines import GATHER_FUNCTIONS
 from reslint.analysis.names import dotted_name
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -66,11 +67,24 @@ class DanglingTask(Rule):
     family = "async"
     severity = Severity.ERROR
     precision = "very-high"
-    triggers = (r"create_task|ensure_future|asyncio\.async",)
+    triggers = (r"create_task|ensure_future|asyncio\.async|gather",)
 
     def visit_Call(self, node: cst.Call) -> None:
         how = dropped(self.ctx, node)
-        if how is None or not is_task_call(self.ctx, node):
+        if how is None:
+            return
+        if self.ctx.qualified_name(node.func) in GATHER_FUNCTIONS:
+            shown = dotted_name(node.func) or "gather"
+            if how == "dropped":
+                message = (f"the future from `{shown}()` is dropped, not awaited; its awaitables run as tasks "
+                           "nobody holds, so they can be garbage-collected mid-flight and their exceptions are "
+                           "never seen")
+            else:
+                message = (f"the future from `{shown}()` is bound to a name that is never used again; await it, "
+                           "or its tasks can be garbage-collected mid-flight and their exceptions are never seen")
+            self.report(node, message)
+            return
+        if not is_task_call(self.ctx, node):
             return
         shown = dotted_name(node.func) or "create_task"
         if how == "dropped":

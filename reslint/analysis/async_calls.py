@@ -123,7 +123,9 @@ def _names_in(scope: cst.FunctionDef) -> Dict[str, List[cst.Name]]:
 
 def is_task_call(ctx, call: cst.Call) -> bool:
     """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or `create_task` on something that
-    is an event loop: resolved as one, got from `get_running_loop()`, or named `loop`."""
+    is an event loop: resolved as one (a name or `self.<attr>` bound to a loop factory's result or
+    annotated as a loop), got from `get_running_loop()`, or named `loop` or `*loop`
+    (`thread_loop`)."""
     if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
         return True
     func = call.func
@@ -136,7 +138,10 @@ def is_task_call(ctx, call: cst.Call) -> bool:
     if isinstance(receiver, cst.Call):
         return ctx.qualified_name(receiver.func) in LOOP_GETTERS
     name = dotted_name(receiver)
-    return name is not None and name.rsplit(".", 1)[-1] in LOOP_NAMES
+    if name is None:
+        return False
+    last = name.rsplit(".", 1)[-1]
+    return last in LOOP_NAMES or last.lower().endswith("loop")
 
 
 def is_generator(func: cst.FunctionDef) -> bool:

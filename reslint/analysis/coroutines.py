@@ -53,5 +53,8 @@ TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asy
 LOOP_TASK_METHODS = ("create_task", "ensure_future")
 # calls that return the event loop
 LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
-# receivers of unknown type that are, by their (last) name, an event loop
+# receivers of unknown type that are, by their (last) name, an event loop: these, and any name
+# ending in `loop` (`thread_loop`, `self._main_loop`, `evloop`)
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
+# functions that wrap their awaitables in tasks and return a future of them all
+GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})

@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.blocking import blocking_call
+from reslint.analysis.blocking import STARTS_PROCESS, blocking_call, is_file_io
 from reslint.analysis.scopes import enclosing_function
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -100,8 +100,19 @@ class BlockingCallInAsync(Rule):
         func = enclosing_function(self.ctx.stack)
         where = f"`async def {func.name.value}`" if isinstance(func, cst.FunctionDef) else "a coroutine"
         fix = self._sleep_fix(node) if what == "time.sleep" else None
-        self.report(node, f"`{what}()` blocks the event loop in {where}; every other task waits until it "
-                          f"returns (use {instead})", fix=fix)
+        shown = what[len("builtins."):] if what.startswith("builtins.") else what
+        if is_file_io(what):
+            message = (f"`{shown}()` does blocking file I/O in {where}; on a local disk it is usually brief, but "
+                       f"every other task waits for it, and a slow or network filesystem stalls them all "
+                       f"(use {instead})")
+        elif what in STARTS_PROCESS:
+            message = (f"`{shown}()` starts a child process synchronously in {where}; the event loop stops for the "
+                       f"fork and exec, and for as long as the code then waits on the process or its pipes "
+                       f"(use {instead})")
+        else:
+            message = (f"`{shown}()` blocks the event loop in {where}; every other task waits until it returns "
+                       f"(use {instead})")
+        self.report(node, message, fix=fix)
 
     def _sleep_fix(self, node: cst.Call) -> Optional[Replace]:
         if not isinstance(self.ctx.parent(), cst.Expr) or len(node.args) != 1 or node.args[0].keyword is not None:

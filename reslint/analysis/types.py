@@ -35,6 +35,8 @@ ASYNC_EVENT = "asyncio.Event"
 ASYNC_CONDITION = "asyncio.Condition"
 STREAM_READER = "asyncio.StreamReader"
 STREAM_WRITER = "asyncio.StreamWriter"
+FILE = "io.IOBase"            # a file object from open() and its kin (not io.StringIO / BytesIO)
+PATH = "pathlib.Path"
 
 # callee (qualified) -> type of the value it returns
 CONSTRUCTORS: Dict[str, str] = {
@@ -110,6 +112,18 @@ CONSTRUCTORS: Dict[str, str] = {
     "asyncio.Condition": ASYNC_CONDITION,
     "asyncio.StreamReader": STREAM_READER,
     "asyncio.StreamWriter": STREAM_WRITER,
+    "builtins.open": FILE,
+    "io.open": FILE,
+    "os.fdopen": FILE,
+    "codecs.open": FILE,
+    "gzip.open": FILE,
+    "bz2.open": FILE,
+    "lzma.open": FILE,
+    "pathlib.Path": PATH,
+    "pathlib.PosixPath": PATH,
+    "pathlib.WindowsPath": PATH,
+    "pathlib.Path.home": PATH,
+    "pathlib.Path.cwd": PATH,
 }
 
 # `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types
@@ -124,11 +138,14 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
     (MP_POOL, "apply_async"): ASYNC_RESULT,
     (MP_POOL, "map_async"): ASYNC_RESULT,
     (MP_POOL, "starmap_async"): ASYNC_RESULT,
+    (PATH, "open"): FILE,
+    **{(PATH, m): PATH for m in ("joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute",
+                                 "expanduser", "relative_to", "with_segments")},
 }
 
 # `with X() as name` binds name to what __enter__ returns: the object itself for these
 ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
-                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE})
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, FILE})
 
 # Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
 SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from reslint.analysis.blocking import STARTS_PROCESS, blocking_call, is_file_io
+from reslint.analysis.blocking import WAITS_FOR_PROCESS, blocking_call, is_file_io
 from reslint.analysis.scopes import enclosing_function
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -105,10 +105,12 @@ class BlockingCallInAsync(Rule):
             message = (f"`{shown}()` does blocking file I/O in {where}; on a local disk it is usually brief, but "
                        f"every other task waits for it, and a slow or network filesystem stalls them all "
                        f"(use {instead})")
-        elif what in STARTS_PROCESS:
-            message = (f"`{shown}()` starts a child process synchronously in {where}; the event loop stops for the "
-                       f"fork and exec, and for as long as the code then waits on the process or its pipes "
-                       f"(use {instead})")
+        elif what == "subprocess.Popen":
+            message = (f"`{shown}()` as a context manager waits for the child to exit when the block ends; the "
+                       f"event loop in {where} stops until then (use {instead})")
+        elif what in WAITS_FOR_PROCESS:
+            message = (f"`{shown}(P_WAIT, ...)` runs the child to its end; the event loop in {where} stops until it "
+                       f"exits (use {instead})")
         else:
             message = (f"`{shown}()` blocks the event loop in {where}; every other task waits until it returns "
                        f"(use {instead})")

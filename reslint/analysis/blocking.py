@@ -48,13 +48,12 @@ BLOCKING_FUNCTIONS: Dict[str, str] = {
 }
 for _name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"):
     BLOCKING_FUNCTIONS[f"subprocess.{_name}"] = "`asyncio.create_subprocess_exec`"
-for _name in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
-              "posix_spawn", "posix_spawnp"):
-    BLOCKING_FUNCTIONS[f"os.{_name}"] = "`asyncio.create_subprocess_exec`"
-# calls that start a process (and return once it is started, unless told to wait)
-STARTS_PROCESS = frozenset({"subprocess.Popen", "os.posix_spawn", "os.posix_spawnp",
-                            *(f"os.{n}" for n in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve",
-                                                  "spawnvp", "spawnvpe"))})
+# `os.spawn*(os.P_WAIT, ...)` runs the child to its end; with another mode it only starts it (a
+# fork and exec, brief, like `Popen()` and `os.posix_spawn*`, which are left alone)
+SPAWN_FUNCTIONS = frozenset(f"os.{n}" for n in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve",
+                                                 "spawnvp", "spawnvpe"))
+# calls that wait for a child process to exit, reported with their own message
+WAITS_FOR_PROCESS = frozenset({"subprocess.Popen", *SPAWN_FUNCTIONS})
 for _name in ("wait3", "wait4", "waitid"):
     BLOCKING_FUNCTIONS[f"os.{_name}"] = "`asyncio.to_thread`"
 
@@ -120,8 +119,10 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
             return None if _wrapped(ctx) else (qualified, _FILE_INSTEAD)
         if qualified in SHUTIL_FUNCTIONS:
             return qualified, "`asyncio.to_thread`"
-        if qualified == "subprocess.Popen":
-            return None if _waited_here(ctx, call) else (qualified, "`asyncio.create_subprocess_exec`")
+        if qualified == "subprocess.Popen" and isinstance(ctx.parent(), cst.WithItem):
+            return qualified, "`asyncio.create_subprocess_exec`"  # leaving the block waits for the child
+        if qualified in SPAWN_FUNCTIONS and _spawn_waits(ctx, call):
+            return qualified, "`asyncio.create_subprocess_exec`"
     if isinstance(call.func, cst.Attribute):
         info = ctx.type_of(call.func.value)
         attr = call.func.attr.value
@@ -137,6 +138,12 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
                 return None if attr == "open" and _wrapped(ctx) else (f"pathlib.Path.{attr}", _FILE_INSTEAD)
         elif attr in PATH_IO_METHODS and _path_like(call.func.value):
             return f"pathlib.Path.{attr}", _FILE_INSTEAD
+        receiver = call.func.value
+        if attr in FILE_METHODS and isinstance(receiver, cst.Attribute) \
+                and receiver.attr.value in ("stdout", "stderr", "stdin"):
+            owner = ctx.type_of(receiver.value)
+            if owner is not None and owner.type == T.POPEN:
+                return f"subprocess.Popen.{receiver.attr.value}.{attr}", "`asyncio.create_subprocess_exec`"
     return None
 
 
@@ -175,12 +182,12 @@ def _wrapped(ctx) -> bool:
     return isinstance(arg, cst.Arg) and isinstance(outer, cst.Call) and ctx.qualified_name(outer.func) in _FILE_WRAPPERS
 
 
-def _waited_here(ctx, call: cst.Call) -> bool:
-    """`proc = Popen(...)` whose `proc.wait()` / `proc.communicate()` the same function calls: that
-    wait is reported, the start is not reported again. `with Popen(...)` waits on exit: reported."""
-    parent = ctx.parent()
-    if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name)):
-        return False
+def _spawn_waits(ctx, call: cst.Call) -> bool:
+    """`os.spawn*(os.P_WAIT, ...)` (the mode is the first argument)."""
+    mode = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "mode"), None)
+    if mode is None and call.args and call.args[0].keyword is None and call.args[0].star == "":
+        mode = call.args[0].value
+    return mode is not None and (dotted_name(mode) or "").rsplit(".", 1)[-1] == "P_WAIT"
     name = parent.targets[0].target.value
     func = enclosing_function(ctx.stack)
     if not isinstance(func, cst.FunctionDef):

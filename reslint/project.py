@@ -258,7 +258,9 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
     assigned: Dict[str, set] = {}   # values: `T(...)`, an annotated parameter, UNKNOWN for others
 
     def note(table: Dict[str, set], name: str, dotted: Optional[str]) -> None:
-        table.setdefault(name, set()).add(resolve(dotted) if dotted else UNKNOWN)
+        qualified = resolve(dotted) if dotted else UNKNOWN
+        # a class of the project is `module.Class`: `str`, `dict` or an unresolved name cannot be one
+        table.setdefault(name, set()).add(qualified if "." in qualified else UNKNOWN)
 
     def value(table: Dict[str, set], name: str, expr: ast.AST, params: Dict[str, Optional[str]]) -> None:
         if isinstance(expr, ast.Constant) and expr.value is None:

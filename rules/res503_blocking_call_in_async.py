@@ -25,11 +25,21 @@ class BlockingCallInAsync(Rule):
     """
     ## What it does
     Flags a blocking call made directly in the body of an `async def` (not in a nested `def` or
-    `lambda`): `time.sleep`, requests and its `Session`, sync httpx, `urllib.request.urlopen`,
-    urllib3 pools, `subprocess.run` / `call` / `check_*` and `Popen.wait()` / `communicate()`,
-    `os.system`, `socket.create_connection`, the sync clients of RES101's table (smtplib, ftplib,
-    ...), sync database drivers (`sqlite3`, `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync
-    redis commands, and `input()`.
+    `lambda`): `time.sleep`, requests and its `Session`, sync httpx (module functions and
+    `httpx.Client` methods), `urllib.request.urlopen`, `urllib3.request` and urllib3 pools,
+    child processes waited for (`subprocess.run` / `call` / `check_*`, `Popen.wait()` /
+    `communicate()`, reads and writes on a `Popen`'s pipes, `with subprocess.Popen(...)`, whose
+    exit waits, `os.spawn*(os.P_WAIT, ...)`, `os.wait*`, `os.system`), `socket.create_connection`,
+    the sync clients of RES101's table (smtplib, ftplib, ...), sync database drivers (`sqlite3`,
+    `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync redis commands, `input()`, and file
+    I/O.
+
+    File I/O, as flake8-async's ASYNC230 / ASYNC232 see it: `open()` (and `io.open`, `os.fdopen`,
+    `codecs` / `gzip` / `bz2` / `lzma.open`), reads and writes on a file object opened elsewhere
+    (an attribute opened in `__init__`), `Path.read_text` / `read_bytes` / `write_text` /
+    `write_bytes` / `open` on a path, and `shutil` copies, moves, removals and archives. File I/O
+    is reported with what it costs: usually brief on a local disk, but every other task waits,
+    and a slow or network filesystem stalls them all.
 
     ## Why is this bad?
     An event loop runs one thing at a time. A call that blocks the thread inside a coroutine
@@ -61,8 +71,14 @@ class BlockingCallInAsync(Rule):
     or hand the blocking call to a thread: `await asyncio.to_thread(requests.post, TOKEN_URL, ...)`.
 
     Left alone: calls in a nested sync function or lambda, and functions passed (not called) to
-    `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; `time.sleep(0)`;
-    async clients.
+    `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; awaited calls;
+    `time.sleep(0)`; async clients and async files (`aiofiles.open`, `anyio.open_file`,
+    `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`); a bare
+    `subprocess.Popen(...)`, `os.posix_spawn*` and `os.spawn*` with another mode than `P_WAIT`,
+    which only start the child (a brief fork and exec); the writes on a file opened in the same
+    function (its `open()` is reported once); in-memory buffers (`io.StringIO`, `BytesIO`);
+    path arithmetic and `os.path` (no file contents are read); `read` / `write` on objects not
+    known to be files.
 
     ## Fix safety
     Unsafe: `time.sleep(x)` as a statement becomes `await asyncio.sleep(x)` (or `trio.sleep` /

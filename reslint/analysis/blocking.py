@@ -25,7 +25,7 @@ from .http import (
     REQUESTS_SESSION_METHODS,
     URLLIB3_POOL_METHODS,
 )
-from .names import dotted_name
+from .names import dotted_name, target_names
 from .scopes import enclosing_function
 from .timeouts import NETWORK_FUNCTIONS
 
@@ -132,7 +132,7 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
                 return f"{info.type}.{attr}", instead
             if info.type == T.REDIS and attr not in _REDIS_LOCAL and not attr.startswith("_"):
                 return f"redis.Redis.{attr}", "`redis.asyncio.Redis`"
-            if info.type == T.FILE and attr in FILE_METHODS and not _opened_here(ctx, info):
+            if info.type == T.FILE and attr in FILE_METHODS and not _opened_here(ctx, info, call.func.value):
                 return f"file.{attr}", _FILE_INSTEAD
             if info.type == T.PATH and (attr in PATH_IO_METHODS or attr == "open"):
                 return None if attr == "open" and _wrapped(ctx) else (f"pathlib.Path.{attr}", _FILE_INSTEAD)
@@ -171,9 +171,31 @@ def _enclosing_calls(ctx) -> frozenset:
                     lambda: frozenset(id(n) for n in walk(func.body) if isinstance(n, cst.Call)))
 
 
-def _opened_here(ctx, info) -> bool:
-    """The file object was opened by a call of the same function (reported there, not again)."""
-    return info.origin is not None and id(info.origin) in _enclosing_calls(ctx)
+def _opened_here(ctx, info, receiver: cst.BaseExpression) -> bool:
+    """The file object was opened by a call of the same function (reported there, not again): its
+    one opening call is there, or, opened in several places, the name is bound there."""
+    if info.origin is not None:
+        return id(info.origin) in _enclosing_calls(ctx)
+    return isinstance(receiver, cst.Name) and receiver.value in _bound_names(ctx)
+
+
+def _bound_names(ctx) -> frozenset:
+    """The names `with ... as` and assignments bind in the innermost function's body."""
+    func = enclosing_function(ctx.stack)
+    if not isinstance(func, cst.FunctionDef):
+        return frozenset()
+
+    def collect() -> frozenset:
+        names = set()
+        for node in walk(func.body):
+            if isinstance(node, cst.WithItem) and node.asname is not None:
+                names.update(target_names(node.asname.name))
+            elif isinstance(node, cst.Assign):
+                for target in node.targets:
+                    names.update(target_names(target.target))
+        return frozenset(names)
+
+    return ctx.memo((_bound_names, id(func)), collect)
 
 
 def _wrapped(ctx) -> bool:

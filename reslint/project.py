@@ -77,6 +77,11 @@ class ClassEntry:
     # attribute or property -> the qualified type it is declared with; "?" when it is bound here
     # to something else or to different types (look no further)
     attributes: Dict[str, str] = field(default_factory=dict)
+    # generics: the type arguments of each base (aligned with ``bases``; `Entity[Coordinator]`),
+    # and the candidate type parameters of the class in order (`Generic[T]`'s, else the names
+    # its bases are subscripted with; which are TypeVars is asked of their modules)
+    type_args: Tuple[Tuple[str, ...], ...] = ()
+    params: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,14 @@ class ModuleEntry:
     names: Tuple[str, ...] = ()          # other module-level definitions and assignments
     classes: Dict[str, ClassEntry] = field(default_factory=dict)
     imports: Dict[str, str] = field(default_factory=dict)   # local name -> qualified (relative resolved)
+    typevars: Dict[str, str] = field(default_factory=dict)  # `T = TypeVar("T", bound=B)` -> B, or "?"
 
     def to_json(self):
         return {
             "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
-            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods), c.attributes]
+            "typevars": self.typevars,
+            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods), c.attributes,
+                            [list(a) for a in c.type_args], list(c.params)]
                         for k, c in self.classes.items()},
         }
 
@@ -97,7 +105,10 @@ class ModuleEntry:
     def from_json(cls, data) -> "ModuleEntry":
         return cls(
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
-            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(v[3])) for k, v in data["classes"].items()},
+            typevars=dict(data["typevars"]),
+            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(v[3]), tuple(tuple(a) for a in v[4]),
+                                   tuple(v[5]))
+                     for k, v in data["classes"].items()},
         )
 
 
@@ -252,6 +263,50 @@ def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
     return _dotted(node)
 
 
+_GENERIC_BASES = frozenset({"Generic", "Protocol"})
+
+
+def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tuple[str, ...], ...], Tuple[str, ...]]:
+    """(bases, their type arguments, the class's candidate type parameters), all qualified: a
+    subscripted base `Entity[Coordinator]` is the base `Entity` with the argument `Coordinator`."""
+    bases: List[str] = []
+    type_args: List[Tuple[str, ...]] = []
+    generic: Optional[Tuple[str, ...]] = None
+    seen: List[str] = []
+    for base in node.bases:
+        args: Tuple[str, ...] = ()
+        if isinstance(base, ast.Subscript):
+            inner = base.slice
+            elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            args = tuple(resolve(d) if d else UNKNOWN for d in (_annotation(e) for e in elements))
+            base = base.value
+        dotted = _dotted(base)
+        if not dotted:
+            continue
+        if dotted.rsplit(".", 1)[-1] in _GENERIC_BASES:
+            if args:
+                generic = args
+            continue
+        bases.append(resolve(dotted))
+        type_args.append(args)
+        seen.extend(a for a in args if a != UNKNOWN and a not in seen)
+    params = [f"{p.name}" for p in getattr(node, "type_params", ()) if hasattr(p, "name")]  # `class C[T]:`
+    if params:
+        return tuple(bases), tuple(type_args), tuple(resolve(p) for p in params)
+    return tuple(bases), tuple(type_args), generic if generic is not None else tuple(seen)
+
+
+def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
+    """`TypeVar("T", bound=B)` -> the qualified B; a TypeVar with no bound (or constraints) -> "?";
+    anything else -> None."""
+    if not (isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
+        return None
+    bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
+    dotted = _annotation(bound) if bound is not None else None
+    qualified = resolve(dotted) if dotted else UNKNOWN
+    return qualified if "." in qualified else UNKNOWN
+
+
 def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
     """Attribute and property name -> the qualified type declared for it (see :class:`ClassEntry`)."""
     declared: Dict[str, set] = {}   # annotations: the contract
@@ -335,7 +390,10 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
                     _add_imports(imports, inner, module, is_package, first=True)
     coroutines, names = [], []
     classes: Dict[str, ClassEntry] = {}
+    typevars: Dict[str, str] = {}
     local = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    local |= {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
     def resolve(dotted: str) -> str:
         return _resolve(dotted, imports, module, local)
@@ -346,7 +404,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
         elif isinstance(node, ast.ClassDef):
-            bases = tuple(resolve(d) for d in (_dotted(b) for b in node.bases) if d)
+            bases, type_args, params = _class_bases(node, resolve)
             methods, async_methods = [], []
             for item in node.body:
                 if _coroutine(item, generators):
@@ -357,14 +415,17 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
                     targets = item.targets if isinstance(item, ast.Assign) else [item.target]
                     methods.extend(t.id for t in targets if isinstance(t, ast.Name))
             classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods),
-                                            _class_attributes(node, resolve))
+                                            _class_attributes(node, resolve), type_args, params)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.extend(t.id for t in targets if isinstance(t, ast.Name))
+            bound = _typevar_bound(node.value, resolve)
+            if bound is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                typevars[targets[0].id] = bound
     # a name bound twice (a sync fallback, a later assignment) is not reliably a coroutine
     names_set = set(names) | set(classes)
     coroutines = [c for c in coroutines if c not in names_set]
-    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports)
+    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars)
 
 
 class ProjectIndex:
@@ -455,12 +516,32 @@ class ProjectIndex:
     def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
         """The qualified type an attribute or property of the project class (or of a base) is
         declared with, or None."""
-        return lookup_attribute(self.class_entry, class_qualified, attribute)
+        return lookup_attribute(self.class_entry, class_qualified, attribute, self.typevar_bound)
+
+    def has_module(self, name: str) -> bool:
+        """Whether the index holds the module of that dotted name."""
+        return name in self.modules
+
+    def typevar_bound(self, qualified: str, depth: int = 0) -> Optional[str]:
+        """For a TypeVar of the project, its bound (qualified) or "?" when it has none; None for
+        anything else."""
+        if depth > 8:
+            return None
+        entry, _, rest = self._module(qualified)
+        if entry is None or len(rest) != 1:
+            return None
+        if rest[0] in entry.typevars:
+            return entry.typevars[rest[0]]
+        if rest[0] in entry.imports:
+            return self.typevar_bound(entry.imports[rest[0]], depth + 1)
+        return None
 
 
-def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: Optional[set] = None):
-    """``find(entry)`` on the class, then on its bases depth-first (the MRO of single inheritance,
-    close enough for mixins): the first answer that is not None."""
+def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: Optional[set] = None,
+                 typevar_bound=None, env: Optional[Dict[str, str]] = None):
+    """``find(entry, env)`` on the class, then on its bases depth-first (the MRO of single
+    inheritance, close enough for mixins): the first answer that is not None. ``env`` maps the
+    class's TypeVars to what a subclass bound them to (`class E(Entity[Coordinator])`)."""
     seen = set() if seen is None else seen
     if depth > 16 or class_qualified in seen:
         return None
@@ -468,11 +549,19 @@ def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: 
     cls, _ = class_entry(class_qualified)
     if cls is None:
         return None
-    found = find(cls)
+    env = env or {}
+    found = find(cls, env)
     if found is not None:
         return found
-    for base in cls.bases:
-        found = _along_bases(class_entry, base, find, depth + 1, seen)
+    for index, base in enumerate(cls.bases):
+        base_env: Dict[str, str] = {}
+        args = cls.type_args[index] if index < len(cls.type_args) else ()
+        if args and typevar_bound is not None:
+            base_cls, _ = class_entry(base)
+            if base_cls is not None:
+                params = [p for p in base_cls.params if typevar_bound(p) is not None]
+                base_env = {p: env.get(a, a) for p, a in zip(params, args)}
+        found = _along_bases(class_entry, base, find, depth + 1, seen, typevar_bound, base_env)
         if found is not None:
             return found
     return None
@@ -484,7 +573,7 @@ _STOP = object()
 def lookup_method(class_entry, class_qualified: str, method: str) -> Optional[bool]:
     """Whether `method` of a class is an `async def` (True), something else (False) or unknown
     (None), looking along its bases; ``class_entry(qualified)`` answers as the index's does."""
-    def find(cls: ClassEntry) -> Optional[bool]:
+    def find(cls: ClassEntry, env) -> Optional[bool]:
         if method in cls.coroutines:
             return True
         if method in cls.methods:
@@ -496,15 +585,21 @@ def lookup_method(class_entry, class_qualified: str, method: str) -> Optional[bo
     return None if found is _STOP else found
 
 
-def lookup_attribute(class_entry, class_qualified: str, attribute: str) -> Optional[str]:
+def lookup_attribute(class_entry, class_qualified: str, attribute: str, typevar_bound=None) -> Optional[str]:
     """The qualified type an attribute or property of a class is declared with (looking along its
-    bases), or None: unknown, or bound to different things."""
-    def find(cls: ClassEntry) -> Optional[str]:
+    bases; a TypeVar stands for what a subclass bound it to, else for its bound), or None:
+    unknown, or bound to different things."""
+    def find(cls: ClassEntry, env) -> Optional[str]:
         found = cls.attributes.get(attribute)
         if found is None and (attribute in cls.coroutines or attribute in cls.methods):
             return UNKNOWN  # a method or a plain class attribute: not an instance of a class we know
+        if found is not None and found != UNKNOWN and typevar_bound is not None:
+            seen = 0
+            while seen < 4 and typevar_bound(found) is not None:
+                found = env[found] if found in env else typevar_bound(found)
+                seen += 1
         return found
-    found = _along_bases(class_entry, class_qualified, find)
+    found = _along_bases(class_entry, class_qualified, find, typevar_bound=typevar_bound)
     return None if found in (None, UNKNOWN) else found
 
 
@@ -574,6 +669,12 @@ class RecordingIndex:
 
     def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
         return self._ask("attribute_type", class_qualified, attribute)
+
+    def typevar_bound(self, qualified: str) -> Optional[str]:
+        return self._ask("typevar_bound", qualified)
+
+    def has_module(self, name: str) -> bool:
+        return self._ask("has_module", name)
 
     def class_entry(self, qualified: str):
         return self._ask("class_entry", qualified)
@@ -760,6 +861,8 @@ def _references(entries: Iterable[ModuleEntry]) -> set:
         for cls in entry.classes.values():
             out.update(cls.bases)
             out.update(t for t in cls.attributes.values() if t != UNKNOWN)
+            out.update(a for args in cls.type_args for a in args if a != UNKNOWN)
+        out.update(t for t in entry.typevars.values() if t != UNKNOWN)
     return out
 
 
@@ -784,11 +887,13 @@ def _entry_of(hit: list) -> Optional[ModuleEntry]:
         entry = ModuleEntry.from_json(hit[3])
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None
-    strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes]
+    strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes,
+               *entry.typevars, *entry.typevars.values()]
     for cls in entry.classes.values():
         if not isinstance(cls.attributes, dict):
             return None
-        strings.extend((*cls.bases, *cls.coroutines, *cls.methods, *cls.attributes, *cls.attributes.values()))
+        strings.extend((*cls.bases, *cls.coroutines, *cls.methods, *cls.attributes, *cls.attributes.values(),
+                        *cls.params, *(a for args in cls.type_args for a in args)))
     return entry if all(isinstance(v, str) for v in strings) else None
 
 
@@ -798,8 +903,11 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
     def fix(value: str) -> str:
         return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
     classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods,
-                             {a: fix(t) for a, t in c.attributes.items()}) for k, c in entry.classes.items()}
-    return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports))
+                             {a: fix(t) for a, t in c.attributes.items()},
+                             tuple(tuple(fix(a) for a in args) for args in c.type_args), tuple(fix(p) for p in c.params))
+               for k, c in entry.classes.items()}
+    return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports),
+                       {k: fix(v) for k, v in entry.typevars.items()})
 
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})

@@ -250,6 +250,7 @@ class Coroutines:
         self.extra = frozenset(extra)
         self._module_name: Optional[Tuple[str, bool]] = None
         self._local = None
+        self._indexed: Optional[bool] = None
         self._bindings: Dict[int, Tuple[Sequence[cst.CSTNode], Dict[str, List[cst.CSTNode]]]] = {}
 
     def _defined(self, body: Sequence[cst.CSTNode], name: str) -> List[cst.CSTNode]:
@@ -342,22 +343,44 @@ class Coroutines:
             self._local = index_source(self.ctx.text, self._own_module(), self._module()[1]) or False
         return self._local or None
 
+    def _own_indexed(self) -> bool:
+        """The project index holds this file's module (else its own entry is parsed here)."""
+        if self._indexed is None:
+            project = self.ctx.project
+            self._indexed = project is not None and bool(self._module()[0]) and project.has_module(self._module()[0])
+        return self._indexed
+
+    def _own_name(self, qualified: str) -> Optional[str]:
+        """The name a qualified name has in this file's module when it is one of its top-level names."""
+        own = self._own_module() + "."
+        if qualified.startswith(own) and "." not in qualified[len(own):]:
+            return qualified[len(own):]
+        return None
+
     def _class_entry(self, qualified: str):
         """The index entry of a project class: ``(ClassEntry, module)`` or ``(None, "")``."""
         project = self.ctx.project
-        own = self._own_module() + "."
-        if qualified.startswith(own) and "." not in qualified[len(own):]:
-            found = project.class_entry(qualified) if project is not None else (None, "")
-            if found[0] is not None:
-                return found
+        name = self._own_name(qualified)
+        if name is not None and not self._own_indexed():
             local = self._local_entry()
-            name = qualified[len(own):]
             if local is not None and name in local.classes:
                 return local.classes[name], self._own_module()
             if local is not None and name in local.imports and project is not None:
                 return project.class_entry(local.imports[name])
             return None, ""
         return project.class_entry(qualified) if project is not None else (None, "")
+
+    def _typevar_bound(self, qualified: str) -> Optional[str]:
+        project = self.ctx.project
+        name = self._own_name(qualified)
+        if name is not None and not self._own_indexed():
+            local = self._local_entry()
+            if local is not None and name in local.typevars:
+                return local.typevars[name]
+            if local is not None and name in local.imports and project is not None:
+                return project.typevar_bound(local.imports[name])
+            return None
+        return project.typevar_bound(qualified) if project is not None else None
 
     def _qualified_class(self, dotted: Optional[str]) -> Optional[str]:
         """The qualified name a dotted class name of this file refers to, or None."""
@@ -382,7 +405,7 @@ class Coroutines:
             return None
         if isinstance(expr, cst.Attribute):
             owner = self.instance_of(expr.value, depth + 1)
-            return lookup_attribute(self._class_entry, owner, expr.attr.value) if owner else None
+            return lookup_attribute(self._class_entry, owner, expr.attr.value, self._typevar_bound) if owner else None
         if isinstance(expr, cst.Name):
             return self._name_instance(expr.value)
         return None

@@ -82,6 +82,9 @@ class ClassEntry:
     # its bases are subscripted with; which are TypeVars is asked of their modules)
     type_args: Tuple[Tuple[str, ...], ...] = ()
     params: Tuple[str, ...] = ()
+    # async methods under decorators that are not known to keep them coroutine functions ->
+    # the decorators (qualified; `deco()` for a decorator factory called in the decorator line)
+    decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,19 @@ class ModuleEntry:
     classes: Dict[str, ClassEntry] = field(default_factory=dict)
     imports: Dict[str, str] = field(default_factory=dict)   # local name -> qualified (relative resolved)
     typevars: Dict[str, str] = field(default_factory=dict)  # `T = TypeVar("T", bound=B)` -> B, or "?"
+    # functions that wrap what they decorate in an `async def` they return (`name`), or that
+    # make such a decorator (`name()`); and module-level async defs under other decorators
+    coroutine_decorators: Tuple[str, ...] = ()
+    decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self):
         return {
             "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
-            "typevars": self.typevars,
+            "typevars": self.typevars, "coroutine_decorators": list(self.coroutine_decorators),
+            "decorated": {k: list(v) for k, v in self.decorated.items()},
             "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods), c.attributes,
-                            [list(a) for a in c.type_args], list(c.params)]
+                            [list(a) for a in c.type_args], list(c.params),
+                            {m: list(d) for m, d in c.decorated.items()}]
                         for k, c in self.classes.items()},
         }
 
@@ -105,9 +114,10 @@ class ModuleEntry:
     def from_json(cls, data) -> "ModuleEntry":
         return cls(
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
-            typevars=dict(data["typevars"]),
+            typevars=dict(data["typevars"]), coroutine_decorators=tuple(data["coroutine_decorators"]),
+            decorated={k: tuple(v) for k, v in data["decorated"].items()},
             classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(v[3]), tuple(tuple(a) for a in v[4]),
-                                   tuple(v[5]))
+                                   tuple(v[5]), {m: tuple(d) for m, d in v[6].items()})
                      for k, v in data["classes"].items()},
         )
 
@@ -160,6 +170,49 @@ def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) ->
     if name:
         return f"{package}.{name}" if package else name
     return package
+
+
+def _decorators(func: ast.AST, resolve) -> Optional[Tuple[str, ...]]:
+    """An `async def` (not a generator) with decorators that are not all transparent: those
+    decorators, qualified (`name()` when the decorator line calls it); else None."""
+    if not isinstance(func, ast.AsyncFunctionDef):
+        return None
+    out = []
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        dotted = _dotted(target)
+        if dotted is None:
+            return ("?",)
+        if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
+            continue
+        out.append(resolve(dotted) + ("()" if isinstance(decorator, ast.Call) else ""))
+    return tuple(out) if out and not _is_generator(func) else None
+
+
+def _wraps_in_coroutine(func: ast.AST, depth: int = 0) -> Optional[str]:
+    """"" for a decorator whose every `return` hands back an `async def` (not a generator) it
+    defines (`@wraps(func) async def wrapper(...)` ... `return wrapper`), "()" for a function
+    that returns such a decorator (a decorator factory), else None."""
+    if not isinstance(func, ast.FunctionDef) or depth > 1:
+        return None
+    nested = {n.name: n for n in func.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    returned = set()
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Return):
+            returned.add(node.value.id if isinstance(node.value, ast.Name) else None)
+        stack.extend(ast.iter_child_nodes(node))
+    if len(returned) != 1:
+        return None
+    target = nested.get(next(iter(returned)) or "")
+    if isinstance(target, ast.AsyncFunctionDef) and not _is_generator(target):
+        return "" if depth == 0 else "()"
+    if isinstance(target, ast.FunctionDef) and depth == 0:
+        return "()" if _wraps_in_coroutine(target, depth + 1) == "()" else None
+    return None
 
 
 def _coroutine(func: ast.AST, generators: bool = True) -> bool:
@@ -398,24 +451,36 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     def resolve(dotted: str) -> str:
         return _resolve(dotted, imports, module, local)
 
+    coroutine_decorators: List[str] = []
+    decorated: Dict[str, Tuple[str, ...]] = {}
     for node in tree.body:
         if _coroutine(node, generators):
             coroutines.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
+            wraps = _wraps_in_coroutine(node)
+            if wraps is not None:
+                coroutine_decorators.append(node.name + wraps)
+            found = _decorators(node, resolve)
+            if found is not None:
+                decorated[node.name] = found
         elif isinstance(node, ast.ClassDef):
             bases, type_args, params = _class_bases(node, resolve)
             methods, async_methods = [], []
+            decorated_methods: Dict[str, Tuple[str, ...]] = {}
             for item in node.body:
                 if _coroutine(item, generators):
                     async_methods.append(item.name)
                 elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     methods.append(item.name)
+                    found = _decorators(item, resolve)
+                    if found is not None and item.name not in decorated_methods:
+                        decorated_methods[item.name] = found
                 elif isinstance(item, (ast.Assign, ast.AnnAssign)):
                     targets = item.targets if isinstance(item, ast.Assign) else [item.target]
                     methods.extend(t.id for t in targets if isinstance(t, ast.Name))
             classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods),
-                                            _class_attributes(node, resolve), type_args, params)
+                                            _class_attributes(node, resolve), type_args, params, decorated_methods)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.extend(t.id for t in targets if isinstance(t, ast.Name))
@@ -425,7 +490,9 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     # a name bound twice (a sync fallback, a later assignment) is not reliably a coroutine
     names_set = set(names) | set(classes)
     coroutines = [c for c in coroutines if c not in names_set]
-    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars)
+    decorated = {k: v for k, v in decorated.items() if names.count(k) == 1 and k not in classes}
+    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars, tuple(coroutine_decorators),
+                       decorated)
 
 
 class ProjectIndex:
@@ -486,6 +553,8 @@ class ProjectIndex:
         if len(rest) == 1:
             if head in entry.coroutines:
                 return True
+            if head in entry.decorated:
+                return all(self.is_coroutine_decorator(d) for d in entry.decorated[head])
             if head in entry.names or head in entry.classes:
                 return False
             if head in entry.imports:
@@ -511,7 +580,22 @@ class ProjectIndex:
 
     def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
         """Whether `method` of the project class (first definition along its bases) is an `async def`."""
-        return lookup_method(self.class_entry, class_qualified, method)
+        return lookup_method(self.class_entry, class_qualified, method, self.is_coroutine_decorator)
+
+    def is_coroutine_decorator(self, qualified: str, depth: int = 0) -> bool:
+        """A decorator of the project known to return an `async def` wrapper (`qualified` ends in
+        `()` for a decorator factory called in the decorator line)."""
+        if depth > 8:
+            return False
+        call = qualified.endswith("()")
+        entry, _, rest = self._module(qualified[:-2] if call else qualified)
+        if entry is None or len(rest) != 1:
+            return False
+        if rest[0] + ("()" if call else "") in entry.coroutine_decorators:
+            return True
+        if rest[0] in entry.imports:
+            return self.is_coroutine_decorator(entry.imports[rest[0]] + ("()" if call else ""), depth + 1)
+        return False
 
     def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
         """The qualified type an attribute or property of the project class (or of a base) is
@@ -570,12 +654,15 @@ def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: 
 _STOP = object()
 
 
-def lookup_method(class_entry, class_qualified: str, method: str) -> Optional[bool]:
+def lookup_method(class_entry, class_qualified: str, method: str, coroutine_decorator=None) -> Optional[bool]:
     """Whether `method` of a class is an `async def` (True), something else (False) or unknown
-    (None), looking along its bases; ``class_entry(qualified)`` answers as the index's does."""
+    (None), looking along its bases; ``class_entry(qualified)`` answers as the index's does, and
+    ``coroutine_decorator(qualified)`` whether a decorator keeps an `async def` a coroutine function."""
     def find(cls: ClassEntry, env) -> Optional[bool]:
         if method in cls.coroutines:
             return True
+        if method in cls.decorated and coroutine_decorator is not None:
+            return all(coroutine_decorator(d) for d in cls.decorated[method])
         if method in cls.methods:
             return False
         if method in cls.attributes:
@@ -675,6 +762,9 @@ class RecordingIndex:
 
     def has_module(self, name: str) -> bool:
         return self._ask("has_module", name)
+
+    def is_coroutine_decorator(self, qualified: str) -> bool:
+        return self._ask("is_coroutine_decorator", qualified)
 
     def class_entry(self, qualified: str):
         return self._ask("class_entry", qualified)
@@ -888,12 +978,14 @@ def _entry_of(hit: list) -> Optional[ModuleEntry]:
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None
     strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes,
-               *entry.typevars, *entry.typevars.values()]
+               *entry.typevars, *entry.typevars.values(), *entry.coroutine_decorators, *entry.decorated,
+               *(d for v in entry.decorated.values() for d in v)]
     for cls in entry.classes.values():
         if not isinstance(cls.attributes, dict):
             return None
         strings.extend((*cls.bases, *cls.coroutines, *cls.methods, *cls.attributes, *cls.attributes.values(),
-                        *cls.params, *(a for args in cls.type_args for a in args)))
+                        *cls.params, *(a for args in cls.type_args for a in args), *cls.decorated,
+                        *(d for v in cls.decorated.values() for d in v)))
     return entry if all(isinstance(v, str) for v in strings) else None
 
 
@@ -904,10 +996,12 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
         return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
     classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods,
                              {a: fix(t) for a, t in c.attributes.items()},
-                             tuple(tuple(fix(a) for a in args) for args in c.type_args), tuple(fix(p) for p in c.params))
+                             tuple(tuple(fix(a) for a in args) for args in c.type_args), tuple(fix(p) for p in c.params),
+                             {m: tuple(fix(d) for d in v) for m, v in c.decorated.items()})
                for k, c in entry.classes.items()}
     return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports),
-                       {k: fix(v) for k, v in entry.typevars.items()})
+                       {k: fix(v) for k, v in entry.typevars.items()}, entry.coroutine_decorators,
+                       {k: tuple(fix(d) for d in v) for k, v in entry.decorated.items()})
 
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})

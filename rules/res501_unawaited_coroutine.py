@@ -43,7 +43,10 @@ class UnawaitedCoroutine(Rule):
     types the project index reads from class annotations, `self.x: T = ...`, `self.x = T(...)`,
     `self.x = param` with `param: T`, and property return annotations, along base classes in
     other modules), a parameter annotated with a project class, a local bound once to
-    `Class(...)`; an async context manager's `__aenter__` / `__aexit__` (and `__anext__`),
+    `Class(...)`; an `async def` under decorators that keep it a coroutine function
+    (`staticmethod`, `wraps`, `abstractmethod`, ... and the project's own decorators, and
+    decorator factories, that return an `async def` wrapper they define, as error-catching
+    decorators do); an async context manager's `__aenter__` / `__aexit__` (and `__anext__`),
     whatever the receiver; or a known async API (`asyncio.sleep`, `asyncio.wait_for`,
     `asyncio.open_connection`, `loop.sock_*`, aiohttp and httpx async client methods, asyncio
     queue, lock, event and stream methods).
@@ -74,8 +77,9 @@ class UnawaitedCoroutine(Rule):
     (`asyncio.gather`, `create_task`, `asyncio.run`, `run_coroutine_threadsafe`, ...) or read later;
     a condition that awaits (`if await self.check():`); async generators and
     `@asynccontextmanager` functions (calling them does not make a coroutine); `async def`\\ s
-    whose decorators may turn them into something else (names with `sync`, `task`, `fixture`,
-    `command`, ...); names rebound in the function; a receiver whose type is unknown (an
+    whose decorators may turn them into something else (a library's `@work`, `@async_to_sync`,
+    `@app.task`, a project decorator that returns a sync wrapper or has several returns); names
+    rebound in the function; a receiver whose type is unknown (an
     unannotated parameter, an attribute assigned something else than `T(...)` or bound to two
     different classes, a class of another library); the same method names on sync classes and a
     sync override in a subclass of the declared type; code that can never run (the `else` of

@@ -303,7 +303,11 @@ class Coroutines:
             if cls is not None and method is not None and method.params.params \
                     and method.params.params[0].name.value == receiver.value:
                 return self._method(cls, attr, set())
-            return None
+            if receiver.value == "cls":
+                return None
+            # `self` of an enclosing method, seen from a nested function (a closure)
+            owner = self.instance_of(receiver)
+            return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator) if owner else None
         if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
             _, cls = enclosing_method(self.ctx.stack)
             return self._bases(cls, attr, set()) if cls is not None else None
@@ -319,7 +323,7 @@ class Coroutines:
             return True
         owner = self.instance_of(receiver)
         if owner is not None:
-            return lookup_method(self._class_entry, owner, attr)
+            return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator)
         return None
 
     # -- receivers that are instances of project classes -------------------------------
@@ -369,6 +373,50 @@ class Coroutines:
                 return project.class_entry(local.imports[name])
             return None, ""
         return project.class_entry(qualified) if project is not None else (None, "")
+
+    def _coroutine_decorator(self, qualified: str) -> bool:
+        project = self.ctx.project
+        call = qualified.endswith("()")
+        name = self._own_name(qualified[:-2] if call else qualified)
+        if name is not None and not self._own_indexed():
+            local = self._local_entry()
+            if local is not None and name + ("()" if call else "") in local.coroutine_decorators:
+                return True
+            if local is not None and name in local.imports and project is not None:
+                return project.is_coroutine_decorator(local.imports[name] + ("()" if call else ""))
+            return False
+        return project.is_coroutine_decorator(qualified) if project is not None else False
+
+    def _def_is_coroutine(self, func: cst.CSTNode) -> Optional[bool]:
+        """:func:`coroutine_def`, and an `async def` whose decorators all wrap it in an `async def`
+        (a decorator of the project that returns an async wrapper it defines)."""
+        found = coroutine_def(func)
+        if found is not None or not isinstance(func, cst.FunctionDef) or func.asynchronous is None \
+                or is_generator(func):
+            return found
+        for decorator in func.decorators:
+            expr = decorator.decorator
+            call = isinstance(expr, cst.Call)
+            dotted = dotted_name(expr.func if call else expr)
+            if dotted is None:
+                return None
+            if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
+                continue
+            qualified = self._qualified_def(dotted)
+            if qualified is None or not self._coroutine_decorator(qualified + ("()" if call else "")):
+                return None
+        return True
+
+    def _qualified_def(self, dotted: str) -> Optional[str]:
+        """The qualified name of a module-level function or imported name of this file."""
+        head = dotted.split(".", 1)[0]
+        if head in self.ctx.imports.aliases:
+            qualified = self.ctx.imports.resolve_dotted(dotted)
+            return self.absolute(qualified) if qualified else None
+        found = self._defined(self.ctx.module.body, head)
+        if len(found) == 1 and isinstance(found[0], cst.FunctionDef) and "." not in dotted:
+            return f"{self._own_module()}.{dotted}"
+        return None
 
     def _typevar_bound(self, qualified: str) -> Optional[str]:
         project = self.ctx.project
@@ -475,12 +523,12 @@ class Coroutines:
                     return None
                 found = self._defined(node.body.body, name)
                 if found:
-                    return coroutine_def(found[0]) if len(found) == 1 else None
+                    return self._def_is_coroutine(found[0]) if len(found) == 1 else None
             if isinstance(node, cst.ClassDef):
                 continue  # class-level names are not visible inside methods
         found = self._defined(self.ctx.module.body, name)
         if len(found) == 1 and isinstance(found[0], cst.FunctionDef):
-            return coroutine_def(found[0])
+            return self._def_is_coroutine(found[0])
         if len(found) == 1 and isinstance(found[0], (cst.Import, cst.ImportFrom)):
             return self._qualified(self.ctx.imports.resolve_dotted(name))
         if not found and name not in self.ctx.imports.aliases:
@@ -500,7 +548,7 @@ class Coroutines:
         if isinstance(cls.body, cst.IndentedBlock):
             found = self._defined(cls.body.body, attr)
             if found:
-                return coroutine_def(found[0])  # the first binding in the class body
+                return self._def_is_coroutine(found[0])  # the first binding in the class body
         return self._bases(cls, attr, seen)
 
     def _bases(self, cls: cst.ClassDef, attr: str, seen: set) -> Optional[bool]:

@@ -68,6 +68,23 @@ class Client:
         await self._session.__aexit__(None, None, None)
 
 
+class Watcher:
+    def __init__(self, store: Store):
+        self.store = store
+
+    async def refresh(self):
+        pass
+
+    def track(self, bus):
+        async def on_change(event):
+            # `self` of the enclosing method, from a closure
+            await self.refresh()  # expect: RES501
+            await self.store.refresh()  # expect: RES501
+            await self.refresh()
+
+        bus.listen("changed", on_change)
+
+
 # --- near-misses --------------------------------------------------------------------------
 
 class CacheDone(Cache):
@@ -96,3 +113,4 @@ class CacheDone(Cache):
 
 def size_of(cache: Cache):
     return cache.store.size() > 0
+

@@ -71,7 +71,7 @@ class DanglingTask(Rule):
     family = "async"
     severity = Severity.ERROR
     precision = "very-high"
-    triggers = (r"create_task|ensure_future|asyncio\.async|gather",)
+    triggers = (r"create_task|ensure_future|asyncio\.async", (r"\bgather\b", r"asyncio"))
 
     def visit_Call(self, node: cst.Call) -> None:
         how = dropped(self.ctx, node)

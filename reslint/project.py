@@ -32,6 +32,7 @@ import ast
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -100,26 +101,51 @@ class ModuleEntry:
     decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self):
-        return {
+        data: Dict[str, Any] = {
             "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
-            "typevars": self.typevars, "coroutine_decorators": list(self.coroutine_decorators),
-            "decorated": {k: list(v) for k, v in self.decorated.items()},
-            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods), c.attributes,
-                            [list(a) for a in c.type_args], list(c.params),
-                            {m: list(d) for m, d in c.decorated.items()}]
-                        for k, c in self.classes.items()},
+            "classes": {k: _class_json(c) for k, c in self.classes.items()},
         }
+        # the newer facts only when there are some: most modules have none, and the index is stored
+        if self.typevars:
+            data["typevars"] = self.typevars
+        if self.coroutine_decorators:
+            data["coroutine_decorators"] = list(self.coroutine_decorators)
+        if self.decorated:
+            data["decorated"] = {k: list(v) for k, v in self.decorated.items()}
+        return data
 
     @classmethod
     def from_json(cls, data) -> "ModuleEntry":
         return cls(
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
-            typevars=dict(data["typevars"]), coroutine_decorators=tuple(data["coroutine_decorators"]),
-            decorated={k: tuple(v) for k, v in data["decorated"].items()},
-            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(v[3]), tuple(tuple(a) for a in v[4]),
-                                   tuple(v[5]), {m: tuple(d) for m, d in v[6].items()})
-                     for k, v in data["classes"].items()},
+            typevars=dict(data.get("typevars", {})), coroutine_decorators=tuple(data.get("coroutine_decorators", ())),
+            decorated={k: tuple(v) for k, v in data.get("decorated", {}).items()},
+            classes={k: _class_from_json(v) for k, v in data["classes"].items()},
         )
+
+
+def _class_json(c: ClassEntry) -> list:
+    """[bases, coroutines, methods] and, when any is not empty, {attributes, type args, params, decorated}."""
+    out: list = [list(c.bases), list(c.coroutines), list(c.methods)]
+    extra: Dict[str, Any] = {}
+    if c.attributes:
+        extra["a"] = c.attributes
+    if any(c.type_args):
+        extra["t"] = [list(a) for a in c.type_args]
+    if c.params:
+        extra["p"] = list(c.params)
+    if c.decorated:
+        extra["d"] = {m: list(d) for m, d in c.decorated.items()}
+    if extra:
+        out.append(extra)
+    return out
+
+
+def _class_from_json(v: list) -> ClassEntry:
+    extra = v[3] if len(v) > 3 else {}
+    return ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(extra.get("a", {})),
+                      tuple(tuple(a) for a in extra.get("t", ())), tuple(extra.get("p", ())),
+                      {m: tuple(d) for m, d in extra.get("d", {}).items()})
 
 
 def _packages(directory: str, memo: Optional[Dict[str, List[str]]]) -> List[str]:
@@ -172,7 +198,31 @@ def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) ->
     return package
 
 
-def _decorators(func: ast.AST, resolve) -> Optional[Tuple[str, ...]]:
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _statements(body: Sequence[ast.AST]) -> Iterable[ast.AST]:
+    """The statements of a block and of the blocks nested in it (`if`, loops, `try`, `with`,
+    `match`), not those of nested functions and classes; expressions are not entered."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, _SCOPES):
+            continue
+        for name in _BLOCKS:
+            block = getattr(stmt, name, None)
+            if not block or not isinstance(block, list):
+                continue
+            for item in reversed(block):
+                if isinstance(item, ast.stmt):
+                    stack.append(item)
+                else:  # an `except` handler or a `case`: its body
+                    stack.extend(reversed(getattr(item, "body", ())))
+
+
+def _decorators(func: ast.AST, resolve, generators: bool = True) -> Optional[Tuple[str, ...]]:
     """An `async def` (not a generator) with decorators that are not all transparent: those
     decorators, qualified (`name()` when the decorator line calls it); else None."""
     if not isinstance(func, ast.AsyncFunctionDef):
@@ -186,7 +236,7 @@ def _decorators(func: ast.AST, resolve) -> Optional[Tuple[str, ...]]:
         if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
             continue
         out.append(resolve(dotted) + ("()" if isinstance(decorator, ast.Call) else ""))
-    return tuple(out) if out and not _is_generator(func) else None
+    return tuple(out) if out and not (generators and _is_generator(func)) else None
 
 
 def _wraps_in_coroutine(func: ast.AST, depth: int = 0) -> Optional[str]:
@@ -196,15 +246,10 @@ def _wraps_in_coroutine(func: ast.AST, depth: int = 0) -> Optional[str]:
     if not isinstance(func, ast.FunctionDef) or depth > 1:
         return None
     nested = {n.name: n for n in func.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    returned = set()
-    stack = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Return):
-            returned.add(node.value.id if isinstance(node.value, ast.Name) else None)
-        stack.extend(ast.iter_child_nodes(node))
+    if not nested:
+        return None
+    returned = {node.value.id if isinstance(node.value, ast.Name) else None
+                for node in _statements(func.body) if isinstance(node, ast.Return)}
     if len(returned) != 1:
         return None
     target = nested.get(next(iter(returned)) or "")
@@ -317,6 +362,7 @@ def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
 
 
 _GENERIC_BASES = frozenset({"Generic", "Protocol"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"typing_extensions"}
 
 
 def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tuple[str, ...], ...], Tuple[str, ...]]:
@@ -343,10 +389,11 @@ def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tu
         bases.append(resolve(dotted))
         type_args.append(args)
         seen.extend(a for a in args if a != UNKNOWN and a not in seen)
+    args_out = tuple(type_args) if any(type_args) else ()  # stored only when a base is subscripted
     params = [f"{p.name}" for p in getattr(node, "type_params", ()) if hasattr(p, "name")]  # `class C[T]:`
     if params:
-        return tuple(bases), tuple(type_args), tuple(resolve(p) for p in params)
-    return tuple(bases), tuple(type_args), generic if generic is not None else tuple(seen)
+        return tuple(bases), args_out, tuple(resolve(p) for p in params)
+    return tuple(bases), args_out, generic if generic is not None else tuple(seen)
 
 
 def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
@@ -367,8 +414,11 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
 
     def note(table: Dict[str, set], name: str, dotted: Optional[str]) -> None:
         qualified = resolve(dotted) if dotted else UNKNOWN
-        # a class of the project is `module.Class`: `str`, `dict` or an unresolved name cannot be one
-        table.setdefault(name, set()).add(qualified if "." in qualified else UNKNOWN)
+        # a class of the project is `module.Class`: `str`, `dict`, an unresolved name or a class of
+        # the standard library cannot be one (kept short: the index is stored)
+        if "." not in qualified or qualified.split(".", 1)[0] in _STDLIB:
+            qualified = UNKNOWN
+        table.setdefault(name, set()).add(qualified)
 
     def value(table: Dict[str, set], name: str, expr: ast.AST, params: Dict[str, Optional[str]]) -> None:
         if isinstance(expr, ast.Constant) and expr.value is None:
@@ -397,27 +447,21 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
                 continue
             this = args[0].arg
             params = {a.arg: _annotation(a.annotation) for a in args[1:] + item.args.kwonlyargs}
-            stack = list(item.body)
-            while stack:
-                stmt = stack.pop()
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            for stmt in _statements(item.body):
+                if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                     continue
-                if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                    for target in targets:
-                        for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
-                            if not (isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name)
-                                    and element.value.id == this):
-                                continue
-                            if isinstance(stmt, ast.AnnAssign):
-                                note(declared, element.attr, _annotation(stmt.annotation))
-                            elif element is target and stmt.value is not None:
-                                value(assigned, element.attr, stmt.value, params)
-                            else:
-                                note(assigned, element.attr, None)
-                    continue
-                if isinstance(stmt, ast.stmt):
-                    stack.extend(ast.iter_child_nodes(stmt))
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if not (isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name)
+                                and element.value.id == this):
+                            continue
+                        if isinstance(stmt, ast.AnnAssign):
+                            note(declared, element.attr, _annotation(stmt.annotation))
+                        elif element is target and stmt.value is not None:
+                            value(assigned, element.attr, stmt.value, params)
+                        else:
+                            note(assigned, element.attr, None)
     out: Dict[str, str] = {}
     for name in set(declared) | set(assigned):
         types = declared.get(name) or assigned.get(name) or set()
@@ -461,7 +505,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
             wraps = _wraps_in_coroutine(node)
             if wraps is not None:
                 coroutine_decorators.append(node.name + wraps)
-            found = _decorators(node, resolve)
+            found = _decorators(node, resolve, generators)
             if found is not None:
                 decorated[node.name] = found
         elif isinstance(node, ast.ClassDef):
@@ -473,7 +517,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
                     async_methods.append(item.name)
                 elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     methods.append(item.name)
-                    found = _decorators(item, resolve)
+                    found = _decorators(item, resolve, generators)
                     if found is not None and item.name not in decorated_methods:
                         decorated_methods[item.name] = found
                 elif isinstance(item, (ast.Assign, ast.AnnAssign)):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import statements
 from .calls import find_arg, is_none

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .names import dotted_name
 from .programs import is_command_line_program

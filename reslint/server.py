@@ -174,9 +174,13 @@ class ReslintServer(LanguageServer):
         state.tasks.add(task)
         task.add_done_callback(state.tasks.discard)
 
-    def report(self, uri: str, linted: Linted) -> None:
+    def report(self, uri: str, linted: Linted, before: Optional[Linted] = None) -> None:
+        """Log the lint's notices (a rule that failed, an unknown code in a comment), each once
+        while it lasts: not again on every keystroke."""
+        seen = set(before.notices) if before is not None else set()
         for notice in linted.notices:
-            self.log_line(f"{uri}: {notice}", types.MessageType.Warning)
+            if notice not in seen:
+                self.log_line(f"{uri}: {notice}", types.MessageType.Warning)
 
     # -- linting -----------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float = 0.0) -> None:
@@ -213,6 +217,7 @@ class ReslintServer(LanguageServer):
                 try:
                     linted = await self.in_pool(self.linter.lint, text, self.path_of(uri))
                 except Exception as exc:  # noqa: BLE001 - a crash is a log line, never a dead server
+                    log.debug("lint of %s failed", uri, exc_info=True)
                     self.log_line(f"{uri}: internal error while linting: {type(exc).__name__}: {exc} "
                                   "(please report this with the file)", types.MessageType.Error)
                     linted = None
@@ -228,8 +233,8 @@ class ReslintServer(LanguageServer):
 
     def publish(self, uri: str, version: Optional[int], text: str, linted: Linted) -> None:
         state = self.documents.setdefault(uri, _Document())
+        self.report(uri, linted, state.published[2] if state.published is not None else None)
         state.published = (version, text, linted)
-        self.report(uri, linted)
         if linted.config_error is not None:
             self.config_problem(linted.config_error)
         lsp_text = LspText(text, self.encoding)
@@ -239,9 +244,9 @@ class ReslintServer(LanguageServer):
 
     def config_problem(self, message: str) -> None:
         """A configuration that cannot be read: its documents are not linted; say so once."""
-        self.log_line(f"configuration error: {message}", types.MessageType.Error)
         if message not in self.shown_config_problems:
             self.shown_config_problems.add(message)
+            self.log_line(f"configuration error: {message}", types.MessageType.Error)
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"reslint: {message} (files under it are not linted)"))
 
@@ -305,9 +310,16 @@ class ReslintServer(LanguageServer):
         return actions
 
     async def quick_fixes(self, uri: str, where: types.Range) -> List[types.CodeAction]:
+        wanted = ((where.start.line, where.start.character), (where.end.line, where.end.character))
+        # the published lint says whether anything is there (the editor asks on every cursor move);
+        # only then is the file linted again with its fixes' edits
+        _, text, linted = await self.current(uri, want_edits=False)
+        lsp_text = LspText(text, self.encoding)
+        if not any(ranges_touch(lsp_text.span_range(f.span.line, f.span.col, f.span.end_line, f.span.end_col), wanted)
+                   for f in linted.findings):
+            return []
         version, text, linted = await self.current(uri, want_edits=True)
         lsp_text = LspText(text, self.encoding)
-        wanted = ((where.start.line, where.start.character), (where.end.line, where.end.character))
         names = _names_to_codes()
         fixes: List[types.CodeAction] = []
         suppressions: List[types.CodeAction] = []
@@ -345,11 +357,11 @@ class ReslintServer(LanguageServer):
         return support is not None and "edit" in (support.properties or [])
 
     async def fix_all_action(self, uri: str, *, lazy: bool) -> Optional[types.CodeAction]:
+        version, _, linted = await self.current(uri, want_edits=False)
+        if not any(f.fix is not None and f.fix.applicable(linted.unsafe_fixes) for f in linted.findings):
+            return None  # nothing `check --fix` would apply: the fixer need not run
         if lazy:
             # the lightbulb asks on every cursor move: the fixer runs only if the action is picked
-            version, _, linted = await self.current(uri, want_edits=False)
-            if not any(f.fix is not None and f.fix.applicable(linted.unsafe_fixes) for f in linted.findings):
-                return None
             return types.CodeAction(title=_fix_all_title(linted.unsafe_fixes), kind=FIX_ALL_KIND,
                                     data={"uri": uri, "version": version})
         version, text, fixed, unsafe = await self.fixed_all(uri)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
 from lsprotocol import types
 
-from reslint import docs, registry
+from reslint import docs, registry, server
 from reslint.api import lint_source
 from reslint.config import load
 
@@ -69,6 +70,8 @@ def make_project(root: Path) -> None:
     (root / "pkg").mkdir()
     (root / "pkg" / "__init__.py").write_text("", encoding="utf-8")
     (root / "pkg" / "mod.py").write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    (root / "broken").mkdir()
+    (root / "broken" / "reslint.toml").write_text('selekt = ["RES1"]\n', encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,7 @@ def lsp(tmp_path_factory):
     make_project(root)
     client = LspClient(root, env={"RESLINT_CACHE_DIR": ""})
     try:
-        client.init_result = client.initialize(root, OPTIONS)
+        client.init_result = client.initialize(root, OPTIONS, resolve=True)
         yield client, root
         assert client.shutdown_and_exit() == 0, client.stderr()
     finally:
@@ -129,6 +132,27 @@ def test_each_file_gets_its_own_config(lsp):
     uri = client.open(root / "sub" / "app.py", APP)
     assert "RES302" not in codes(client.diagnostics(uri))  # sub/reslint.toml ignores it
     assert "RES301" in codes(client.diagnostics(uri))
+
+
+def test_a_config_that_cannot_be_used_is_shown_and_nothing_is_linted(lsp):
+    client, root = lsp
+    uri = client.open(root / "broken" / "app.py", APP)
+    assert client.diagnostics(uri).diagnostics == ()
+    shown = client.wait_for("window/showMessage", lambda p: "selekt" in p["message"])
+    assert shown["type"] == types.MessageType.Error.value
+    assert "broken" in shown["message"] and "reslint.toml" in shown["message"]
+
+
+def test_columns_are_utf16_code_units(lsp):
+    client, root = lsp
+    text = 'import requests\n\nx = "\U0001F600"; requests.get(x)\n'
+    uri = client.open(root / "emoji.py", text)
+    # the emoji is one code point but two UTF-16 code units: `requests` is at code point 9, character 10
+    assert found(client.diagnostics(uri)) == [("RES101", 2, 10, 2, 22)]
+    actions = client.code_actions(uri, types.Position(line=2, character=14))
+    suppress = next(a for a in actions if a.title == "Suppress RES101 on this line")
+    fixed = apply_workspace_edit(text, uri, suppress.edit)
+    assert fixed.splitlines()[2] == 'x = "\U0001F600"; requests.get(x)  # reslint: ignore[RES101]'
 
 
 def test_hover_shows_the_rule_documentation(lsp):
@@ -242,11 +266,17 @@ def test_fix_all_applies_the_safe_fixes(lsp):
     fixed = apply_workspace_edit(source, uri, actions[0].edit)
     assert fixed.count("exist_ok=True") == 2
     assert "except:" in fixed  # RES301's fix is unsafe: not applied
+    # asked without a kind (the lightbulb), the fix-all comes unresolved: its edit is made when picked
+    lazy = [a for a in client.code_actions(uri, types.Position(line=0, character=0))
+            if a.kind == "source.fixAll.reslint"]
+    assert len(lazy) == 1 and lazy[0].edit is None
+    resolved = client.request("codeAction/resolve", lazy[0], types.CodeAction)
+    assert apply_workspace_edit(source, uri, resolved.edit) == fixed
     after = codes(_relint(client, uri, fixed, 2))
     assert "RES601" not in after and "RES301" in after
-    # nothing left to fix safely: no action
+    # nothing left to fix safely: no fix-all
     assert client.code_actions(uri, types.Position(line=0, character=0), only=["source.fixAll.reslint"]) == []
-    # only quick fixes asked for: no fix-all
+    # only quick fixes asked for: no fix-all either
     line = fixed.splitlines().index("    except:")
     quick = client.code_actions(uri, types.Position(line=line, character=4), only=["quickfix"])
     assert quick and all(a.kind == types.CodeActionKind.QuickFix for a in quick)
@@ -267,16 +297,17 @@ def test_did_change_updates_diagnostics_and_a_broken_buffer_is_res000(lsp):
 
 def test_a_newer_edit_supersedes_the_older_lint(lsp):
     client, root = lsp
-    uri = client.open(root / "fast.py", "x = 1\n")
-    client.diagnostics(uri)
     mark = client.mark()
+    uri = client.open(root / "fast.py", APP * 40)  # long enough to be still linting when the edits arrive
     for version in range(2, 7):
         client.change(uri, APP if version % 2 == 0 else "y = 2\n", version)
+    sent = time.monotonic()
     final = client.diagnostics(uri, version=6, after=mark)
+    assert time.monotonic() - sent >= server.DEBOUNCE_SECONDS - 0.01  # changes wait for the typing to pause
     assert codes(final) == sorted(c for c, *_ in APP_FINDINGS)
     published = [m["params"].get("version") for m in client.notifications[mark:]
                  if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri]
-    assert published == [6]  # debounced: the versions in between were never linted
+    assert published == [6], published  # version 1's result came too late: dropped; 2 to 5 were never linted
 
 
 def test_project_index_is_refreshed_when_a_module_is_saved(lsp):

@@ -293,7 +293,7 @@ class ReslintServer(LanguageServer):
     # -- features ----------------------------------------------------------------------------
     async def code_actions(self, params: types.CodeActionParams) -> List[types.CodeAction]:
         uri = params.text_document.uri
-        if uri not in self.workspace.text_documents:
+        if uri not in self.documents or uri not in self.workspace.text_documents:
             return []
         only = list(params.context.only or ())
 
@@ -373,7 +373,7 @@ class ReslintServer(LanguageServer):
     async def resolve(self, action: types.CodeAction) -> types.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         uri = data.get("uri")
-        if action.kind != FIX_ALL_KIND or not isinstance(uri, str) or uri not in self.workspace.text_documents:
+        if action.kind != FIX_ALL_KIND or not isinstance(uri, str) or uri not in self.documents:
             return action
         version, text, fixed, _ = await self.fixed_all(uri)
         action.edit = self.workspace_edit(uri, version, text, minimal_edits(text, fixed) if fixed is not None else [])
@@ -381,7 +381,7 @@ class ReslintServer(LanguageServer):
 
     async def hover(self, params: types.HoverParams) -> Optional[types.Hover]:
         uri = params.text_document.uri
-        if uri not in self.workspace.text_documents:
+        if uri not in self.documents or uri not in self.workspace.text_documents:
             return None
         _, text, linted = await self.current(uri, want_edits=False)
         lsp_text = LspText(text, self.encoding)
@@ -479,12 +479,16 @@ def create_server() -> ReslintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ReslintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.documents[params.text_document.uri] = _Document()
-        ls.schedule(params.text_document.uri)
+        item = params.text_document
+        if item.language_id not in ("python", "") and ls.path_of(item.uri).suffix not in (".py", ".pyi"):
+            return  # a client that sends every file: only Python is linted
+        ls.documents[item.uri] = _Document()
+        ls.schedule(item.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ReslintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+        if params.text_document.uri in ls.documents:
+            ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ReslintServer, params: types.DidSaveTextDocumentParams) -> None:

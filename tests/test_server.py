@@ -388,3 +388,14 @@ def test_without_pygls_one_line_error_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == 'reslint: error: the language server needs pygls: pip install "reslint[server]"\n'
     assert proc.stdout == ""
+
+
+def test_only_python_documents_are_linted(lsp):
+    client, root = lsp
+    path = root / "notes.txt"
+    client.notify("textDocument/didOpen", types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=path.as_uri(), language_id="plaintext", version=1, text="try:\n    x()\nexcept:\n    pass\n")))
+    assert client.code_actions(path.as_uri(), types.Position(line=2, character=2)) == []
+    assert client.request("textDocument/hover", types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(line=2, character=2))) is None
+    assert not [m for m in client.notifications if m.get("params", {}).get("uri") == path.as_uri()]

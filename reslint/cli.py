@@ -148,12 +148,17 @@ def rule(code: str, fmt: str) -> None:
 
     found = registry.lookup(code)
     if found is None:
-        import difflib
-
         choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
-        close = difflib.get_close_matches(code, choices, n=1, cutoff=0.6)
-        hint = f" (did you mean `{close[0]}`?)" if close else "; `reslint rules` lists them all"
-        raise _fail(f"unknown rule `{code}`{hint}")
+        covering = registry.covering_rules(code)
+        if len(covering) == 1:
+            # another linter's code that one rule covers: show that rule's documentation
+            click.echo(f"reslint: `{code.strip()}` is another linter's code; reslint's {covering[0]} covers it",
+                       err=True)
+            found = registry.lookup(covering[0].split()[0])
+        else:
+            hint = registry.unknown_code_hint(code, choices) or "; `reslint rules` lists them all"
+            raise _fail(f"unknown rule `{code}`{hint}")
+    assert found is not None
     text = docs.rule_markdown(found)
     if fmt == "rich" or (fmt == "auto" and sys.stdout.isatty()):
         from rich.console import Console

@@ -286,7 +286,8 @@ def _selectors(value: Any, key: str, where: str) -> Tuple[str, ...]:
     for item in items:
         if not registry.is_valid_selector(item):
             choices = [r.code for r in registry.catalog()] + [r.name for r in registry.catalog()]
-            raise ConfigError(f"{where}: unknown rule code or selector `{item}` in `{key}`{_suggest(item, choices)}")
+            raise ConfigError(f"{where}: unknown rule code or selector `{item}` in `{key}`"
+                              f"{registry.unknown_code_hint(item, choices)}")
     return items
 
 
@@ -300,7 +301,7 @@ def _rule_for(key: str, where: str, table_name: str) -> "registry.RuleInfo":
     rule = registry.lookup_info(key)
     if rule is None:
         choices = [r.code for r in registry.catalog()] + [r.name for r in registry.catalog()]
-        raise ConfigError(f"{where}: unknown rule `{key}` in [{table_name}]{_suggest(key, choices)}")
+        raise ConfigError(f"{where}: unknown rule `{key}` in [{table_name}]{registry.unknown_code_hint(key, choices)}")
     return rule
 
 
@@ -408,7 +409,7 @@ def _rule_options(rules_table: Any, where: str) -> Tuple[Tuple[str, Any], ...]:
             targets = [r for r in registry.all_rules() if prefix.startswith("RES") and r.code.startswith(prefix)]
             if not targets:
                 choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
-                raise ConfigError(f"{where}: unknown rule `{key}` in [rules]{_suggest(key, choices)}")
+                raise ConfigError(f"{where}: unknown rule `{key}` in [rules]{registry.unknown_code_hint(key, choices)}")
             specificity = len(prefix)
         table_where = f"{where}: [rules.{key}]"
         for option, value in table.items():

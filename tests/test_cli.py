@@ -273,3 +273,22 @@ def test_diff_says_when_only_unsafe_fixes_exist(project):
     result = run("check", "--no-cache", "--diff", "--select", "RES301", "a.py")
     assert "Would fix 0 findings in 0 files." in result.output
     assert "1 more fixable with `--unsafe-fixes`" in result.output
+
+
+def test_another_linters_code_names_the_rules_that_cover_it(project):
+    (project / "ok.py").write_text(GOOD)
+    ignored = run("check", "--ignore", "E722", ".")
+    assert ignored.exit_code == 2
+    assert ignored.stderr.strip() == (
+        "reslint: error: command line: unknown rule code or selector `E722` in `--ignore`: `E722` is another "
+        "linter's code; reslint's RES301 (bare-except) covers it (write `RES301`)")
+    assert "RES202" not in ignored.output  # the unrelated closest spelling is not suggested
+    (project / "pyproject.toml").write_text('[tool.reslint]\nignore = ["B110"]\n')
+    in_config = run("check", ".")
+    assert in_config.exit_code == 2 and "reslint's RES302 (swallowed-exception) covers it (write `RES302`)" in in_config.stderr
+    doc = run("rule", "E722")
+    assert doc.exit_code == 0
+    assert doc.stderr == "reslint: `E722` is another linter's code; reslint's RES301 (bare-except) covers it\n"
+    assert doc.stdout.startswith("# RES301 bare-except")
+    typo = run("rule", "E7222")
+    assert typo.exit_code == 2 and "RES202" not in typo.output

@@ -10,7 +10,7 @@ from typing import IO, Iterator, List, Optional, Sequence, Tuple
 from .api import RunOptions, lint_all, lint_target, project_index, result_cache
 from .config import Settings
 from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
-from .model import ExitCode, Safety
+from .model import ExitCode
 from .output import FORMATS, Report
 
 PROGRESS_THRESHOLD = 50
@@ -180,12 +180,10 @@ def run_check(
             sys.stdout.write(unified_diff(result.original_source, result.fixed_source, result.path))  # type: ignore[arg-type]
         count = sum(r.fixes_applied for r in changed)
         if not quiet:
-            _err(f"Would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.")
-            withheld = sum(1 for r in results for f in r.findings
-                           if not f.suppressed and f.fix is not None and f.fix.safety is Safety.UNSAFE)
-            if withheld and not settings.unsafe_fixes:
-                _err(f"{withheld} more fixable with `--unsafe-fixes` (they may change behaviour; "
-                     f"see `reslint rule CODE` for each rule's fix safety).")
+            from .output.text import fixed_line
+
+            left = [f for r in results for f in r.findings if not f.suppressed]
+            _err(fixed_line(left, count, len(changed), unsafe_enabled=settings.unsafe_fixes, would=True))
         if problems or internal:
             return ExitCode.ERROR
         return ExitCode.FINDINGS if changed else ExitCode.CLEAN

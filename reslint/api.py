@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence,
 
 from .cache import NullCache, ResultCache
 from .config import Settings
-from .discover import STDIN, Target
+from .discover import STDIN, Target, root_relative
 from .model import FileResult
 from .source import SourceError, decode, encode
 
@@ -66,9 +66,23 @@ def _read(target: Target) -> bytes:
         return handle.read()
 
 
+def _config_relative(target: Target, settings: Settings) -> str:
+    """The target's path relative to the directory of its settings' config file (what per-file-ignores
+    match), which ``target.rel`` is when the target carries no settings of its own."""
+    if target.settings is None:
+        return target.rel
+    if target.path != STDIN:
+        return root_relative(target.path, str(settings.root))
+    if target.display != STDIN:
+        return root_relative(os.path.abspath(target.display), str(settings.root))
+    return target.rel
+
+
 def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_data: Optional[bytes] = None) -> FileResult:
-    """Lint (and, with options.fix/diff, fix) one file. Never raises for a bad file."""
-    ruleset = settings.ruleset_for(target.rel)
+    """Lint (and, with options.fix/diff, fix) one file with its own settings (``target.settings``),
+    else ``settings``. Never raises for a bad file."""
+    own = target.settings or settings
+    ruleset = own.ruleset_for(_config_relative(target, own))
     try:
         data = stdin_data if stdin_data is not None else _read(target)
     except OSError as exc:
@@ -343,36 +357,59 @@ def lint_source(
 
 
 def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None, *, use_cache: bool = True) -> List[FileResult]:
-    """Lint files and directories as ``reslint check`` would (no fixing)."""
-    from .discover import discover, new_run
+    """Lint files and directories as ``reslint check`` would (no fixing): with ``settings``, those
+    for every file; without, each file's own (its nearest config file's, see
+    :func:`reslint.config.settings_for`)."""
+    from .discover import discover, new_run, report_root
 
-    settings = settings or Settings(root=Path.cwd())
+    resolver = None
+    if settings is None:
+        from .config import Resolver
+
+        resolver = Resolver()
+        settings = resolver.base
     new_run()
-    targets, _ = discover(paths, settings, use_cache=use_cache)
-    options = RunOptions(want_edits=True, project=project_index(settings, targets, use_cache=use_cache))
-    cache = result_cache(settings, options, use_cache=use_cache)
+    root = report_root(paths, settings, resolver=resolver) if resolver is not None else None
+    targets, _ = discover(paths, settings, use_cache=use_cache, resolver=resolver, root=root)
+    options = RunOptions(want_edits=True, project=project_index(settings, targets, use_cache=use_cache, root=root))
+    cache = result_cache(settings, options, use_cache=use_cache, root=root)
     results = lint_all(targets, settings, options, cache=cache)
     cache.save()
     return sorted(results, key=lambda r: r.path)
 
 
-def result_cache(settings: Settings, options: RunOptions, *, use_cache: bool = True) -> ResultCache:
-    """The persistent result cache for a run with these settings and options (see :mod:`reslint.cache`),
-    or a :class:`~reslint.cache.NullCache` when caching is off or the run fixes files."""
+def result_cache(settings: Settings, options: RunOptions, *, use_cache: bool = True,
+                 root: Optional[str] = None) -> ResultCache:
+    """The persistent result cache for a run with these options whose paths are relative to ``root``
+    (default: the settings' root); each entry holds the key of the settings its file was linted
+    with (``target.settings``, else ``settings``), see :mod:`reslint.cache`. A
+    :class:`~reslint.cache.NullCache` when caching is off or the run fixes files."""
     from .cache import ResultCache as Persistent, cache_dir
 
     directory = cache_dir(use_cache)
     if directory is None or options.fixing:
         return NullCache()
+    # the run's settings are in the file's key too, so that runs with other flags (or another
+    # root config) keep their own entries
     key = repr((settings.cache_key(), options.want_edits, options.keep_source, options.show_suppressed,
                 options.project is not None))
-    return Persistent(directory, str(settings.root), key, options.project)
+    return Persistent(directory, root or str(settings.root), key, options.project, settings=settings)
 
 
-def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True) -> Any:
-    """The index of the whole project (see :func:`reslint.project.project_root`), when an enabled
-    rule needs it (else None)."""
-    if not any(rule.scope == "project" for rule in settings.enabled_infos()):
+def distinct_settings(settings: Settings, targets: Sequence[Target]) -> List[Settings]:
+    seen = {id(settings): settings}
+    for target in targets:
+        if target.settings is not None:
+            seen.setdefault(id(target.settings), target.settings)
+    return list(seen.values())
+
+
+def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True,
+                  root: Optional[str] = None) -> Any:
+    """The index of the whole project (see :func:`reslint.project.project_root`), when a rule enabled
+    for one of the files needs it (else None). ``root``: what the targets' ``rel`` is relative to."""
+    if not any(rule.scope == "project" for each in distinct_settings(settings, targets)
+               for rule in each.enabled_infos()):
         return None
     from . import project
 
@@ -387,7 +424,7 @@ def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cac
         found, _ = discover([str(root)], index_settings, use_cache=use_cache, report=walk)
         index = project.build(str(root), [(t.path, t.rel) for t in found], use_cache=use_cache,
                               tree_unchanged=walk.get("reused", False))
-        index.lint_root = str(settings.root)
+        index.lint_root = root or str(settings.root)
         return index
 
     # built when first asked: a run whose results all come from the cache, with no project facts

@@ -103,7 +103,7 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
 def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
            config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
            force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False) -> None:
-    from .config import ConfigError, load
+    from .config import ConfigError, Resolver
 
     overrides = {
         "select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
@@ -111,7 +111,11 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         "force_exclude": force_exclude, "respect_gitignore": respect_gitignore,
     }
     try:
-        settings = load(config_file=Path(config_file) if config_file else None, isolated=isolated, overrides=overrides)
+        # each file gets the settings of its nearest config file (or of --config), flags on top;
+        # the run's own choices (output, fixing) are those of the working directory's
+        resolver = Resolver(config_file=Path(config_file) if config_file else None, isolated=isolated,
+                            overrides=overrides)
+        settings = resolver.base
     except ConfigError as exc:
         raise _fail(str(exc))
     from .run import OutputSpecError, parse_outputs, run_check
@@ -120,7 +124,17 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         outputs = parse_outputs(output_formats or (settings.output_format,), output_file)
     except OutputSpecError as exc:
         raise click.UsageError(str(exc))
-    code = run_check(
+    try:
+        code = _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet,
+                    stdin_filename, jobs, color, no_cache, fail_on_internal_error)
+    except ConfigError as exc:  # a config file met on the way (a nested one) is broken
+        raise _fail(str(exc))
+    raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
+
+
+def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet, stdin_filename,
+         jobs, color, no_cache, fail_on_internal_error) -> int:
+    return run_check(
         settings,
         list(paths) or ["."],
         outputs=outputs,
@@ -134,8 +148,8 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         color={"auto": None, "always": True, "never": False}[color],
         use_cache=not no_cache,
         fail_on_internal_error=fail_on_internal_error,
+        resolver=resolver,
     )
-    raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 
 @main.command()

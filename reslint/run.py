@@ -7,9 +7,9 @@ import sys
 from contextlib import contextmanager
 from typing import IO, Iterator, List, Optional, Sequence, Tuple
 
-from .api import RunOptions, lint_all, lint_target, project_index, result_cache
-from .config import Settings
-from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
+from .api import RunOptions, distinct_settings, lint_all, lint_target, project_index, result_cache
+from .config import Resolver, Settings
+from .discover import STDIN, Target, discover, linted_roots, new_run, report_root, root_relative
 from .model import ExitCode
 from .output import FORMATS, Report
 
@@ -115,11 +115,19 @@ def run_check(
     color: Optional[bool] = None,
     use_cache: bool = True,
     fail_on_internal_error: bool = False,
+    resolver: "Optional[Resolver]" = None,
 ) -> int:
+    """One `reslint check` run. ``settings`` are the run's (those of the working directory, or of
+    ``--config``): output, fixing and cache choices come from them; with a ``resolver`` each file
+    is linted with its own settings (see :mod:`reslint.config`)."""
     formats = {fmt for fmt, _ in outputs}
     new_run()
+    root = report_root(paths, settings, resolver=resolver)
     warnings = list(settings.pattern_problems)
-    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings)
+    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings, resolver=resolver, root=root)
+    for each in distinct_settings(settings, targets):
+        warnings.extend(each.pattern_problems)
+    warnings = list(dict.fromkeys(warnings))
     for problem in problems:
         _err(f"reslint: error: {problem}")
     for warning in warnings:
@@ -130,8 +138,9 @@ def run_check(
     for target in targets:
         if target.path == STDIN:
             name = stdin_filename or "-"
-            rel = root_relative(os.path.abspath(name), str(settings.root)) if stdin_filename else "-"
-            stdin_target = Target(STDIN, name, rel)
+            rel = root_relative(os.path.abspath(name), root) if stdin_filename else "-"
+            own = resolver.settings_for(os.path.abspath(name)) if resolver is not None and stdin_filename else None
+            stdin_target = Target(STDIN, name, rel, own)
         else:
             files.append(target)
 
@@ -143,10 +152,11 @@ def run_check(
         keep_source=(settings.show_source and "text" in formats) or "sarif" in formats,
         show_suppressed=show_suppressed,
         jobs=jobs,
-        project=project_index(settings, files, use_cache=use_cache),
+        project=project_index(settings, files + ([stdin_target] if stdin_target else []), use_cache=use_cache,
+                              root=root),
         roots=linted_roots(paths, settings),
     )
-    cache = result_cache(settings, options, use_cache=use_cache)
+    cache = result_cache(settings, options, use_cache=use_cache, root=root)
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
         results = lint_all(files, settings, options, progress=advance, on_started=start, cache=cache)
     cache.save()
@@ -203,7 +213,8 @@ def run_check(
         try:
             with out_ctx as stream:
                 _write_report(report, fmt, stream, settings, quiet=quiet, statistics=statistics,
-                              show_suppressed=show_suppressed, color=color if path is None else False)
+                              show_suppressed=show_suppressed, color=color if path is None else False,
+                              all_settings=distinct_settings(settings, targets))
         except OSError as exc:
             _err(f"reslint: error: cannot write the {fmt} report to {path}: {exc.strerror or exc}")
             return ExitCode.ERROR
@@ -228,7 +239,7 @@ def _reencode(fixed: Optional[str], original: bytes) -> bytes:
 
 
 def _write_report(report: Report, fmt: str, stream: IO[str], settings: Settings, *, quiet: bool, statistics: bool,
-                  show_suppressed: bool, color: Optional[bool]) -> None:
+                  show_suppressed: bool, color: Optional[bool], all_settings: Sequence[Settings] = ()) -> None:
     if fmt == "json":
         from .output.json import render
 
@@ -243,7 +254,9 @@ def _write_report(report: Report, fmt: str, stream: IO[str], settings: Settings,
         from .output.sarif import render as render_sarif
         from .output.sarif import severity_levels
 
-        rules = settings.enabled_rules()
+        # every rule enabled for one of the files (each file may have its own settings)
+        enabled = {rule.code: rule for each in (all_settings or [settings]) for rule in each.enabled_rules()}
+        rules = [enabled[code] for code in sorted(enabled)]
         stream.write(render_sarif(report, rules, severity_levels(rules, settings.severity), show_suppressed))
         return
     from .output.text import make_console, print_findings, statistics_lines, summary_lines

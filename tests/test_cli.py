@@ -151,7 +151,7 @@ def test_config_error_exit_2(project):
     result = run("check")
     assert result.exit_code == 2
     assert "unknown key `selct` (did you mean `select`?)" in result.output
-    assert "pyproject.toml [tool.reslint]" in result.output
+    assert "pyproject.toml:2 [tool.reslint]" in result.output
     assert "Traceback" not in result.output
 
 

@@ -83,11 +83,19 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Leave out the findings recorded in this baseline file (default: the config's `baseline`); "
+                   "say how many, and which entries match no finding any more.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record every finding of this run in FILE (a baseline), replacing it; later runs with "
+                   "--baseline FILE report only new findings.")
+@click.option("-v", "--verbose", is_flag=True, help="List the baseline entries that match no finding any more.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the caches (results, directory walks, project "
               "index); RESLINT_CACHE_DIR=\"\" does the same.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-          force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error) -> None:
+          force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error, baseline_file,
+          write_baseline, verbose) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
     from . import cache
 
@@ -95,14 +103,16 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
     try:
         _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore,
                extend_exclude, config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero,
-               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error)
+               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error,
+               baseline_file, write_baseline, verbose)
     finally:
         cache.disable(False)
 
 
 def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
            config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False) -> None:
+           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False, baseline_file=None,
+           write_baseline=None, verbose=False) -> None:
     from .config import ConfigError, Resolver
 
     overrides = {
@@ -124,16 +134,25 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         outputs = parse_outputs(output_formats or (settings.output_format,), output_file)
     except OutputSpecError as exc:
         raise click.UsageError(str(exc))
+    baseline = None
+    if write_baseline is None and (baseline_file or settings.baseline):
+        from .baseline import BaselineError, load as load_baseline
+
+        try:
+            baseline = load_baseline(baseline_file or str(settings.baseline))
+        except BaselineError as exc:
+            where = "" if baseline_file else f" (the `baseline` of {settings.config_path})"
+            raise _fail(f"{exc}{where}")
     try:
         code = _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet,
-                    stdin_filename, jobs, color, no_cache, fail_on_internal_error)
+                    stdin_filename, jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose)
     except ConfigError as exc:  # a config file met on the way (a nested one) is broken
         raise _fail(str(exc))
     raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 
 def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet, stdin_filename,
-         jobs, color, no_cache, fail_on_internal_error) -> int:
+         jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose) -> int:
     return run_check(
         settings,
         list(paths) or ["."],
@@ -149,6 +168,9 @@ def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppress
         use_cache=not no_cache,
         fail_on_internal_error=fail_on_internal_error,
         resolver=resolver,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        verbose=verbose,
     )
 
 

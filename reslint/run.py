@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import IO, Iterator, List, Optional, Sequence, Tuple
+from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Sequence, Tuple
 
 from .api import RunOptions, distinct_settings, lint_all, lint_target, project_index, result_cache
 from .config import Resolver, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .baseline import Baseline
 from .discover import STDIN, Target, discover, linted_roots, new_run, report_root, root_relative
 from .model import ExitCode
 from .output import FORMATS, Report
@@ -116,6 +119,9 @@ def run_check(
     use_cache: bool = True,
     fail_on_internal_error: bool = False,
     resolver: "Optional[Resolver]" = None,
+    baseline: "Optional[Baseline]" = None,
+    write_baseline: Optional[str] = None,
+    verbose: bool = False,
 ) -> int:
     """One `reslint check` run. ``settings`` are the run's (those of the working directory, or of
     ``--config``): output, fixing and cache choices come from them; with a ``resolver`` each file
@@ -172,6 +178,22 @@ def run_check(
             sys.stdout.buffer.write(_reencode(stdin_result.fixed_source, data))
             sys.stdout.buffer.flush()
 
+    applied = None
+    if write_baseline is not None:
+        from . import baseline as baselines
+
+        baseline = baselines.build(write_baseline, results)
+        try:
+            baselines.write(baseline)
+        except baselines.BaselineError as exc:
+            _err(f"reslint: error: {exc}")
+            return ExitCode.ERROR
+    if baseline is not None:
+        from . import baseline as baselines
+
+        applied = baselines.apply(baseline, results)
+        results = applied.results
+
     notices = [n for r in results for n in r.notices]
     for notice in notices:
         _err(f"reslint: {notice}")
@@ -180,7 +202,15 @@ def run_check(
     internal = any(r.write_failed for r in results) or (
         fail_on_internal_error and any(r.internal_error for r in results))
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
-                    notices=warnings + notices, problems=len(problems))
+                    notices=warnings + notices, problems=len(problems), verbose=verbose)
+    if baseline is not None and applied is not None:
+        from .discover import display_path
+
+        report.baseline = display_path(baseline.path, os.getcwd())
+        report.baselined = applied.baselined
+        report.stale = applied.stale
+        report.baseline_written = write_baseline is not None
+        report.baseline_files = len({key[0] for key in baseline.counts})
 
     if diff:
         from .fixer import unified_diff
@@ -204,6 +234,11 @@ def run_check(
             for finding in result.findings:
                 if finding.code == "RES000":
                     _err(f"reslint: {result.path}:{finding.span.line}:{finding.span.col + 1}: RES000 {finding.message}")
+        if not quiet:
+            from .output.text import baseline_lines
+
+            for line in baseline_lines(report):
+                _err(f"reslint: {line.strip()}")
     report_to_stderr = stdin_target is not None and fix
     for fmt, path in outputs:
         if path is None and report_to_stderr:

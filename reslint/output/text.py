@@ -149,8 +149,11 @@ def summary_lines(report: Report) -> List[Text]:
         lines.append(Text(
             f"{_plural(report.problems, 'path')} could not be checked: see the errors above.", style="bold red",
         ))
+    lines.extend(Text(line) for line in baseline_lines(report))
     if not active:
-        if not errors and not report.problems:
+        if report.baselined and not errors and not report.problems:
+            lines.append(Text(f"No new findings ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
+        elif not errors and not report.problems:
             lines.append(Text(f"All checks passed ({_plural(report.files_checked, 'file')} checked).", style="bold green"))
         else:
             lines.append(Text(f"No findings ({_plural(report.files_checked, 'file')} checked)."))
@@ -167,6 +170,29 @@ def summary_lines(report: Report) -> List[Text]:
         if hint:
             lines.append(Text(hint))
     return lines
+
+
+def baseline_lines(report: Report) -> List[str]:
+    """What the baseline did: one line (the findings it left out, the entries that matched no
+    finding any more and how to drop them), then with ``verbose`` one line per stale entry."""
+    if report.baseline is None:
+        return []
+    if report.baseline_written:
+        return [f"Wrote the baseline {report.baseline}: {_plural(report.baselined, 'finding')} in "
+                f"{_plural(report.baseline_files, 'file')}."]
+    line = f"Baseline {report.baseline}: {_plural(report.baselined, 'finding')} not reported"
+    stale = sum(count for _, count, _ in report.stale)
+    if stale:
+        line += (f"; {stale} of its entries match no finding any more (fixed or changed): "
+                 f"`--write-baseline {report.baseline}` drops them")
+        if not report.verbose:
+            line += " (`--verbose` lists them)"
+    out = [line + "."]
+    if report.verbose:
+        for (path, code, fingerprint), count, message in report.stale:
+            times = f" (x{count})" if count > 1 else ""
+            out.append(f"  stale: {path}: {code} {message}{times} [fingerprint {fingerprint[:12]}]")
+    return out
 
 
 def statistics_lines(report: Report) -> List[Text]:

@@ -430,3 +430,72 @@ def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cac
     # built when first asked: a run whose results all come from the cache, with no project facts
     # to check, never walks the project
     return project.LazyIndex(build)
+
+
+# --------------------------------------------------------------------------
+# --add-noqa
+
+
+@dataclass
+class Suppressed:
+    """What writing suppression comments into one file did."""
+
+    result: FileResult  # the file's findings after it (those that could not be suppressed)
+    added: int = 0  # suppressions written (a code on a line)
+    notices: Tuple[str, ...] = ()
+
+
+def add_suppressions(target: Target, result: FileResult, settings: Settings, options: RunOptions,
+                     reason: Optional[str] = None) -> Suppressed:
+    """Write `# reslint: ignore[CODE]` for each reported finding of ``result`` into the target's file
+    (see :mod:`reslint.noqa`), with the fixer's writer. The file is linted again first (it may have
+    changed since) and after (the new text must parse, and the findings be suppressed)."""
+    from . import engine, fixer, noqa
+    from .parsing import parses
+
+    wanted = {(f.code, f.fingerprint) for f in result.findings if not f.suppressed and f.code not in noqa.UNSUPPRESSIBLE}
+    if not wanted:
+        return Suppressed(result)
+    if target.path == STDIN:
+        return Suppressed(result, notices=(f"{target.display}: suppressions not added: standard input cannot be "
+                                           "written",))
+    own = target.settings or settings
+    ruleset = own.ruleset_for(_config_relative(target, own))
+    try:
+        decoded = decode(_read(target))
+    except (OSError, SourceError) as exc:
+        return Suppressed(result, notices=(f"{target.display}: suppressions not added: {exc}",))
+    text = decoded.text
+    before = engine.lint_text(text, target.rel, ruleset, project=options.project)
+    findings = [f for f in before.findings if (f.code, f.fingerprint) in wanted]
+    planned = noqa.plan(text, findings, dict(ruleset.names_to_codes), dict(ruleset.other_tools_codes), reason)
+    notices = [f"{target.display}:{f.span.line}:{f.span.col + 1}: {f.code} not suppressed: {why}"
+               for f, why in planned.skipped]
+    if planned.text == text:
+        return Suppressed(result, notices=tuple(notices))
+    if not parses(planned.text, target.rel):
+        notices.append(f"{target.display}: suppressions not added: the file would not parse with them (please "
+                       "report this)")
+        return Suppressed(result, notices=tuple(notices))
+    after = engine.lint_text(planned.text, target.rel, ruleset, project=options.project)
+    remaining = {(f.span.line, f.code) for f in after.findings}
+    unsilenced = [f for f in planned.suppressed if (f.span.line, f.code) in remaining]
+    if unsilenced:
+        notices.append(f"{target.display}: suppressions not added: {unsilenced[0].code} at line "
+                       f"{unsilenced[0].span.line} would still be reported (please report this)")
+        return Suppressed(result, notices=tuple(notices))
+    try:
+        fixer.write_atomic(target.path, encode(planned.text, decoded.encoding, decoded.bom), options.roots)
+    except fixer.NotWritten as exc:
+        notices.append(f"{target.display}: suppressions not added: {exc}")
+        return Suppressed(result, notices=tuple(notices))
+    except UnicodeEncodeError:
+        notices.append(f"{target.display}: suppressions not added: the text cannot be encoded as {decoded.encoding}")
+        return Suppressed(result, notices=tuple(notices))
+    except OSError as exc:
+        notices.append(f"{target.display}: suppressions not added: {exc.strerror or exc}")
+        return Suppressed(result, notices=tuple(notices))
+    done = {(f.code, f.fingerprint) for f in planned.suppressed}
+    left = tuple(f for f in result.findings if f.suppressed or (f.code, f.fingerprint) not in done)
+    return Suppressed(dataclasses.replace(result, findings=left, source=None), added=planned.added,
+                      notices=tuple(notices))

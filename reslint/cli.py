@@ -89,13 +89,18 @@ def main() -> None:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every finding of this run in FILE (a baseline), replacing it; later runs with "
                    "--baseline FILE report only new findings.")
+@click.option("--add-noqa", is_flag=True,
+              help="Write `# reslint: ignore[CODE]` on the line of each finding reported (existing comments are "
+                   "kept; codes join an existing `# reslint: ignore[...]`), so that the next run reports none.")
+@click.option("--add-noqa-reason", metavar="TEXT",
+              help="With --add-noqa: a comment to write after each new suppression (`# TEXT`), such as a ticket.")
 @click.option("-v", "--verbose", is_flag=True, help="List the baseline entries that match no finding any more.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the caches (results, directory walks, project "
               "index); RESLINT_CACHE_DIR=\"\" does the same.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error, baseline_file,
-          write_baseline, verbose) -> None:
+          write_baseline, add_noqa, add_noqa_reason, verbose) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
     from . import cache
 
@@ -104,7 +109,7 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
         _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore,
                extend_exclude, config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero,
                stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error,
-               baseline_file, write_baseline, verbose)
+               baseline_file, write_baseline, verbose, add_noqa, add_noqa_reason)
     finally:
         cache.disable(False)
 
@@ -112,7 +117,13 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
 def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
            config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
            force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False, baseline_file=None,
-           write_baseline=None, verbose=False) -> None:
+           write_baseline=None, verbose=False, add_noqa=False, add_noqa_reason=None) -> None:
+    if add_noqa_reason is not None and not add_noqa:
+        raise click.UsageError("--add-noqa-reason goes with --add-noqa")
+    if add_noqa and (fix or diff):
+        raise click.UsageError("--add-noqa cannot be combined with --fix or --diff: fix first, then suppress what is left")
+    if add_noqa_reason is not None and ("\n" in add_noqa_reason or "\r" in add_noqa_reason):
+        raise click.UsageError("--add-noqa-reason must be one line")
     from .config import ConfigError, Resolver
 
     overrides = {
@@ -145,14 +156,16 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
             raise _fail(f"{exc}{where}")
     try:
         code = _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet,
-                    stdin_filename, jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose)
+                    stdin_filename, jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose,
+                    add_noqa, add_noqa_reason)
     except ConfigError as exc:  # a config file met on the way (a nested one) is broken
         raise _fail(str(exc))
     raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 
 def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet, stdin_filename,
-         jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose) -> int:
+         jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose, add_noqa,
+         add_noqa_reason) -> int:
     return run_check(
         settings,
         list(paths) or ["."],
@@ -171,6 +184,8 @@ def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppress
         baseline=baseline,
         write_baseline=write_baseline,
         verbose=verbose,
+        add_noqa=add_noqa,
+        noqa_reason=add_noqa_reason,
     )
 
 

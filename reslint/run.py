@@ -122,6 +122,8 @@ def run_check(
     baseline: "Optional[Baseline]" = None,
     write_baseline: Optional[str] = None,
     verbose: bool = False,
+    add_noqa: bool = False,
+    noqa_reason: Optional[str] = None,
 ) -> int:
     """One `reslint check` run. ``settings`` are the run's (those of the working directory, or of
     ``--config``): output, fixing and cache choices come from them; with a ``resolver`` each file
@@ -194,7 +196,30 @@ def run_check(
         applied = baselines.apply(baseline, results)
         results = applied.results
 
-    notices = [n for r in results for n in r.notices]
+    added: Optional[Tuple[int, int]] = None
+    extra_notices: List[str] = []
+    if add_noqa:
+        from .api import add_suppressions
+
+        by_path = {t.display: t for t in files}
+        if stdin_target is not None:
+            by_path[stdin_target.display] = stdin_target
+        count = changed = 0
+        updated = []
+        for result in results:
+            target = by_path.get(result.path)
+            if target is None:
+                updated.append(result)
+                continue
+            done = add_suppressions(target, result, settings, options, noqa_reason)
+            updated.append(done.result)
+            extra_notices.extend(done.notices)
+            count += done.added
+            changed += 1 if done.added else 0
+        results = updated
+        added = (count, changed)
+
+    notices = [n for r in results for n in r.notices] + extra_notices
     for notice in notices:
         _err(f"reslint: {notice}")
     # a rule that failed on a file is a notice: the exit code follows the findings unless asked;
@@ -202,7 +227,7 @@ def run_check(
     internal = any(r.write_failed for r in results) or (
         fail_on_internal_error and any(r.internal_error for r in results))
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
-                    notices=warnings + notices, problems=len(problems), verbose=verbose)
+                    notices=warnings + notices, problems=len(problems), verbose=verbose, suppressions_added=added)
     if baseline is not None and applied is not None:
         from .discover import display_path
 
@@ -235,9 +260,9 @@ def run_check(
                 if finding.code == "RES000":
                     _err(f"reslint: {result.path}:{finding.span.line}:{finding.span.col + 1}: RES000 {finding.message}")
         if not quiet:
-            from .output.text import baseline_lines
+            from .output.text import baseline_lines, suppressions_line
 
-            for line in baseline_lines(report):
+            for line in baseline_lines(report) + ([suppressions_line(report)] if added is not None else []):
                 _err(f"reslint: {line.strip()}")
     report_to_stderr = stdin_target is not None and fix
     for fmt, path in outputs:

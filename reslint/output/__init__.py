@@ -33,6 +33,8 @@ class Report:
     baseline_written: bool = False
     baseline_files: int = 0  # files with a recorded finding, when this run wrote it
     verbose: bool = False
+    # --add-noqa: (suppressions written, files changed)
+    suppressions_added: Optional[Tuple[int, int]] = None
 
     def findings(self) -> List[Tuple[FileResult, Finding]]:
         out = []

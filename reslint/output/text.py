@@ -139,6 +139,8 @@ def summary_lines(report: Report) -> List[Text]:
         files = sum(1 for r in report.results if r.fixes_applied)
         lines.append(Text(fixed_line(findings, report.fixed, files, unsafe_enabled=report.unsafe_fixes),
                           style="green" if report.fixed else ""))
+    if report.suppressions_added is not None:
+        lines.append(Text(suppressions_line(report), style="green" if report.suppressions_added[0] else ""))
     errors = sum(1 for r in report.results if r.internal_error)
     if errors:
         lines.append(Text(
@@ -170,6 +172,11 @@ def summary_lines(report: Report) -> List[Text]:
         if hint:
             lines.append(Text(hint))
     return lines
+
+
+def suppressions_line(report: Report) -> str:
+    added, files = report.suppressions_added or (0, 0)
+    return f"Added {_plural(added, 'suppression')} in {_plural(files, 'file')}."
 
 
 def baseline_lines(report: Report) -> List[str]:

@@ -405,9 +405,10 @@ def distinct_settings(settings: Settings, targets: Sequence[Target]) -> List[Set
 
 
 def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True,
-                  root: Optional[str] = None) -> Any:
+                  root: Optional[str] = None, resolver: Any = None) -> Any:
     """The index of the whole project (see :func:`reslint.project.project_root`), when a rule enabled
-    for one of the files needs it (else None). ``root``: what the targets' ``rel`` is relative to."""
+    for one of the files needs it (else None). ``root``: what the targets' ``rel`` is relative to;
+    ``resolver``: the run's (the index walks the tree as the run does, and shares its walk cache)."""
     if not any(rule.scope == "project" for each in distinct_settings(settings, targets)
                for rule in each.enabled_infos()):
         return None
@@ -418,11 +419,12 @@ def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cac
     def build() -> Any:
         from .discover import discover
 
-        root = project.project_root(settings.root, settings.config_path, files)
-        index_settings = settings if root == settings.root else dataclasses.replace(settings, root=root)
+        index_root = project.project_root(settings.root, settings.config_path, files)
+        index_settings = settings if index_root == settings.root else dataclasses.replace(settings, root=index_root)
         walk: Dict[str, Any] = {}
-        found, _ = discover([str(root)], index_settings, use_cache=use_cache, report=walk)
-        index = project.build(str(root), [(t.path, t.rel) for t in found], use_cache=use_cache,
+        found, _ = discover([str(index_root)], index_settings, use_cache=use_cache, report=walk,
+                            resolver=resolver if index_settings is settings else None, root=str(index_root))
+        index = project.build(str(index_root), [(t.path, t.rel) for t in found], use_cache=use_cache,
                               tree_unchanged=walk.get("reused", False))
         index.lint_root = root or str(settings.root)
         return index

@@ -328,6 +328,7 @@ class Resolver:
         self._own: Dict[str, Tuple[Dict[str, Any], Tuple[str, ...]]] = {}
         self._default: Optional[Settings] = None
         self._fixed: Optional[Settings] = None
+        self._listings: Dict[str, Collection[str]] = {}
         if config_file is not None:
             path = os.path.abspath(str(config_file))
             if not os.path.isfile(path):
@@ -354,6 +355,11 @@ class Resolver:
         settings = self._settings_of(path) if path is not None else self.default()
         self._dirs[directory] = settings
         return settings
+
+    def know(self, listings: Mapping[str, Collection[str]]) -> None:
+        """Take the config file names that directories hold from a listing made earlier (a reused
+        directory walk whose directories are unchanged): they are not looked for again."""
+        self._listings.update(listings)
 
     def default(self) -> Settings:
         """The settings of a file with no config file above it."""
@@ -394,6 +400,8 @@ class Resolver:
         """The config file of ``directory`` itself, by precedence: reslint.toml, .reslint.toml,
         pyproject.toml with [tool.reslint]; one shadowed by another is warned about."""
         present = []
+        if names is None:
+            names = self._listings.get(directory)
         for name in CONFIG_NAMES:
             if names is not None and name not in names:
                 continue

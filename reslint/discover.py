@@ -123,12 +123,19 @@ class _Ignores:
         self.consulted: Dict[str, Optional[Tuple[int, int]]] = {}
         # what the user should hear about (patterns that cannot be parsed, unreadable ignore files)
         self.notices: List[str] = []
+        # directory -> the config file names its listing holds (see settings_of)
+        self.listed: Dict[str, Tuple[str, ...]] = {}
         self.exclude = self._patterns(settings)[0]
 
     def settings_of(self, directory: str, names: Optional[Sequence[str]] = None) -> Settings:
-        """The settings of the files and folders in ``directory``."""
+        """The settings of the files and folders in ``directory`` (``names``: its listing)."""
         if self.resolver is None:
             return self.settings
+        if names is not None:
+            from .config import CONFIG_NAMES
+
+            # kept with the walk: a run that reuses it knows which directories hold config files
+            self.listed[directory] = tuple(name for name in CONFIG_NAMES if name in names)
         settings = self.resolver.settings_for_dir(directory, names)
         if id(settings) not in self._exclusions:
             self._patterns(settings)
@@ -420,8 +427,8 @@ def _python_script(path: str) -> bool:
 # walks the same tree for its files and for its project index.
 _loaded_walks: Dict[Any, Dict[str, Any]] = {}
 # the shape of a walk entry: (written_ns, {directory: mtime_ns}, {consulted file: signature},
-# files, (symlink, is_dir) pairs, notices)
-_WALK_FORMAT = 2
+# files, (symlink, is_dir) pairs, notices, {directory: config file names in it})
+_WALK_FORMAT = 3
 _validated: Set[int] = set()
 
 
@@ -473,6 +480,9 @@ class _WalkCache:
         if entry is not None and (id(entry) in _validated or self._valid(entry)):
             _validated.add(id(entry))
             self.reused = True
+            if self.resolver is not None:
+                # the directories are unchanged: their config files are where the walk saw them
+                self.resolver.know(entry[6])
             return list(entry[3]), list(entry[4]), [], list(entry[5])
         directories: Dict[str, int] = {}
         before = dict(ignores.consulted)
@@ -481,13 +491,14 @@ class _WalkCache:
         files, links, unreadable, notices = _walk(top, ignores, directories)
         consulted = dict(ignores.consulted)
         ignores.consulted.update(before)
-        self.entries[key] = (started, directories, consulted, tuple(files), tuple(links), tuple(notices))
+        listed = {directory: ignores.listed[directory] for directory in directories if directory in ignores.listed}
+        self.entries[key] = (started, directories, consulted, tuple(files), tuple(links), tuple(notices), listed)
         self.changed = True
         return files, links, unreadable, notices
 
     def _valid(self, entry: Any) -> bool:
         try:
-            written, directories, consulted, _, _, _ = entry
+            written, directories, consulted, _, _, _, _ = entry
             limit = written - self._cache.RACY_NS
             for directory, mtime in directories.items():
                 # a directory changed within the tick of the walk may have changed again unseen

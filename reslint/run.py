@@ -161,7 +161,7 @@ def run_check(
         show_suppressed=show_suppressed,
         jobs=jobs,
         project=project_index(settings, files + ([stdin_target] if stdin_target else []), use_cache=use_cache,
-                              root=root),
+                              root=root, resolver=resolver),
         roots=linted_roots(paths, settings),
     )
     cache = result_cache(settings, options, use_cache=use_cache, root=root)

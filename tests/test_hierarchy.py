@@ -278,3 +278,27 @@ def test_config_errors_name_the_line(tmp_path, text, line, message):
         config.load(cwd=tmp_path)
     assert str(info.value).startswith(f"{tmp_path / 'pyproject.toml'}:{line} [tool.reslint]: ")
     assert message in str(info.value)
+
+
+def test_project_rules_resolve_modules_when_the_config_sits_below_the_repository_root(tmp_path, monkeypatch):
+    """RES501 resolves imports through the project index, whose paths are relative to the config
+    file's directory, while reports are relative to the repository root above it."""
+    import shutil
+
+    from .conftest import FIXTURES
+    from .helpers import expected as markers
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    project = repo / "services" / "app"
+    shutil.copytree(FIXTURES / "RES501" / "baseclass", project)
+    want = {(f"services/app/{path.relative_to(project).as_posix()}", line, code)
+            for path in project.rglob("*.py") for line, code in markers(path.read_text())}
+    assert want
+    monkeypatch.chdir(repo)
+    result = run("check", "--no-cache", "--output-format", "github", "services/app")
+    got = set()
+    for line in result.stdout.splitlines():
+        fields = dict(part.split("=", 1) for part in line.split(" ", 1)[1].split("::")[0].split(","))
+        got.add((fields["file"], int(fields["line"]), fields["title"].split("%2C")[0].split(" ")[0]))
+    assert {g for g in got if g[2] == "RES501"} == {w for w in want if w[2] == "RES501"}

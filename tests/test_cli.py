@@ -87,7 +87,7 @@ def test_json_output_is_documented_shape(project):
     doc = json.loads(result.output)
     assert doc["schema_version"] == 1
     assert doc["summary"] == {"files_checked": 1, "files_with_findings": 1, "findings": 1,
-                              "by_code": {"RES301": 1}, "fixed": 0}
+                              "by_code": {"RES301": 1}, "fixed": 0, "baselined": 0, "stale_baseline_entries": 0}
     finding = doc["findings"][0]
     assert finding["path"] == "bad.py"
     assert finding["start"] == {"line": 4, "column": 5}

@@ -302,3 +302,12 @@ def test_project_rules_resolve_modules_when_the_config_sits_below_the_repository
         fields = dict(part.split("=", 1) for part in line.split(" ", 1)[1].split("::")[0].split(","))
         got.add((fields["file"], int(fields["line"]), fields["title"].split("%2C")[0].split(" ")[0]))
     assert {g for g in got if g[2] == "RES501"} == {w for w in want if w[2] == "RES501"}
+
+
+def test_stdin_gets_the_settings_of_its_stdin_filename(repo):
+    nested = CliRunner().invoke(main, ["check", "--no-cache", "-", "--stdin-filename", "tests/new.py"], input=BARE,
+                                catch_exceptions=False)
+    assert "RES301" in nested.stdout and "RES302" not in nested.stdout  # tests/reslint.toml ignores RES302
+    top = CliRunner().invoke(main, ["check", "--no-cache", "-", "--stdin-filename", "new.py"], input=BARE,
+                             catch_exceptions=False)
+    assert "RES301" in top.stdout and "RES302" in top.stdout

@@ -329,6 +329,7 @@ class Resolver:
         self._default: Optional[Settings] = None
         self._fixed: Optional[Settings] = None
         self._listings: Dict[str, Collection[str]] = {}
+        self._shadowed: Dict[str, Tuple[str, ...]] = {}  # config file -> others in its directory it wins over
         if config_file is not None:
             path = os.path.abspath(str(config_file))
             if not os.path.isfile(path):
@@ -429,12 +430,6 @@ class Resolver:
             self._shadowed[chosen] = tuple(shadowed)
         return chosen
 
-    @property
-    def _shadowed(self) -> Dict[str, Tuple[str, ...]]:
-        if not hasattr(self, "_shadowed_files"):
-            self._shadowed_files: Dict[str, Tuple[str, ...]] = {}
-        return self._shadowed_files
-
     def _text(self, path: str) -> Tuple[str, Dict[str, Any]]:
         if path not in self._texts:
             text = _read_bytes(Path(path))
@@ -526,6 +521,7 @@ class Resolver:
         if found is not None:
             return found
         table, origin, files, warnings = self._merged(path, ())
+        table = dict(table)  # the file's own table is memoised: not to be changed
         directory = os.path.dirname(path)
         key_roots = tuple((key, os.path.dirname(origin[key])) for key in PATH_KEYS
                           if key in table and os.path.dirname(origin[key]) != directory)

@@ -19,6 +19,14 @@ from reslint.config import ConfigError, Resolver, settings_for
 BARE = "try:\n    go()\nexcept:\n    pass\n"  # RES301 and RES302 on line 3
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings_for():
+    """settings_for memoises per directory: each test starts from what is on disk."""
+    config.forget()
+    yield
+    config.forget()
+
+
 def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -311,3 +319,16 @@ def test_stdin_gets_the_settings_of_its_stdin_filename(repo):
     top = CliRunner().invoke(main, ["check", "--no-cache", "-", "--stdin-filename", "new.py"], input=BARE,
                              catch_exceptions=False)
     assert "RES301" in top.stdout and "RES302" in top.stdout
+
+
+def test_an_inherited_baseline_path_stays_relative_to_the_file_that_set_it(repo):
+    write(repo, {
+        "pyproject.toml": '[tool.reslint]\nbaseline = "ci/baseline.json"\nextend-exclude = ["/legacy"]\n',
+        "tests/reslint.toml": 'extend = "../pyproject.toml"\nbaseline = "../ci/other.json"\n',
+        "sub/reslint.toml": 'extend = "../pyproject.toml"\n',
+    })
+    assert settings_for(repo / "app.py").baseline == repo / "ci" / "baseline.json"
+    assert settings_for(repo / "sub" / "x.py").baseline == repo / "ci" / "baseline.json"
+    assert settings_for(repo / "tests" / "x.py").baseline == repo / "ci" / "other.json"
+    inherited = settings_for(repo / "sub" / "x.py")
+    assert inherited.exclusion() == ((str(repo / "sub"), config.DEFAULT_EXCLUDE), (str(repo), ("/legacy",)))

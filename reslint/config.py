@@ -18,6 +18,7 @@ import dataclasses
 import difflib
 import os
 import re
+import stat
 import sys
 import typing
 from contextlib import contextmanager
@@ -318,8 +319,12 @@ class Resolver:
     """
 
     def __init__(self, cwd: "Optional[Path | str]" = None, config_file: "Optional[Path | str]" = None,
-                 isolated: bool = False, overrides: Optional[Mapping[str, Any]] = None):
+                 isolated: bool = False, overrides: Optional[Mapping[str, Any]] = None, track: bool = False):
         self.cwd = os.path.abspath(str(cwd)) if cwd is not None else os.getcwd()
+        # keep the stat signatures of what was looked at, for still_valid (a long-lived caller)
+        self.track = track
+        self._seen: Dict[str, Tuple[Optional[Tuple[int, int]], ...]] = {}
+        self._file_signatures: Dict[str, Optional[Tuple[int, int]]] = {}
         self.overrides = dict(overrides or {})
         self._dirs: Dict[str, Settings] = {}
         self._configs: Dict[str, Optional[str]] = {}  # directory -> its config file (None: it has none)
@@ -337,7 +342,14 @@ class Resolver:
             self._fixed = self._settings_of(path)
         elif isolated:
             self._fixed = self.default()
-        self.base = self._fixed if self._fixed is not None else self.settings_for_dir(self.cwd)
+        self._base: Optional[Settings] = self._fixed
+
+    @property
+    def base(self) -> Settings:
+        """The run's own settings: those of the working directory (or of ``config_file``)."""
+        if self._base is None:
+            self._base = self.settings_for_dir(self.cwd)
+        return self._base
 
     # -- the public questions -------------------------------------------
     def settings_for(self, path: "Path | str") -> Settings:
@@ -356,6 +368,25 @@ class Resolver:
         settings = self._settings_of(path) if path is not None else self.default()
         self._dirs[directory] = settings
         return settings
+
+    def still_valid(self, path: "Path | str", settings: Settings) -> bool:
+        """Whether ``settings``, which this resolver gave for the file at ``path``, still hold: no
+        config file was created, edited or deleted in the directories from the file's up to its
+        config file's, nor in the files it extends (stat signatures; needs ``track``)."""
+        if not self.track:
+            return False
+        if self._fixed is None:
+            directory = os.path.dirname(os.path.abspath(str(path)))
+            stop = os.path.dirname(str(settings.config_path)) if settings.config_path is not None else None
+            while True:
+                recorded = self._seen.get(directory)
+                if recorded is None or recorded != _signatures(directory):
+                    return False
+                parent = os.path.dirname(directory)
+                if directory == stop or parent == directory:
+                    break
+                directory = parent
+        return all(_signature(name) == self._file_signatures.get(name) for name in settings.config_files)
 
     def know(self, listings: Mapping[str, Collection[str]]) -> None:
         """Take the config file names that directories hold from a listing made earlier (a reused
@@ -403,12 +434,17 @@ class Resolver:
         present = []
         if names is None:
             names = self._listings.get(directory)
-        for name in CONFIG_NAMES:
-            if names is not None and name not in names:
-                continue
-            candidate = os.path.join(directory, name)
-            if os.path.isfile(candidate):
-                present.append(candidate)
+        if self.track and names is None:
+            # one stat per name, kept: still_valid compares them
+            seen = self._seen[directory] = _signatures(directory)
+            present = [os.path.join(directory, name) for name, signature in zip(CONFIG_NAMES, seen) if signature]
+        else:
+            for name in CONFIG_NAMES:
+                if names is not None and name not in names:
+                    continue
+                candidate = os.path.join(directory, name)
+                if os.path.isfile(candidate):
+                    present.append(candidate)
         chosen: Optional[str] = None
         shadowed: List[str] = []
         for candidate in present:
@@ -432,6 +468,8 @@ class Resolver:
 
     def _text(self, path: str) -> Tuple[str, Dict[str, Any]]:
         if path not in self._texts:
+            if self.track:
+                self._file_signatures[path] = _signature(path)
             text = _read_bytes(Path(path))
             self._texts[path] = (text, _parse_toml(Path(path), text))
         return self._texts[path]
@@ -564,22 +602,47 @@ def _frozen(value: Any) -> Any:
 
 def settings_for(path: "Path | str", *, config_file: "Optional[Path | str]" = None, isolated: bool = False,
                  overrides: Optional[Mapping[str, Any]] = None, cwd: "Optional[Path | str]" = None) -> Settings:
-    """The settings that apply to the file at ``path``: the one function `reslint check` and the
-    editor server use. The nearest config file above it (``config_file`` instead when given,
-    none with ``isolated``), with the CLI ``overrides`` on top. Memoised per directory and per
-    config file; :func:`forget` drops what was learnt (call it when a config file changes)."""
+    """The settings that apply to the file at ``path``: the nearest config file above it
+    (``config_file`` instead when given, none with ``isolated``), with the CLI or editor
+    ``overrides`` on top; ``cwd`` is the working directory (the root of a file with no config file
+    above it is its VCS root, else ``cwd``). `reslint check` (through its :class:`Resolver`) and
+    the editor server get a file's settings this way.
+
+    Memoised per directory and per config file, and checked on each call by the stat signatures
+    of the config files on the way up (a dozen stats), so a long-lived caller sees a config file
+    created, edited or deleted; :func:`forget` drops everything. Raises ConfigError for a config
+    file that cannot be used (not memoised: the next call reads it again)."""
     key = (os.path.abspath(str(cwd)) if cwd is not None else os.getcwd(),
            os.path.abspath(str(config_file)) if config_file is not None else None, isolated, _frozen(overrides or {}))
     resolver = _resolvers.get(key)
-    if resolver is None:
-        resolver = _resolvers[key] = Resolver(cwd=key[0], config_file=config_file, isolated=isolated,
-                                              overrides=overrides)
+    if resolver is not None:
+        try:
+            settings: Optional[Settings] = resolver.settings_for(path)
+        except ConfigError:  # it said so last time: the file may have been fixed since
+            settings = None
+        if settings is not None and resolver.still_valid(path, settings):
+            return settings
+    resolver = _resolvers[key] = Resolver(cwd=key[0], config_file=config_file, isolated=isolated,
+                                          overrides=overrides, track=True)
     return resolver.settings_for(path)
 
 
 def forget() -> None:
     """Drop every memoised config file and directory answer of :func:`settings_for`."""
     _resolvers.clear()
+
+
+def _signature(path: str) -> Optional[Tuple[int, int]]:
+    """(modification time, size) of a regular file; None when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size) if stat.S_ISREG(status.st_mode) else None
+
+
+def _signatures(directory: str) -> Tuple[Optional[Tuple[int, int]], ...]:
+    return tuple(_signature(os.path.join(directory, name)) for name in CONFIG_NAMES)
 
 
 _HEADER = re.compile(r"^\s*\[(?!\[)\s*(.+?)\s*\]\s*(?:#.*)?$")

@@ -232,8 +232,9 @@ def test_a_walk_looks_for_config_files_in_its_listings_not_with_stat_calls(repo,
     from reslint.discover import discover
 
     resolver = Resolver()
+    base = resolver.base
     calls.clear()
-    targets, _ = discover(["."], resolver.base, resolver=resolver)
+    targets, _ = discover(["."], base, resolver=resolver)
     assert len(targets) == 35
     # only the config files that exist are looked at (once), not three names in each of 40 directories
     assert sorted(set(calls)) == sorted(calls) and len(calls) <= 3
@@ -332,3 +333,24 @@ def test_an_inherited_baseline_path_stays_relative_to_the_file_that_set_it(repo)
     assert settings_for(repo / "tests" / "x.py").baseline == repo / "ci" / "other.json"
     inherited = settings_for(repo / "sub" / "x.py")
     assert inherited.exclusion() == ((str(repo / "sub"), config.DEFAULT_EXCLUDE), (str(repo), ("/legacy",)))
+
+
+def test_settings_for_sees_config_files_created_edited_and_deleted(repo):
+    """A long-lived caller (the editor server) asks settings_for on every lint: memoised, yet never
+    stale."""
+    path = repo / "tests" / "unit" / "test_x.py"
+    first = settings_for(path)
+    assert first.ignore == ("RES302",) and settings_for(path) is first
+    (repo / "tests" / "reslint.toml").write_text('ignore = ["RES301"]\n# longer: another size\n')
+    assert settings_for(path).ignore == ("RES301",)
+    write(repo, {"tests/unit/.reslint.toml": 'select = ["RES101"]\n'})
+    assert settings_for(path).select == ("RES101",)
+    (repo / "tests" / "unit" / ".reslint.toml").unlink()
+    assert settings_for(path).ignore == ("RES301",)
+    (repo / "tests" / "reslint.toml").unlink()
+    assert settings_for(path).config_path == repo / "pyproject.toml"
+    write(repo, {"tests/reslint.toml": 'selct = []\n'})
+    with pytest.raises(ConfigError):
+        settings_for(path)
+    write(repo, {"tests/reslint.toml": 'select = ["RES302"]\n'})
+    assert settings_for(path).select == ("RES302",)

@@ -249,5 +249,18 @@ def rules_command(fmt: str) -> None:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
 
 
+@main.command(name="server")
+def server_command() -> None:
+    """Run the language server for editors (LSP over stdio); needs the `server` extra."""
+    try:
+        import lsprotocol.types  # noqa: F401
+        import pygls.lsp.server  # noqa: F401
+    except ImportError:
+        raise _fail('the language server needs pygls: pip install "reslint[server]"')
+    from .server import serve
+
+    raise click.exceptions.Exit(serve())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

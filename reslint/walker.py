@@ -91,11 +91,14 @@ def child_nodes(node: Any) -> List[Any]:
 
 
 def build_dispatch(instances: Sequence[Rule]) -> Dispatch:
-    """Which rule methods run on which node type (the registry has checked the names)."""
+    """Which rule methods run on which node type (the names are checked once per rule class)."""
     import libcst as cst
+
+    from .registry import check_visitors
 
     dispatch: Dispatch = {}
     for rule in instances:
+        check_visitors(type(rule))
         for class_name, (visit_name, leave_name) in type(rule).visitors().items():
             entry = dispatch.setdefault(getattr(cst, class_name), ([], []))
             if visit_name:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.calls import append_keyword, find_arg, is_none, may_pass
 from reslint.analysis.timeouts import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.timeouts import Disabled, disabled_timeout
 from reslint.model import Severity

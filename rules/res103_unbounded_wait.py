@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.calls import find_arg, is_none, may_pass
 from reslint.analysis.timeouts import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.handlers import BROAD, caught, exits_process, raises_unconditionally
 from reslint.model import Safety, Severity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.cleanup import DEFAULT_CLEANUP_CALLS, is_cleanup_block, is_cleanup_function
 from reslint.analysis.handlers import BROAD, caught, clause_text, drops_error, falls_back, reads_future

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-import libcst as cst
+from reslint.lazycst import cst, kinds
 
 from reslint.analysis.cancellation import CANCELLATION, awaits_cancelled_task, awaits_only_own_work, reraised_later
 from reslint.analysis.handlers import caught, clause_text, hands_error_on, raises_anywhere, suspends
@@ -15,7 +15,7 @@ from reslint.analysis.scopes import in_loop
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
-_TERMINAL = (cst.Pass, cst.Return, cst.Continue, cst.Break)
+_TERMINAL = ("Pass", "Return", "Continue", "Break")  # names: see reslint.lazycst.kinds
 # a comment in the handler that says the swallowing is deliberate
 _EXPLAINS = re.compile(r"#.*(?i:cancel|ignor|suppress|swallow|intention|deliberate|on purpose|expected|"
                        r"shut\s*down|shutting|no longer|don'?t care|not needed|harmless)")
@@ -31,7 +31,7 @@ class Options:
 
 
 def _is_terminal(stmt: cst.CSTNode) -> bool:
-    if isinstance(stmt, _TERMINAL):
+    if isinstance(stmt, kinds(*_TERMINAL)):
         return True
     return isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Ellipsis)
 

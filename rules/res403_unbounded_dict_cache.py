@@ -3,7 +3,7 @@ never shrunk (reslint.analysis.caches)."""
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.caches import growing_containers, may_have_growing_container
 from reslint.model import Severity

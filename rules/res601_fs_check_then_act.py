@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.races import ast_fs_candidate, FsFinding, fs_check_then_act, kwarg
 from reslint.model import Safety, Severity

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.orm import (
     ast_orm_candidate,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import small_statements, walk
 from .coroutines import (

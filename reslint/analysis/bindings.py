@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import statements
 from .names import ImportTable, dotted_name, target_names

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Collection, Dict, Optional, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from . import types as T
 from .calls import positional_args

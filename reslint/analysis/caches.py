@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import statements
 from .calls import find_arg, is_none
@@ -1137,7 +1137,9 @@ def _path_to(root: cst.CSTNode, target: cst.CSTNode) -> List[cst.CSTNode]:
 
 # -- a cheap first look, on the stdlib tree --------------------------------------------------------
 
-def _ast_container_targets(body) -> Set[str]:
+def _ast_container_targets(body, defaulting: Set[str]) -> Set[str]:
+    """Names assigned a container at this level (and under its `if` / `try` blocks); those whose
+    reads may insert (a `defaultdict` or `Counter`, by value or annotation) go in ``defaulting`` too."""
     import ast
 
     out: Set[str] = set()
@@ -1157,32 +1159,55 @@ def _ast_container_targets(body) -> Set[str]:
             value, targets = stmt.value, [stmt.target]
         else:
             continue
-        if isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
-                isinstance(value, ast.Call) and (getattr(value.func, "id", None) or getattr(value.func, "attr", None))
-                in ("dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque")):
-            out.update(t.id for t in targets if isinstance(t, ast.Name))
+        called = (getattr(value.func, "id", None) or getattr(value.func, "attr", None)) \
+            if isinstance(value, ast.Call) else None
+        if isinstance(value, (ast.Dict, ast.List, ast.Set)) or \
+                called in ("dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"):
+            found = [t.id for t in targets if isinstance(t, ast.Name)]
+            out.update(found)
+            annotation = ast.dump(stmt.annotation) if isinstance(stmt, ast.AnnAssign) else ""
+            if called in ("defaultdict", "Counter") or "efaultDict" in annotation or "efaultdict" in annotation \
+                    or "Counter" in annotation:
+                defaulting.update(found)
     return out
 
 
 def may_have_growing_container(tree, text: str) -> bool:
     """Whether the file has a module- or class-level container (read from the stdlib ``ast``
-    tree's top levels only) whose name the text shows being subscripted, grown by a method or
-    augmented (`NAME[`, `NAME.add(`, `NAME +=`): a sound over-approximation of
-    :func:`growing_containers`, without libcst and without walking the whole tree."""
+    tree's top levels only) that some code grows: an item assigned or augmented (`NAME[k] = v`,
+    `self.NAME[k] += 1`), a growing method called (`NAME.add(x)`), the container augmented
+    (`NAME += [x]`), or, for a `defaultdict` or `Counter`, an item read (`NAME[k].append(x)`). The
+    container is named as a bare name or an attribute (`self.NAME`, `cls.NAME`): a sound
+    over-approximation of :func:`growing_containers`, without libcst."""
     import ast
-    import re
 
-    names = _ast_container_targets(tree.body)
+    from .races import ast_nodes
+
+    defaulting: Set[str] = set()
+    names = _ast_container_targets(tree.body, defaulting)
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            names |= _ast_container_targets(node.body)
+            names |= _ast_container_targets(node.body, defaulting)
     if not names:
         return False
-    methods = "|".join(sorted(GROW_METHODS))
-    pattern = re.compile(r"\b(?:%s)\s*(?:\[|\.\s*(?:%s)\s*\(|\+=)" % (
-        "|".join(re.escape(n) for n in sorted(names)), methods))
-    return pattern.search(text) is not None
 
+    def named(expr) -> Optional[str]:
+        name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else None
+        return name if name in names else None
+
+    for node in ast_nodes(tree):
+        if isinstance(node, ast.Subscript):
+            name = named(node.value)
+            if name is not None and (not isinstance(node.ctx, (ast.Load, ast.Del)) or
+                                     (isinstance(node.ctx, ast.Load) and name in defaulting)):
+                return True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in GROW_METHODS and named(func.value) is not None:
+                return True
+        elif isinstance(node, ast.AugAssign) and named(node.target) is not None:
+            return True
+    return False
 
 
 # -- more of what a cached function is keyed by ----------------------------------------------------

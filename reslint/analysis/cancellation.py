@@ -9,9 +9,9 @@ the child to finish cancelling, and the exception it catches is the child's.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Set
+from typing import List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import body_statements
 
@@ -55,9 +55,23 @@ def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[c
     """Source text of the receivers of `.cancel()` calls under ``node``, and of the iterables of
     loops that cancel their items (`for t in tasks: t.cancel()` -> `t`, `tasks`). With
     ``stop_at``, only calls before that node (in source order) count."""
-    finder = _CancelledTargets(module, stop_at)
-    node.visit(finder)
-    return finder.targets
+    targets: Set[str] = set()
+    # depth first, children in order (`.children` is source order): as a visitor goes
+    stack: List[Tuple[cst.CSTNode, Tuple[cst.For, ...]]] = [(node, ())]
+    while stack:
+        current, loops = stack.pop()
+        if current is stop_at:
+            break  # everything after this is later in the source
+        func = getattr(current, "func", None)
+        if isinstance(current, cst.Call) and isinstance(func, cst.Attribute) and func.attr.value == "cancel":
+            receiver = module.code_for_node(func.value)
+            targets.add(receiver)
+            for loop in loops:
+                if module.code_for_node(loop.target) == receiver:
+                    targets.add(module.code_for_node(loop.iter))
+        inner = loops + (current,) if isinstance(current, cst.For) else loops
+        stack.extend((child, inner) for child in reversed(current.children))
+    return targets
 
 
 def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_node: cst.CSTNode) -> bool:
@@ -77,44 +91,6 @@ def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_
     if on_self and cls is not None:
         return bool(on_self & cancelled_targets(cls.body, module))
     return False
-
-
-class _CancelledTargets(cst.CSTVisitor):
-    """Receivers of `.cancel()` calls, and the iterables of loops that cancel.
-
-    With ``stop_at`` set, only calls before that node (in source order) count.
-    """
-
-    def __init__(self, module: cst.Module, stop_at: object = None):
-        self.module = module
-        self.targets: Set[str] = set()
-        self.loops: List[cst.For] = []
-        self.stop_at = stop_at
-        self.stopped = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if node is self.stop_at:
-            self.stopped = True
-        if self.stopped:
-            return False
-        return super().on_visit(node)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.loops.append(node)
-
-    def leave_For(self, node: cst.For) -> None:
-        # on_leave runs even for a node whose visit was skipped (after stop_at)
-        if self.loops and self.loops[-1] is node:
-            self.loops.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "cancel":
-            receiver = self.module.code_for_node(func.value)
-            self.targets.add(receiver)
-            for loop in self.loops:
-                if self.module.code_for_node(loop.target) == receiver:
-                    self.targets.add(self.module.code_for_node(loop.iter))
 
 
 # -- what a handler's fix may assume ----------------------------------------------------------------

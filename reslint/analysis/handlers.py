@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple, Union
 
-import libcst as cst
+from ..lazycst import cst
 
-from .blocks import body_statements, child_blocks, small_statements
+from .blocks import body_statements, child_blocks, find_all, small_statements, walk
 from .names import ImportTable
 
-Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
+Handler = Union["cst.ExceptHandler", "cst.ExceptStarHandler"]
 
 # classes that catch every error
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
@@ -199,23 +199,13 @@ def hands_error_on(handler: Handler) -> bool:
     `future.set_exception(e)`, `errors.append(e)` somewhere in its body."""
     if handler.name is None or not isinstance(handler.name.name, cst.Name):
         return False
-    finder = _HandedOn(handler.name.name.value)
-    handler.body.visit(finder)
-    return finder.found
-
-
-class _HandedOn(cst.CSTVisitor):
-    """`x.set_exception(name)` or `x.append(name)` somewhere under the visited node."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
+    name = handler.name.name.value
+    for call in find_all(handler.body, cst.Call):
+        func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in _HANDING_ON:
-            if any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
-                self.found = True
+            if any(isinstance(a.value, cst.Name) and a.value.value == name for a in call.args):
+                return True
+    return False
 
 
 def suspends(block: cst.BaseSuite) -> bool:
@@ -223,42 +213,12 @@ def suspends(block: cst.BaseSuite) -> bool:
 
     Only there can a task's own cancellation arrive.
     """
-    finder = _SuspensionFinder()
     for stmt in block.body:
-        stmt.visit(finder)
-        if finder.found:
-            return True
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        for node in walk(stmt):  # nested functions, lambdas and classes are not entered
+            if isinstance(node, cst.Await):
+                return True
+            if isinstance(node, (cst.For, cst.With, cst.CompFor)) and node.asynchronous is not None:
+                return True
     return False
-
-
-class _SuspensionFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        self.found = True
-        return False
-
-    def visit_For(self, node: cst.For) -> bool:
-        if node.asynchronous is not None:
-            self.found = True
-        return not self.found
-
-    def visit_With(self, node: cst.With) -> bool:
-        if node.asynchronous is not None:
-            self.found = True
-        return not self.found
-
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
-        if node.asynchronous is not None:
-            self.found = True
-        return not self.found
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False

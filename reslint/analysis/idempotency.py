@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import walk, walk_all
 from .callees import all_calls, bind_arguments, definitions, is_method, local_callee, positional_params

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .names import dotted_name
 from .programs import is_command_line_program
@@ -420,6 +420,10 @@ def _lookup_word(attr: str) -> bool:
 def _ast_chain_lookupish(call, helpers) -> bool:
     import ast
 
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in WRITES and not (
+            isinstance(func.value, ast.Name) and func.value.id == "self" and func.attr in helpers):
+        return False  # `Model.objects.create(...)`: lookup() takes no chain that ends in a write
     current = call
     while True:
         if isinstance(current, ast.Call):
@@ -525,21 +529,35 @@ def ast_orm_candidate(tree) -> bool:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 held.update(t.id for t in targets if isinstance(t, ast.Name))
         rows = set(held)
+
+        def queryset(expr) -> bool:
+            return _ast_lookupish(expr, known) or (isinstance(expr, ast.Name) and expr.id in held)
+
         for node in nodes:
-            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
-                    _ast_lookupish(node.iter, known) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and queryset(node.iter):
                 rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
-        arithmetic = False
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Subscript) and queryset(node.value.value):
+                rows.add(node.targets[0].id)  # `row = queryset[0]`
         for node in nodes:
             if isinstance(node, ast.If):
                 if _ast_lookupish(node.test, known) or \
                         any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
                     return True
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
-                arithmetic = True
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
-                    and isinstance(node.value, (ast.BinOp, ast.Call)):
-                arithmetic = True
-        if arithmetic and rows:
-            return True
+            elif isinstance(node, ast.AugAssign) and _ast_row_field(node.target, rows):
+                return True  # `row.n += 1` on a fetched row
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, (ast.BinOp, ast.Call)):
+                field = _ast_row_field(node.targets[0], rows)
+                if field is not None and any(
+                        isinstance(n, ast.Attribute) and ast.unparse(n) == field for n in ast.walk(node.value)):
+                    return True  # `row.n = row.n + 1`: a new value computed from the field itself
     return False
+
+
+def _ast_row_field(target, rows: Set[str]) -> Optional[str]:
+    """`row.field` (as written) when ``target`` is an attribute of one of ``rows``, else None."""
+    import ast
+
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in rows:
+        return f"{target.value.id}.{target.attr}"
+    return None

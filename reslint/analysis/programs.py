@@ -7,7 +7,7 @@ rules leave it alone.
 
 from __future__ import annotations
 
-import libcst as cst
+from ..lazycst import cst
 
 from .names import dotted_name
 

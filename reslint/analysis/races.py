@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst, kinds
 
 from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
@@ -38,7 +38,6 @@ def expr_key(node: cst.CSTNode) -> str:
     return re.sub(r"[\s()]", "", code) if "#" not in code else re.sub(r"\s", "", code)
 
 
-_SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 def walk_ordered(node: cst.CSTNode, ancestors: Tuple[cst.CSTNode, ...] = ()) -> Iterator[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]]:
@@ -46,28 +45,30 @@ def walk_ordered(node: cst.CSTNode, ancestors: Tuple[cst.CSTNode, ...] = ()) -> 
     ``node`` (``ancestors`` first), not entering nested functions, lambdas and classes."""
     from ..walker import child_nodes
 
+    scope_types = kinds("FunctionDef", "Lambda", "ClassDef")
     stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(node, ancestors)]
     while stack:
         current, above = stack.pop()
         yield current, above
         inner = above + (current,)
         for child in reversed(child_nodes(current)):
-            if type(child) in _SCOPE_TYPES:
+            if type(child) in scope_types:
                 continue
             stack.append((child, inner))
 
 
-_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+_EXITS = ("Return", "Raise", "Continue", "Break")  # names: see reslint.lazycst.kinds
 
 
-def leaves(block: cst.BaseSuite, exits: Tuple[type, ...] = _EXITS) -> bool:
+def leaves(block: cst.BaseSuite, exits: Tuple[str, ...] = _EXITS) -> bool:
     """The block ends in a `return`, `raise`, `continue` or `break` of its own (or one of
-    ``exits``): code after the statement that holds it runs only when the block did not."""
+    ``exits``, names of libcst statement classes): code after the statement that holds it runs only
+    when the block did not."""
     stmts = body_statements(block)
     if not stmts:
         return False
     last = stmts[-1]
-    if isinstance(last, exits):
+    if isinstance(last, kinds(*exits)):
         return True
     if isinstance(last, cst.If) and last.orelse is not None:
         return leaves(last.body, exits) and all(leaves(b, exits) for b in _else_blocks(last))
@@ -106,7 +107,7 @@ def following_statements(node: cst.CSTNode, stack: Sequence[cst.CSTNode]) -> Lis
     return []
 
 
-def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode], exits: Tuple[type, ...] = _EXITS) -> List[cst.CSTNode]:
+def guarded_region(node: cst.If, stack: Sequence[cst.CSTNode], exits: Tuple[str, ...] = _EXITS) -> List[cst.CSTNode]:
     """What the `if` decides: its body, its `elif`/`else` branches, and the statements after it
     in its block when one of its branches leaves (by one of ``exits``)."""
     region: List[cst.CSTNode] = [node.body]
@@ -1029,7 +1030,7 @@ def state_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Opt
     if not is_async and not any("." not in k for k in keys) and (owner_class is None or not owner_class.guarded):
         return None
     # a loop's `break`/`continue` decides an iteration, not who owns the state
-    region = guarded_region(node, stack, (cst.Return, cst.Raise))
+    region = guarded_region(node, stack, ("Return", "Raise"))
     acts = first_acts(ctx, region, keys, func, stack)
     result = None
     for key in sorted(keys):

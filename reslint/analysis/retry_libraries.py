@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterator, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import find_all, walk
 from .callees import local_callee

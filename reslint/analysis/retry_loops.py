@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import body_statements, walk, walk_all
 from .callees import definitions, local_callee

@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass
 from typing import Collection, Dict, Iterable, List, Mapping, Optional, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from . import types as T
 from .blocks import find_all

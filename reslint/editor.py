@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .config import ConfigError, Settings, apply_overrides, load
+from .config import ConfigError, Settings, apply_overrides
+from .config import settings_for as config_settings_for
 from .edits import apply_edits, edits_between
 from .model import Edit, Finding, Safety
 from .source import LineIndex
@@ -41,11 +42,12 @@ def settings_for(path: Path, overrides: Optional[Mapping[str, Any]] = None) -> S
     """The settings ``reslint check`` would use for the file ``path``, with the editor's
     ``overrides`` (``select``, ``extend_select``, ``ignore``, ``unsafe_fixes``) on top.
 
-    The one function that looks a document's configuration up: today the nearest config file
-    above the file's directory (:func:`reslint.config.load` from there). Raises
-    :class:`~reslint.config.ConfigError` for a configuration that cannot be used.
+    The one function that looks a document's configuration up: :func:`reslint.config.settings_for`,
+    as ``check`` does (the nearest config file above the file, `extend` followed; memoised, and
+    checked against the config files on disk on every call, so an edited config applies to the
+    next lint). Raises :class:`~reslint.config.ConfigError` for a configuration that cannot be used.
     """
-    return load(cwd=path.parent, overrides=dict(overrides or {}))
+    return config_settings_for(path, overrides=dict(overrides or {}), cwd=path.parent)
 
 
 def check_overrides(overrides: Mapping[str, Any]) -> Optional[str]:

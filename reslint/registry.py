@@ -35,7 +35,7 @@ import inspect
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 from .rule import Rule
 
@@ -282,6 +282,26 @@ def lookup(code_or_name: str) -> Optional[Type[Rule]]:
 def other_tools_codes() -> Tuple[Tuple[str, str], ...]:
     """(other linter's code, RES code) for every rule's ``other_tools_codes``."""
     return tuple((other.upper(), rule.code) for rule in all_rules() for other in rule.other_tools_codes)
+
+
+def covering_rules(code: str) -> Tuple[str, ...]:
+    """The RES rules (``CODE (name)``) that cover another linter's code (``E722``), from the rules'
+    ``other_tools_codes``; empty when none does (or ``code`` is not one)."""
+    wanted = code.strip().upper()
+    return tuple(f"{rule.code} ({rule.name})" for rule in all_rules()
+                 if wanted in (other.upper() for other in rule.other_tools_codes))
+
+
+def unknown_code_hint(code: str, choices: Sequence[str]) -> str:
+    """What to add to "unknown rule `code`": the RES rules that cover another linter's code
+    (`E722` -> RES301), else the closest valid name, else nothing."""
+    covering = covering_rules(code)
+    if covering:
+        codes = " or ".join(f"`{c.split()[0]}`" for c in covering)
+        return (f": `{code.strip()}` is another linter's code; reslint's "
+                f"{' and '.join(covering)} cover{'s' if len(covering) == 1 else ''} it (write {codes})")
+    close = difflib.get_close_matches(code, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def names_to_codes() -> Tuple[Tuple[str, str], ...]:

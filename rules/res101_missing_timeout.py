@@ -42,7 +42,8 @@ class Options:
     default_timeout: float = field(
         default=10.0,
         metadata={"doc": "Seconds the fix writes as the timeout. 10 s bounds a hung peer without "
-                         "cutting off ordinary slow responses; tune it per service."},
+                         "cutting off ordinary slow responses; tune it per service.",
+                  "above": 0},
     )
 
 

@@ -62,7 +62,12 @@ class UnboundedDictCache(Rule):
     objects (a parameter annotated with a class of the program), keys checked against an
     allow-list before they are inserted, and keys a private helper only ever receives as
     literals, and functions named for registration (`register_...`) or that fill the table from
-    modules they import. Left alone, because the process does not live long: command-line
+    modules they import. Left alone too, because the key space is closed: `counts[k] += 1` on a
+    plain `dict` or `list` (it changes an entry; a missing key raises, so it never adds one), the
+    `id()` of a class the function is given, keys from a loop over a class-level list the file
+    never grows (`for field in self.default_fields`), a field that names a fixed table
+    (`address["country"]`, a currency), and names where the data word only qualifies a part of the
+    program (`key_id`, `class_id`, `url_patterns`, `date_format`). Left alone, because the process does not live long: command-line
     programs (a file in a `commands`, `scripts`, `cli` or `bin` folder, or one that runs as `__main__`).
     Left alone, because they are bounded or may be: containers the file pops, deletes
     from, clears, rebinds or measures with `len()`; weak dictionaries; a `deque` with `maxlen`;

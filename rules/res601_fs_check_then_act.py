@@ -120,7 +120,11 @@ class FsCheckThenAct(Rule):
     that say they hold one: `tmp_dir`, `self._tmp_file`); project functions that share a name with
     `shutil`'s (only resolved imports count); type checks (`isdir`, `is_file`) on entries a
     directory listing gave; command-line programs (a file in a `commands`, `scripts`, `cli` or
-    `bin` folder, or one that runs as `__main__`: one process). A handler that turns the lost race into another
+    `bin` folder, one that runs as `__main__` or parses its own `argparse` command line, and the
+    body of a `click` / `typer` command: one process); reads of a configuration file (the act only
+    reads, and the path or the function says configuration: `config_dir / "settings.json"`,
+    `def configure(...)`): a file the user writes, read when the program starts or is configured,
+    whose lost race is an error the user caused and sees. A handler that turns the lost race into another
     error (`except OSError: raise ConfigError(...)`) does not make it clean.
 
     ## Fix safety

@@ -16,6 +16,7 @@ from reslint.analysis.caches import (
     literal_only_parameters,
     method_kind,
     open_parameters,
+    truth_tested_only,
 )
 from reslint.model import Safety, Severity
 from reslint.rule import Replace
@@ -127,7 +128,8 @@ class UnboundedCache(CacheRule):
         params = open_parameters(self.ctx, node, kind, frozenset(self.options.closed_types))
         if params:
             fixed = literal_only_parameters(self.ctx, node, kind)
-            params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)]
+            params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)
+                      and not truth_tested_only(node, p)]
         if not params or builds_class(node):
             return
         keyed = ", ".join(f"`{p}`" for p in params[:3]) + (", ..." if len(params) > 3 else "")

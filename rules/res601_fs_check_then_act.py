@@ -121,7 +121,7 @@ class FsCheckThenAct(Rule):
     `shutil`'s (only resolved imports count); type checks (`isdir`, `is_file`) on entries a
     directory listing gave; command-line programs (a file in a `commands`, `scripts`, `cli` or
     `bin` folder, one that runs as `__main__` or parses its own `argparse` command line, and the
-    body of a `click` / `typer` command: one process); reads of a configuration file (the act only
+    body of a `click` / `typer` command: one process); Django migrations (run once); reads of a configuration file (the act only
     reads, and the path or the function says configuration: `config_dir / "settings.json"`,
     `def configure(...)`): a file the user writes, read when the program starts or is configured,
     whose lost race is an error the user caused and sees. A handler that turns the lost race into another

@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from ..lazycst import cst
 
 from .names import dotted_name
-from .programs import is_command_line_program
+from .programs import is_command_line_program, is_migration
 from .races import ast_name, ast_nodes, ast_subtree, kwarg, outer_functions, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -195,8 +195,7 @@ def runs_once(ctx) -> bool:
     """A Django migration module (its data functions run once, from one `migrate` command) or a
     command-line program (a management command, a script): one process, no concurrent request."""
     def compute() -> bool:
-        return is_command_line_program(ctx) or any(
-            v == "django.db.migrations" or v.startswith("django.db.migrations.") for v in ctx.imports.aliases.values())
+        return is_command_line_program(ctx) or is_migration(ctx)
     return ctx.memo(runs_once, compute)
 
 

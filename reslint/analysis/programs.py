@@ -65,3 +65,10 @@ def in_command(ctx, stack: Sequence[cst.CSTNode]) -> bool:
                 any(_command_decorator(ctx, d) for d in node.decorators):
             return True
     return False
+
+
+def is_migration(ctx) -> bool:
+    """A Django migration module (it imports `django.db.migrations`): its data functions run once,
+    from one `migrate` command."""
+    return ctx.memo(is_migration, lambda: any(
+        v == "django.db.migrations" or v.startswith("django.db.migrations.") for v in ctx.imports.aliases.values()))

@@ -25,7 +25,7 @@ from ..lazycst import cst, kinds
 from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
 from .names import assignment_targets, dotted_name, root_names, target_names
-from .programs import in_command, is_command_line_program
+from .programs import in_command, is_command_line_program, is_migration
 
 # ---------------------------------------------------------------------------------------------
 # generic: expressions, ordered walks, guarded regions
@@ -619,7 +619,7 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
     """The first act on a path that the `if` checked, in the region the check guards, that can
     lose the race: no handler absorbs it, no lock is held, the path is not private."""
     checks = fs_checks(ctx, node.test)
-    if not checks or is_command_line_program(ctx) or in_command(ctx, stack):
+    if not checks or is_command_line_program(ctx) or is_migration(ctx) or in_command(ctx, stack):
         return None  # no check, or a command-line program: one process, nobody to race with
     func = enclosing_function(stack)
     private = private_paths(ctx, func) if func is not None else set()

@@ -1421,3 +1421,26 @@ def compared_only_with_literals(func: cst.FunctionDef, name: str) -> bool:
             covered.update(id(n) for n in names)
     # one membership test says little; an if/elif chain over choices says the value is one of them
     return len(uses) >= 2 and all(id(u) in covered for u in uses)
+
+
+def truth_tested_only(func: cst.FunctionDef, name: str) -> bool:
+    """Every use of parameter ``name`` in the body is a truth test (`if simplify:`, `not strict`,
+    `a if flag else b`, `flag and x`): a flag, two values whatever its annotation says."""
+    uses = 0
+    for node, view in _walk_with_parents(func.body):
+        if not isinstance(node, cst.Name) or node.value != name:
+            continue
+        ancestors = view.get()
+        parent = ancestors[-1] if ancestors else None
+        if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
+            uses += 1
+        elif isinstance(parent, cst.IfExp) and parent.test is node:
+            uses += 1
+        elif isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+            uses += 1
+        elif isinstance(parent, cst.BooleanOperation) and any(
+                isinstance(a, (cst.If, cst.While, cst.IfExp)) for a in ancestors[-3:]):
+            uses += 1
+        else:
+            return False
+    return uses > 0

@@ -98,7 +98,11 @@ class UnboundedCache(CacheRule):
     `functools.lru_cache(maxsize=None)`, not for `cachetools` or project decorators.
 
     ## Known limitations
-    The key space is judged from the signature only: a `str` parameter that every caller fills
+    Opt-in (select `RES401`): on whole distributions read by hand, most unbounded caches on
+    functions with open-looking parameters were keyed by a closed set the file cannot show — plugin,
+    blueprint or model names, configuration values and specs, a project's own asset paths — and the
+    findings that were right were rare. Turn it on for a service whose cached helpers take request
+    data. The key space is judged from the signature only: a `str` parameter that every caller fills
     from a handful of constants is still reported (suppress it, or list the type in
     `closed-types`). Caches cleared by `cache_clear()` elsewhere are still reported: the bound
     belongs in the decorator.
@@ -111,6 +115,7 @@ class UnboundedCache(CacheRule):
     code = "RES401"
     name = "unbounded-cache"
     severity = Severity.WARNING
+    default_enabled = False
     fix_safety = Safety.UNSAFE
     triggers = CACHE_TRIGGERS
     Options = Options

@@ -76,7 +76,10 @@ class UnboundedDictCache(Rule):
     dataclass field).
 
     ## Known limitations
-    A container keyed by run-time data whose names do not say so (`models[model_name]`, a list
+    Opt-in (select `RES403`): on whole distributions read by hand, most module-level tables that
+    grow under data-looking keys were per-run state of a batch command, or keyed by configuration
+    (client ids, connection settings) — things one file cannot tell from a leak in a server. Turn it
+    on for a long-running service. A container keyed by run-time data whose names do not say so (`models[model_name]`, a list
     that objects append `self` to) is not reported. Only the file that defines the container is
     read: code elsewhere that clears it is not seen
     (the finding is then wrong; suppress it at the definition), and a container grown only from
@@ -91,6 +94,7 @@ class UnboundedDictCache(Rule):
     name = "unbounded-dict-cache"
     family = "unbounded-growth"
     severity = Severity.WARNING
+    default_enabled = False
     triggers = (r"=\s*(?:\{|\[|set\(|dict\(|list\(|(?:collections\.)?(?:defaultdict|OrderedDict|Counter|deque)\()",)
 
     @classmethod

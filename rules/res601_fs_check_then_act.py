@@ -135,7 +135,11 @@ class FsCheckThenAct(Rule):
     arguments are kept. Elsewhere there is no fix: the message says which error to handle.
 
     ## Known limitations
-    A check stored in a variable (`exists = os.path.exists(p)`) is not followed, nor a path passed
+    Opt-in (select `RES601`): on whole distributions read by hand, most check-then-act pairs on
+    paths were in build steps, developer tooling, plugins of command-line programs, or code that
+    holds a lock its callers take — single-process code where nothing else touches the path, which
+    one file cannot tell from a server's shared directory. Turn it on for code that shares a
+    directory between processes (workers, a media store, a spool). A check stored in a variable (`exists = os.path.exists(p)`) is not followed, nor a path passed
     to a helper that opens it. A check whose answer only picks a message is not flagged, since
     nothing acts on the path in the decided code. Whether another process can really touch the
     path (a directory private to one job) is not known: such code is flagged like any other.
@@ -151,6 +155,7 @@ class FsCheckThenAct(Rule):
     name = "fs-check-then-act"
     family = "races"
     severity = Severity.WARNING
+    default_enabled = False
     fix_safety = Safety.SAFE
     # every check is called by one of these names, or imported under one
     triggers = ((r"\b(?:exists|isfile|isdir|lexists|access|is_file|is_dir)\b",

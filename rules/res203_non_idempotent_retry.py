@@ -65,7 +65,8 @@ class NonIdempotentRetry(RetryRule):
     `def send(self, request)`, followed through `request = self._build_request(options)`), whose
     retry loop (or a method calling itself with its attempt number counted up, `return
     self.request(method, url, retries=retries + 1)`) re-sends it without ever looking at the
-    method. The transport's own request function (`def _send_request(self, request_dict,
+    method (a `Session` subclass whose `request` override re-sends through
+    `super().request(method, url)` included). The transport's own request function (`def _send_request(self, request_dict,
     operation)`) that builds the request it sends from its parameters (`request =
     self.create_request(request_dict, operation)`, `req = Request(method=http_verb, url=url)`)
     and re-sends it, directly or through one or two helpers of the module (`self._get_response(request)`

@@ -581,8 +581,13 @@ def _is_send_word(word: str) -> bool:
 
 
 def _builds(word: str) -> bool:
-    """`create_request`, `_build_request`, `prepare_request`: builds a request, sends nothing."""
-    return word.lstrip("_").startswith(("create_", "build_", "prepare_", "new_"))
+    """`create_request`, `_build_request`, `prepare_request`, `_to_core_request`: builds or
+    converts a request, sends nothing."""
+    return word.lstrip("_").startswith(_BUILD_PREFIXES)
+
+
+_BUILD_PREFIXES = ("create_", "build_", "prepare_", "new_", "to_", "from_", "as_", "convert", "serialize", "parse",
+                   "validate", "format", "encode", "decode")
 
 
 def _built_requests(func: cst.FunctionDef, given: Set[str]) -> Dict[str, Optional[str]]:

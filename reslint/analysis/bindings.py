@@ -292,7 +292,8 @@ class Bindings:
         if qualified in self.constructors:
             return TypeInfo(self.constructors[qualified], call)
         name = dotted_name(call.func)
-        if name and "." not in name and self.imports.resolve_dotted(name) is None:
+        # a def or class of this module (which resolves to the module's own name in a package)
+        if name and "." not in name and (self.imports.resolve_dotted(name) is None or name in self.imports.own_classes):
             local = self._name_binding_node(name, scope)
             if isinstance(local, cst.FunctionDef):
                 return self._factory(local)

@@ -22,8 +22,14 @@ Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 # calls that end the process: a handler that makes one swallows nothing
 PROCESS_EXITS = frozenset({"os._exit", "sys.exit", "os.abort"})
-# methods that hand an error on to be raised elsewhere
-_HANDING_ON = ("set_exception", "append", "put_nowait", "put")
+# methods that hand an error on to be raised elsewhere: a future's or deferred's failure side
+# (`set_exception`, twisted/kafka `failure`/`errback`), a collection or a queue the error is
+# raised from later (`append`, `put`)
+_HANDING_ON = frozenset({"set_exception", "failure", "errback", "reject", "append", "put_nowait", "put", "send_nowait"})
+# collection methods that keep an error for later (the loop-then-raise idiom)
+_COLLECTING = frozenset({"append", "add", "put", "put_nowait"})
+# return annotations that say a function never returns
+_NO_RETURN = frozenset({"NoReturn", "Never"})
 
 
 @dataclass(frozen=True)
@@ -194,28 +200,146 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode) -> 
     return all(isinstance(t, cst.Name) for t in targets)
 
 
+def _bound(handler: Handler) -> Optional[str]:
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return None
+    return handler.name.name.value
+
+
+def _handing_on_calls(handler: Handler, methods: "frozenset[str]") -> Iterator[cst.Call]:
+    """Calls `x.<method>(...)` in the handler whose arguments hold the bound error anywhere
+    (`fut.set_exception(e)`, `queue.put((ERROR, e))`), nested functions excluded."""
+    from .blocks import walk
+
+    bound = _bound(handler)
+    if bound is None:
+        return
+    for node in walk(handler.body):
+        if not isinstance(node, cst.Call):
+            continue
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in methods:
+            if any(bound in _names_read(arg.value) for arg in node.args):
+                yield node
+
+
+def _names_read(expr: cst.BaseExpression) -> set:
+    from .names import names_in
+
+    return names_in(expr)
+
+
 def hands_error_on(handler: Handler) -> bool:
     """The handler hands the exception it bound to someone who will raise it later:
-    `future.set_exception(e)`, `errors.append(e)` somewhere in its body."""
-    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+    `future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`
+    somewhere in its body."""
+    return next(_handing_on_calls(handler, _HANDING_ON), None) is not None
+
+
+def collected_then_raised(handler: Handler, stack) -> bool:
+    """The loop-then-raise idiom: inside a loop over steps, the handler keeps the error in a
+    collection (`failures.append(exc)`) and, after the loop, the function raises when the
+    collection holds anything (`if failures: raise failures[0]`, `raise ExceptionGroup(.., failures)`).
+    ``stack`` is the ancestor stack of the handler."""
+    from .blocks import small_statements
+    from .names import dotted_name, names_in
+
+    kept = {dotted_name(call.func.value) for call in _handing_on_calls(handler, _COLLECTING)}
+    kept = {k.rsplit(".", 1)[-1] for k in kept if k}
+    if not kept:
         return False
-    finder = _HandedOn(handler.name.name.value)
-    handler.body.visit(finder)
-    return finder.found
+    loop_index = None
+    for index in range(len(stack) - 1, -1, -1):
+        node = stack[index]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            break
+        if isinstance(node, (cst.For, cst.While)):
+            loop_index = index  # the outermost loop of the function
+    if loop_index is None or loop_index == 0:
+        return False
+    loop, holder = stack[loop_index], stack[loop_index - 1]
+    siblings = list(getattr(holder, "body", ()))
+    if loop not in siblings:
+        return False
+    after = siblings[siblings.index(loop) + 1:]
+    for stmt in small_statements(after):
+        if isinstance(stmt, cst.If) and names_in(stmt.test) & kept:
+            if any(isinstance(inner, cst.Raise) for inner in small_statements(stmt.body)):
+                return True
+        if isinstance(stmt, cst.Raise) and stmt.exc is not None and names_in(stmt.exc) & kept:
+            return True
+    return False
 
 
-class _HandedOn(cst.CSTVisitor):
-    """`x.set_exception(name)` or `x.append(name)` somewhere under the visited node."""
+def _always_raises(block: cst.BaseSuite) -> bool:
+    """Every path through the block ends in `raise`: its last statement is a `raise`, or an
+    `if`/`elif`/`else` (with an `else`) whose branches all do."""
+    statements = body_statements(block)
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.Raise):
+        return True
+    if isinstance(last, cst.If):
+        node = last
+        while True:
+            if not _always_raises(node.body):
+                return False
+            if isinstance(node.orelse, cst.If):
+                node = node.orelse
+                continue
+            return isinstance(node.orelse, cst.Else) and _always_raises(node.orelse.body)
+    if isinstance(last, cst.With):
+        return _always_raises(last.body)
+    return False
 
-    def __init__(self, name: str):
-        self.name = name
-        self.found = False
 
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _HANDING_ON:
-            if any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
-                self.found = True
+def never_returns(func: cst.FunctionDef, imports: ImportTable) -> bool:
+    """The function never returns normally: annotated `-> NoReturn` / `-> Never`, or every path
+    through its body raises."""
+    from .names import dotted_name
+
+    if func.returns is not None:
+        annotation = func.returns.annotation
+        written = dotted_name(annotation) or ""
+        if written.rsplit(".", 1)[-1] in _NO_RETURN:
+            return True
+        if isinstance(annotation, cst.SimpleString) and annotation.value.strip("'\"").rsplit(".", 1)[-1] in _NO_RETURN:
+            return True
+    return _always_raises(func.body)
+
+
+def ends_in_raising_call(handler: Handler, module: cst.Module, imports: ImportTable, functions) -> bool:
+    """The handler's last statement calls a function of this module that never returns
+    (`self._convert_error(exc)` whose every path raises, `fail(msg)` annotated `-> NoReturn`):
+    the handler re-raises through it. ``functions`` maps a name to the module's defs of it."""
+    statements = body_statements(handler.body)
+    if not statements or not isinstance(statements[-1], cst.Expr):
+        return False
+    call = statements[-1].value
+    if isinstance(call, cst.Await):
+        call = call.expression
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+        name = func.attr.value
+    elif isinstance(func, cst.Name):
+        name = func.value
+    else:
+        return False
+    defs = functions.get(name, ())
+    return bool(defs) and all(never_returns(d, imports) for d in defs)
+
+
+def functions_by_name(module: cst.Module) -> dict:
+    """Every `def` of the module (methods and nested functions included) by its name."""
+    from .blocks import find_all
+
+    found: dict = {}
+    for node in find_all(module, cst.FunctionDef):
+        found.setdefault(node.name.value, []).append(node)
+    return found
 
 
 def suspends(block: cst.BaseSuite) -> bool:

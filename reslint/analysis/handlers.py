@@ -178,26 +178,200 @@ def _returns_value_after(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
     return False
 
 
-def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode) -> bool:
-    """The handler only passes and the code falls back to a value it already has:
-    `try: value = compute()` (or a `try` that ends by setting a local, as a capability probe
-    does) / `except Exception: pass`, or `except Exception: pass` followed by `return <value>`.
-    ``holder`` is the block (or module) that holds ``try_node``."""
-    if not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
-        return False
-    statements = body_statements(try_node.body)
-    if not statements or not all(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)) for s in statements):
-        return False  # a statement run for its side effect: its failure is what gets swallowed
-    if _returns_value_after(try_node, holder):
+# collection methods that build a local result (`found.append(x)`): computing, not acting
+_BUILDS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
+# verbs that change state somewhere else: a call of one is an operation even when its result is kept
+_ACTS = frozenset({"post", "put", "patch", "delete", "send", "sendall", "write", "save", "commit", "publish",
+                   "insert", "upload", "remove", "unlink", "rename", "kill", "terminate", "acknowledge", "ack"})
+
+
+def _acts(expr: cst.BaseExpression) -> bool:
+    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`)."""
+    from .blocks import walk
+
+    for node in walk(expr):
+        if isinstance(node, cst.Call):
+            func = node.func
+            word = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if word in _ACTS:
+                return True
+    return False
+
+
+def _root(expr: cst.BaseExpression) -> Optional[str]:
+    while isinstance(expr, (cst.Attribute, cst.Subscript)):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+def _local_target(target: cst.BaseExpression, local: "set[str]") -> bool:
+    """`x`, `a, b`, or `d[key]` / `obj.attr` on an object held in a local name (not `self`):
+    an assignment that only fills in a local result."""
+    if isinstance(target, cst.Name):
         return True
-    stmt = statements[-1]
-    if isinstance(stmt, cst.Assign):
-        targets = [t.target for t in stmt.targets]
-    elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
-        targets = [stmt.target]
-    else:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return all(_local_target(e.value, local) for e in target.elements)
+    if isinstance(target, (cst.Subscript, cst.Attribute)):
+        return _root(target) in local
+    return False
+
+
+def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
+    """The names a function binds itself (parameters other than `self`/`cls`, assignments, loop
+    and `with` targets), nested functions excluded."""
+    from .blocks import statements
+    from .names import target_names
+
+    if not isinstance(function, cst.FunctionDef):
+        return set()
+    params = function.params
+    names = {p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+    for stmt in statements(function.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        names.update(target_names(target.target))
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    names.update(target_names(small.target))
+        elif isinstance(stmt, cst.For):
+            names.update(target_names(stmt.target))
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    names.update(target_names(item.asname.name))
+    return names - {"self", "cls"}
+
+
+def computes(block: cst.BaseSuite, local: "set[str]" = frozenset()) -> bool:
+    """The block only computes values: assignments to local names (or keys of a local dict),
+    `return`s, local collections built with `append`/`add`/..., and `if`/`for`/`while`/`with`
+    blocks made of the same; no call run for its effect, no change to an attribute or a
+    global, no state-changing verb (`post`, `write`, `send`, `save`, ...). Its failure leaves
+    the values as they were, which is a fallback rather than a lost operation."""
+    for stmt in body_statements(block):
+        if isinstance(stmt, (cst.Pass, cst.Continue, cst.Break)):
+            continue
+        if isinstance(stmt, cst.Return):
+            if stmt.value is not None and _acts(stmt.value):
+                return False
+            continue
+        if isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+            if not all(_local_target(t, local) for t in targets):
+                return False
+            if stmt.value is not None and _acts(stmt.value):
+                return False
+            continue
+        if isinstance(stmt, cst.Expr):
+            value = stmt.value
+            if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+                continue
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                    and value.func.attr.value in _BUILDS and _root(value.func.value) in local
+                    and not _acts(value)):
+                continue
+            return False
+        if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With)):
+            if isinstance(stmt, cst.If) and _acts(stmt.test):
+                return False
+            if not all(computes(child, local) for child in child_blocks(stmt)):
+                return False
+            continue
         return False
-    return all(isinstance(t, cst.Name) for t in targets)
+    return True
+
+
+def _returns_value(block: cst.BaseSuite) -> bool:
+    """A `return <value>` somewhere in the block (nested functions excluded)."""
+    return any(isinstance(stmt, cst.Return) and stmt.value is not None for stmt in small_statements(block))
+
+
+def _assigned_names(block: cst.BaseSuite) -> set:
+    from .names import target_names
+
+    names: set = set()
+    for stmt in small_statements(block):
+        if isinstance(stmt, cst.Assign):
+            for target in stmt.targets:
+                names.update(target_names(target.target))
+        elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+            names.update(target_names(stmt.target))
+    return names
+
+
+def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> bool:
+    """Every one of ``names`` is bound in ``function`` before ``node`` (source order): the
+    default the fallback keeps. Loop targets and `with ... as` names count."""
+    from .blocks import statements
+    from .names import target_names
+
+    if function is None or not names:
+        return False
+    bound: set = set()
+    for stmt in statements(function.body):
+        if stmt is node:
+            return names <= bound
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        bound.update(target_names(target.target))
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and getattr(small, "value", True) is not None:
+                    bound.update(target_names(small.target))
+        elif isinstance(stmt, cst.For):
+            bound.update(target_names(stmt.target))
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    bound.update(target_names(item.asname.name))
+    return False
+
+
+def _has_following(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+    body = list(getattr(holder, "body", ()))
+    return node in body and body.index(node) < len(body) - 1
+
+
+def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
+                  function: Optional[cst.CSTNode], in_loop: bool) -> bool:
+    """A failure in ``body`` (a `try` body or a `with suppress(...)` body, ``node`` its statement,
+    ``holder`` the block holding it) leaves a default in place: ``body`` only computes, and
+    - it is followed by `return <value>` (`return False` after the try);
+    - or it returns on success (a probe) and code runs after it, or the loop goes on to the
+      next candidate: what follows is the fallback (`try: return parse(x)` ... `return []`);
+    - or every name it assigns had a value before it (`name = None` then an `if`/`elif` that
+      computes it, or `local = set()` then `local = await store.ls()`);
+    - or it ends by assigning a local name, as a capability probe does (`value = compute()`)."""
+    if not computes(body, function_locals(function)):
+        return False
+    if _returns_value_after(node, holder):
+        return True
+    if _returns_value(body) and (_has_following(node, holder) or in_loop):
+        return True
+    statements = body_statements(body)
+    assigned = _assigned_names(body)
+    if assigned and _preset(assigned, function, node):
+        return True
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.Assign):
+        return all(isinstance(t.target, cst.Name) for t in last.targets)
+    if isinstance(last, (cst.AnnAssign, cst.AugAssign)):
+        return isinstance(last.target, cst.Name)
+    return False
+
+
+def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
+               function: Optional[cst.CSTNode] = None, in_loop: bool = False) -> bool:
+    """The handler only passes (or, in a loop, goes on to the next item with `continue`) and the
+    `try` leaves a default in place (:func:`keeps_default`). ``holder`` is the block (or module)
+    that holds ``try_node``, ``function`` the function around it."""
+    handler_statements = body_statements(handler.body)
+    passes = all(isinstance(s, (cst.Pass, cst.Expr)) for s in handler_statements)
+    skips = in_loop and all(isinstance(s, (cst.Pass, cst.Expr, cst.Continue)) for s in handler_statements)
+    if not (passes or skips):
+        return False
+    return keeps_default(try_node.body, try_node, holder, function, in_loop)
 
 
 def _bound(handler: Handler) -> Optional[str]:

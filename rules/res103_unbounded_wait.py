@@ -12,7 +12,10 @@ from reslint.analysis.timeouts import (
     THREAD_JOIN,
     WAIT_FUNCTIONS,
     WAIT_METHODS,
+    emptiness_checked,
+    joined_by_executor,
     never_blocks,
+    quick_command,
     resolve_call,
 )
 from reslint.model import Severity
@@ -67,7 +70,16 @@ class UnboundedWait(Rule):
     Left alone: a timeout given by keyword, position or possibly `**kwargs`; `queue.get(block=False)`
     and `get_nowait()`; receivers that cannot be resolved (for example a future taken from
     `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
-    blocking; `with lock:`.
+    blocking; `with lock:`. Also waits that return at once whatever happens:
+    - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
+      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, ...), a shell line of them piped
+      through standard filters (`ps aux | grep worker | wc -l`), a version probe (`[tool,
+      "--version"]`, `-V`, `version`), also on the `Popen` built from one;
+    - `as_completed(futures)`, `wait(futures)` and `future.result()` on futures bound inside a
+      `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
+      joined them all;
+    - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
+      `if q.qsize():`), as a single consumer does.
 
     ## Known limitations
     Receivers are resolved within the file (`fut = executor.submit(...)`, `q = queue.Queue()`,
@@ -97,16 +109,32 @@ class UnboundedWait(Rule):
             self._all_methods = methods
         return methods
 
+    def _cannot_hang(self, spec, node: cst.Call, receiver) -> bool:
+        """The wait returns at once whatever happens: a quick command, futures an executor's
+        `with` block already joined, a get on a queue just seen to hold an item."""
+        display = spec.display
+        if display.startswith("subprocess."):
+            origin = node if receiver is None else receiver.origin
+            return quick_command(origin)
+        if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
+            first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
+            return joined_by_executor(self.ctx, first)
+        if display == "concurrent.futures.Future.result" and isinstance(node.func, cst.Attribute):
+            return joined_by_executor(self.ctx, node.func.value)
+        if display == "queue.Queue.get" and isinstance(node.func, cst.Attribute):
+            return emptiness_checked(self.ctx, node.func.value)
+        return False
+
     def visit_Call(self, node: cst.Call) -> None:
         found = resolve_call(self.ctx, node, WAIT_FUNCTIONS, self._methods())
         if found is None:
             return
-        spec, _ = found
+        spec, receiver = found
         given = find_arg(node, spec.keyword, spec.position)
         if given is not None and not is_none(given.value):
             return
         if given is None and may_pass(node, spec.keyword, spec.position):
             return
-        if never_blocks(spec, node):
+        if never_blocks(spec, node) or self._cannot_hang(spec, node, receiver):
             return
         self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever")

@@ -35,6 +35,8 @@ ASYNC_EVENT = "asyncio.Event"
 ASYNC_CONDITION = "asyncio.Condition"
 STREAM_READER = "asyncio.StreamReader"
 STREAM_WRITER = "asyncio.StreamWriter"
+# an httpx transport that calls an ASGI/WSGI app in the same process: no network between them
+IN_PROCESS_TRANSPORT = "httpx.ASGITransport"
 
 # callee (qualified) -> type of the value it returns
 CONSTRUCTORS: Dict[str, str] = {
@@ -110,6 +112,8 @@ CONSTRUCTORS: Dict[str, str] = {
     "asyncio.Condition": ASYNC_CONDITION,
     "asyncio.StreamReader": STREAM_READER,
     "asyncio.StreamWriter": STREAM_WRITER,
+    "httpx.ASGITransport": IN_PROCESS_TRANSPORT,
+    "httpx.WSGITransport": IN_PROCESS_TRANSPORT,
 }
 
 # `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types

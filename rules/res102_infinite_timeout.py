@@ -59,7 +59,8 @@ class InfiniteTimeout(Rule):
 
     ## Known limitations
     Only a literal `None` is recognised, not a variable that holds it. Receivers are resolved
-    within the file, as for RES101.
+    within the file, as for RES101; a socket re-bound to `ssl_context.wrap_socket(sock)` is
+    still a socket.
 
     ## References
     - [httpx: timeouts](https://www.python-httpx.org/advanced/timeouts/)

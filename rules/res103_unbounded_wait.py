@@ -14,6 +14,7 @@ from reslint.analysis.timeouts import (
     WAIT_METHODS,
     emptiness_checked,
     joined_by_executor,
+    killed_before,
     never_blocks,
     quick_command,
     resolve_call,
@@ -81,9 +82,21 @@ class UnboundedWait(Rule):
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
       `if q.qsize():`), as a single consumer does.
 
+    Receivers are resolved within the file: `fut = executor.submit(...)`, `q = queue.Queue()`,
+    `self._done = threading.Event()` (also set in a base class of the file), a parameter or a
+    name annotated with the class (generic ones too: `queue.Queue[Job]`, `Popen[str]`), a
+    multiprocessing manager's or context's `Queue()` / `Event()`, a loop variable over declared
+    elements (`events: List[threading.Event]`, `queues: Dict[str, Queue]` with `.values()`),
+    an attribute of objects declared as classes of the file (`child: Union[WorkerThread,
+    ConsumerThread]` then `child.paused_event.wait()`), and a `Popen` returned by a method of
+    the class annotated or built to return one. A `wait()`/`communicate()` after the process was
+    killed in the same function (`proc.kill()`, `os.kill(proc.pid, SIGKILL)`) is left alone: it
+    returns once the child is reaped. SIGTERM does not count: it can be trapped.
+
     ## Known limitations
-    Receivers are resolved within the file (`fut = executor.submit(...)`, `q = queue.Queue()`,
-    `self._done = threading.Event()`); objects passed in without an annotation are not checked.
+    Objects passed in without an annotation, or whose class the file does not define, are not
+    checked; a union of classes is resolved only when every member binds the attribute to the
+    same type. `multiprocessing.SimpleQueue.get()` takes no timeout and is not reported.
 
     ## References
     - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)
@@ -115,7 +128,10 @@ class UnboundedWait(Rule):
         display = spec.display
         if display.startswith("subprocess."):
             origin = node if receiver is None else receiver.origin
-            return quick_command(origin)
+            if quick_command(origin):
+                return True
+            return isinstance(node.func, cst.Attribute) and receiver is not None \
+                and killed_before(self.ctx, node.func.value)
         if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
             first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
             return joined_by_executor(self.ctx, first)

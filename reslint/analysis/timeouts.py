@@ -67,6 +67,11 @@ NETWORK_FUNCTIONS.update({
     "poplib.POP3_SSL": TimeoutArg("poplib.POP3_SSL", position=4),  # keyword-only from 3.12
     "telnetlib.Telnet": TimeoutArg("telnetlib.Telnet", position=2),
     "urllib3.request": TimeoutArg("urllib3.request"),
+    # websocket-client: create_connection(url, timeout=None, ...) blocks with no timeout unless
+    # websocket.setdefaulttimeout() set one; socket.setdefaulttimeout() does not reach it
+    "websocket.create_connection": TimeoutArg("websocket.create_connection", position=1, socket_default=False),
+    "websocket._core.create_connection": TimeoutArg("websocket.create_connection", position=1,
+                                                    socket_default=False),
     "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
@@ -95,6 +100,8 @@ NETWORK_METHODS[(T.SESSION, "request")] = TimeoutArg("requests.Session.request",
 NETWORK_METHODS.update({
     (T.URLLIB3_POOL, m): TimeoutArg(f"urllib3.PoolManager.{m}") for m in URLLIB3_POOL_METHODS
 })
+# OpenerDirector.open(fullurl, data=None, timeout=socket._GLOBAL_DEFAULT_TIMEOUT)
+NETWORK_METHODS[(T.OPENER, "open")] = TimeoutArg("urllib.request.OpenerDirector.open", position=2)
 # HTTPConnectionPool.urlopen(method, url, body, headers, retries, redirect, assert_same_host, timeout, ...)
 # (PoolManager.urlopen takes no positional timeout, so eight positionals only fit a pool)
 NETWORK_METHODS[(T.URLLIB3_POOL, "urlopen")] = TimeoutArg("urllib3.PoolManager.urlopen", position=7)
@@ -555,4 +562,51 @@ def emptiness_checked(ctx, receiver: cst.BaseExpression) -> bool:
                 continue
             if func.attr.value == "qsize" or (func.attr.value == "empty" and id(call) in negated):
                 return True
+    return False
+
+
+def _is_sigkill(ctx, expr: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    """`signal.SIGKILL`, or a local name some assignment of the function sets to it."""
+    from .blocks import small_statements
+
+    if (dotted_name(expr) or "").rsplit(".", 1)[-1] == "SIGKILL":
+        return True
+    if not isinstance(expr, cst.Name):
+        return False
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == expr.value for t in small.targets):
+            if (dotted_name(small.value) or "").rsplit(".", 1)[-1] == "SIGKILL":
+                return True
+    return False
+
+
+def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
+    """Earlier in the function the process was killed: `proc.kill()`, or `os.kill(proc.pid,
+    SIGKILL)` / `os.killpg(...)` with SIGKILL (also through a local `sig = signal.SIGKILL`).
+    A `wait()`/`communicate()` after that returns once the kernel has reaped it, as in the
+    documented `except TimeoutExpired: proc.kill(); proc.communicate()`."""
+    from .blocks import statements
+
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    code = ctx.module.code_for_node(receiver)
+    ancestors = {id(n) for n in ctx.stack}
+    for stmt in statements(function.body):
+        if id(stmt) in ancestors:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                return False  # the wait's own line: nothing after it counts
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for call in find_all(stmt, cst.Call):
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "kill" and not call.args \
+                    and ctx.module.code_for_node(func.value) == code:
+                return True
+            if ctx.qualified_name(func) in ("os.kill", "os.killpg") and len(call.args) >= 2:
+                target = ctx.module.code_for_node(call.args[0].value)
+                if (code in target or func.attr.value == "killpg") and _is_sigkill(ctx, call.args[1].value, function):
+                    return True
     return False

@@ -57,9 +57,9 @@ class MissingTimeout(Rule):
     `requests` functions and `Session` methods, `urllib.request.urlopen`, `http.client`
     connections, `socket.create_connection`, `smtplib`, `ftplib`, `imaplib`, `poplib`, `telnetlib`,
     urllib3 requests on a pool built without a timeout, `redis.Redis` / `from_url` without
-    `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`, and
-    `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`, websocket-client's
-    `websocket.create_connection`, and `urllib.request.build_opener().open(...)`.
+    `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`,
+    websocket-client's `websocket.create_connection`, `urllib.request.build_opener().open(...)`,
+    and `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`.
 
     ## Why is this bad?
     These libraries wait forever by default. One peer that accepts the connection and then stops

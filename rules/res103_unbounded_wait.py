@@ -75,7 +75,7 @@ class UnboundedWait(Rule):
     - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
       `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, ...), a shell line of them piped
       through standard filters (`ps aux | grep worker | wc -l`), a version probe (`[tool,
-      "--version"]`, `-V`, `version`), also on the `Popen` built from one;
+      "--version"]`, `-version`, `-V`), also on the `Popen` built from one;
     - `as_completed(futures)`, `wait(futures)` and `future.result()` on futures bound inside a
       `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
       joined them all;

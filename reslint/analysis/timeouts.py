@@ -458,8 +458,9 @@ QUICK_PROGRAMS = frozenset({
 })
 # filters that only read their standard input: quick behind a quick program in a pipeline
 PIPE_FILTERS = frozenset({"grep", "egrep", "fgrep", "awk", "sed", "cut", "sort", "uniq", "wc", "head", "tail", "tr"})
-# the argument of a version probe: `git --version`, `java -version`, `go version`
-VERSION_FLAGS = frozenset({"--version", "-version", "-V", "version"})
+# the argument of a version probe: `git --version`, `java -version`, `ssh -V` (not a `version`
+# subcommand: `docker version` and `kubectl version` ask a server)
+VERSION_FLAGS = frozenset({"--version", "-version", "-V"})
 SUBPROCESS_COMMANDS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
                                  "subprocess.check_output", "subprocess.Popen"})
 

@@ -80,7 +80,9 @@ class UnboundedWait(Rule):
       `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
       joined them all;
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
-      `if q.qsize():`), as a single consumer does.
+      `if q.qsize():`), as a single consumer does;
+    - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
+      wait forever is what the code means (a `serve_forever` that blocks the calling thread).
 
     Receivers are resolved within the file: `fut = executor.submit(...)`, `q = queue.Queue()`,
     `self._done = threading.Event()` (also set in a base class of the file), a parameter or a
@@ -139,6 +141,9 @@ class UnboundedWait(Rule):
             return joined_by_executor(self.ctx, node.func.value)
         if display == "queue.Queue.get" and isinstance(node.func, cst.Attribute):
             return emptiness_checked(self.ctx, node.func.value)
+        if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \
+                and isinstance(node.func.value, cst.Call):
+            return True  # `threading.Event().wait()`: nobody can set it, the wait forever is the intent
         return False
 
     def visit_Call(self, node: cst.Call) -> None:

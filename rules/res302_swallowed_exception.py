@@ -8,7 +8,16 @@ from typing import Tuple
 import libcst as cst
 
 from reslint.analysis.cleanup import DEFAULT_CLEANUP_CALLS, is_cleanup_block, is_cleanup_function
-from reslint.analysis.handlers import BROAD, caught, clause_text, drops_error, falls_back, keeps_default, reads_future
+from reslint.analysis.handlers import (
+    BROAD,
+    caught,
+    clause_text,
+    drops_error,
+    falls_back,
+    keeps_default,
+    raises_after,
+    reads_future,
+)
 from reslint.analysis.scopes import enclosing_function, in_loop
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -65,16 +74,20 @@ class SwallowedException(Rule):
     - a fallback: the handler only passes (or, in a loop, goes on with `continue`) and the `try`
       only computes values, so a failure leaves a default in place. Computing means assigning
       local names, keys or attributes of local objects, building local collections
-      (`found.append(x)`) and `return`ing, in `if`/`for`/`with` blocks made of the same, with no
-      call run for its effect and no state-changing verb (`post`, `send`, `write`, `save`,
-      `insert`, ...). The default in place is `return <value>` after the `try` (`return False`);
+      (`found.append(x)`), importing and `return`ing, in `if`/`for`/`with`/`try` blocks made of
+      the same, with no call run for its effect and no state-changing verb (`post`, `send`,
+      `write`, `save`, `insert`, ...). The default in place is `return <value>` after the `try` (`return False`);
       a `return` in the `try` with code after it or a loop going on to the next candidate (a
       probe, or a chain of them ending in `return []`); names that all had a value before the
-      `try` (`name = None` then an `if`/`elif` that computes it); an optional key left unset
-      (`info["email"] = ...`); or a `try` that ends by assigning a local name (the same as
+      `try` (`name = None` then an `if`/`elif` that computes it); outside a loop, an optional key
+      of a local dict left unset (`info["email"] = ...`); or a `try` that ends by assigning a
+      local name (the same as
       `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
       around such a computation (`local = set()` then `with suppress(Exception): local =
       await store.ls()`);
+    - a best-effort step on the way to a failure: the `try` is followed in its block by a
+      `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
+      function reports a failure anyway;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
@@ -85,8 +98,9 @@ class SwallowedException(Rule):
 
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
     sends, commits or changes shared state (`self.size -= n`, `os.makedirs(dest)`, `db.insert(row)`),
-    even when a default would be kept; a handler that returns `None` from a function whose
-    callers then cannot tell a failure from "nothing".
+    even when a default would be kept; items appended in a loop that silently drops the one that
+    failed; a handler that returns `None` from a function whose callers then cannot tell a
+    failure from "nothing".
 
     ## Known limitations
     A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved. The
@@ -124,8 +138,9 @@ class SwallowedException(Rule):
         if isinstance(parent, (cst.Try, cst.TryStar)):
             function = enclosing_function(self.ctx.stack)
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
-                    or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack))
-                    or reads_future(parent.body)):
+                    or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
+                                  self.ctx.stack[:-2])
+                    or reads_future(parent.body) or raises_after(parent, self.ctx.parent(2))):
                 return
         if self._exempt_context():
             return
@@ -154,7 +169,7 @@ class SwallowedException(Rule):
             # a preset default kept when the computation fails: `local = set()` then
             # `with suppress(Exception): local = listing()`
             if keeps_default(with_stmt.body, with_stmt, self.ctx.parent(3), enclosing_function(self.ctx.stack),
-                             in_loop(self.ctx.stack)):
+                             in_loop(self.ctx.stack), self.ctx.stack[:-3]):
                 return
         if self._exempt_context():
             return

@@ -272,7 +272,9 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset()) -> bool:
                     and not _acts(value)):
                 continue
             return False
-        if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With)):
+        if isinstance(stmt, (cst.Import, cst.ImportFrom)):
+            continue  # binds a name (`from pkg import helper`)
+        if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With, cst.Try)):
             if isinstance(stmt, cst.If) and _acts(stmt.test):
                 return False
             if not all(computes(child, local) for child in child_blocks(stmt)):
@@ -328,13 +330,58 @@ def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> b
     return False
 
 
-def _has_following(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+def _has_following(node: cst.CSTNode, holder: cst.CSTNode, stack=()) -> bool:
+    """Some statement runs after ``node`` in its function: one follows it in ``holder``, or (with
+    the ancestor ``stack``) one follows an enclosing statement in its block."""
     body = list(getattr(holder, "body", ()))
-    return node in body and body.index(node) < len(body) - 1
+    if node in body and body.index(node) < len(body) - 1:
+        return True
+    current = node
+    for ancestor in reversed(stack):
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)):
+            return False
+        inner = list(getattr(ancestor, "body", ())) if isinstance(ancestor, cst.IndentedBlock) else None
+        if inner is not None and current in inner and inner.index(current) < len(inner) - 1:
+            return True
+        if isinstance(ancestor, cst.BaseCompoundStatement):
+            current = ancestor
+    return False
+
+
+def _sets_keys_only(block: cst.BaseSuite, local: "set[str]") -> bool:
+    """The block's only lasting effect is setting keys of a local dict (`info["who"] = whoami()`):
+    when it fails, the key is left unset, which is how an optional key reads. (Items appended to
+    a list in a loop are not the same: the one that failed silently disappears.)"""
+    found = False
+    for stmt in small_statements(block):
+        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) \
+                and isinstance(stmt.value.func, cst.Attribute) and stmt.value.func.attr.value in _BUILDS:
+            return False
+        if isinstance(stmt, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in stmt.targets):
+            if not all(isinstance(t.target, cst.Subscript) and _root(t.target) in local for t in stmt.targets):
+                return False
+            found = True
+    return found
+
+
+def raises_after(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+    """A `raise` follows ``node`` in ``holder`` with no `return` before it: the function fails
+    anyway, and what the `try` did was a best-effort step on the way (`conn.close_connection()`
+    then `raise ProtocolError(...)`)."""
+    body = list(getattr(holder, "body", ()))
+    if node not in body:
+        return False
+    for stmt in body[body.index(node) + 1:]:
+        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+            if isinstance(small, cst.Raise):
+                return True
+            if isinstance(small, cst.Return):
+                return False
+    return False
 
 
 def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
-                  function: Optional[cst.CSTNode], in_loop: bool) -> bool:
+                  function: Optional[cst.CSTNode], in_loop: bool, stack=()) -> bool:
     """A failure in ``body`` (a `try` body or a `with suppress(...)` body, ``node`` its statement,
     ``holder`` the block holding it) leaves a default in place: ``body`` only computes, and
     - it is followed by `return <value>` (`return False` after the try);
@@ -342,12 +389,17 @@ def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
       next candidate: what follows is the fallback (`try: return parse(x)` ... `return []`);
     - or every name it assigns had a value before it (`name = None` then an `if`/`elif` that
       computes it, or `local = set()` then `local = await store.ls()`);
+    - or, outside a loop, it only sets keys of a local dict (`info["who"] = whoami()`): a failure
+      leaves an optional key unset;
     - or it ends by assigning a local name, as a capability probe does (`value = compute()`)."""
-    if not computes(body, function_locals(function)):
+    local = function_locals(function)
+    if not computes(body, local):
         return False
     if _returns_value_after(node, holder):
         return True
-    if _returns_value(body) and (_has_following(node, holder) or in_loop):
+    if _returns_value(body) and (_has_following(node, holder, stack) or in_loop):
+        return True
+    if not in_loop and _sets_keys_only(body, local):
         return True
     statements = body_statements(body)
     assigned = _assigned_names(body)
@@ -362,7 +414,7 @@ def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
 
 
 def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
-               function: Optional[cst.CSTNode] = None, in_loop: bool = False) -> bool:
+               function: Optional[cst.CSTNode] = None, in_loop: bool = False, stack=()) -> bool:
     """The handler only passes (or, in a loop, goes on to the next item with `continue`) and the
     `try` leaves a default in place (:func:`keeps_default`). ``holder`` is the block (or module)
     that holds ``try_node``, ``function`` the function around it."""
@@ -371,7 +423,7 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
     skips = in_loop and all(isinstance(s, (cst.Pass, cst.Expr, cst.Continue)) for s in handler_statements)
     if not (passes or skips):
         return False
-    return keeps_default(try_node.body, try_node, holder, function, in_loop)
+    return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
 
 
 def _bound(handler: Handler) -> Optional[str]:

@@ -25,6 +25,7 @@ from reslint.analysis.handlers import (
     functions_by_name,
     hands_error_on,
     raises_anywhere,
+    stops_loop,
     suspends,
 )
 from reslint.analysis.scopes import in_loop
@@ -133,7 +134,9 @@ class SwallowedCancellation(Rule):
       task, which is what the cancellation asked for;
     - handlers outside a loop that hand the exception on to be raised elsewhere
       (`future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`),
-      and, in a loop over cleanup steps, a handler that keeps each error
+      also in a loop when the handler ends it (`break`, `return`, a `break` right after the
+      `try`, or `running = False` on the flag the `while` tests); and, in a loop over cleanup
+      steps, a handler that keeps each error
       (`failures.append(exc)`) when the function raises them after the loop (`if failures: raise
       failures[0]`);
     - the save-and-re-raise idiom, where the handler keeps the error or a flag (`cancelled = e`)
@@ -191,7 +194,8 @@ class SwallowedCancellation(Rule):
         outside a loop: in a loop the task goes round again, cancelled or not, unless the loop
         only collects the errors of its steps and the function raises them after it."""
         if in_loop(self.ctx.stack):
-            return collected_then_raised(handler, self.ctx.stack)
+            return collected_then_raised(handler, self.ctx.stack) or (
+                hands_error_on(handler) and stops_loop(handler, self.ctx.stack))
         return hands_error_on(handler)
 
     def _raises_through_helper(self, handler) -> bool:

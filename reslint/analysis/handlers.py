@@ -243,7 +243,7 @@ def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
     return names - {"self", "cls"}
 
 
-def computes(block: cst.BaseSuite, local: "set[str]" = frozenset()) -> bool:
+def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool = False) -> bool:
     """The block only computes values: assignments to local names (or keys of a local dict),
     `return`s, local collections built with `append`/`add`/..., and `if`/`for`/`while`/`with`
     blocks made of the same; no call run for its effect, no change to an attribute or a
@@ -271,13 +271,15 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset()) -> bool:
                     and value.func.attr.value in _BUILDS and _root(value.func.value) in local
                     and not _acts(value)):
                 continue
+            if checks and isinstance(value, (cst.Call, cst.Await)) and not _acts(value):
+                continue  # a check run for the exception it may raise (`af_for_address(host)`)
             return False
         if isinstance(stmt, (cst.Import, cst.ImportFrom)):
             continue  # binds a name (`from pkg import helper`)
         if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With, cst.Try)):
             if isinstance(stmt, cst.If) and _acts(stmt.test):
                 return False
-            if not all(computes(child, local) for child in child_blocks(stmt)):
+            if not all(computes(child, local, checks) for child in child_blocks(stmt)):
                 return False
             continue
         return False
@@ -385,19 +387,25 @@ def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
     """A failure in ``body`` (a `try` body or a `with suppress(...)` body, ``node`` its statement,
     ``holder`` the block holding it) leaves a default in place: ``body`` only computes, and
     - it is followed by `return <value>` (`return False` after the try);
-    - or it returns on success (a probe) and code runs after it, or the loop goes on to the
-      next candidate: what follows is the fallback (`try: return parse(x)` ... `return []`);
+    - or it returns on success, in its body or its `else` (a probe), and code runs after it, or
+      the loop goes on to the next candidate: what follows is the fallback (`try: return
+      parse(x)` ... `return []`); calls made only for the exception they may raise
+      (`af_for_address(host)`, `pickle.dumps(exc)`) may be part of such a probe;
     - or every name it assigns had a value before it (`name = None` then an `if`/`elif` that
       computes it, or `local = set()` then `local = await store.ls()`);
     - or, outside a loop, it only sets keys of a local dict (`info["who"] = whoami()`): a failure
       leaves an optional key unset;
     - or it ends by assigning a local name, as a capability probe does (`value = compute()`)."""
     local = function_locals(function)
+    orelse = getattr(getattr(node, "orelse", None), "body", None)
+    if (_returns_value(body) or (orelse is not None and _returns_value(orelse))) \
+            and (_has_following(node, holder, stack) or in_loop) and computes(body, local, checks=True):
+        # a probe: the success path returns, what follows is the fallback; calls made only to
+        # see whether they raise (`pickle.dumps(exc)`, `af_for_address(host)`) are part of it
+        return True
     if not computes(body, local):
         return False
     if _returns_value_after(node, holder):
-        return True
-    if _returns_value(body) and (_has_following(node, holder, stack) or in_loop):
         return True
     if not in_loop and _sets_keys_only(body, local):
         return True
@@ -460,6 +468,33 @@ def hands_error_on(handler: Handler) -> bool:
     `future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`
     somewhere in its body."""
     return next(_handing_on_calls(handler, _HANDING_ON), None) is not None
+
+
+def stops_loop(handler: Handler, stack) -> bool:
+    """The handler ends the loop it sits in: a `break` or `return` among its own statements, a
+    `break` right after its `try`, or `running = False` on a name the enclosing `while` tests."""
+    from .names import names_in
+
+    own = body_statements(handler.body)
+    if any(isinstance(stmt, (cst.Break, cst.Return)) for stmt in own):
+        return True
+    try_index = next((i for i in range(len(stack) - 1, -1, -1) if isinstance(stack[i], (cst.Try, cst.TryStar))), None)
+    if try_index is not None and try_index >= 1:
+        siblings = list(getattr(stack[try_index - 1], "body", ()))
+        node = stack[try_index]
+        if node in siblings and siblings.index(node) + 1 < len(siblings):
+            following = siblings[siblings.index(node) + 1]
+            if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Break):
+                return True
+    cleared = {t.target.value for stmt in own if isinstance(stmt, cst.Assign)
+               and isinstance(stmt.value, cst.Name) and stmt.value.value == "False"
+               for t in stmt.targets if isinstance(t.target, cst.Name)}
+    for node in reversed(stack):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            break
+        if isinstance(node, cst.While) and cleared & names_in(node.test):
+            return True
+    return False
 
 
 def collected_then_raised(handler: Handler, stack) -> bool:

@@ -75,18 +75,19 @@ class SwallowedException(Rule):
       only computes values, so a failure leaves a default in place. Computing means assigning
       local names, keys or attributes of local objects, building local collections
       (`found.append(x)`), importing and `return`ing, in `if`/`for`/`with`/`try` blocks made of
-      the same, with no call run for its effect and no state-changing verb (`post`, `send`,
-      `write`, `save`, `insert`, ...). The default in place is `return <value>` after the `try` (`return False`);
+      the same, with no call run for its effect (closing what it opened, `os.close(fd)`, is
+      part of it) and no state-changing verb (`post`, `send`, `write`, `save`, `insert`, ...). The default in place is `return <value>` after the `try` (`return False`);
       a `return` in the `try` with code after it or a loop going on to the next candidate (a
       probe, or a chain of them ending in `return []`); names that all had a value before the
-      `try` (`name = None` then an `if`/`elif` that computes it); outside a loop, an optional key
+      `try` (`name = None` then an `if`/`elif` that computes it; temporaries read nowhere else
+      need none); outside a loop, an optional key
       of a local dict left unset (`info["email"] = ...`); or a `try` that ends by assigning a
       local name (the same as
       `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
       around such a computation (`local = set()` then `with suppress(Exception): local =
       await store.ls()`);
-    - a best-effort step on the way to a failure: the `try` is followed in its block by a
-      `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
+    - a best-effort step on the way to a failure: the `try` (or `with suppress(Exception):`)
+      is followed in its block by a `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
       function reports a failure anyway;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
@@ -169,7 +170,8 @@ class SwallowedException(Rule):
             # a preset default kept when the computation fails: `local = set()` then
             # `with suppress(Exception): local = listing()`
             if keeps_default(with_stmt.body, with_stmt, self.ctx.parent(3), enclosing_function(self.ctx.stack),
-                             in_loop(self.ctx.stack), self.ctx.stack[:-3]):
+                             in_loop(self.ctx.stack), self.ctx.stack[:-3]) \
+                    or raises_after(with_stmt, self.ctx.parent(3)):
                 return
         if self._exempt_context():
             return

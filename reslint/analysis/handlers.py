@@ -198,6 +198,13 @@ def _acts(expr: cst.BaseExpression) -> bool:
     return False
 
 
+def _releases(expr: cst.BaseExpression) -> bool:
+    """`os.close(fd)`, `handle.close()`: releasing what a computation opened is part of it."""
+    from .cleanup import called_name
+
+    return called_name(expr) in ("close", "aclose", "release")
+
+
 def _root(expr: cst.BaseExpression) -> Optional[str]:
     while isinstance(expr, (cst.Attribute, cst.Subscript)):
         expr = expr.value
@@ -273,6 +280,8 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
                 continue
             if checks and isinstance(value, (cst.Call, cst.Await)) and not _acts(value):
                 continue  # a check run for the exception it may raise (`af_for_address(host)`)
+            if _releases(value):
+                continue  # giving back what the computation opened (`os.close(fd)`)
             return False
         if isinstance(stmt, (cst.Import, cst.ImportFrom)):
             continue  # binds a name (`from pkg import helper`)
@@ -330,6 +339,24 @@ def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> b
                 if item.asname is not None:
                     bound.update(target_names(item.asname.name))
     return False
+
+
+def _read_outside(function: Optional[cst.CSTNode], node: cst.CSTNode) -> "set[str]":
+    """Names the function mentions outside ``node`` (nested functions excluded)."""
+    from .blocks import SCOPES
+
+    if function is None:
+        return set()
+    out: set = set()
+    stack = [function.body]
+    while stack:
+        current = stack.pop()
+        if current is node:
+            continue
+        if isinstance(current, cst.Name):
+            out.add(current.value)
+        stack.extend(child for child in current.children if not isinstance(child, SCOPES))
+    return out
 
 
 def _has_following(node: cst.CSTNode, holder: cst.CSTNode, stack=()) -> bool:
@@ -410,7 +437,7 @@ def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
     if not in_loop and _sets_keys_only(body, local):
         return True
     statements = body_statements(body)
-    assigned = _assigned_names(body)
+    assigned = _assigned_names(body) & _read_outside(function, node)  # temporaries do not count
     if assigned and _preset(assigned, function, node):
         return True
     last = statements[-1] if statements else None

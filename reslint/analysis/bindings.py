@@ -146,6 +146,7 @@ class Bindings:
         self._module_defs: Optional[Dict[str, cst.CSTNode]] = None
         self._factories: Dict[int, Optional[TypeInfo]] = {}
         self._busy: set = set()
+        self._declared_cache: Dict[int, Any] = {}
 
     # -- module-level definitions ------------------------------------------
     def module_defs(self) -> Dict[str, cst.CSTNode]:
@@ -406,7 +407,7 @@ class Bindings:
                 table = self._function_table(node, scope[: depth + 1])
                 if name in table:
                     merged = _merge(table[name])
-                    if merged is None and depth == max(i for i, n in enumerate(scope) if isinstance(n, cst.FunctionDef)):
+                    if merged is None and not any(isinstance(n, cst.FunctionDef) for n in scope[depth + 1:]):
                         # a loop variable over declared elements (`for q in queues` with
                         # `queues: List[queue.Queue]`), or a name declared `q: queue.Queue`
                         declared = self._declared(name, scope[: depth + 1])
@@ -473,27 +474,39 @@ class Bindings:
         func = next((n for n in reversed(scope) if isinstance(n, cst.FunctionDef)), None)
         if func is None:
             return None
-        params = func.params
-        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
-            if param.name.value == name and param.annotation is not None:
-                return param.annotation.annotation
-        loops = []
-        for stmt in statements(func.body.body if isinstance(func.body, cst.IndentedBlock) else [func]):
-            for small in _small(stmt):
-                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
-                        and small.target.value == name:
-                    return small.annotation.annotation
-            if isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name) and stmt.target.value == name:
-                loops.append(stmt)
-        if len(loops) != 1:
+        annotations, loops = self._declarations(func)
+        if name in annotations:
+            return annotations[name]
+        if len(loops.get(name, ())) != 1:
             return None
-        iterated = loops[0].iter
+        iterated = loops[name][0].iter
         via_values = False
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
                 and iterated.func.attr.value == "values" and not iterated.args:
             iterated, via_values = iterated.func.value, True
         container = self._declared_expr(iterated, scope)
         return element_annotation(container, via_values) if container is not None else None
+
+    def _declarations(self, func: cst.FunctionDef):
+        """Per function, once: the annotation each name is declared with (parameters first, then
+        the first annotated assignment), and the `for` loops that bind each plain name."""
+        key = id(func)
+        found = self._declared_cache.get(key)
+        if found is None:
+            annotations: Dict[str, cst.BaseExpression] = {}
+            loops: Dict[str, List[cst.For]] = {}
+            params = func.params
+            for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+                if param.annotation is not None:
+                    annotations.setdefault(param.name.value, param.annotation.annotation)
+            for stmt in statements(func.body.body if isinstance(func.body, cst.IndentedBlock) else [func]):
+                for small in _small(stmt):
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        annotations.setdefault(small.target.value, small.annotation.annotation)
+                if isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name):
+                    loops.setdefault(stmt.target.value, []).append(stmt)
+            found = self._declared_cache[key] = (annotations, loops)
+        return found
 
     def _declared_expr(self, expr: cst.BaseExpression, scope: Sequence[cst.CSTNode]) -> Optional[cst.BaseExpression]:
         """The declared annotation of a name or of `self.<attr>` (class-level or `self.x: T = ...`)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple, Union
 
-from ..lazycst import cst
+from ..lazycst import cst, kinds
 
 from .blocks import body_statements, child_blocks, find_all, small_statements, walk
 from .names import ImportTable
@@ -343,10 +343,12 @@ def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> b
 
 def _read_outside(function: Optional[cst.CSTNode], node: cst.CSTNode) -> "set[str]":
     """Names the function mentions outside ``node`` (nested functions excluded)."""
+    from ..walker import child_nodes
     from .blocks import SCOPES
 
     if function is None:
         return set()
+    scopes = kinds(*SCOPES)
     out: set = set()
     stack = [function.body]
     while stack:
@@ -355,7 +357,7 @@ def _read_outside(function: Optional[cst.CSTNode], node: cst.CSTNode) -> "set[st
             continue
         if isinstance(current, cst.Name):
             out.add(current.value)
-        stack.extend(child for child in current.children if not isinstance(child, SCOPES))
+        stack.extend(child for child in child_nodes(current) if not isinstance(child, scopes))
     return out
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence,
 
 from .cache import NullCache, ResultCache
 from .config import Settings
-from .discover import STDIN, Target
+from .discover import STDIN, Target, root_relative
 from .model import FileResult
 from .source import SourceError, decode, encode
 
@@ -66,9 +66,23 @@ def _read(target: Target) -> bytes:
         return handle.read()
 
 
+def _config_relative(target: Target, settings: Settings) -> str:
+    """The target's path relative to the directory of its settings' config file (what per-file-ignores
+    match), which ``target.rel`` is when the target carries no settings of its own."""
+    if target.settings is None:
+        return target.rel
+    if target.path != STDIN:
+        return root_relative(target.path, str(settings.root))
+    if target.display != STDIN:
+        return root_relative(os.path.abspath(target.display), str(settings.root))
+    return target.rel
+
+
 def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_data: Optional[bytes] = None) -> FileResult:
-    """Lint (and, with options.fix/diff, fix) one file. Never raises for a bad file."""
-    ruleset = settings.ruleset_for(target.rel)
+    """Lint (and, with options.fix/diff, fix) one file with its own settings (``target.settings``),
+    else ``settings``. Never raises for a bad file."""
+    own = target.settings or settings
+    ruleset = own.ruleset_for(_config_relative(target, own))
     try:
         data = stdin_data if stdin_data is not None else _read(target)
     except OSError as exc:
@@ -343,36 +357,60 @@ def lint_source(
 
 
 def lint_paths(paths: Sequence[str], settings: Optional[Settings] = None, *, use_cache: bool = True) -> List[FileResult]:
-    """Lint files and directories as ``reslint check`` would (no fixing)."""
-    from .discover import discover, new_run
+    """Lint files and directories as ``reslint check`` would (no fixing): with ``settings``, those
+    for every file; without, each file's own (its nearest config file's, see
+    :func:`reslint.config.settings_for`)."""
+    from .discover import discover, new_run, report_root
 
-    settings = settings or Settings(root=Path.cwd())
+    resolver = None
+    if settings is None:
+        from .config import Resolver
+
+        resolver = Resolver()
+        settings = resolver.base
     new_run()
-    targets, _ = discover(paths, settings, use_cache=use_cache)
-    options = RunOptions(want_edits=True, project=project_index(settings, targets, use_cache=use_cache))
-    cache = result_cache(settings, options, use_cache=use_cache)
+    root = report_root(paths, settings, resolver=resolver) if resolver is not None else None
+    targets, _ = discover(paths, settings, use_cache=use_cache, resolver=resolver, root=root)
+    options = RunOptions(want_edits=True, project=project_index(settings, targets, use_cache=use_cache, root=root))
+    cache = result_cache(settings, options, use_cache=use_cache, root=root)
     results = lint_all(targets, settings, options, cache=cache)
     cache.save()
     return sorted(results, key=lambda r: r.path)
 
 
-def result_cache(settings: Settings, options: RunOptions, *, use_cache: bool = True) -> ResultCache:
-    """The persistent result cache for a run with these settings and options (see :mod:`reslint.cache`),
-    or a :class:`~reslint.cache.NullCache` when caching is off or the run fixes files."""
+def result_cache(settings: Settings, options: RunOptions, *, use_cache: bool = True,
+                 root: Optional[str] = None) -> ResultCache:
+    """The persistent result cache for a run with these options whose paths are relative to ``root``
+    (default: the settings' root); each entry holds the key of the settings its file was linted
+    with (``target.settings``, else ``settings``), see :mod:`reslint.cache`. A
+    :class:`~reslint.cache.NullCache` when caching is off or the run fixes files."""
     from .cache import ResultCache as Persistent, cache_dir
 
     directory = cache_dir(use_cache)
     if directory is None or options.fixing:
         return NullCache()
+    # the run's settings are in the file's key too, so that runs with other flags (or another
+    # root config) keep their own entries
     key = repr((settings.cache_key(), options.want_edits, options.keep_source, options.show_suppressed,
                 options.project is not None))
-    return Persistent(directory, str(settings.root), key, options.project)
+    return Persistent(directory, root or str(settings.root), key, options.project, settings=settings)
 
 
-def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True) -> Any:
-    """The index of the whole project (see :func:`reslint.project.project_root`), when an enabled
-    rule needs it (else None)."""
-    if not any(rule.scope == "project" for rule in settings.enabled_infos()):
+def distinct_settings(settings: Settings, targets: Sequence[Target]) -> List[Settings]:
+    seen = {id(settings): settings}
+    for target in targets:
+        if target.settings is not None:
+            seen.setdefault(id(target.settings), target.settings)
+    return list(seen.values())
+
+
+def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cache: bool = True,
+                  root: Optional[str] = None, resolver: Any = None) -> Any:
+    """The index of the whole project (see :func:`reslint.project.project_root`), when a rule enabled
+    for one of the files needs it (else None). ``root``: what the targets' ``rel`` is relative to;
+    ``resolver``: the run's (the index walks the tree as the run does, and shares its walk cache)."""
+    if not any(rule.scope == "project" for each in distinct_settings(settings, targets)
+               for rule in each.enabled_infos()):
         return None
     from . import project
 
@@ -381,15 +419,85 @@ def project_index(settings: Settings, targets: Sequence[Target] = (), *, use_cac
     def build() -> Any:
         from .discover import discover
 
-        root = project.project_root(settings.root, settings.config_path, files)
-        index_settings = settings if root == settings.root else dataclasses.replace(settings, root=root)
+        index_root = project.project_root(settings.root, settings.config_path, files)
+        index_settings = settings if index_root == settings.root else dataclasses.replace(settings, root=index_root)
         walk: Dict[str, Any] = {}
-        found, _ = discover([str(root)], index_settings, use_cache=use_cache, report=walk)
-        index = project.build(str(root), [(t.path, t.rel) for t in found], use_cache=use_cache,
+        found, _ = discover([str(index_root)], index_settings, use_cache=use_cache, report=walk,
+                            resolver=resolver if index_settings is settings else None, root=str(index_root))
+        index = project.build(str(index_root), [(t.path, t.rel) for t in found], use_cache=use_cache,
                               tree_unchanged=walk.get("reused", False))
-        index.lint_root = str(settings.root)
+        index.lint_root = root or str(settings.root)
         return index
 
     # built when first asked: a run whose results all come from the cache, with no project facts
     # to check, never walks the project
     return project.LazyIndex(build)
+
+
+# --------------------------------------------------------------------------
+# --add-noqa
+
+
+@dataclass
+class Suppressed:
+    """What writing suppression comments into one file did."""
+
+    result: FileResult  # the file's findings after it (those that could not be suppressed)
+    added: int = 0  # suppressions written (a code on a line)
+    notices: Tuple[str, ...] = ()
+
+
+def add_suppressions(target: Target, result: FileResult, settings: Settings, options: RunOptions,
+                     reason: Optional[str] = None) -> Suppressed:
+    """Write `# reslint: ignore[CODE]` for each reported finding of ``result`` into the target's file
+    (see :mod:`reslint.noqa`), with the fixer's writer. The file is linted again first (it may have
+    changed since) and after (the new text must parse, and the findings be suppressed)."""
+    from . import engine, fixer, noqa
+    from .parsing import parses
+
+    wanted = {(f.code, f.fingerprint) for f in result.findings if not f.suppressed and f.code not in noqa.UNSUPPRESSIBLE}
+    if not wanted:
+        return Suppressed(result)
+    if target.path == STDIN:
+        return Suppressed(result, notices=(f"{target.display}: suppressions not added: standard input cannot be "
+                                           "written",))
+    own = target.settings or settings
+    ruleset = own.ruleset_for(_config_relative(target, own))
+    try:
+        decoded = decode(_read(target))
+    except (OSError, SourceError) as exc:
+        return Suppressed(result, notices=(f"{target.display}: suppressions not added: {exc}",))
+    text = decoded.text
+    before = engine.lint_text(text, target.rel, ruleset, project=options.project)
+    findings = [f for f in before.findings if (f.code, f.fingerprint) in wanted]
+    planned = noqa.plan(text, findings, dict(ruleset.names_to_codes), dict(ruleset.other_tools_codes), reason)
+    notices = [f"{target.display}:{f.span.line}:{f.span.col + 1}: {f.code} not suppressed: {why}"
+               for f, why in planned.skipped]
+    if planned.text == text:
+        return Suppressed(result, notices=tuple(notices))
+    if not parses(planned.text, target.rel):
+        notices.append(f"{target.display}: suppressions not added: the file would not parse with them (please "
+                       "report this)")
+        return Suppressed(result, notices=tuple(notices))
+    after = engine.lint_text(planned.text, target.rel, ruleset, project=options.project)
+    remaining = {(f.span.line, f.code) for f in after.findings}
+    unsilenced = [f for f in planned.suppressed if (f.span.line, f.code) in remaining]
+    if unsilenced:
+        notices.append(f"{target.display}: suppressions not added: {unsilenced[0].code} at line "
+                       f"{unsilenced[0].span.line} would still be reported (please report this)")
+        return Suppressed(result, notices=tuple(notices))
+    try:
+        fixer.write_atomic(target.path, encode(planned.text, decoded.encoding, decoded.bom), options.roots)
+    except fixer.NotWritten as exc:
+        notices.append(f"{target.display}: suppressions not added: {exc}")
+        return Suppressed(result, notices=tuple(notices))
+    except UnicodeEncodeError:
+        notices.append(f"{target.display}: suppressions not added: the text cannot be encoded as {decoded.encoding}")
+        return Suppressed(result, notices=tuple(notices))
+    except OSError as exc:
+        notices.append(f"{target.display}: suppressions not added: {exc.strerror or exc}")
+        return Suppressed(result, notices=tuple(notices))
+    done = {(f.code, f.fingerprint) for f in planned.suppressed}
+    left = tuple(f for f in result.findings if f.suppressed or (f.code, f.fingerprint) not in done)
+    return Suppressed(dataclasses.replace(result, findings=left, source=None), added=planned.added,
+                      notices=tuple(notices))

@@ -209,21 +209,35 @@ def mentioned_names(names: frozenset, text: str) -> Tuple[str, ...]:
 class ResultCache:
     """FileResults of earlier runs, for the files whose content, settings and project facts are unchanged.
 
-    One cache file per (project root, settings key). An entry is
-    ``(mtime_ns, size, written_ns, content digest, queries, result)``: ``queries`` are the project
-    index questions the file's linting asked (see :class:`reslint.project.RecordingIndex`) with
-    their answers; the entry is valid only while the current index gives the same answers.
+    One cache file per (report root, run key: what the outputs need). An entry is
+    ``(mtime_ns, size, written_ns, content digest, queries, result, settings key)``: ``queries``
+    are the project index questions the file's linting asked (see
+    :class:`reslint.project.RecordingIndex`) with their answers; the entry is valid only while the
+    current index gives the same answers, and while the file's settings (those of its nearest
+    config file, CLI flags included) have the same key.
     """
 
-    def __init__(self, directory: Path, root: str, settings_key: str, project: Any = None):
+    def __init__(self, directory: Path, root: str, settings_key: str, project: Any = None, settings: Any = None):
         self.key = short_key(os.path.abspath(root), settings_key)
         self.path = directory / f"results-{code_fingerprint()}-{self.key}.pickle"
         self.project = project
+        self.settings = settings  # of a target that carries none of its own
+        self._settings_keys: Dict[int, Tuple[Any, str]] = {}
         loaded = load_pickle(self.path, "results")
         self.entries: Dict[str, tuple] = loaded if isinstance(loaded, dict) else {}
         self.fresh: Dict[str, tuple] = {}
         self.hits = 0
         self._pending: Dict[str, Tuple[int, int, str]] = {}
+
+    def settings_key(self, target: Any) -> str:
+        """The digest of what of the target's settings its result depends on (:meth:`Settings.cache_key`)."""
+        settings = getattr(target, "settings", None) or self.settings
+        if settings is None:
+            return ""
+        known = self._settings_keys.get(id(settings))
+        if known is None:
+            known = self._settings_keys[id(settings)] = (settings, short_key(settings.cache_key()))
+        return known[1]
 
     # -- lookup ----------------------------------------------------------
     def get(self, target: Any) -> Optional[FileResult]:
@@ -245,7 +259,8 @@ class ResultCache:
                 return None
             content = digest(data)
         self._pending[target.rel] = (stat.st_mtime_ns, stat.st_size, content)
-        if entry is None or entry[3] != content or not self._still_true(entry[4], target, data):
+        if entry is None or entry[3] != content or entry[6:7] != (self.settings_key(target),) \
+                or not self._still_true(entry[4], target, data):
             return None
         self.hits += 1
         self.fresh[target.rel] = entry if data is None else (stat.st_mtime_ns, stat.st_size, entry[2], *entry[3:])
@@ -299,7 +314,8 @@ class ResultCache:
         if pending is None or result.internal_error:
             return  # never keep a result that an internal error may have cut short
         mtime_ns, size, content = pending
-        self.fresh[target.rel] = (mtime_ns, size, time.time_ns(), content, tuple(queries), result)
+        self.fresh[target.rel] = (mtime_ns, size, time.time_ns(), content, tuple(queries), result,
+                                  self.settings_key(target))
 
     def save(self) -> None:
         """Write the entries of this run (files no longer linted are dropped) when they changed."""

@@ -83,11 +83,24 @@ def main() -> None:
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore files ignore (default: on).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour in the text report.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Leave out the findings recorded in this baseline file (default: the config's `baseline`); "
+                   "say how many, and which entries match no finding any more.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record every finding of this run in FILE (a baseline), replacing it; later runs with "
+                   "--baseline FILE report only new findings.")
+@click.option("--add-noqa", is_flag=True,
+              help="Write `# reslint: ignore[CODE]` on the line of each finding reported (existing comments are "
+                   "kept; codes join an existing `# reslint: ignore[...]`), so that the next run reports none.")
+@click.option("--add-noqa-reason", metavar="TEXT",
+              help="With --add-noqa: a comment to write after each new suppression (`# TEXT`), such as a ticket.")
+@click.option("-v", "--verbose", is_flag=True, help="List the baseline entries that match no finding any more.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the caches (results, directory walks, project "
               "index); RESLINT_CACHE_DIR=\"\" does the same.")
 def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
           config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-          force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error) -> None:
+          force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error, baseline_file,
+          write_baseline, add_noqa, add_noqa_reason, verbose) -> None:
     """Lint PATHS (files or directories; default "."; "-" reads stdin)."""
     from . import cache
 
@@ -95,15 +108,23 @@ def check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, e
     try:
         _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore,
                extend_exclude, config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero,
-               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error)
+               stdin_filename, force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error,
+               baseline_file, write_baseline, verbose, add_noqa, add_noqa_reason)
     finally:
         cache.disable(False)
 
 
 def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, extend_select, ignore, extend_exclude,
            config_file, isolated, show_source, show_suppressed, statistics, quiet, exit_zero, stdin_filename,
-           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False) -> None:
-    from .config import ConfigError, load
+           force_exclude, respect_gitignore, jobs, color, no_cache, fail_on_internal_error=False, baseline_file=None,
+           write_baseline=None, verbose=False, add_noqa=False, add_noqa_reason=None) -> None:
+    if add_noqa_reason is not None and not add_noqa:
+        raise click.UsageError("--add-noqa-reason goes with --add-noqa")
+    if add_noqa and (fix or diff):
+        raise click.UsageError("--add-noqa cannot be combined with --fix or --diff: fix first, then suppress what is left")
+    if add_noqa_reason is not None and ("\n" in add_noqa_reason or "\r" in add_noqa_reason):
+        raise click.UsageError("--add-noqa-reason must be one line")
+    from .config import ConfigError, Resolver
 
     overrides = {
         "select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
@@ -111,7 +132,11 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         "force_exclude": force_exclude, "respect_gitignore": respect_gitignore,
     }
     try:
-        settings = load(config_file=Path(config_file) if config_file else None, isolated=isolated, overrides=overrides)
+        # each file gets the settings of its nearest config file (or of --config), flags on top;
+        # the run's own choices (output, fixing) are those of the working directory's
+        resolver = Resolver(config_file=Path(config_file) if config_file else None, isolated=isolated,
+                            overrides=overrides)
+        settings = resolver.base
     except ConfigError as exc:
         raise _fail(str(exc))
     from .run import OutputSpecError, parse_outputs, run_check
@@ -120,7 +145,28 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         outputs = parse_outputs(output_formats or (settings.output_format,), output_file)
     except OutputSpecError as exc:
         raise click.UsageError(str(exc))
-    code = run_check(
+    baseline = None
+    if write_baseline is None and (baseline_file or settings.baseline):
+        from .baseline import BaselineError, load as load_baseline
+
+        try:
+            baseline = load_baseline(baseline_file or str(settings.baseline))
+        except BaselineError as exc:
+            where = "" if baseline_file else f" (the `baseline` of {settings.config_path})"
+            raise _fail(f"{exc}{where}")
+    try:
+        code = _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet,
+                    stdin_filename, jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose,
+                    add_noqa, add_noqa_reason)
+    except ConfigError as exc:  # a config file met on the way (a nested one) is broken
+        raise _fail(str(exc))
+    raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
+
+
+def _run(run_check, settings, resolver, paths, outputs, fix, diff, show_suppressed, statistics, quiet, stdin_filename,
+         jobs, color, no_cache, fail_on_internal_error, baseline, write_baseline, verbose, add_noqa,
+         add_noqa_reason) -> int:
+    return run_check(
         settings,
         list(paths) or ["."],
         outputs=outputs,
@@ -134,8 +180,13 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
         color={"auto": None, "always": True, "never": False}[color],
         use_cache=not no_cache,
         fail_on_internal_error=fail_on_internal_error,
+        resolver=resolver,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        verbose=verbose,
+        add_noqa=add_noqa,
+        noqa_reason=add_noqa_reason,
     )
-    raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 
 @main.command()
@@ -148,12 +199,17 @@ def rule(code: str, fmt: str) -> None:
 
     found = registry.lookup(code)
     if found is None:
-        import difflib
-
         choices = [r.code for r in registry.all_rules()] + [r.name for r in registry.all_rules()]
-        close = difflib.get_close_matches(code, choices, n=1, cutoff=0.6)
-        hint = f" (did you mean `{close[0]}`?)" if close else "; `reslint rules` lists them all"
-        raise _fail(f"unknown rule `{code}`{hint}")
+        covering = registry.covering_rules(code)
+        if len(covering) == 1:
+            # another linter's code that one rule covers: show that rule's documentation
+            click.echo(f"reslint: `{code.strip()}` is another linter's code; reslint's {covering[0]} covers it",
+                       err=True)
+            found = registry.lookup(covering[0].split()[0])
+        else:
+            hint = registry.unknown_code_hint(code, choices) or "; `reslint rules` lists them all"
+            raise _fail(f"unknown rule `{code}`{hint}")
+    assert found is not None
     text = docs.rule_markdown(found)
     if fmt == "rich" or (fmt == "auto" and sys.stdout.isatty()):
         from rich.console import Console
@@ -191,6 +247,19 @@ def rules_command(fmt: str) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for row in rows:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+@main.command(name="server")
+def server_command() -> None:
+    """Run the language server for editors (LSP over stdio); needs the `server` extra."""
+    try:
+        import lsprotocol.types  # noqa: F401
+        import pygls.lsp.server  # noqa: F401
+    except ImportError:
+        raise _fail('the language server needs pygls: pip install "reslint[server]"')
+    from .server import serve
+
+    raise click.exceptions.Exit(serve())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,10 +43,45 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return lo
 
 
+_OPERATOR = frozenset("=!<>+-*/%&|^~@")
+
+
+def _token_class(char: str) -> int:
+    """1 for identifier and number characters, 2 for operator characters, 0 for the rest (spaces,
+    brackets, quotes, commas, colons: a change next to one of those cuts no token)."""
+    if char.isalnum() or char == "_":
+        return 1
+    return 2 if char in _OPERATOR else 0
+
+
 def _trim(old: str, new: str, base: int) -> Tuple[int, int, str]:
+    """The one edit turning ``old`` into ``new`` (offsets shifted by ``base``): the common prefix and
+    suffix are left out, but never part of a token. An edit that would start or end inside a word
+    or an operator is widened to the whole of it, so a reader (or an editor applying it) sees
+    `return False` -> `raise`, never `eturn Fals` -> `ais`."""
     prefix = _common_prefix(old, new)
     suffix = _common_suffix(old, new, prefix)
-    return base + prefix, base + len(old) - suffix, new[prefix:len(new) - suffix]
+    start, end = prefix, len(old) - suffix
+    content = new[prefix:len(new) - suffix]
+    if start > 0:
+        kind = _token_class(old[start - 1])
+        inner = [old[start]] if start < end else []
+        if content:
+            inner.append(content[0])
+        if kind and any(_token_class(c) == kind for c in inner):
+            while start > 0 and _token_class(old[start - 1]) == kind:
+                start -= 1
+                content = old[start] + content
+    if end < len(old):
+        kind = _token_class(old[end])
+        inner = [old[end - 1]] if end > start else []
+        if content:
+            inner.append(content[-1])
+        if kind and any(_token_class(c) == kind for c in inner):
+            while end < len(old) and _token_class(old[end]) == kind:
+                content += old[end]
+                end += 1
+    return base + start, base + end, content
 
 
 def edits_between(old: str, new: str) -> List[Edit]:

@@ -10,6 +10,7 @@ fail to be read as Python ends in one RES000 finding made here.
 from __future__ import annotations
 
 import ast
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
@@ -55,11 +56,44 @@ def stdlib_parse(text: str, path: str = "<unknown>") -> Tuple[Optional[SyntaxPro
     return None, tree
 
 
+_parsing = threading.local()
+_installed: list = []
+
+
+def _install_parse_without_validation() -> None:
+    """Every libcst node checks itself when it is built (``CSTNode.__post_init__`` calls
+    ``_validate``): right for nodes a fix builds, redundant for the nodes the parser builds from
+    text it accepted, and about a seventh of the parse's cost. Once per process, ``__post_init__``
+    is wrapped so that it skips the check while *this thread* is inside :func:`parse_libcst`;
+    nodes built anywhere else (fixes, other threads, code that embeds reslint) are checked as
+    before. If libcst ever stops validating this way, nothing is wrapped and nothing changes."""
+    if _installed:
+        return
+    _installed.append(True)
+    import libcst as cst
+
+    validate = cst.CSTNode.__dict__.get("__post_init__")
+    if validate is None or getattr(validate, "_reslint_wrapped", False):
+        return
+
+    def __post_init__(self) -> None:
+        if not getattr(_parsing, "active", False):
+            validate(self)
+
+    __post_init__._reslint_wrapped = True  # type: ignore[attr-defined]
+    cst.CSTNode.__post_init__ = __post_init__  # type: ignore[method-assign]
+
+
 def parse_libcst(text: str) -> Any:
     """The libcst module of ``text``; raises what libcst raises."""
     import libcst as cst
 
-    return cst.parse_module(text)
+    _install_parse_without_validation()
+    _parsing.active = True
+    try:
+        return cst.parse_module(text)
+    finally:
+        _parsing.active = False
 
 
 def parses(text: str, path: str = "<unknown>") -> bool:

@@ -215,8 +215,16 @@ class Positions:
         if id(node) in self._computed:
             return
         try:
-            if self._precise(stack) and id(node) in self._computed:
-                return
+            # the innermost statement first; when the node is not in it (a rule may report a node
+            # beside the one it visits, like the act after an `if` it checked), the next one out:
+            # generating one function is far cheaper than the top-level class around it
+            depth = len(stack)
+            while True:
+                depth = self._innermost_statement(stack[:depth])
+                if depth < 1:
+                    break
+                if self._precise(stack[: depth + 1]) and id(node) in self._computed:
+                    return
         except Exception:  # an unexpected tree shape: the fallback is always right
             pass
         self._top_level(stack)

@@ -35,7 +35,7 @@ import inspect
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 from .rule import Rule
 
@@ -114,12 +114,14 @@ def _visitor_methods(rule: Type[Rule]) -> List[Tuple[str, str]]:
     return out
 
 
-def validate_rule(rule: Type[Rule]) -> None:
+def validate_rule(rule: Type[Rule], *, visitors: bool = True) -> None:
     """Raise :class:`RegistryError` if ``rule`` cannot be registered.
 
     Checks one class on its own (so tests can feed it stub classes): its code
     and name, its visit/leave methods and its triggers. Uniqueness and the
-    reserved range are checked by :func:`validate_rules`.
+    reserved range are checked by :func:`validate_rules`. With ``visitors=False`` the
+    visit/leave method names are not checked against libcst's classes here (that imports
+    libcst): :func:`check_visitors` does it when the rule first runs.
     """
     if not isinstance(rule, type) or not issubclass(rule, Rule):
         raise RegistryError(f"{rule!r} is not a subclass of reslint.rule.Rule")
@@ -129,8 +131,8 @@ def validate_rule(rule: Type[Rule]) -> None:
     if not isinstance(rule.name, str) or not _NAME.match(rule.name):
         raise RegistryError(f"{_describe(rule)}: bad rule name {rule.name!r}: a name is kebab-case, like `bare-except`")
     methods = _visitor_methods(rule)
-    for method, node_name in methods:
-        _check_visitor(rule, method, node_name)
+    if visitors:
+        check_visitors(rule)
     if methods and not rule.triggers:
         raise RegistryError(
             f"{_describe(rule)} has visit/leave methods but no `triggers`: it would never run "
@@ -142,7 +144,15 @@ def validate_rule(rule: Type[Rule]) -> None:
         )
 
 
-def validate_rules(rules: Iterable[Type[Rule]], *, shipped: bool = True) -> Tuple[Type[Rule], ...]:
+@lru_cache(maxsize=None)
+def check_visitors(rule: Type[Rule]) -> None:
+    """Raise :class:`RegistryError` if a visit/leave method of ``rule`` names no concrete libcst
+    node class (imports libcst; the engine calls it before a rule's first walk)."""
+    for method, node_name in _visitor_methods(rule):
+        _check_visitor(rule, method, node_name)
+
+
+def validate_rules(rules: Iterable[Type[Rule]], *, shipped: bool = True, visitors: bool = True) -> Tuple[Type[Rule], ...]:
     """Validate each rule and the set: unique codes and names; for ``shipped`` rules, no reserved code.
 
     Returns the rules sorted by code.
@@ -151,7 +161,7 @@ def validate_rules(rules: Iterable[Type[Rule]], *, shipped: bool = True) -> Tupl
     names: Dict[str, str] = {}
     others: Dict[str, str] = {}
     for rule in rules:
-        validate_rule(rule)
+        validate_rule(rule, visitors=visitors)
         for other_code in rule.other_tools_codes:
             owner = others.setdefault(other_code.upper(), rule.code)
             if owner != rule.code:
@@ -195,8 +205,10 @@ def _discover() -> List[Type[Rule]]:
 
 @lru_cache(maxsize=1)
 def all_rules() -> Tuple[Type[Rule], ...]:
-    """Every shipped rule, validated, sorted by code."""
-    return validate_rules(_discover(), shipped=True)
+    """Every shipped rule, validated, sorted by code. Their visit/leave method names are checked
+    against libcst when each first runs (:func:`check_visitors`): listing the rules, reading the
+    config and linting files that need no tree never import libcst (see :mod:`reslint.lazycst`)."""
+    return validate_rules(_discover(), shipped=True, visitors=False)
 
 
 class RuleInfo(NamedTuple):
@@ -270,6 +282,26 @@ def lookup(code_or_name: str) -> Optional[Type[Rule]]:
 def other_tools_codes() -> Tuple[Tuple[str, str], ...]:
     """(other linter's code, RES code) for every rule's ``other_tools_codes``."""
     return tuple((other.upper(), rule.code) for rule in all_rules() for other in rule.other_tools_codes)
+
+
+def covering_rules(code: str) -> Tuple[str, ...]:
+    """The RES rules (``CODE (name)``) that cover another linter's code (``E722``), from the rules'
+    ``other_tools_codes``; empty when none does (or ``code`` is not one)."""
+    wanted = code.strip().upper()
+    return tuple(f"{rule.code} ({rule.name})" for rule in all_rules()
+                 if wanted in (other.upper() for other in rule.other_tools_codes))
+
+
+def unknown_code_hint(code: str, choices: Sequence[str]) -> str:
+    """What to add to "unknown rule `code`": the RES rules that cover another linter's code
+    (`E722` -> RES301), else the closest valid name, else nothing."""
+    covering = covering_rules(code)
+    if covering:
+        codes = " or ".join(f"`{c.split()[0]}`" for c in covering)
+        return (f": `{code.strip()}` is another linter's code; reslint's "
+                f"{' and '.join(covering)} cover{'s' if len(covering) == 1 else ''} it (write {codes})")
+    close = difflib.get_close_matches(code, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def names_to_codes() -> Tuple[Tuple[str, str], ...]:

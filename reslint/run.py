@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import IO, Iterator, List, Optional, Sequence, Tuple
+from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Sequence, Tuple
 
-from .api import RunOptions, lint_all, lint_target, project_index, result_cache
-from .config import Settings
-from .discover import STDIN, Target, discover, linted_roots, new_run, root_relative
-from .model import ExitCode, Safety
+from .api import RunOptions, distinct_settings, lint_all, lint_target, project_index, result_cache
+from .config import Resolver, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .baseline import Baseline
+from .discover import STDIN, Target, discover, linted_roots, new_run, report_root, root_relative
+from .model import ExitCode
 from .output import FORMATS, Report
 
 PROGRESS_THRESHOLD = 50
@@ -115,11 +118,24 @@ def run_check(
     color: Optional[bool] = None,
     use_cache: bool = True,
     fail_on_internal_error: bool = False,
+    resolver: "Optional[Resolver]" = None,
+    baseline: "Optional[Baseline]" = None,
+    write_baseline: Optional[str] = None,
+    verbose: bool = False,
+    add_noqa: bool = False,
+    noqa_reason: Optional[str] = None,
 ) -> int:
+    """One `reslint check` run. ``settings`` are the run's (those of the working directory, or of
+    ``--config``): output, fixing and cache choices come from them; with a ``resolver`` each file
+    is linted with its own settings (see :mod:`reslint.config`)."""
     formats = {fmt for fmt, _ in outputs}
     new_run()
+    root = report_root(paths, settings, resolver=resolver)
     warnings = list(settings.pattern_problems)
-    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings)
+    targets, problems = discover(paths, settings, use_cache=use_cache, notices=warnings, resolver=resolver, root=root)
+    for each in distinct_settings(settings, targets):
+        warnings.extend(each.pattern_problems)
+    warnings = list(dict.fromkeys(warnings))
     for problem in problems:
         _err(f"reslint: error: {problem}")
     for warning in warnings:
@@ -130,8 +146,9 @@ def run_check(
     for target in targets:
         if target.path == STDIN:
             name = stdin_filename or "-"
-            rel = root_relative(os.path.abspath(name), str(settings.root)) if stdin_filename else "-"
-            stdin_target = Target(STDIN, name, rel)
+            rel = root_relative(os.path.abspath(name), root) if stdin_filename else "-"
+            own = resolver.settings_for(os.path.abspath(name)) if resolver is not None and stdin_filename else None
+            stdin_target = Target(STDIN, name, rel, own)
         else:
             files.append(target)
 
@@ -143,10 +160,11 @@ def run_check(
         keep_source=(settings.show_source and "text" in formats) or "sarif" in formats,
         show_suppressed=show_suppressed,
         jobs=jobs,
-        project=project_index(settings, files, use_cache=use_cache),
+        project=project_index(settings, files + ([stdin_target] if stdin_target else []), use_cache=use_cache,
+                              root=root, resolver=resolver),
         roots=linted_roots(paths, settings),
     )
-    cache = result_cache(settings, options, use_cache=use_cache)
+    cache = result_cache(settings, options, use_cache=use_cache, root=root)
     with _progress(_show_progress(quiet, len(files)), len(files)) as (advance, start):
         results = lint_all(files, settings, options, progress=advance, on_started=start, cache=cache)
     cache.save()
@@ -162,7 +180,46 @@ def run_check(
             sys.stdout.buffer.write(_reencode(stdin_result.fixed_source, data))
             sys.stdout.buffer.flush()
 
-    notices = [n for r in results for n in r.notices]
+    applied = None
+    if write_baseline is not None:
+        from . import baseline as baselines
+
+        baseline = baselines.build(write_baseline, results)
+        try:
+            baselines.write(baseline)
+        except baselines.BaselineError as exc:
+            _err(f"reslint: error: {exc}")
+            return ExitCode.ERROR
+    if baseline is not None:
+        from . import baseline as baselines
+
+        applied = baselines.apply(baseline, results)
+        results = applied.results
+
+    added: Optional[Tuple[int, int]] = None
+    extra_notices: List[str] = []
+    if add_noqa:
+        from .api import add_suppressions
+
+        by_path = {t.display: t for t in files}
+        if stdin_target is not None:
+            by_path[stdin_target.display] = stdin_target
+        count = changed = 0
+        updated = []
+        for result in results:
+            target = by_path.get(result.path)
+            if target is None:
+                updated.append(result)
+                continue
+            done = add_suppressions(target, result, settings, options, noqa_reason)
+            updated.append(done.result)
+            extra_notices.extend(done.notices)
+            count += done.added
+            changed += 1 if done.added else 0
+        results = updated
+        added = (count, changed)
+
+    notices = [n for r in results for n in r.notices] + extra_notices
     for notice in notices:
         _err(f"reslint: {notice}")
     # a rule that failed on a file is a notice: the exit code follows the findings unless asked;
@@ -170,7 +227,15 @@ def run_check(
     internal = any(r.write_failed for r in results) or (
         fail_on_internal_error and any(r.internal_error for r in results))
     report = Report(results, files_checked=len(results), unsafe_fixes=settings.unsafe_fixes, fixing=fix or diff,
-                    notices=warnings + notices, problems=len(problems))
+                    notices=warnings + notices, problems=len(problems), verbose=verbose, suppressions_added=added)
+    if baseline is not None and applied is not None:
+        from .discover import display_path
+
+        report.baseline = display_path(baseline.path, os.getcwd())
+        report.baselined = applied.baselined
+        report.stale = applied.stale
+        report.baseline_written = write_baseline is not None
+        report.baseline_files = len({key[0] for key in baseline.counts})
 
     if diff:
         from .fixer import unified_diff
@@ -180,12 +245,10 @@ def run_check(
             sys.stdout.write(unified_diff(result.original_source, result.fixed_source, result.path))  # type: ignore[arg-type]
         count = sum(r.fixes_applied for r in changed)
         if not quiet:
-            _err(f"Would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.")
-            withheld = sum(1 for r in results for f in r.findings
-                           if not f.suppressed and f.fix is not None and f.fix.safety is Safety.UNSAFE)
-            if withheld and not settings.unsafe_fixes:
-                _err(f"{withheld} more fixable with `--unsafe-fixes` (they may change behaviour; "
-                     f"see `reslint rule CODE` for each rule's fix safety).")
+            from .output.text import fixed_line
+
+            left = [f for r in results for f in r.findings if not f.suppressed]
+            _err(fixed_line(left, count, len(changed), unsafe_enabled=settings.unsafe_fixes, would=True))
         if problems or internal:
             return ExitCode.ERROR
         return ExitCode.FINDINGS if changed else ExitCode.CLEAN
@@ -196,6 +259,11 @@ def run_check(
             for finding in result.findings:
                 if finding.code == "RES000":
                     _err(f"reslint: {result.path}:{finding.span.line}:{finding.span.col + 1}: RES000 {finding.message}")
+        if not quiet:
+            from .output.text import baseline_lines, suppressions_line
+
+            for line in baseline_lines(report) + ([suppressions_line(report)] if added is not None else []):
+                _err(f"reslint: {line.strip()}")
     report_to_stderr = stdin_target is not None and fix
     for fmt, path in outputs:
         if path is None and report_to_stderr:
@@ -205,7 +273,8 @@ def run_check(
         try:
             with out_ctx as stream:
                 _write_report(report, fmt, stream, settings, quiet=quiet, statistics=statistics,
-                              show_suppressed=show_suppressed, color=color if path is None else False)
+                              show_suppressed=show_suppressed, color=color if path is None else False,
+                              all_settings=distinct_settings(settings, targets))
         except OSError as exc:
             _err(f"reslint: error: cannot write the {fmt} report to {path}: {exc.strerror or exc}")
             return ExitCode.ERROR
@@ -230,7 +299,7 @@ def _reencode(fixed: Optional[str], original: bytes) -> bytes:
 
 
 def _write_report(report: Report, fmt: str, stream: IO[str], settings: Settings, *, quiet: bool, statistics: bool,
-                  show_suppressed: bool, color: Optional[bool]) -> None:
+                  show_suppressed: bool, color: Optional[bool], all_settings: Sequence[Settings] = ()) -> None:
     if fmt == "json":
         from .output.json import render
 
@@ -245,7 +314,9 @@ def _write_report(report: Report, fmt: str, stream: IO[str], settings: Settings,
         from .output.sarif import render as render_sarif
         from .output.sarif import severity_levels
 
-        rules = settings.enabled_rules()
+        # every rule enabled for one of the files (each file may have its own settings)
+        enabled = {rule.code: rule for each in (all_settings or [settings]) for rule in each.enabled_rules()}
+        rules = [enabled[code] for code in sorted(enabled)]
         stream.write(render_sarif(report, rules, severity_levels(rules, settings.severity), show_suppressed))
         return
     from .output.text import make_console, print_findings, statistics_lines, summary_lines

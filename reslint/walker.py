@@ -66,14 +66,44 @@ def _kind(value_type: type) -> int:
     return kind
 
 
-def child_nodes(node: Any) -> List[Any]:
+# where a node's field order is not its source order: the fields in source order
+_SOURCE_ORDER = {
+    "Arg": ("star", "keyword", "value"),
+    "FunctionDef": ("decorators", "asynchronous", "name", "type_parameters", "params", "returns", "body"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    "ExceptHandler": ("type", "name", "body"),
+    "ExceptStarHandler": ("type", "name", "body"),
+    "IfExp": ("body", "test", "orelse"),
+    "With": ("asynchronous", "items", "body"),
+    "For": ("asynchronous", "target", "iter", "body", "orelse"),
+    "CompFor": ("asynchronous", "target", "iter", "ifs", "inner_for_in"),
+    "Parameters": ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg"),
+    "MatchCase": ("pattern", "guard", "body"),
+    "TypeAlias": ("name", "type_parameters", "value"),
+}
+_ordered_fields: Dict[type, Tuple[str, ...]] = {}
+
+
+def _source_fields_of(node_type: type) -> Tuple[str, ...]:
+    names = _ordered_fields.get(node_type)
+    if names is None:
+        names = _fields_of(node_type)
+        order = _SOURCE_ORDER.get(node_type.__name__)
+        if order is not None:
+            names = tuple(sorted(names, key=lambda n: order.index(n) if n in order else len(order)))
+        _ordered_fields[node_type] = names
+    return names
+
+
+def child_nodes(node: Any, source_order: bool = False) -> List[Any]:
     """The child nodes of ``node`` the walker visits: every node but whitespace, punctuation,
     parentheses and comment lines, in field order (not always source order). Far cheaper than
     libcst's ``node.children``; for searches that look for names, calls and statements and do
-    not care about order."""
+    not care about order; with ``source_order``, in the order the code is written, as libcst's
+    ``children`` gives them."""
     kinds = _kinds
     out = []
-    for name in _fields_of(type(node)):
+    for name in (_source_fields_of if source_order else _fields_of)(type(node)):
         value = getattr(node, name)
         kind = kinds.get(type(value))
         if kind is None:
@@ -91,11 +121,14 @@ def child_nodes(node: Any) -> List[Any]:
 
 
 def build_dispatch(instances: Sequence[Rule]) -> Dispatch:
-    """Which rule methods run on which node type (the registry has checked the names)."""
+    """Which rule methods run on which node type (the names are checked once per rule class)."""
     import libcst as cst
+
+    from .registry import check_visitors
 
     dispatch: Dispatch = {}
     for rule in instances:
+        check_visitors(type(rule))
         for class_name, (visit_name, leave_name) in type(rule).visitors().items():
             entry = dispatch.setdefault(getattr(cst, class_name), ([], []))
             if visit_name:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import FrozenSet, Optional, Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.caches import CacheDecorator, cache_decorator
 from reslint.rule import Rule

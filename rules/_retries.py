@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.calls import append_keyword, keyword_arg
 from reslint.analysis.retries import (

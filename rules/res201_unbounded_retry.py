@@ -16,7 +16,8 @@ class Options:
     attempts: int = field(
         default=5,
         metadata={"doc": "Attempt count the fix writes (`stop_after_attempt(N)`, `max_tries=N`, "
-                         "`stop_max_attempt_number=N`, `tries=N`)."},
+                         "`stop_max_attempt_number=N`, `tries=N`).",
+                  "min": 1},
     )
     extra_retry_decorators: Tuple[str, ...] = field(
         default=(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.retries import Form, Retry, Wait, tenacity_wait_without_jitter
 from reslint.analysis.waits import SLEEPS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.caches import enum_classes, is_value_type, method_kind
 from reslint.analysis.names import dotted_name

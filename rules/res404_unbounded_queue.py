@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.caches import queue_call
 from reslint.model import Severity

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
 from reslint.analysis.names import dotted_name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.async_calls import dropped, is_task_call
 from reslint.analysis.coroutines import GATHER_FUNCTIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.blocking import WAITS_FOR_PROCESS, blocking_call, is_file_io
 from reslint.analysis.scopes import enclosing_function

@@ -3,7 +3,7 @@ interleave (recognised by reslint.analysis.races)."""
 
 from __future__ import annotations
 
-import libcst as cst
+from reslint.lazycst import cst
 
 from reslint.analysis.races import ast_state_candidate, state_check_then_act
 from reslint.model import Severity

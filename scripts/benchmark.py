@@ -8,7 +8,11 @@ Reports, on the same files, all default rules:
 - cold whole-corpus runs (`reslint check --no-cache CORPUS`): wall time, CPU time (user+sys, all
   processes), peak resident memory of the largest process; and the same with `--jobs 1`;
 - warm runs (a result cache primed by one run): nothing changed, and one file touched;
-- one-file runs (the pre-commit case) on the median-sized file: cold (`--no-cache`) and warm;
+- one-file runs on the median-sized file: cold (`--no-cache`: no result cache, no project index
+  cache either) and warm (nothing changed);
+- the pre-commit case: one file just edited (a comment appended, the original restored after),
+  every cache warm, for the median-sized file and for a large file that rules must parse
+  (`--changed-file`, default `django/db/models/query.py` when the corpus has it, else the largest);
 - the floors: stdlib `ast.parse` and `libcst.parse_module` over every file (CPU time, in this
   process), i.e. what parsing alone costs;
 - ruff, when it is on PATH, with the rules closest to reslint's (`--select` below), on the same
@@ -53,6 +57,23 @@ def measure(cmd, env=None):
 def best_of(cmd, repeat, env=None):
     runs = [measure(cmd, env) for _ in range(repeat)]
     return min(runs, key=lambda r: r["wall"]), runs
+
+
+def edited_runs(base, path, env, count):
+    """Median wall and cpu of one-file runs right after the file was edited (a new comment line
+    each time, so the result cache misses), with every cache warm: what a pre-commit hook costs."""
+    original = Path(path).read_bytes()
+    stat = os.stat(path)
+    runs = []
+    try:
+        for i in range(count):
+            Path(path).write_bytes(original + f"\n# reslint benchmark edit {i}\n".encode())
+            runs.append(measure(base + [path], env))
+    finally:
+        Path(path).write_bytes(original)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return {"median_wall": statistics.median(r["wall"] for r in runs),
+            "median_cpu": statistics.median(r["cpu"] for r in runs)}
 
 
 def discover_files(corpus):
@@ -112,6 +133,7 @@ def main(argv=None):
     parser.add_argument("corpus")
     parser.add_argument("--repeat", type=int, default=3, help="whole-corpus runs (best wall time is reported)")
     parser.add_argument("--one-file-runs", type=int, default=5)
+    parser.add_argument("--changed-file", help="the large file of the pre-commit measure, relative to CORPUS")
     parser.add_argument("--peers", action="store_true", help="also time peer linters found on PATH")
     parser.add_argument("--no-floors", action="store_true", help="skip the in-process parse floors")
     parser.add_argument("--json", action="store_true")
@@ -147,6 +169,14 @@ def main(argv=None):
         if largest:
             measure(base + [largest], warm_env)
             warm_one = [measure(base + [largest], warm_env) for _ in range(args.one_file_runs)]
+            big = corpus / args.changed_file if args.changed_file else corpus / "django/db/models/query.py"
+            if not big.is_file():
+                big = Path(by_size[-1])
+            report["edited_file_runs"] = [
+                {"file": os.path.relpath(path, corpus), "bytes": os.path.getsize(path),
+                 **edited_runs(base, str(path), warm_env, args.one_file_runs)}
+                for path in (largest, str(big))
+            ]
     if largest:
         one = [measure(cold + [largest], env) for _ in range(args.one_file_runs)]
         report["one_file_run"] = {
@@ -202,6 +232,9 @@ def main(argv=None):
         print(f"one-file run      {f['file']} ({f['bytes']} bytes): cold median wall {f['median_wall']:.3f} s "
               f"(cpu {f['median_cpu']:.3f} s), warm {f['warm_median_wall']:.3f} s (cpu {f['warm_median_cpu']:.3f} s); "
               f"python startup alone {report['python_startup_wall']:.3f} s")
+    for e in report.get("edited_file_runs", ()):
+        print(f"pre-commit run    {e['file']} ({e['bytes']} bytes) just edited, caches warm: median wall "
+              f"{e['median_wall']:.3f} s (cpu {e['median_cpu']:.3f} s)")
     if "floors" in report:
         fl = report["floors"]
         print(f"parse floors      ast.parse {fl['ast_parse_cpu']:.2f} cpu-s, libcst.parse_module "

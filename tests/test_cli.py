@@ -43,7 +43,7 @@ def test_findings_exit_1_with_one_line_per_finding(project):
     assert lines[0] == "bad.py:4:5: RES301 Bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and task cancellation [unsafe fix]"
     assert lines[1].startswith("bad.py:4:5: RES302 `except:` swallows the error")
     assert "Found 2 findings in 1 file (RES301: 1, RES302: 1); 1 file checked." in result.output
-    assert "1 fixable with `--fix --unsafe-fixes`." in result.output
+    assert "1 fixable with `--fix --unsafe-fixes` (they may change behaviour)." in result.output
 
 
 def test_exit_zero(project):
@@ -87,7 +87,7 @@ def test_json_output_is_documented_shape(project):
     doc = json.loads(result.output)
     assert doc["schema_version"] == 1
     assert doc["summary"] == {"files_checked": 1, "files_with_findings": 1, "findings": 1,
-                              "by_code": {"RES301": 1}, "fixed": 0}
+                              "by_code": {"RES301": 1}, "fixed": 0, "baselined": 0, "stale_baseline_entries": 0}
     finding = doc["findings"][0]
     assert finding["path"] == "bad.py"
     assert finding["start"] == {"line": 4, "column": 5}
@@ -151,7 +151,7 @@ def test_config_error_exit_2(project):
     result = run("check")
     assert result.exit_code == 2
     assert "unknown key `selct` (did you mean `select`?)" in result.output
-    assert "pyproject.toml [tool.reslint]" in result.output
+    assert "pyproject.toml:2 [tool.reslint]" in result.output
     assert "Traceback" not in result.output
 
 
@@ -271,5 +271,49 @@ def test_a_missing_path_is_never_all_checks_passed(project):
 def test_diff_says_when_only_unsafe_fixes_exist(project):
     (project / "a.py").write_text("try:\n    go()\nexcept:\n    log()\n")
     result = run("check", "--no-cache", "--diff", "--select", "RES301", "a.py")
-    assert "Would fix 0 findings in 0 files." in result.output
-    assert "1 more fixable with `--unsafe-fixes`" in result.output
+    assert result.stderr == ("Would fix 0 findings in 0 files; 1 more fixable with `--unsafe-fixes` "
+                             "(they may change behaviour).\n")
+    unsafe = run("check", "--no-cache", "--diff", "--unsafe-fixes", "--select", "RES301", "a.py")
+    assert unsafe.stderr == "Would fix 1 finding in 1 file.\n"
+
+
+def test_fix_says_in_one_line_what_it_fixed_and_what_unsafe_fixes_would(project):
+    (project / "a.py").write_text("try:\n    go()\nexcept:\n    log()\n")
+    result = run("check", "--no-cache", "--fix", "--select", "RES301", "a.py")
+    assert result.exit_code == 1
+    assert "No fixes applied: 1 fixable with `--unsafe-fixes` (they may change behaviour).\n" in result.output
+    assert "fixable with `--fix" not in result.output  # no second, contradicting hint
+    (project / "b.py").write_text("try:\n    go()\nexcept Exception:\n    pass\n")
+    nothing = run("check", "--no-cache", "--fix", "--select", "RES302", "b.py")
+    assert "No fixes applied: no finding has a fix.\n" in nothing.output
+    fixed = run("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "RES301", "a.py")
+    assert fixed.exit_code == 0 and "Fixed 1 finding in 1 file.\n" in fixed.output
+
+
+def test_statistics_marks_a_fix_only_when_this_runs_findings_have_one(project):
+    # RES601 has a safe fix in its metadata, but not for `os.remove` after `exists`
+    (project / "a.py").write_text("import os\n\ndef f(p):\n    if os.path.exists(p):\n        os.remove(p)\n"
+                                  "\ntry:\n    go()\nexcept:\n    log()\n")
+    result = run("check", "--no-cache", "--statistics", "-q", "--select", "RES301,RES601", "a.py")
+    lines = result.output.splitlines()
+    assert "1  RES301  bare-except        [unsafe fix]" in lines
+    assert "1  RES601  fs-check-then-act" in lines
+
+
+def test_another_linters_code_names_the_rules_that_cover_it(project):
+    (project / "ok.py").write_text(GOOD)
+    ignored = run("check", "--ignore", "E722", ".")
+    assert ignored.exit_code == 2
+    assert ignored.stderr.strip() == (
+        "reslint: error: command line: unknown rule code or selector `E722` in `--ignore`: `E722` is another "
+        "linter's code; reslint's RES301 (bare-except) covers it (write `RES301`)")
+    assert "RES202" not in ignored.output  # the unrelated closest spelling is not suggested
+    (project / "pyproject.toml").write_text('[tool.reslint]\nignore = ["B110"]\n')
+    in_config = run("check", ".")
+    assert in_config.exit_code == 2 and "reslint's RES302 (swallowed-exception) covers it (write `RES302`)" in in_config.stderr
+    doc = run("rule", "E722")
+    assert doc.exit_code == 0
+    assert doc.stderr == "reslint: `E722` is another linter's code; reslint's RES301 (bare-except) covers it\n"
+    assert doc.stdout.startswith("# RES301 bare-except")
+    typo = run("rule", "E7222")
+    assert typo.exit_code == 2 and "RES202" not in typo.output

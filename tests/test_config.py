@@ -171,7 +171,7 @@ def test_error_names_the_config_file(tmp_path):
     with pytest.raises(ConfigError) as info:
         load(cwd=tmp_path)
     assert str(info.value) == (
-        f"{tmp_path / 'pyproject.toml'} [tool.reslint]: [rules.RES302]: `cleanup-calls` must be a list, got number 3"
+        f"{tmp_path / 'pyproject.toml'}:3 [tool.reslint]: [rules.RES302]: `cleanup-calls` must be a list, got number 3"
     )
 
 

@@ -193,6 +193,20 @@ def test_an_unreadable_directory_is_a_notice_and_a_file_in_it_permission_denied(
     assert found_with_notices(tmp_path, ["gone.py"])[1] == ["gone.py: no such file or directory"]
 
 
+def test_check_warns_about_an_unreadable_directory_by_name_and_lints_the_rest(project, monkeypatch):
+    from click.testing import CliRunner
+
+    from reslint.cli import main
+
+    tree(project, {"ok.py": "x = 1\n", "locked/a.py": "x = 1\n"})
+    _deny(monkeypatch, project / "locked")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "."], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stderr == ("reslint: warning: locked: permission denied: the directory cannot be read, its files "
+                             "are not linted\n")
+    assert "1 file checked" in result.stdout
+
+
 def test_an_unreadable_directory_is_not_remembered_by_the_walk_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("RESLINT_CACHE_DIR", str(tmp_path / "cache"))
     project = tmp_path / "proj"

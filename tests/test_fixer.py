@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import stat
 import textwrap
-
-import pytest
 
 import libcst as cst
 import pytest
@@ -241,3 +240,34 @@ def test_a_0444_file_is_not_fixed_for_real(project):
     result = fix("--select", "RES301")
     assert path.read_text() == original
     assert "read-only, not fixed" in result.stderr
+
+
+@pytest.mark.parametrize("old, new, edit", [
+    ("        return False\n", "        raise\n", ("return False", "raise")),  # not `eturn Fals` -> `ais`
+    ("lru_cache(maxsize=None)\n", "lru_cache(maxsize=1024)\n", ("None", "1024")),
+    ("x = a == b\n", "x = a != b\n", ("==", "!=")),
+    ("fetch(x)\n", "fetch_all(x)\n", ("fetch", "fetch_all")),
+    ('get("http://x")\n', 'get("http://x", timeout=10)\n', ("", ", timeout=10")),  # an insertion stays one
+    ("except:\n", "except Exception:\n", ("", " Exception")),
+])
+def test_edits_are_whole_tokens(old, new, edit):
+    """JSON and SARIF carry these edits: each starts and ends at a token boundary, so a reader sees
+    what changes."""
+    edits = edits_between(old, new)
+    assert [(old[e.start:e.end], e.content) for e in edits] == [edit]
+    assert apply_edits(old, edits) == new
+
+
+def test_json_fix_edits_of_a_rule_are_whole_tokens(project):
+    from reslint.api import lint_source
+    from reslint.config import from_table
+    from reslint.output import Report
+    from reslint.output.json import render
+
+    source = ("import asyncio\n\nasync def f():\n    try:\n        await asyncio.sleep(1)\n"
+              "    except asyncio.CancelledError:\n        return False\n")
+    settings = from_table({"select": ["RES303"]}, root=project, where="t")
+    result = lint_source(source, "a.py", settings)
+    (finding,) = json.loads(render(Report([result], files_checked=1)))["findings"]
+    (edit,) = finding["fix"]["edits"]
+    assert edit == {"start": {"line": 7, "column": 9}, "end": {"line": 7, "column": 21}, "content": "raise"}

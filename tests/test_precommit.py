@@ -52,3 +52,20 @@ def test_hooks_fail_then_fix_then_pass(tmp_path):
     again = _try_repo(repo, "reslint", home)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Passed" in again.stdout
+
+
+def test_the_fix_hooks_description_names_the_rules_whose_fixes_it_applies():
+    """`reslint-fix` applies safe fixes only: its description names exactly the rules that have one, and
+    says how to get the others, so nobody expects it to fix a missing timeout."""
+    import re
+
+    from reslint import registry
+    from reslint.model import Safety
+
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hook = text[text.index("- id: reslint-fix"):]
+    description = re.search(r'description: "(.*)"', hook).group(1)
+    safe = [r.code for r in registry.all_rules() if r.fix_safety is Safety.SAFE]
+    named = re.findall(r"RES\d{3}", description)
+    assert named == safe, f"the reslint-fix description names {named}; the rules with safe fixes are {safe}"
+    assert "--unsafe-fixes" in description and "entry: reslint check --force-exclude --fix\n" in hook

@@ -127,6 +127,8 @@ def test_shipped_rules_load_and_none_is_reserved():
     assert rules
     assert not [r.code for r in rules if registry.is_reserved(r.code)]
     assert validate_rules(rules) == rules
+    for rule in rules:  # every visit/leave method names a concrete libcst node class
+        registry.check_visitors(rule)
 
 
 @pytest.fixture
@@ -138,9 +140,18 @@ def fresh_registry():
 
 
 def test_loading_validates_every_rule(monkeypatch, fresh_registry):
-    monkeypatch.setattr(registry, "_discover", lambda: [stub(visit_Cal=_noop)])
+    # a misspelt visitor is refused before the rule's first walk (checking it imports libcst,
+    # which loading the rules must not: see reslint.lazycst)
+    misspelt = stub("RES123", visit_Cal=_noop)
+    monkeypatch.setattr(registry, "_discover", lambda: [misspelt])
+    assert registry.all_rules() == (misspelt,)
     with pytest.raises(RegistryError, match="`visit_Cal` names no libcst node class"):
-        registry.all_rules()
+        registry.check_visitors(misspelt)
+    from reslint.walker import build_dispatch
+
+    with pytest.raises(RegistryError, match="`visit_Cal` names no libcst node class"):
+        build_dispatch([misspelt(None, None)])
+    registry.all_rules.cache_clear()
     monkeypatch.setattr(registry, "_discover", lambda: [stub(triggers=())])
     with pytest.raises(RegistryError, match="reserved for tests"):
         registry.all_rules()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import small_statements, walk
 from ..project import lookup_attribute, lookup_method

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Collection, Dict, Optional, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from . import types as T
 from .blocks import walk

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, List, Sequence, Tuple, Union
 
-import libcst as cst
+from ..lazycst import cst, kinds
 
-Body = Union[cst.BaseSuite, Sequence[cst.CSTNode]]
+Body = Union["cst.BaseSuite", Sequence["cst.CSTNode"]]
 
 # nodes that open a new scope: code in them does not run where it is written
-SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-LOOPS = (cst.For, cst.While)
+SCOPES = ("FunctionDef", "Lambda", "ClassDef")  # as names: see reslint.lazycst.kinds
+LOOPS = ("For", "While")
 
 
 _subclass: dict = {}
@@ -120,16 +120,21 @@ def body_statements(block: cst.BaseSuite) -> Tuple[cst.CSTNode, ...]:
 
 
 def walk(node: cst.CSTNode, *, into_loops: bool = True) -> Iterator[cst.CSTNode]:
-    """Every node under ``node`` (itself included), depth first in source order, not entering
-    nested functions, lambdas or classes; with ``into_loops=False``, not nested loops either."""
+    """Every node under ``node`` (itself included) but whitespace, comments and punctuation
+    (commas, brackets, colons), depth first in source order, not entering nested functions,
+    lambdas or classes; with ``into_loops=False``, not nested loops either."""
+    from ..walker import child_nodes
+
+    scopes, loops = kinds(*SCOPES), kinds(*LOOPS)
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        for child in reversed(current.children):
-            if isinstance(child, SCOPES):
+        # libcst's `children`, in the same order, without whitespace and punctuation, and far cheaper
+        for child in reversed(child_nodes(current, source_order=True)):
+            if isinstance(child, scopes):
                 continue
-            if not into_loops and isinstance(child, LOOPS):
+            if not into_loops and isinstance(child, loops):
                 continue
             stack.append(child)
 

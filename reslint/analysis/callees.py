@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import find_all
 from .calls import positional_args
 from .scopes import innermost_class
 
-Definition = Tuple[cst.FunctionDef, Tuple[cst.CSTNode, ...]]
+Definition = Tuple["cst.FunctionDef", Tuple["cst.CSTNode", ...]]
 
 
 def definitions(ctx) -> Dict[str, List[Definition]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
+from ..lazycst import cst
 
 
 def keyword_arg(call: cst.Call, name: str) -> Optional[cst.Arg]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Collection, List, Optional
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import body_statements
 

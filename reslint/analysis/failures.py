@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
+from ..lazycst import cst
 
 from .names import ImportTable, dotted_name
 

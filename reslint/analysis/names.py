@@ -25,7 +25,7 @@ from __future__ import annotations
 import builtins
 from typing import Dict, Iterator, List, Optional, Set
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import statements, walk
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .names import dotted_name
-from .programs import is_command_line_program
+from .programs import is_command_line_program, is_migration
 from .races import ast_name, ast_nodes, ast_subtree, kwarg, outer_functions, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -100,6 +100,10 @@ def _manager_key(base: cst.BaseExpression) -> Optional[str]:
 
 def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpression]] = None) -> Optional[Lookup]:
     """The lookup an expression makes, or None."""
+    return _lookup(expr, helpers)
+
+
+def _lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpression]] = None) -> Optional[Lookup]:
     base, methods = unwind(expr)
     names = [m for m, _ in methods]
     if not methods:
@@ -133,7 +137,7 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
     if names[-1] in WRITES:
         return None
     key = _manager_key(base)
-    locking = "select_for_update" in names
+    locking = "select_for_update" in names or _lock_keyword(methods)
     fields = tuple(a.keyword.value for _, call in methods for a in call.args if a.keyword is not None)
     if key is not None:
         if all(n in QUERYSET or n.startswith(("filter", "get_")) for n in names[:-1]) or len(names) == 1:
@@ -154,6 +158,30 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
     return None
 
 
+def _lock_keyword(methods: List[Tuple[str, cst.Call]]) -> bool:
+    """A project lookup asked to lock what it reads: `get_current(for_update=True)`, `lock=True`."""
+    for _, call in methods:
+        for arg in call.args:
+            if arg.keyword is not None and ("for_update" in arg.keyword.value or arg.keyword.value in ("lock", "locked")) \
+                    and not (isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None")):
+                return True
+    return False
+
+
+def locks_before(func: cst.FunctionDef, node: cst.CSTNode) -> bool:
+    """The function takes a row lock (`select_for_update()`, `with_for_update()`) before ``node``:
+    it runs in a transaction, and concurrent requests on that row wait for each other there, so the
+    check and the act that follow are serialised (an order's payments checked once the order row is
+    locked)."""
+    for inner, _ in walk_ordered(func.body):
+        if inner is node:
+            return False
+        if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and \
+                inner.func.attr.value in ("select_for_update", "with_for_update"):
+            return True
+    return False
+
+
 def makes_another_row(found: Lookup, made: "Insert") -> bool:
     """A lookup by primary key, then a `create(...)` that passes no `id`/`pk`: the new row is not
     the one looked up (a reply to an unknown ticket opens a new ticket)."""
@@ -167,8 +195,7 @@ def runs_once(ctx) -> bool:
     """A Django migration module (its data functions run once, from one `migrate` command) or a
     command-line program (a management command, a script): one process, no concurrent request."""
     def compute() -> bool:
-        return is_command_line_program(ctx) or any(
-            v == "django.db.migrations" or v.startswith("django.db.migrations.") for v in ctx.imports.aliases.values())
+        return is_command_line_program(ctx) or is_migration(ctx)
     return ctx.memo(runs_once, compute)
 
 
@@ -420,6 +447,10 @@ def _lookup_word(attr: str) -> bool:
 def _ast_chain_lookupish(call, helpers) -> bool:
     import ast
 
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in WRITES and not (
+            isinstance(func.value, ast.Name) and func.value.id == "self" and func.attr in helpers):
+        return False  # `Model.objects.create(...)`: lookup() takes no chain that ends in a write
     current = call
     while True:
         if isinstance(current, ast.Call):
@@ -525,21 +556,35 @@ def ast_orm_candidate(tree) -> bool:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 held.update(t.id for t in targets if isinstance(t, ast.Name))
         rows = set(held)
+
+        def queryset(expr) -> bool:
+            return _ast_lookupish(expr, known) or (isinstance(expr, ast.Name) and expr.id in held)
+
         for node in nodes:
-            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
-                    _ast_lookupish(node.iter, known) or (isinstance(node.iter, ast.Name) and node.iter.id in held)):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and queryset(node.iter):
                 rows.add(node.target.id)  # a row of a queryset, for the lost-update shape
-        arithmetic = False
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Subscript) and queryset(node.value.value):
+                rows.add(node.targets[0].id)  # `row = queryset[0]`
         for node in nodes:
             if isinstance(node, ast.If):
                 if _ast_lookupish(node.test, known) or \
                         any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(node.test)):
                     return True
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
-                arithmetic = True
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
-                    and isinstance(node.value, (ast.BinOp, ast.Call)):
-                arithmetic = True
-        if arithmetic and rows:
-            return True
+            elif isinstance(node, ast.AugAssign) and _ast_row_field(node.target, rows):
+                return True  # `row.n += 1` on a fetched row
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, (ast.BinOp, ast.Call)):
+                field = _ast_row_field(node.targets[0], rows)
+                if field is not None and any(
+                        isinstance(n, ast.Attribute) and ast.unparse(n) == field for n in ast.walk(node.value)):
+                    return True  # `row.n = row.n + 1`: a new value computed from the field itself
     return False
+
+
+def _ast_row_field(target, rows: Set[str]) -> Optional[str]:
+    """`row.field` (as written) when ``target`` is an attribute of one of ``rows``, else None."""
+    import ast
+
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in rows:
+        return f"{target.value.id}.{target.attr}"
+    return None

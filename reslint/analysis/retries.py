@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Optional, Sequence, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import walk_all
 from .names import dotted_name, last_word

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import FrozenSet, Optional, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 
 class Form(enum.Enum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple
 
-import libcst as cst
+from ..lazycst import cst
 
 
 def enclosing_function(stack: Sequence[cst.CSTNode]) -> Optional[cst.CSTNode]:

@@ -37,6 +37,11 @@ STREAM_READER = "asyncio.StreamReader"
 STREAM_WRITER = "asyncio.StreamWriter"
 FILE = "io.IOBase"            # a file object from open() and its kin (not io.StringIO / BytesIO)
 PATH = "pathlib.Path"
+MP_MANAGER = "multiprocessing.managers.SyncManager"
+MP_CONTEXT = "multiprocessing.context.BaseContext"
+OPENER = "urllib.request.OpenerDirector"
+# an httpx transport that calls an ASGI/WSGI app in the same process: no network between them
+IN_PROCESS_TRANSPORT = "httpx.ASGITransport"
 
 # callee (qualified) -> type of the value it returns
 CONSTRUCTORS: Dict[str, str] = {
@@ -124,6 +129,17 @@ CONSTRUCTORS: Dict[str, str] = {
     "pathlib.WindowsPath": PATH,
     "pathlib.Path.home": PATH,
     "pathlib.Path.cwd": PATH,
+    "multiprocessing.Manager": MP_MANAGER,
+    "multiprocessing.managers.SyncManager": MP_MANAGER,
+    "multiprocessing.get_context": MP_CONTEXT,
+    "multiprocessing.queues.Queue": QUEUE,
+    "multiprocessing.queues.JoinableQueue": QUEUE,
+    "multiprocessing.synchronize.Event": EVENT,
+    "multiprocessing.synchronize.Condition": CONDITION,
+    "urllib.request.build_opener": OPENER,
+    "urllib.request.OpenerDirector": OPENER,
+    "httpx.ASGITransport": IN_PROCESS_TRANSPORT,
+    "httpx.WSGITransport": IN_PROCESS_TRANSPORT,
 }
 
 # `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types
@@ -141,11 +157,24 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
     (PATH, "open"): FILE,
     **{(PATH, m): PATH for m in ("joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute",
                                  "expanduser", "relative_to", "with_segments")},
+    # a manager's proxies and a context's objects wait like the ones they stand for
+    (MP_MANAGER, "Queue"): QUEUE,
+    (MP_MANAGER, "JoinableQueue"): QUEUE,
+    (MP_MANAGER, "Event"): EVENT,
+    (MP_MANAGER, "Condition"): CONDITION,
+    (MP_MANAGER, "Pool"): MP_POOL,
+    (MP_CONTEXT, "Queue"): QUEUE,
+    (MP_CONTEXT, "JoinableQueue"): QUEUE,
+    (MP_CONTEXT, "Event"): EVENT,
+    (MP_CONTEXT, "Condition"): CONDITION,
+    (MP_CONTEXT, "Manager"): MP_MANAGER,
+    (MP_CONTEXT, "Pool"): MP_POOL,
+    (MP_CONTEXT, "Process"): THREAD,
 }
 
 # `with X() as name` binds name to what __enter__ returns: the object itself for these
 ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
-                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, FILE})
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, MP_MANAGER, FILE})
 
 # Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
 SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

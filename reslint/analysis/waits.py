@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import FrozenSet, Iterable, Optional, Sequence, Set
 
-import libcst as cst
+from ..lazycst import cst
 
 from .blocks import walk
 from .calls import string_value

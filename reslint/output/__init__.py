@@ -8,7 +8,7 @@ can be written from one run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model import FileResult, Finding
 
@@ -25,6 +25,16 @@ class Report:
     notices: List[str] = field(default_factory=list)
     # paths named on the command line that could not be checked (missing, unreadable)
     problems: int = 0
+    # the baseline (reslint.baseline): its path as shown, the findings it left out, its entries
+    # that matched no finding ((path, code, fingerprint), count, message), whether this run wrote it
+    baseline: Optional[str] = None
+    baselined: int = 0
+    stale: List[Tuple[Tuple[str, str, str], int, str]] = field(default_factory=list)
+    baseline_written: bool = False
+    baseline_files: int = 0  # files with a recorded finding, when this run wrote it
+    verbose: bool = False
+    # --add-noqa: (suppressions written, files changed)
+    suppressions_added: Optional[Tuple[int, int]] = None
 
     def findings(self) -> List[Tuple[FileResult, Finding]]:
         out = []

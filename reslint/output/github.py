@@ -1,4 +1,4 @@
-"""GitHub Actions workflow commands: one annotation per finding."""
+"""GitHub Actions workflow commands: one annotation per finding, its path relative to the repository root."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def render(report: Report) -> str:
     for result, finding in report.active():
         span = finding.span
         props = ",".join([
-            f"file={_escape_property(result.path)}",
+            # relative to the repository root (the run's report root), as GitHub resolves it and as
+            # SARIF's artifact locations are: the same from any working directory
+            f"file={_escape_property(result.rel if result.rel and result.rel != '-' else result.path)}",
             f"line={span.line}",
             f"col={span.col + 1}",
             f"endLine={span.end_line}",

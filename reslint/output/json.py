@@ -66,6 +66,8 @@ def render(report: Report) -> str:
             "findings": len(active),
             "by_code": report.counts(),
             "fixed": report.fixed,
+            "baselined": report.baselined,
+            "stale_baseline_entries": sum(count for _, count, _ in report.stale),
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from ..lazycst import cst
+from ..lazycst import cst, kinds
 
 from .blocks import small_statements, walk
 from ..project import lookup_attribute, lookup_method
@@ -59,7 +59,7 @@ def dropped(ctx, call: cst.Call) -> Optional[str]:
 
 
 # an `if` or `while` test, an `assert`, a comprehension's `if`: what decides on the value's truth
-_TESTS = (cst.If, cst.While, cst.IfExp, cst.Assert, cst.CompIf)
+_TESTS = ("If", "While", "IfExp", "Assert", "CompIf")  # names: see reslint.lazycst.kinds
 
 
 def truth_tested(ctx, call: cst.Call) -> Optional[str]:
@@ -74,7 +74,7 @@ def truth_tested(ctx, call: cst.Call) -> Optional[str]:
             return "condition"  # `coro() and x`: the coroutine is tested, then thrown away
         child, depth = parent, depth + 1
         parent = ctx.parent(depth)
-    if isinstance(parent, _TESTS) and parent.test is child:
+    if isinstance(parent, kinds(*_TESTS)) and parent.test is child:
         return "condition"
     if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
         return "condition"

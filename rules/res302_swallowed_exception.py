@@ -9,6 +9,7 @@ from reslint.lazycst import cst
 
 from reslint.analysis.cleanup import DEFAULT_CLEANUP_CALLS, is_cleanup_block, is_cleanup_function
 from reslint.analysis.handlers import (
+    ast_swallow_candidate,
     BROAD,
     caught,
     clause_text,
@@ -123,6 +124,10 @@ class SwallowedException(Rule):
     # leading `\b`, so the regex engine can jump between occurrences of the literal
     triggers = (r"except\s*:", r"except\b[\s\S]{0,1000}?\b(?:Base)?Exception\b", r"suppress")
     Options = Options
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_swallow_candidate(tree)
 
     def _is_broad(self, handler) -> bool:
         info = caught(handler, self.ctx.imports)

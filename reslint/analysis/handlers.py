@@ -645,3 +645,66 @@ def suspends(block: cst.BaseSuite) -> bool:
             if isinstance(node, (cst.For, cst.With, cst.CompFor)) and node.asynchronous is not None:
                 return True
     return False
+
+
+# -- a cheap first look, on the stdlib tree: may a file hold a RES302 finding at all? -------------
+
+_BROAD_WORDS = frozenset({"Exception", "BaseException"})
+
+
+def _ast_drops_error(body) -> bool:
+    """:func:`drops_error` on a stdlib handler body."""
+    import ast
+
+    for stmt in body:
+        if isinstance(stmt, (ast.Pass, ast.Continue, ast.Break)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
+                (stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)):
+            continue
+        if isinstance(stmt, ast.Return) and (stmt.value is None or (isinstance(stmt.value, ast.Name)
+                                                                    and stmt.value.id == "None")):
+            continue
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
+            continue
+        return False
+    return True
+
+
+def ast_swallow_candidate(tree) -> bool:
+    """A handler that catches everything (`except:`, `Exception`, `BaseException`, by any name
+    imported for them) and does nothing with the error, or a call of something named `suppress`
+    (or imported as it): a sound over-approximation of what RES302 reports, on the stdlib tree."""
+    import ast
+
+    from .races import ast_nodes
+
+    nodes = ast_nodes(tree)
+    broad = set(_BROAD_WORDS)
+    suppress = {"suppress"}
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.name in _BROAD_WORDS:
+                    broad.add(alias.asname)
+                elif alias.asname and alias.name == "suppress":
+                    suppress.add(alias.asname)
+
+    def names_broad(expr) -> bool:
+        if isinstance(expr, ast.Tuple):
+            return any(names_broad(e) for e in expr.elts)
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        return (isinstance(expr, ast.Name) and expr.id in broad) or \
+            (isinstance(expr, ast.Attribute) and expr.attr in broad)
+
+    for node in nodes:
+        if isinstance(node, ast.ExceptHandler):
+            if (node.type is None or names_broad(node.type)) and _ast_drops_error(node.body):
+                return True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in suppress:
+                return True
+    return False

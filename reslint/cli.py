@@ -36,9 +36,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # SIGINT (or SIGTERM in `check`: see reslint.interrupt)
             click.echo("reslint: interrupted", err=True)
-            raise click.exceptions.Exit(130)
+            raise click.exceptions.Exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # an internal error: say so plainly, exit 2
             if os.environ.get("RESLINT_DEBUG"):
                 raise

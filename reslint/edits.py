@@ -375,12 +375,12 @@ def statement_edits(text: str, module: Any, node_path: List[Any], fix: "Replace"
             return None
         key = ("imports", tuple(fix.add_imports))
         if key not in memo:
-            memo[key] = edits_between(text, _keep_final_cr(text, _with_imports(module, fix.add_imports).code), index)
-        import_edits: List[Edit] = memo[key]
+            memo[key] = import_edits(text, module, fix.add_imports, index)
+        added: List[Edit] = memo[key]
         end = offset + len(old_code)
-        if any(e.start <= end and e.end >= offset for e in import_edits):
+        if any(e.start <= end and e.end >= offset for e in added):
             return None
-        edits = sorted(import_edits + edits, key=lambda e: (e.start, e.end))
+        edits = sorted(added + edits, key=lambda e: (e.start, e.end))
     return edits
 
 
@@ -454,6 +454,39 @@ def fixed_code(module: Any, path: List[Any], fix: "Replace") -> str:
     if fix.add_imports:
         new = _with_imports(new, fix.add_imports)
     return new.code
+
+
+def import_edits(text: str, module: Any, imports: Sequence[Tuple[str, Optional[str]]],
+                 index: Optional[LineIndex] = None) -> List[Edit]:
+    """The edits that add ``imports`` to the module (none for those it has), as libcst's
+    AddImportsVisitor makes them, from the top of the module only.
+
+    The visitor reads and changes only the top of a module: a docstring (or `__strict__`) first, the
+    import lines after it, where it adds its imports, and the first statement after them (which
+    may get an empty line before it). So it is run on a module of those statements alone, whose
+    code is the start of the text, and the new start is compared as :func:`splice_edits` would
+    compare the whole texts: transforming and generating a large module for every pass of the
+    fixer cost as much as linting it.
+    """
+    import libcst as cst
+
+    index = index if index is not None else line_index(text)
+    body = module.body
+
+    def import_line(statement: Any) -> bool:
+        return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
+
+    i = 0 if not body or import_line(body[0]) else 1
+    while i < len(body) and import_line(body[i]):
+        i += 1
+    head_size = i + 1  # and the first statement after the imports
+    if head_size < len(body):
+        head = module.with_changes(body=body[:head_size], footer=(), has_trailing_newline=True)
+        old_code = head.code
+        if text.startswith(old_code):
+            return splice_edits(text, 0, len(old_code), _with_imports(head, imports).code, index)
+    return edits_between(text, _keep_final_cr(text, _with_imports(module, imports).code), index)
 
 
 def _with_imports(module: Any, imports: Sequence[Tuple[str, Optional[str]]]) -> Any:

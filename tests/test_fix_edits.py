@@ -159,3 +159,26 @@ def test_fixes_with_an_import_settle_in_two_passes(monkeypatch):
     assert not outcome.notices
     monkeypatch.setattr(edits_module, "statement_edits", lambda *args: None)  # the whole-module way
     assert fix_text(text, "a.py", ruleset, unsafe=True).text == outcome.text
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1\ny = 2\n",
+    '"""Doc."""\nx = 1\ny = 2\n',
+    '"""Doc."""\n\nimport os\nfrom functools import cache\n\n\n# a comment\ndef f():\n    pass\n\nz = 3\n',
+    "#!/usr/bin/env python\n# header comment\n\nfrom __future__ import annotations\nimport os\nx = 1\ny = 2\n",
+    "__strict__ = True\nimport os\nclass A:\n    pass\nx = 1\n",
+    "import os\nimport sys\n",
+    "import os\nx = 1",  # no final newline
+    "import os\rx = 1\ry = 2\r\r",  # CR only
+    "from functools import cache as c, wraps\n\n@c\ndef f():\n    pass\nx = 1\n",
+])
+@pytest.mark.parametrize("imports", [
+    (("random", None),), (("functools", "lru_cache"),), (("os", None),), (("tenacity", "wait_random_exponential"),),
+    (("functools", "lru_cache"), ("random", None)),
+])
+def test_import_edits_from_the_top_of_the_module_equal_the_whole_module_way(text, imports):
+    import libcst as cst
+
+    module = cst.parse_module(text)
+    whole = edits_between(text, edits_module._keep_final_cr(text, edits_module._with_imports(module, imports).code))
+    assert edits_module.import_edits(text, module, imports) == whole

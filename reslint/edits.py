@@ -340,8 +340,9 @@ def statement_edits(text: str, module: Any, node_path: List[Any], fix: "Replace"
     statement around it (a whole top-level statement removed or split) is left to the caller.
 
     Imports the fix adds are found once per set of imports, on the original module (libcst's
-    AddImportsVisitor looks only at the imports at the top), and their edits join the statement's.
-    When they touch the statement, or either piece of code holds an import, None is returned.
+    AddImportsVisitor looks only at the top of the module: see :func:`import_edits`), and their
+    edits join the statement's. When the statement is in that top part, or the import edits touch
+    it, None is returned.
     """
     statements = _statement_types()
     old = node_path[-1]
@@ -371,7 +372,11 @@ def statement_edits(text: str, module: Any, node_path: List[Any], fix: "Replace"
     new_code, _ = _codegen(replacement, module, indent)
     edits = splice_edits(text, offset, len(old_code), new_code, index)
     if fix.add_imports:
-        if "import" in old_code or "import" in new_code:
+        # the statements libcst's AddImportsVisitor reads: a fix inside them may change what it does
+        if "top" not in memo:
+            memo["top"] = {id(statement): i for i, statement in enumerate(module.body)}
+            memo["head"] = _import_head_size(module)
+        if memo["top"].get(id(node_path[1]), 0) < memo["head"]:
             return None
         key = ("imports", tuple(fix.add_imports))
         if key not in memo:
@@ -472,21 +477,30 @@ def import_edits(text: str, module: Any, imports: Sequence[Tuple[str, Optional[s
 
     index = index if index is not None else line_index(text)
     body = module.body
-
-    def import_line(statement: Any) -> bool:
-        return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-                and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
-
-    i = 0 if not body or import_line(body[0]) else 1
-    while i < len(body) and import_line(body[i]):
-        i += 1
-    head_size = i + 1  # and the first statement after the imports
+    head_size = _import_head_size(module)
     if head_size < len(body):
         head = module.with_changes(body=body[:head_size], footer=(), has_trailing_newline=True)
         old_code = head.code
         if text.startswith(old_code):
             return splice_edits(text, 0, len(old_code), _with_imports(head, imports).code, index)
     return edits_between(text, _keep_final_cr(text, _with_imports(module, imports).code), index)
+
+
+def _import_head_size(module: Any) -> int:
+    """How many of the module's first statements AddImportsVisitor reads or changes: a docstring
+    (or any first statement that is not an import), the import lines after it, and the first
+    statement after those."""
+    import libcst as cst
+
+    def import_line(statement: Any) -> bool:
+        return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
+
+    body = module.body
+    i = 0 if not body or import_line(body[0]) else 1
+    while i < len(body) and import_line(body[i]):
+        i += 1
+    return i + 1
 
 
 def _with_imports(module: Any, imports: Sequence[Tuple[str, Optional[str]]]) -> Any:

@@ -380,12 +380,17 @@ def _lint_pooled(files, settings, options, jobs, done, progress, on_started, res
         for target in remaining:
             if target.rel in finished:
                 continue
+            pool = _pool(settings, options, 1)
             try:
-                with _pool(settings, options, 1) as pool:
-                    for result, queries in pool.submit(_lint_chunk, [target]).result():
-                        done(target, result, queries)
+                for result, queries in pool.submit(_lint_chunk, [target]).result():
+                    done(target, result, queries)
+                pool.shutdown(wait=True)
             except BrokenProcessPool:
+                pool.shutdown(wait=True)
                 results.append(_crashed(target))  # never cached
+            except BaseException:  # interrupted: do not wait for the file in progress
+                _stop_pool(pool)
+                raise
             if progress:
                 progress(1)
 

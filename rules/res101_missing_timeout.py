@@ -58,8 +58,9 @@ class MissingTimeout(Rule):
     `requests` functions and `Session` methods, `urllib.request.urlopen`, `http.client`
     connections, `socket.create_connection`, `smtplib`, `ftplib`, `imaplib`, `poplib`, `telnetlib`,
     urllib3 requests on a pool built without a timeout, `redis.Redis` / `from_url` without
-    `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`, and
-    `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`.
+    `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`,
+    websocket-client's `websocket.create_connection`, `urllib.request.build_opener().open(...)`,
+    and `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`.
 
     ## Why is this bad?
     These libraries wait forever by default. One peer that accepts the connection and then stops
@@ -84,8 +85,10 @@ class MissingTimeout(Rule):
     ```
 
     Receivers are resolved within the file: `s = requests.Session()`, `with requests.Session() as
-    s`, `self._s = requests.Session()` in any method, a parameter or attribute annotated
-    `requests.Session`, `requests.session()`, and module functions that return a session. Left
+    s`, `self._s = requests.Session()` in any method of the class or of a base class in the file,
+    a class attribute (`session = requests.Session()` in the class body), a parameter or attribute
+    annotated `requests.Session`, `requests.session()`, and module functions or methods of the
+    class that return a session (`self.http = self._make_session()`). Left
     alone: a timeout given by keyword or position, or possibly through `**kwargs`; receivers that
     cannot be resolved; httpx and aiohttp (their defaults are bounded: 5 s, 300 s); a `Session`
     subclass of the project that overrides `request`/`send` or mounts an adapter (the common ways
@@ -102,7 +105,8 @@ class MissingTimeout(Rule):
 
     ## Known limitations
     Only names bound in the same file are resolved; a client built in another module and passed
-    around without an annotation is not checked. Flow is not followed: a name bound to a
+    around without an annotation is not checked. `websocket.setdefaulttimeout(n)` is not read:
+    a `create_connection` under it is still reported. Flow is not followed: a name bound to a
     session in one branch and to something else in another is left alone.
 
     ## References
@@ -120,7 +124,7 @@ class MissingTimeout(Rule):
     # every callee in the table is reached through an import of its module
     triggers = (
         r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib|poplib|telnetlib"
-        r"|http|socket|asyncio)\b",
+        r"|http|socket|asyncio|websocket)\b",
     )
     Options = Options
 

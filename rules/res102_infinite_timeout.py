@@ -51,12 +51,16 @@ class InfiniteTimeout(Rule):
     ```
 
     Left alone: a `None` where the API means "use the default" rather than "never time out"
-    (none of the calls above), and `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
-    field bounds the wait.
+    (none of the calls above); `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
+    field bounds the wait; and an httpx client whose transport runs the application in this
+    process (`transport=httpx.ASGITransport(app=app)` or `WSGITransport`, built in the call, in
+    a name, or beside the `httpx.Timeout(None)` in the same call or dict), and requests made on
+    such a client: there is no network wait to bound.
 
     ## Known limitations
     Only a literal `None` is recognised, not a variable that holds it. Receivers are resolved
-    within the file, as for RES101.
+    within the file, as for RES101; a socket re-bound to `ssl_context.wrap_socket(sock)` is
+    still a socket.
 
     ## References
     - [httpx: timeouts](https://www.python-httpx.org/advanced/timeouts/)

@@ -12,7 +12,11 @@ from reslint.analysis.timeouts import (
     THREAD_JOIN,
     WAIT_FUNCTIONS,
     WAIT_METHODS,
+    emptiness_checked,
+    joined_by_executor,
+    killed_before,
     never_blocks,
+    quick_command,
     resolve_call,
 )
 from reslint.model import Severity
@@ -67,11 +71,34 @@ class UnboundedWait(Rule):
     Left alone: a timeout given by keyword, position or possibly `**kwargs`; `queue.get(block=False)`
     and `get_nowait()`; receivers that cannot be resolved (for example a future taken from
     `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
-    blocking; `with lock:`.
+    blocking; `with lock:`. Also waits that return at once whatever happens:
+    - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
+      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, ...), a shell line of them piped
+      through standard filters (`ps aux | grep worker | wc -l`), a version probe (`[tool,
+      "--version"]`, `-version`, `-V`), also on the `Popen` built from one;
+    - `as_completed(futures)`, `wait(futures)` and `future.result()` on futures bound inside a
+      `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
+      joined them all;
+    - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
+      `if q.qsize():`), as a single consumer does;
+    - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
+      wait forever is what the code means (a `serve_forever` that blocks the calling thread).
+
+    Receivers are resolved within the file: `fut = executor.submit(...)`, `q = queue.Queue()`,
+    `self._done = threading.Event()` (also set in a base class of the file), a parameter or a
+    name annotated with the class (generic ones too: `queue.Queue[Job]`, `Popen[str]`), a
+    multiprocessing manager's or context's `Queue()` / `Event()`, a loop variable over declared
+    elements (`events: List[threading.Event]`, `queues: Dict[str, Queue]` with `.values()`),
+    an attribute of objects declared as classes of the file (`child: Union[WorkerThread,
+    ConsumerThread]` then `child.paused_event.wait()`), and a `Popen` returned by a method of
+    the class annotated or built to return one. A `wait()`/`communicate()` after the process was
+    killed in the same function (`proc.kill()`, `os.kill(proc.pid, SIGKILL)`) is left alone: it
+    returns once the child is reaped. SIGTERM does not count: it can be trapped.
 
     ## Known limitations
-    Receivers are resolved within the file (`fut = executor.submit(...)`, `q = queue.Queue()`,
-    `self._done = threading.Event()`); objects passed in without an annotation are not checked.
+    Objects passed in without an annotation, or whose class the file does not define, are not
+    checked; a union of classes is resolved only when every member binds the attribute to the
+    same type. `multiprocessing.SimpleQueue.get()` takes no timeout and is not reported.
 
     ## References
     - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)
@@ -97,16 +124,38 @@ class UnboundedWait(Rule):
             self._all_methods = methods
         return methods
 
+    def _cannot_hang(self, spec, node: cst.Call, receiver) -> bool:
+        """The wait returns at once whatever happens: a quick command, futures an executor's
+        `with` block already joined, a get on a queue just seen to hold an item."""
+        display = spec.display
+        if display.startswith("subprocess."):
+            origin = node if receiver is None else receiver.origin
+            if quick_command(origin):
+                return True
+            return isinstance(node.func, cst.Attribute) and receiver is not None \
+                and killed_before(self.ctx, node.func.value)
+        if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
+            first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
+            return joined_by_executor(self.ctx, first)
+        if display == "concurrent.futures.Future.result" and isinstance(node.func, cst.Attribute):
+            return joined_by_executor(self.ctx, node.func.value)
+        if display == "queue.Queue.get" and isinstance(node.func, cst.Attribute):
+            return emptiness_checked(self.ctx, node.func.value)
+        if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \
+                and isinstance(node.func.value, cst.Call):
+            return True  # `threading.Event().wait()`: nobody can set it, the wait forever is the intent
+        return False
+
     def visit_Call(self, node: cst.Call) -> None:
         found = resolve_call(self.ctx, node, WAIT_FUNCTIONS, self._methods())
         if found is None:
             return
-        spec, _ = found
+        spec, receiver = found
         given = find_arg(node, spec.keyword, spec.position)
         if given is not None and not is_none(given.value):
             return
         if given is None and may_pass(node, spec.keyword, spec.position):
             return
-        if never_blocks(spec, node):
+        if never_blocks(spec, node) or self._cannot_hang(spec, node, receiver):
             return
         self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever")

@@ -45,7 +45,16 @@ class NonIdempotentRetry(RetryRule):
     A loop over a retry object built elsewhere (`for attempt in self._retrying(): with attempt:`)
     counts as a retry of its `with` body, and a project retry helper handed a function of the file
     (`utils.retry(do, policy)`, `retry_call(send, ...)`) as a retry of that function (a nested
-    function sends what its enclosing function was given). A key the function stores on what it
+    function sends what its enclosing function was given). So does a retry object or decorator
+    kept in a local or an attribute and applied later (`self._retry_obj =
+    tenacity.Retrying(**args)` then `self._retry_obj(self.run)`; `self.retry_send = retry(...)`
+    then `self.retry_send(self._send_once)`): what it repeats is that function.
+
+    The method may come from the instance: `requests.Request(self.method, url)` where the class
+    assigns `self.method` a POST or takes it from a constructor parameter defaulting to
+    `"POST"`. The request function may be held in an attribute: `self._request(url, data=...)`,
+    called from a function nested in the retrying one, where the instance was given the
+    function by code of the module that picks `session.post` among others. A key the function stores on what it
     sends (`options.idempotency_key = ...`) makes the transport safe, unless the header it would
     go under is only ever None in the module (a dead key, named in the message).
 
@@ -56,7 +65,16 @@ class NonIdempotentRetry(RetryRule):
     `def send(self, request)`, followed through `request = self._build_request(options)`), whose
     retry loop (or a method calling itself with its attempt number counted up, `return
     self.request(method, url, retries=retries + 1)`) re-sends it without ever looking at the
-    method. A urllib3 `Retry` subclass given `allowed_methods` with POST or PATCH. And a message publish
+    method (a `Session` subclass whose `request` override re-sends through
+    `super().request(method, url)` included). The transport's own request function (`def _send_request(self, request_dict,
+    operation)`) that builds the request it sends from its parameters (`request =
+    self.create_request(request_dict, operation)`, `req = Request(method=http_verb, url=url)`)
+    and re-sends it, directly or through one or two helpers of the module (`self._get_response(request)`
+    whose body calls `self._send(request)`), in a retry loop, including a loop with no `try` whose
+    test asks a retry predicate (`while self._needs_retry(attempts, response, error):`). A
+    GraphQL client (a module using graphql or gql) retrying `execute` of whatever request or
+    document it is given: mutations are repeated with the queries.
+    A urllib3 `Retry` subclass given `allowed_methods` with POST or PATCH. And a message publish
     (`publish`, `basic_publish` in a module using redis, pika, aio-pika, kombu, Kafka, NATS, MQTT
     or SNS) retried with no message id or deduplication id for consumers to drop the repeat, by a
     loop or by kombu's `connection.ensure(producer, producer.publish)`.
@@ -89,11 +107,17 @@ class NonIdempotentRetry(RetryRule):
     from the order), so that the server can recognise a repeat.
 
     Left alone: GET, HEAD, PUT, DELETE and OPTIONS; a transport whose retry checks the method
-    (`if method not in IDEMPOTENT_METHODS: raise`, `self._is_method_retryable(request)`), or that
+    (`if method not in IDEMPOTENT_METHODS: raise`, `self._is_method_retryable(request)`, or a
+    helper asking whether the request only reads, `_is_read_retryable_request(request)`), or that
     goes round only when the server refused the request (rate-limit or expired-credential errors,
     a failed connect); a private transport (`def _connect(self, method, url)`) that every call in
-    the module hands a safe method (`"GET"`, a local assigned `"GET"`, or an override passing its
-    own such `method` on); a request whose method cannot be told; a
+    the module hands a safe method (`"GET"`, a local assigned `"GET"`, an override passing its
+    own such `method` on, or a public `api_call(self, http_verb="GET")` handing on its default
+    and given nothing else in the module); a request built or sent with a literal safe method
+    (`session.request("GET", url, params=query)`, `Request(method="GET", url=url)`) or a URL
+    re-opened (`urlopen(url)`), whatever else the function was given; an instance whose method
+    attribute is only ever given safe methods; a GraphQL retry that tells mutations from
+    queries (`if operation_type == OperationType.MUTATION: raise`); a request whose method cannot be told; a
     request or function that carries a header named in `idempotency-keys` or an
     `idempotency_key=` argument; urllib3 `Retry` with its default methods.
 
@@ -145,10 +169,22 @@ class NonIdempotentRetry(RetryRule):
         operation = self._operations().find(retry)
         if operation is None:
             send = generic_send(self.ctx, retry, frozenset(self.options.idempotency_keys))
-            if send is not None:
+            if send is None:
+                return
+            around = "retry loop" if send.through and retry.form == Form.LOOP else self.around(retry)
+            through = f" (through `{send.through}`)" if send.through else ""
+            if send.graphql:
+                self.report(retry.node, f"{around} re-executes `{send.display}`{through} with whatever GraphQL "
+                                        f"operation `{send.carrier}` holds, mutations included, and never tells them "
+                                        "from queries; a retried mutation that reached the server runs twice")
+            elif send.method:
+                self.report(retry.node, f"{around} re-sends `{send.display}`{through} with `{send.carrier}`, a "
+                                        f"{send.method} request, and no idempotency key; a retried {send.method} that "
+                                        "reached the server runs twice")
+            else:
                 dead = (" (the idempotency key it generates is sent under no header: the header name is only "
                         "ever None)") if send.dead_key else ""
-                self.report(retry.node, f"{self.around(retry)} re-sends `{send.display}` with whatever method "
+                self.report(retry.node, f"{around} re-sends `{send.display}`{through} with whatever method "
                                         f"`{send.carrier}` holds, POST included, and never checks it against the "
                                         f"idempotent methods{dead}; a retried POST that reached the server runs twice")
             return
@@ -157,7 +193,8 @@ class NonIdempotentRetry(RetryRule):
             self.report(retry.node, f"{what} publishes again (`{operation.display}`) with no message id to "
                                     "deduplicate on; a message the broker took before the error is delivered twice")
         elif operation.what in NON_IDEMPOTENT:
-            self.report(retry.node, f"{what} repeats a {operation.what} (`{operation.display}`) with no "
+            via = f", {operation.via}" if operation.via else ""
+            self.report(retry.node, f"{what} repeats a {operation.what} (`{operation.display}`{via}) with no "
                                     "idempotency key; a retried request that reached the server runs twice")
         else:
             self.report(retry.node, f"{what} repeats `{operation.display}`, which is not idempotent; "

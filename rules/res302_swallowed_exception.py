@@ -8,7 +8,17 @@ from typing import Tuple
 from reslint.lazycst import cst
 
 from reslint.analysis.cleanup import DEFAULT_CLEANUP_CALLS, is_cleanup_block, is_cleanup_function
-from reslint.analysis.handlers import BROAD, caught, clause_text, drops_error, falls_back, reads_future
+from reslint.analysis.handlers import (
+    BROAD,
+    caught,
+    clause_text,
+    drops_error,
+    falls_back,
+    keeps_default,
+    raises_after,
+    reads_future,
+)
+from reslint.analysis.scopes import enclosing_function, in_loop
 from reslint.model import Severity
 from reslint.rule import Rule
 
@@ -61,9 +71,24 @@ class SwallowedException(Rule):
     Left alone, because the error is handled or has nowhere better to go:
     - narrow handlers (`except KeyError: pass`), and handlers that log, re-raise, return a value or
       use the error;
-    - a fallback: the handler only passes, the `try` only computes values (assignments), and it
-      ends by assigning a local variable, which keeps the default it had (the same as `except
-      Exception: x = None`), or it is followed by `return <value>`;
+    - a fallback: the handler only passes (or, in a loop, goes on with `continue`) and the `try`
+      only computes values, so a failure leaves a default in place. Computing means assigning
+      local names, keys or attributes of local objects, building local collections
+      (`found.append(x)`), importing and `return`ing, in `if`/`for`/`with`/`try` blocks made of
+      the same, with no call run for its effect (closing what it opened, `os.close(fd)`, is
+      part of it) and no state-changing verb (`post`, `send`, `write`, `save`, `insert`, ...). The default in place is `return <value>` after the `try` (`return False`);
+      a `return` in the `try` with code after it or a loop going on to the next candidate (a
+      probe, or a chain of them ending in `return []`); names that all had a value before the
+      `try` (`name = None` then an `if`/`elif` that computes it; temporaries read nowhere else
+      need none); outside a loop, an optional key
+      of a local dict left unset (`info["email"] = ...`); or a `try` that ends by assigning a
+      local name (the same as
+      `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
+      around such a computation (`local = set()` then `with suppress(Exception): local =
+      await store.ls()`);
+    - a best-effort step on the way to a failure: the `try` (or `with suppress(Exception):`)
+      is followed in its block by a `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
+      function reports a failure anyway;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
@@ -72,8 +97,16 @@ class SwallowedException(Rule):
       `tearDown`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
       so `task.cancel()` is cleanup and `cancel_subscription()` is not.
 
+    Still reported, because an operation whose failure matters is lost: a `try` that writes,
+    sends, commits or changes shared state (`self.size -= n`, `os.makedirs(dest)`, `db.insert(row)`),
+    even when a default would be kept; items appended in a loop that silently drops the one that
+    failed; a handler that returns `None` from a function whose callers then cannot tell a
+    failure from "nothing".
+
     ## Known limitations
-    A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved.
+    A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved. The
+    state-changing verbs are read from the called name, so a computation named like one
+    (`parser.send(token)`) counts as an operation.
 
     ## References
     - [Errors and exceptions](https://docs.python.org/3/tutorial/errors.html)
@@ -104,8 +137,11 @@ class SwallowedException(Rule):
             return
         parent = self.ctx.parent()
         if isinstance(parent, (cst.Try, cst.TryStar)):
+            function = enclosing_function(self.ctx.stack)
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
-                    or falls_back(parent, node, self.ctx.parent(2)) or reads_future(parent.body)):
+                    or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
+                                  self.ctx.stack[:-2])
+                    or reads_future(parent.body) or raises_after(parent, self.ctx.parent(2))):
                 return
         if self._exempt_context():
             return
@@ -128,9 +164,15 @@ class SwallowedException(Rule):
             return
         item = self.ctx.parent()
         with_stmt = self.ctx.parent(2)
-        if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With) \
-                and is_cleanup_block(with_stmt.body, self.options.cleanup_calls):
-            return
+        if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
+            if is_cleanup_block(with_stmt.body, self.options.cleanup_calls):
+                return
+            # a preset default kept when the computation fails: `local = set()` then
+            # `with suppress(Exception): local = listing()`
+            if keeps_default(with_stmt.body, with_stmt, self.ctx.parent(3), enclosing_function(self.ctx.stack),
+                             in_loop(self.ctx.stack), self.ctx.stack[:-3]) \
+                    or raises_after(with_stmt, self.ctx.parent(3)):
+                return
         if self._exempt_context():
             return
         args = ", ".join(" ".join(self.ctx.module.code_for_node(a.value).split()) for a in node.args)

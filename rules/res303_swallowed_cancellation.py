@@ -9,8 +9,25 @@ from typing import Optional, Tuple
 
 from reslint.lazycst import cst, kinds
 
-from reslint.analysis.cancellation import CANCELLATION, awaits_cancelled_task, awaits_only_own_work, reraised_later
-from reslint.analysis.handlers import caught, clause_text, hands_error_on, raises_anywhere, suspends
+from reslint.analysis.cancellation import (
+    CANCELLATION,
+    awaits_cancelled_task,
+    awaits_only_own_work,
+    ends_task,
+    reraised_later,
+    task_entries,
+)
+from reslint.analysis.handlers import (
+    caught,
+    clause_text,
+    collected_then_raised,
+    ends_in_raising_call,
+    functions_by_name,
+    hands_error_on,
+    raises_anywhere,
+    stops_loop,
+    suspends,
+)
 from reslint.analysis.scopes import in_loop
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -99,16 +116,36 @@ class SwallowedCancellation(Rule):
                 raise
     ```
 
-    Left alone: handlers that contain a `raise`; a `try` whose body never suspends (no `await`,
-    `async for` or `async with`), since a task's own cancellation can only arrive where it suspends
-    and what such a handler catches is a child's `CancelledError` (`task.result()`); and the idiom
-    of awaiting a task you have cancelled yourself (`task.cancel()` earlier in the function, or in
-    another method of the class for `self.<task>`, then `try: await task` / `except
-    CancelledError: pass`), where the `CancelledError` caught is the child's; and handlers outside
-    a loop that hand the exception on to be raised elsewhere (`except CancelledError as e:
-    future.set_exception(e)` or `errors.append(e)`); and the save-and-re-raise idiom, where the
-    handler keeps the error or a flag (`cancelled = e`) and the function raises it after its
-    cleanup (`if cancelled: raise cancelled`).
+    Left alone:
+    - handlers that contain a `raise`, or end by calling a function of this module that always
+      raises (annotated `-> NoReturn`, or every path of its body raises, such as
+      `self._convert_error(exc)`);
+    - a `try` whose body never suspends (no `await`, `async for` or `async with`), since a task's
+      own cancellation can only arrive where it suspends and what such a handler catches is a
+      child's `CancelledError` (`task.result()`);
+    - the cancel-then-await idiom, where the `CancelledError` caught is the child's: `task.cancel()`
+      earlier in the function or in the same `try` (`try: task.cancel(); await task`), in a
+      closure of the function or a sibling closure (`def on_lost(): reply.cancel()`), or in
+      another method of the class for `self.<task>`, then `await task` / `except
+      CancelledError: pass`;
+    - `except CancelledError: return` in a coroutine this module starts as a task
+      (`asyncio.create_task(self._run())`, `loop.create_task(coro)` with `coro = self._run()`,
+      `ensure_future`, `run_coroutine_threadsafe`, `start_soon`, `asyncio.run`): returning ends the
+      task, which is what the cancellation asked for;
+    - handlers outside a loop that hand the exception on to be raised elsewhere
+      (`future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`),
+      also in a loop when the handler ends it (`break`, `return`, a `break` right after the
+      `try`, or `running = False` on the flag the `while` tests); and, in a loop over cleanup
+      steps, a handler that keeps each error
+      (`failures.append(exc)`) when the function raises them after the loop (`if failures: raise
+      failures[0]`);
+    - the save-and-re-raise idiom, where the handler keeps the error or a flag (`cancelled = e`)
+      and the function raises it after its cleanup (`if cancelled: raise cancelled`).
+
+    Still reported: a task's coroutine whose handler only passes (`except CancelledError: pass`),
+    which reads as "ignore the cancellation" and lets the task report a normal finish; a
+    coroutine whose handler returns but that its callers await rather than run as a task, since
+    the caller's cancellation is then lost.
 
     ## Fix safety
     Unsafe. For a bare `except:` or `except BaseException:` the fix narrows the clause to `except
@@ -154,8 +191,22 @@ class SwallowedCancellation(Rule):
 
     def _passes_error_on(self, handler) -> bool:
         """The handler hands the exception on to be raised elsewhere (`future.set_exception(e)`),
-        outside a loop: in a loop the task goes round again, cancelled or not."""
-        return not in_loop(self.ctx.stack) and hands_error_on(handler)
+        outside a loop: in a loop the task goes round again, cancelled or not, unless the loop
+        only collects the errors of its steps and the function raises them after it."""
+        if in_loop(self.ctx.stack):
+            return collected_then_raised(handler, self.ctx.stack) or (
+                hands_error_on(handler) and stops_loop(handler, self.ctx.stack))
+        return hands_error_on(handler)
+
+    def _raises_through_helper(self, handler) -> bool:
+        """The handler ends by calling a function of this module that always raises."""
+        functions = self.ctx.memo(functions_by_name, lambda: functions_by_name(self.ctx.module))
+        return ends_in_raising_call(handler, self.ctx.module, self.ctx.imports, functions)
+
+    def _ends_own_task(self, handler) -> bool:
+        """`except CancelledError: return` in a coroutine this module runs as a task."""
+        entries = self.ctx.memo(task_entries, lambda: task_entries(self.ctx.module, self.ctx.imports))
+        return ends_task(handler, self.ctx.stack, entries)
 
     def _fix(self, node) -> Optional[Replace]:
         parent = self.ctx.parent()
@@ -184,6 +235,8 @@ class SwallowedCancellation(Rule):
             if not suspends(parent.body) or awaits_cancelled_task(self.ctx.module, self.ctx.stack, parent):
                 return
         if self._passes_error_on(node) or reraised_later(self.ctx.stack, node):
+            return
+        if self._raises_through_helper(node) or self._ends_own_task(node):
             return
         what = "Bare `except:`" if node.type is None else f"`{clause_text(self.ctx.module, node)}`"
         self.report(

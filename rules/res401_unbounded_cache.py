@@ -16,6 +16,7 @@ from reslint.analysis.caches import (
     literal_only_parameters,
     method_kind,
     open_parameters,
+    truth_tested_only,
 )
 from reslint.model import Safety, Severity
 from reslint.rule import Replace
@@ -97,7 +98,11 @@ class UnboundedCache(CacheRule):
     `functools.lru_cache(maxsize=None)`, not for `cachetools` or project decorators.
 
     ## Known limitations
-    The key space is judged from the signature only: a `str` parameter that every caller fills
+    Opt-in (select `RES401`): on whole distributions read by hand, most unbounded caches on
+    functions with open-looking parameters were keyed by a closed set the file cannot show — plugin,
+    blueprint or model names, configuration values and specs, a project's own asset paths — and the
+    findings that were right were rare. Turn it on for a service whose cached helpers take request
+    data. The key space is judged from the signature only: a `str` parameter that every caller fills
     from a handful of constants is still reported (suppress it, or list the type in
     `closed-types`). Caches cleared by `cache_clear()` elsewhere are still reported: the bound
     belongs in the decorator.
@@ -110,6 +115,7 @@ class UnboundedCache(CacheRule):
     code = "RES401"
     name = "unbounded-cache"
     severity = Severity.WARNING
+    default_enabled = False
     fix_safety = Safety.UNSAFE
     triggers = CACHE_TRIGGERS
     Options = Options
@@ -127,7 +133,8 @@ class UnboundedCache(CacheRule):
         params = open_parameters(self.ctx, node, kind, frozenset(self.options.closed_types))
         if params:
             fixed = literal_only_parameters(self.ctx, node, kind)
-            params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)]
+            params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)
+                      and not truth_tested_only(node, p)]
         if not params or builds_class(node):
             return
         keyed = ", ".join(f"`{p}`" for p in params[:3]) + (", ..." if len(params) > 3 else "")

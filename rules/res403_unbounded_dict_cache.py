@@ -62,7 +62,12 @@ class UnboundedDictCache(Rule):
     objects (a parameter annotated with a class of the program), keys checked against an
     allow-list before they are inserted, and keys a private helper only ever receives as
     literals, and functions named for registration (`register_...`) or that fill the table from
-    modules they import. Left alone, because the process does not live long: command-line
+    modules they import. Left alone too, because the key space is closed: `counts[k] += 1` on a
+    plain `dict` or `list` (it changes an entry; a missing key raises, so it never adds one), the
+    `id()` of a class the function is given, keys from a loop over a class-level list the file
+    never grows (`for field in self.default_fields`), a field that names a fixed table
+    (`address["country"]`, a currency), and names where the data word only qualifies a part of the
+    program (`key_id`, `class_id`, `url_patterns`, `date_format`). Left alone, because the process does not live long: command-line
     programs (a file in a `commands`, `scripts`, `cli` or `bin` folder, or one that runs as `__main__`).
     Left alone, because they are bounded or may be: containers the file pops, deletes
     from, clears, rebinds or measures with `len()`; weak dictionaries; a `deque` with `maxlen`;
@@ -71,7 +76,10 @@ class UnboundedDictCache(Rule):
     dataclass field).
 
     ## Known limitations
-    A container keyed by run-time data whose names do not say so (`models[model_name]`, a list
+    Opt-in (select `RES403`): on whole distributions read by hand, most module-level tables that
+    grow under data-looking keys were per-run state of a batch command, or keyed by configuration
+    (client ids, connection settings) — things one file cannot tell from a leak in a server. Turn it
+    on for a long-running service. A container keyed by run-time data whose names do not say so (`models[model_name]`, a list
     that objects append `self` to) is not reported. Only the file that defines the container is
     read: code elsewhere that clears it is not seen
     (the finding is then wrong; suppress it at the definition), and a container grown only from
@@ -86,6 +94,7 @@ class UnboundedDictCache(Rule):
     name = "unbounded-dict-cache"
     family = "unbounded-growth"
     severity = Severity.WARNING
+    default_enabled = False
     triggers = (r"=\s*(?:\{|\[|set\(|dict\(|list\(|(?:collections\.)?(?:defaultdict|OrderedDict|Counter|deque)\()",)
 
     @classmethod

@@ -120,7 +120,11 @@ class FsCheckThenAct(Rule):
     that say they hold one: `tmp_dir`, `self._tmp_file`); project functions that share a name with
     `shutil`'s (only resolved imports count); type checks (`isdir`, `is_file`) on entries a
     directory listing gave; command-line programs (a file in a `commands`, `scripts`, `cli` or
-    `bin` folder, or one that runs as `__main__`: one process). A handler that turns the lost race into another
+    `bin` folder, one that runs as `__main__` or parses its own `argparse` command line, and the
+    body of a `click` / `typer` command: one process); Django migrations (run once); reads of a configuration file (the act only
+    reads, and the path or the function says configuration: `config_dir / "settings.json"`,
+    `def configure(...)`): a file the user writes, read when the program starts or is configured,
+    whose lost race is an error the user caused and sees. A handler that turns the lost race into another
     error (`except OSError: raise ConfigError(...)`) does not make it clean.
 
     ## Fix safety
@@ -131,7 +135,11 @@ class FsCheckThenAct(Rule):
     arguments are kept. Elsewhere there is no fix: the message says which error to handle.
 
     ## Known limitations
-    A check stored in a variable (`exists = os.path.exists(p)`) is not followed, nor a path passed
+    Opt-in (select `RES601`): on whole distributions read by hand, most check-then-act pairs on
+    paths were in build steps, developer tooling, plugins of command-line programs, or code that
+    holds a lock its callers take — single-process code where nothing else touches the path, which
+    one file cannot tell from a server's shared directory. Turn it on for code that shares a
+    directory between processes (workers, a media store, a spool). A check stored in a variable (`exists = os.path.exists(p)`) is not followed, nor a path passed
     to a helper that opens it. A check whose answer only picks a message is not flagged, since
     nothing acts on the path in the decided code. Whether another process can really touch the
     path (a directory private to one job) is not known: such code is flagged like any other.
@@ -147,6 +155,7 @@ class FsCheckThenAct(Rule):
     name = "fs-check-then-act"
     family = "races"
     severity = Severity.WARNING
+    default_enabled = False
     fix_safety = Safety.SAFE
     # every check is called by one of these names, or imported under one
     triggers = ((r"\b(?:exists|isfile|isdir|lexists|access|is_file|is_dir)\b",

@@ -14,6 +14,7 @@ from reslint.analysis.orm import (
     function_orm,
     handles_integrity_error,
     insert,
+    locks_before,
     lookup,
     lost_update,
     makes_another_row,
@@ -77,7 +78,10 @@ class OrmCheckThenAct(Rule):
     management command, a script: one process); `get_or_create`, `update_or_create`,
     `bulk_create` (with `ignore_conflicts`); an
     insert inside a `try` that catches `IntegrityError` (a unique constraint does the work);
-    `F()` updates; rows fetched with `select_for_update()` (or SQLAlchemy `with_for_update()`);
+    `F()` updates; rows fetched with `select_for_update()` (or SQLAlchemy `with_for_update()`), or
+    with a project lookup asked to lock (`get_current(for_update=True)`); a check made after the
+    function has locked a row with `select_for_update()` (an order locked, then its payments
+    checked: concurrent requests on that row wait for each other before the check);
     `create` methods of other objects (an API client's `cls.create`); lookups and inserts of
     different models.
 
@@ -138,7 +142,7 @@ class OrmCheckThenAct(Rule):
                 if found is not None and unwind(inner)[1][-1][0] in FETCH_ONE:
                     fetch = found
                     break
-        if fetch is None:
+        if fetch is None or fetch.locking or locks_before(func, node):
             return
         for handler in handlers:
             for inner, ancestors in walk_ordered(handler.body):
@@ -162,7 +166,7 @@ class OrmCheckThenAct(Rule):
         if facts is None:
             return
         found = test_lookup(node.test, facts, helpers)
-        if found is None or found.locking:
+        if found is None or found.locking or locks_before(func, node):
             return
         for part in guarded_region(node, self.ctx.stack):
             for inner, ancestors in walk_ordered(part):

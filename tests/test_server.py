@@ -43,7 +43,7 @@ APP = textwrap.dedent('''\
 
 # (code, 0-based start line, start character, end line, end character) reslint reports in APP
 APP_FINDINGS = [
-    ("RES404", 5, 7, 5, 20),     # jobs = queue.Queue(): opt-in, selected by the client's extendSelect
+    ("RES404", 5, 7, 5, 20),     # jobs = queue.Queue(): opt-in, selected by the client's extendSelect (so is RES601)
     ("RES601", 10, 8, 10, 31),   # os.makedirs(output_dir)
     ("RES101", 15, 15, 15, 27),  # requests.get
     ("RES301", 16, 4, 16, 11),   # except:
@@ -51,7 +51,7 @@ APP_FINDINGS = [
 ]
 
 # the client's settings (initializationOptions) of the shared server: an unknown one is logged
-OPTIONS = {"extendSelect": ["RES404"], "ignore": ["RES102"], "unsafeFixes": False, "colour": "red"}
+OPTIONS = {"extendSelect": ["RES404", "RES601"], "ignore": ["RES102"], "unsafeFixes": False, "colour": "red"}
 
 
 def found(params: types.PublishDiagnosticsParams) -> List[Tuple[str, int, int, int, int]]:
@@ -99,7 +99,7 @@ def test_initialize_capabilities_and_settings_logged(lsp):
     assert isinstance(caps.text_document_sync, types.TextDocumentSyncOptions)
     assert caps.text_document_sync.open_close and caps.text_document_sync.save
     started = client.wait_for("window/logMessage", lambda p: "language server" in p["message"])
-    assert "extend_select=['RES404'], ignore=['RES102'], unsafe_fixes=False" in started["message"]
+    assert "extend_select=['RES404', 'RES601'], ignore=['RES102'], unsafe_fixes=False" in started["message"]
     client.wait_for("window/logMessage", lambda p: "unknown setting colour" in p["message"])
     # the client's ignore applies: RES102 is not reported, though `check` reports it by default
     text = "import requests\n\nrequests.get(u, timeout=None)\n"
@@ -121,7 +121,7 @@ def test_open_publishes_diagnostics_with_codes_ranges_and_severities(lsp):
     assert by_code["RES404"].severity == types.DiagnosticSeverity.Information  # a note
     assert by_code["RES301"].message.endswith("(bare-except)")
     # the same findings `check` reports for that file, with the same configuration
-    settings = load(cwd=root, overrides={"extend_select": ["RES404"]})
+    settings = load(cwd=root, overrides={"extend_select": ["RES404", "RES601"]})
     result = lint_source(APP, "app.py", settings)
     assert sorted((f.code, f.span.line - 1, f.span.col) for f in result.findings) == \
         sorted((c, line, col) for c, line, col, _, _ in APP_FINDINGS)

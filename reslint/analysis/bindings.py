@@ -23,6 +23,7 @@ from ..lazycst import cst
 from .blocks import statements
 from .names import ImportTable, dotted_name, target_names
 from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
+from .types import SOCKET as SOCKET_TYPE
 
 # annotations that name a type (classes, not factory functions)
 _ANNOTATIONS: Dict[str, str] = {
@@ -34,6 +35,67 @@ _ANNOTATIONS.update({
     "concurrent.futures.Executor": "concurrent.futures.Executor",
     "multiprocessing.pool.AsyncResult": "multiprocessing.pool.AsyncResult",
 })
+
+
+# generic containers and unions: an annotation `List[X]` is not an X
+_CONTAINERS = frozenset({
+    "List", "list", "Set", "set", "FrozenSet", "frozenset", "Tuple", "tuple", "Dict", "dict", "Sequence",
+    "Iterable", "Iterator", "Collection", "Mapping", "MutableMapping", "MutableSequence", "Deque", "deque",
+    "Union", "Optional", "Type", "type", "Callable", "Awaitable", "Coroutine", "Generator", "ClassVar", "Final",
+    "Annotated", "Literal",
+}) | frozenset("typing." + n for n in ("List", "Set", "FrozenSet", "Tuple", "Dict", "Sequence", "Iterable",
+                                       "Iterator", "Collection", "Mapping", "MutableMapping", "MutableSequence",
+                                       "Deque", "Union", "Optional", "Type", "Callable", "Awaitable", "Coroutine",
+                                       "Generator", "ClassVar", "Final", "Annotated", "Literal"))
+# containers whose iteration yields their (first) element type
+_SEQUENCES = frozenset({"List", "list", "Set", "set", "FrozenSet", "frozenset", "Sequence", "Iterable", "Iterator",
+                        "Collection", "MutableSequence", "Deque", "deque", "Tuple", "tuple"})
+# mappings: `.values()` yields their second element type
+_MAPPINGS = frozenset({"Dict", "dict", "Mapping", "MutableMapping"})
+
+
+def _bare(name: Optional[str]) -> str:
+    return (name or "").rsplit(".", 1)[-1] if (name or "").startswith("typing.") else (name or "")
+
+
+def _slices(sub: cst.Subscript) -> List[cst.BaseExpression]:
+    return [e.slice.value for e in sub.slice if isinstance(e.slice, cst.Index)]
+
+
+def _union_members(annotation: cst.BaseExpression) -> List[cst.BaseExpression]:
+    """`Union[A, B]`, `Optional[A]`, `A | B | None`, `"A"` -> the member expressions, `None` dropped."""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _union_members(annotation.left) + _union_members(annotation.right)
+    if isinstance(annotation, cst.Subscript) and _bare(dotted_name(annotation.value)) in ("Union", "Optional"):
+        out: List[cst.BaseExpression] = []
+        for member in _slices(annotation):
+            out.extend(_union_members(member))
+        return out
+    if isinstance(annotation, cst.Name) and annotation.value == "None":
+        return []
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value if isinstance(annotation.evaluated_value, str) else ""
+        try:
+            return _union_members(cst.parse_expression(text.strip()))
+        except Exception:  # noqa: BLE001 - a string that is not an expression: no type
+            return []
+    return [annotation]
+
+
+def element_annotation(annotation: cst.BaseExpression, via_values: bool = False) -> Optional[cst.BaseExpression]:
+    """What iterating a value of this annotation yields: `List[X]` -> X, `Dict[K, V]` with
+    ``via_values`` (`.values()`) -> V; None when it is not such a container."""
+    members = _union_members(annotation)
+    if len(members) != 1 or not isinstance(members[0], cst.Subscript):
+        return None
+    sub = members[0]
+    kind = _bare(dotted_name(sub.value))
+    parts = _slices(sub)
+    if via_values:
+        return parts[1] if kind in _MAPPINGS and len(parts) == 2 else None
+    if kind in _SEQUENCES and parts:
+        return parts[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -84,6 +146,7 @@ class Bindings:
         self._module_defs: Optional[Dict[str, cst.CSTNode]] = None
         self._factories: Dict[int, Optional[TypeInfo]] = {}
         self._busy: set = set()
+        self._declared_cache: Dict[int, Any] = {}
 
     # -- module-level definitions ------------------------------------------
     def module_defs(self) -> Dict[str, cst.CSTNode]:
@@ -128,6 +191,8 @@ class Bindings:
             if isinstance(expr, cst.Subscript) and dotted_name(expr.value) in ("Optional", "typing.Optional"):
                 element = expr.slice[0].slice if expr.slice else None
                 expr = element.value if isinstance(element, cst.Index) else expr
+            if isinstance(expr, cst.Subscript) and dotted_name(expr.value) not in _CONTAINERS:
+                expr = expr.value  # a generic class: `queue.Queue[Job]`, `subprocess.Popen[bytes]`
             elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
                 if isinstance(expr.right, cst.Name) and expr.right.value == "None":
                     expr = expr.left
@@ -219,6 +284,12 @@ class Bindings:
                 for small in _small(stmt):
                     if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         self._bind(table, small.target.value, self._annotation_info(small.annotation.annotation))
+                    elif isinstance(small, cst.Assign):
+                        # a class attribute: `session = requests.Session()` in the class body
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                self._bind(table, target.target.value,
+                                           self._value_info(small.value, (self.module, cls, cls.body)))
                 if isinstance(stmt, cst.FunctionDef) and isinstance(stmt.body, cst.IndentedBlock):
                     params = stmt.params.params
                     if not params:
@@ -292,13 +363,26 @@ class Bindings:
         if qualified in self.constructors:
             return TypeInfo(self.constructors[qualified], call)
         name = dotted_name(call.func)
-        if name and "." not in name and self.imports.resolve_dotted(name) is None:
+        # a def or class of this module (which resolves to the module's own name in a package)
+        if name and "." not in name and (self.imports.resolve_dotted(name) is None or name in self.imports.own_classes):
             local = self._name_binding_node(name, scope)
             if isinstance(local, cst.FunctionDef):
                 return self._factory(local)
             if isinstance(local, cst.ClassDef):
                 base = self.project_subclass_base(local)
                 return TypeInfo(base, call, local) if base else None
+        if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
+            # `self._spawn()`: a method of this class (or a base in this module) that returns one
+            method, cls = self._enclosing_class(scope)
+            if cls is not None and call.func.value.value == self._self_name(method):
+                found = self._method(cls, call.func.attr.value)
+                if found is not None:
+                    return self._factory(found)
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "wrap_socket" and call.args:
+            # `ssl_context.wrap_socket(sock, ...)`: the TLS socket waits like the one it wraps
+            wrapped = self.type_of(call.args[0].value, scope) if call.args[0].keyword is None else None
+            if wrapped is not None and wrapped.type == SOCKET_TYPE:
+                return TypeInfo(SOCKET_TYPE)
         if isinstance(call.func, cst.Attribute):
             receiver = self.type_of(call.func.value, scope)
             if receiver is not None:
@@ -322,11 +406,164 @@ class Bindings:
             if isinstance(node, cst.FunctionDef):
                 table = self._function_table(node, scope[: depth + 1])
                 if name in table:
-                    return _merge(table[name])
+                    merged = _merge(table[name])
+                    if merged is None and not any(isinstance(n, cst.FunctionDef) for n in scope[depth + 1:]):
+                        # a loop variable over declared elements (`for q in queues` with
+                        # `queues: List[queue.Queue]`), or a name declared `q: queue.Queue`
+                        declared = self._declared(name, scope[: depth + 1])
+                        if declared is not None:
+                            found = self._declared_type(declared)
+                            return found if isinstance(found, TypeInfo) else None
+                    return merged
         table = self._module_bindings()
         if name in table:
             return _merge(table[name])
         return None
+
+    def module_bases(self, cls: cst.ClassDef, seen: Optional[set] = None) -> List[cst.ClassDef]:
+        """``cls`` and the classes of this module it derives from, nearest first."""
+        seen = set() if seen is None else seen
+        if id(cls) in seen:
+            return []
+        seen.add(id(cls))
+        out = [cls]
+        for base in cls.bases:
+            parent = self.module_defs().get(dotted_name(base.value) or "")
+            if isinstance(parent, cst.ClassDef):
+                out.extend(self.module_bases(parent, seen))
+        return out
+
+    def _member_type(self, cls: cst.ClassDef, attr: str) -> Optional[TypeInfo]:
+        """The type of `<instance of cls>.<attr>`: from the nearest class of this module (``cls``
+        or a base) that binds it."""
+        for klass in self.module_bases(cls):
+            table = self._class_table(klass)
+            if attr in table:
+                return _merge(table[attr])
+        return None
+
+    def _method(self, cls: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
+        for klass in self.module_bases(cls):
+            body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+            for stmt in body:
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+                    return stmt
+        return None
+
+    def _enclosing_class(self, scope: Sequence[cst.CSTNode]):
+        """(method, class) when the innermost function of ``scope`` is a method, else (None, None)."""
+        method = next((n for n in reversed(scope) if isinstance(n, cst.FunctionDef)), None)
+        if method is None:
+            return None, None
+        index = list(scope).index(method)
+        parent = scope[index - 1] if index >= 1 else None
+        if isinstance(parent, cst.IndentedBlock) and index >= 2:
+            parent = scope[index - 2]
+        return (method, parent) if isinstance(parent, cst.ClassDef) else (None, None)
+
+    def _self_name(self, method: cst.FunctionDef) -> Optional[str]:
+        params = method.params.params
+        return params[0].name.value if params else None
+
+    # -- declared types ----------------------------------------------------------
+    def _declared(self, name: str, scope: Sequence[cst.CSTNode]) -> Optional[cst.BaseExpression]:
+        """The annotation a name of the innermost function is declared with: a parameter's, an
+        annotated assignment's (`child: Union[A, B]`), or, for a loop variable, the element type
+        of what it iterates when that is declared (`for w in self.workers` with `workers:
+        List[Worker]`, `for q in queues.values()` with `queues: Dict[str, Queue]`)."""
+        func = next((n for n in reversed(scope) if isinstance(n, cst.FunctionDef)), None)
+        if func is None:
+            return None
+        annotations, loops = self._declarations(func)
+        if name in annotations:
+            return annotations[name]
+        if len(loops.get(name, ())) != 1:
+            return None
+        iterated = loops[name][0].iter
+        via_values = False
+        if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
+                and iterated.func.attr.value == "values" and not iterated.args:
+            iterated, via_values = iterated.func.value, True
+        container = self._declared_expr(iterated, scope)
+        return element_annotation(container, via_values) if container is not None else None
+
+    def _declarations(self, func: cst.FunctionDef):
+        """Per function, once: the annotation each name is declared with (parameters first, then
+        the first annotated assignment), and the `for` loops that bind each plain name."""
+        key = id(func)
+        found = self._declared_cache.get(key)
+        if found is None:
+            annotations: Dict[str, cst.BaseExpression] = {}
+            loops: Dict[str, List[cst.For]] = {}
+            params = func.params
+            for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+                if param.annotation is not None:
+                    annotations.setdefault(param.name.value, param.annotation.annotation)
+            for stmt in statements(func.body.body if isinstance(func.body, cst.IndentedBlock) else [func]):
+                for small in _small(stmt):
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        annotations.setdefault(small.target.value, small.annotation.annotation)
+                if isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name):
+                    loops.setdefault(stmt.target.value, []).append(stmt)
+            found = self._declared_cache[key] = (annotations, loops)
+        return found
+
+    def _declared_expr(self, expr: cst.BaseExpression, scope: Sequence[cst.CSTNode]) -> Optional[cst.BaseExpression]:
+        """The declared annotation of a name or of `self.<attr>` (class-level or `self.x: T = ...`)."""
+        if isinstance(expr, cst.Name):
+            return self._declared(expr.value, scope)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            method, cls = self._enclosing_class(scope)
+            if cls is None or expr.value.value != self._self_name(method):
+                return None
+            for klass in self.module_bases(cls):
+                body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+                for stmt in body:
+                    for small in _small(stmt):
+                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                                and small.target.value == expr.attr.value:
+                            return small.annotation.annotation
+                    if not isinstance(stmt, cst.FunctionDef):
+                        continue
+                    for inner in statements(stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else []):
+                        for small in _small(inner):
+                            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Attribute) \
+                                    and small.target.attr.value == expr.attr.value \
+                                    and isinstance(small.target.value, cst.Name) \
+                                    and small.target.value.value == self._self_name(stmt):
+                                return small.annotation.annotation
+        return None
+
+    def _declared_type(self, annotation: cst.BaseExpression) -> Any:
+        """A known type named by a declared annotation (`queue.Queue[Job]`, `Optional[Event]`)."""
+        members = _union_members(annotation)
+        infos = [self._annotation_info(m) for m in members]
+        return _merge(infos) if infos else None
+
+    def _declared_classes(self, annotation: cst.BaseExpression) -> List[cst.ClassDef]:
+        """The classes of this module an annotation names (`Union[WorkerThread, ConsumerThread]`);
+        empty when any member is something else."""
+        out = []
+        for member in _union_members(annotation):
+            found = self.module_defs().get(dotted_name(member) or "")
+            if not isinstance(found, cst.ClassDef):
+                return []
+            out.append(found)
+        return out
+
+    def _declared_member(self, expr: cst.Attribute, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
+        """`child.paused_event` where `child` is declared as classes of this module that all bind
+        `paused_event` to the same known type."""
+        annotation = self._declared(expr.value.value, scope)  # type: ignore[union-attr]
+        if annotation is None:
+            return None
+        classes = self._declared_classes(annotation)
+        if not classes:
+            return None
+        infos = [self._member_type(cls, expr.attr.value) for cls in classes]
+        if any(info is None for info in infos):
+            return None
+        return _merge(infos)
 
     def _attribute_type(self, expr: cst.Attribute, scope: Sequence[cst.CSTNode]) -> Optional[TypeInfo]:
         owner = expr.value.value  # type: ignore[union-attr]
@@ -339,9 +576,7 @@ class Bindings:
                 parent = scope[index - 2]
             if isinstance(parent, cst.ClassDef):
                 cls = parent
-        if cls is None or method is None or not method.params.params:
-            return None
-        if owner != method.params.params[0].name.value:
-            return None
-        table = self._class_table(cls)
-        return _merge(table[expr.attr.value]) if expr.attr.value in table else None
+        if cls is None or method is None or not method.params.params \
+                or owner != method.params.params[0].name.value:
+            return self._declared_member(expr, scope)
+        return self._member_type(cls, expr.attr.value)

@@ -198,7 +198,9 @@ _CLOSED_WORDS = frozenset({"tz", "tzname", "timezone", "zone", "hour", "hours", 
                            "lookup_view", "setting", "backend", "backend_path", "alias", "using", "app_label",
                            "app_config", "dialect", "engine", "db_alias", "connection_alias",
                            # data types, devices and text codecs: small registries
-                           "dtype", "device", "encoding", "codec"})
+                           "dtype", "device", "encoding", "codec",
+                           # ISO tables: a few hundred values at most
+                           "country", "currency"})
 _FLAG_PREFIXES = ("is_", "has_", "use_", "enable_", "allow_", "include_", "with_")
 
 
@@ -743,6 +745,10 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
         elif target in ("assign", "augassign"):
             if isinstance(index, cst.Slice):
                 container.shrinks = True  # `cache[:] = ...` replaces the contents
+            elif target == "augassign" and container.kind != "defaultdict":
+                # `counts[k] += 1` on a plain dict or list raises for a missing key: it changes an
+                # entry, it never adds one
+                container.looked_up_in.add(id(function))
             else:
                 key = index.value if isinstance(index, cst.Index) else None
                 assign = next((a for a in reversed(ancestors) if isinstance(a, (cst.Assign, cst.AugAssign))), None)
@@ -787,7 +793,7 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
     if _registration(scan, function, key, value, container):
         return False
     path = _path_to(function, site)
-    if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key, function)):
+    if _filled_once(path, scan) or (key is not None and _key_from_constant_loop(path, key, function, scan)):
         return False
     if _is_decorator(function, function_defs):
         return False
@@ -827,6 +833,52 @@ def _name_words(name: str) -> Iterator[str]:
     for part in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name):
         if part:
             yield part.lower()
+
+
+# words that, before `id` (`key_id`, `class_id`, `app_id`), say the id names a part of the program
+# or of its configuration, not a record of the data it handles
+_PROGRAM_OBJECT_WORDS = frozenset({"key", "app", "application", "class", "cls", "type", "kind", "field", "plugin",
+                                   "module", "setting", "settings", "config", "backend", "provider", "widget"})
+
+
+# words that, after a data word (`url_patterns`, `date_format`, `user_model`), say the name is about
+# the shape of the data, a part of the program, not one value of it
+_SCHEMA_WORDS = frozenset({"pattern", "patterns", "rule", "rules", "route", "routes", "conf", "config",
+                           "template", "templates", "format", "formats", "fmt", "type", "types", "class",
+                           "model", "models", "field", "fields", "setting", "settings", "schema", "regex", "re"})
+
+
+def _data_name(name: str) -> bool:
+    """A name says it holds run-time data: one of its words is a data word (`url`, `user_id`),
+    except an `id` that only qualifies a program object (`key_id`, `class_id`) and a data word
+    that only qualifies the shape of the data (`url_patterns`, `date_format`)."""
+    words = list(_name_words(name))
+    for index, word in enumerate(words):
+        if word not in RUN_TIME_WORDS:
+            continue
+        if word in ("id", "ids") and index > 0 and words[index - 1] in _PROGRAM_OBJECT_WORDS:
+            continue
+        if index + 1 < len(words) and words[index + 1] in _SCHEMA_WORDS:
+            continue
+        return True
+    return False
+
+
+def _of_class_parameter(function: cst.FunctionDef, call: cst.Call) -> bool:
+    """`id(klass)` / `hash(cls)`: the id of a class the function was given (a parameter named or
+    annotated as a class), one per class of the program."""
+    if len(call.args) != 1 or not isinstance(call.args[0].value, cst.Name):
+        return False
+    name = call.args[0].value.value
+    for param in all_parameters(function):
+        if param.name.value != name:
+            continue
+        if name in CLASS_PARAMETER_NAMES or name in _CLASS_NAMES or name.endswith(("_cls", "_class")):
+            return True
+        expr = _annotation_expr(param)
+        head = expr.value if isinstance(expr, cst.Subscript) else None
+        return head is not None and (dotted_name(head) or "").rsplit(".", 1)[-1] in ("type", "Type")
+    return False
 
 
 def _from_options_or_package(function: cst.FunctionDef, key: cst.CSTNode,
@@ -879,15 +931,19 @@ def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]
         if id(expr) in seen:
             continue
         seen.add(id(expr))
+        callees: Set[int] = set()
         for call in find_all(expr, cst.Call):
             func = call.func
             last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            if last in ("id", "hash") and _of_class_parameter(function, call):
+                callees.add(id(func))  # the id of a class: one per class, not data
+                continue
             if last in _RUN_TIME_CALLS:
                 return True
         for node in find_all(expr, cst.Name):
-            if node.value in ("self", "cls"):
+            if node.value in ("self", "cls") or id(node) in callees:
                 continue
-            if any(word in RUN_TIME_WORDS for word in _name_words(node.value)):
+            if _data_name(node.value):
                 return True
             if depth < 2 and node.value in assigned and node.value not in params:
                 todo.extend((value, depth + 1) for value in assigned[node.value])
@@ -988,6 +1044,13 @@ def _closed_name_key(key: cst.BaseExpression) -> bool:
         return _closed_by_name(key.value) and key.value not in ("model",)
     if isinstance(key, cst.Attribute):
         return _closed_by_name(key.attr.value) and key.attr.value not in ("model",)
+    if isinstance(key, cst.Call) and isinstance(key.func, cst.Name) and key.func.value in ("str", "int") and \
+            len(key.args) == 1:
+        return _closed_name_key(key.args[0].value)  # `str(address["country"])`
+    if isinstance(key, cst.Subscript) and len(key.slice) == 1:
+        # `address["country"]`: the field names the table its values come from
+        value = getattr(key.slice[0].slice, "value", None)
+        return isinstance(value, cst.SimpleString) and _closed_by_name(str(value.evaluated_value))
     return False
 
 
@@ -1080,10 +1143,29 @@ def _local_constant(function: cst.FunctionDef, name: str) -> bool:
     return len(values) == 1 and values[0] is not None and _constant_collection(values[0])
 
 
+def _class_table(expr: cst.BaseExpression, scan: Optional[_Scan]) -> bool:
+    """`self.default_fields` / `cls.FIELDS`: a list, tuple or set defined in a class body of the
+    file (subclasses set their own) that no code of the file inserts into: a table written in code."""
+    if scan is None or not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name) or \
+            expr.value.value not in ("self", "cls"):
+        return False
+    attr = expr.attr.value
+    found = False
+    for table in scan.class_containers.values():
+        container = table.get(attr)
+        if container is None:
+            continue
+        if container.kind not in ("list", "set") or container.growth or container.escapes:
+            return False
+        found = True
+    return found
+
+
 def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression,
-                            function: Optional[cst.FunctionDef] = None) -> bool:
+                            function: Optional[cst.FunctionDef] = None, scan: Optional[_Scan] = None) -> bool:
     """The key is the variable of a loop over a constant table (`for state in (A, B, C):`,
-    `for name in LEXERS:`): the keys are that table's."""
+    `for name in LEXERS:`, `for field in self.default_fields:` over a class-level list the file
+    never grows): the keys are that table's."""
     root = key
     while isinstance(root, (cst.Attribute, cst.Subscript)):
         root = root.value
@@ -1096,7 +1178,7 @@ def _key_from_constant_loop(path: Sequence[cst.CSTNode], key: cst.BaseExpression
         return False
     bound: Set[str] = set()
     for node in path:
-        if isinstance(node, cst.For) and (_constant_collection(node.iter) or (
+        if isinstance(node, cst.For) and (_constant_collection(node.iter) or _class_table(node.iter, scan) or (
                 function is not None and isinstance(node.iter, cst.Name) and _local_constant(function, node.iter.value))):
             bound.update(target_names(node.target))
     return names <= bound
@@ -1339,3 +1421,26 @@ def compared_only_with_literals(func: cst.FunctionDef, name: str) -> bool:
             covered.update(id(n) for n in names)
     # one membership test says little; an if/elif chain over choices says the value is one of them
     return len(uses) >= 2 and all(id(u) in covered for u in uses)
+
+
+def truth_tested_only(func: cst.FunctionDef, name: str) -> bool:
+    """Every use of parameter ``name`` in the body is a truth test (`if simplify:`, `not strict`,
+    `a if flag else b`, `flag and x`): a flag, two values whatever its annotation says."""
+    uses = 0
+    for node, view in _walk_with_parents(func.body):
+        if not isinstance(node, cst.Name) or node.value != name:
+            continue
+        ancestors = view.get()
+        parent = ancestors[-1] if ancestors else None
+        if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
+            uses += 1
+        elif isinstance(parent, cst.IfExp) and parent.test is node:
+            uses += 1
+        elif isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+            uses += 1
+        elif isinstance(parent, cst.BooleanOperation) and any(
+                isinstance(a, (cst.If, cst.While, cst.IfExp)) for a in ancestors[-3:]):
+            uses += 1
+        else:
+            return False
+    return uses > 0

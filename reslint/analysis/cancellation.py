@@ -30,6 +30,8 @@ def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
     Empty when the body does anything but await."""
     out: Set[str] = set()
     for stmt in body_statements(block):
+        if _is_cancel_call(stmt):
+            continue  # `task.cancel()` then `await task` in the same `try`
         value = None
         if isinstance(stmt, cst.Expr):
             value = stmt.value
@@ -49,6 +51,11 @@ def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
         else:
             out.add(module.code_for_node(target))
     return out
+
+
+def _is_cancel_call(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call)
+            and isinstance(stmt.value.func, cst.Attribute) and stmt.value.func.attr.value == "cancel")
 
 
 def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[cst.CSTNode] = None) -> Set[str]:
@@ -76,21 +83,89 @@ def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[c
 
 def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_node: cst.CSTNode) -> bool:
     """The `try` (on top of the ancestor ``stack``) only awaits tasks this code cancelled: earlier
-    in the function, or (for `self.<attr>`) in any method of the class, such as a `stop()` that
-    cancels a task `run()` awaits."""
+    in the function or in the `try` itself, in a closure of the function or of the functions
+    around it (a sibling callback that cancels the future the `try` awaits), or (for
+    `self.<attr>`) in any method of the class, such as a `stop()` that cancels a task `run()`
+    awaits."""
+    from .blocks import find_all
+
     awaited = awaited_targets(try_node.body, module)
     if not awaited:
         return False
-    func = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
-    if func is None:
+    functions = [n for n in reversed(stack) if isinstance(n, cst.FunctionDef)]
+    if not functions:
         return False
-    if awaited & cancelled_targets(func.body, module, stop_at=try_node):
+    func = functions[0]
+    if awaited & (cancelled_targets(func.body, module, stop_at=try_node) | cancelled_targets(try_node.body, module)):
+        return True
+    closures = [n for n in find_all(func.body, cst.FunctionDef) + find_all(func.body, cst.Lambda)]
+    if any(awaited & cancelled_targets(closure, module) for closure in closures):
+        return True
+    if any(awaited & cancelled_targets(outer.body, module) for outer in functions[1:]):
         return True
     on_self = {t for t in awaited if t.startswith("self.")}
     cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
     if on_self and cls is not None:
         return bool(on_self & cancelled_targets(cls.body, module))
     return False
+
+
+# calls that run a coroutine as a task of its own, by the called name (`asyncio.create_task`,
+# `loop.create_task`, `tg.create_task`, `asyncio.ensure_future`, tornado's `convert_yielded`,
+# anyio's `start_soon`), and runners whose argument becomes the main task
+_TASK_SPAWNERS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe", "convert_yielded",
+                            "start_soon", "run_until_complete"})
+_TASK_RUNNERS = frozenset({"asyncio.run", "trio.run", "anyio.run"})
+
+
+def _called_name(expr: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        if isinstance(func, cst.Attribute):
+            return func.attr.value
+        if isinstance(func, cst.Name):
+            return func.value
+    return None
+
+
+def task_entries(module: cst.Module, imports) -> Set[str]:
+    """Names of the coroutine functions this module starts as tasks: the callee of the
+    coroutine handed to a spawner (`asyncio.create_task(self._run())`, `loop.create_task(worker(q))`),
+    directly or through a local name (`coro = self._run(); asyncio.ensure_future(coro)`)."""
+    from .blocks import find_all
+
+    calls = find_all(module, cst.Call)
+    spawned: Set[str] = set()
+    handed: Set[str] = set()
+    for call in calls:
+        word = _called_name(call)
+        if word not in _TASK_SPAWNERS and imports.resolve(call.func) not in _TASK_RUNNERS:
+            continue
+        first = next((a.value for a in call.args if a.keyword is None and not a.star), None)
+        if first is None:
+            continue
+        name = _called_name(first)
+        if name:
+            spawned.add(name)
+        elif isinstance(first, cst.Name):
+            handed.add(first.value)
+    if handed:
+        for assign in find_all(module, cst.Assign):
+            if any(isinstance(t.target, cst.Name) and t.target.value in handed for t in assign.targets):
+                name = _called_name(assign.value)
+                if name:
+                    spawned.add(name)
+    return spawned
+
+
+def ends_task(handler: cst.CSTNode, stack: Sequence[cst.CSTNode], entries: Set[str]) -> bool:
+    """`except CancelledError: return` in the coroutine a task runs (one of ``entries``): the
+    handler returns, so the task ends and the cancellation has done its work."""
+    statements = body_statements(handler.body)
+    if not statements or not isinstance(statements[-1], cst.Return):
+        return False
+    func = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
+    return isinstance(func, cst.FunctionDef) and func.asynchronous is not None and func.name.value in entries
 
 
 # -- what a handler's fix may assume ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple, Union
 
-from ..lazycst import cst
+from ..lazycst import cst, kinds
 
 from .blocks import body_statements, child_blocks, find_all, small_statements, walk
 from .names import ImportTable
@@ -22,8 +22,14 @@ Handler = Union["cst.ExceptHandler", "cst.ExceptStarHandler"]
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 # calls that end the process: a handler that makes one swallows nothing
 PROCESS_EXITS = frozenset({"os._exit", "sys.exit", "os.abort"})
-# methods that hand an error on to be raised elsewhere
-_HANDING_ON = ("set_exception", "append", "put_nowait", "put")
+# methods that hand an error on to be raised elsewhere: a future's or deferred's failure side
+# (`set_exception`, twisted/kafka `failure`/`errback`), a collection or a queue the error is
+# raised from later (`append`, `put`)
+_HANDING_ON = frozenset({"set_exception", "failure", "errback", "reject", "append", "put_nowait", "put", "send_nowait"})
+# collection methods that keep an error for later (the loop-then-raise idiom)
+_COLLECTING = frozenset({"append", "add", "put", "put_nowait"})
+# return annotations that say a function never returns
+_NO_RETURN = frozenset({"NoReturn", "Never"})
 
 
 @dataclass(frozen=True)
@@ -172,40 +178,457 @@ def _returns_value_after(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
     return False
 
 
-def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode) -> bool:
-    """The handler only passes and the code falls back to a value it already has:
-    `try: value = compute()` (or a `try` that ends by setting a local, as a capability probe
-    does) / `except Exception: pass`, or `except Exception: pass` followed by `return <value>`.
-    ``holder`` is the block (or module) that holds ``try_node``."""
-    if not all(isinstance(s, (cst.Pass, cst.Expr)) for s in body_statements(handler.body)):
-        return False
-    statements = body_statements(try_node.body)
-    if not statements or not all(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)) for s in statements):
-        return False  # a statement run for its side effect: its failure is what gets swallowed
-    if _returns_value_after(try_node, holder):
+# collection methods that build a local result (`found.append(x)`): computing, not acting
+_BUILDS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
+# verbs that change state somewhere else: a call of one is an operation even when its result is kept
+_ACTS = frozenset({"post", "put", "patch", "delete", "send", "sendall", "write", "save", "commit", "publish",
+                   "insert", "upload", "remove", "unlink", "rename", "kill", "terminate", "acknowledge", "ack"})
+
+
+def _acts(expr: cst.BaseExpression) -> bool:
+    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`)."""
+    from .blocks import walk
+
+    for node in walk(expr):
+        if isinstance(node, cst.Call):
+            func = node.func
+            word = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if word in _ACTS:
+                return True
+    return False
+
+
+def _releases(expr: cst.BaseExpression) -> bool:
+    """`os.close(fd)`, `handle.close()`: releasing what a computation opened is part of it."""
+    from .cleanup import called_name
+
+    return called_name(expr) in ("close", "aclose", "release")
+
+
+def _root(expr: cst.BaseExpression) -> Optional[str]:
+    while isinstance(expr, (cst.Attribute, cst.Subscript)):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+def _local_target(target: cst.BaseExpression, local: "set[str]") -> bool:
+    """`x`, `a, b`, or `d[key]` / `obj.attr` on an object held in a local name (not `self`):
+    an assignment that only fills in a local result."""
+    if isinstance(target, cst.Name):
         return True
-    stmt = statements[-1]
-    if isinstance(stmt, cst.Assign):
-        targets = [t.target for t in stmt.targets]
-    elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
-        targets = [stmt.target]
-    else:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return all(_local_target(e.value, local) for e in target.elements)
+    if isinstance(target, (cst.Subscript, cst.Attribute)):
+        return _root(target) in local
+    return False
+
+
+def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
+    """The names a function binds itself (parameters other than `self`/`cls`, assignments, loop
+    and `with` targets), nested functions excluded."""
+    from .blocks import statements
+    from .names import target_names
+
+    if not isinstance(function, cst.FunctionDef):
+        return set()
+    params = function.params
+    names = {p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+    for stmt in statements(function.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        names.update(target_names(target.target))
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    names.update(target_names(small.target))
+        elif isinstance(stmt, cst.For):
+            names.update(target_names(stmt.target))
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    names.update(target_names(item.asname.name))
+    return names - {"self", "cls"}
+
+
+def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool = False) -> bool:
+    """The block only computes values: assignments to local names (or keys of a local dict),
+    `return`s, local collections built with `append`/`add`/..., and `if`/`for`/`while`/`with`
+    blocks made of the same; no call run for its effect, no change to an attribute or a
+    global, no state-changing verb (`post`, `write`, `send`, `save`, ...). Its failure leaves
+    the values as they were, which is a fallback rather than a lost operation."""
+    for stmt in body_statements(block):
+        if isinstance(stmt, (cst.Pass, cst.Continue, cst.Break)):
+            continue
+        if isinstance(stmt, cst.Return):
+            if stmt.value is not None and _acts(stmt.value):
+                return False
+            continue
+        if isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+            if not all(_local_target(t, local) for t in targets):
+                return False
+            if stmt.value is not None and _acts(stmt.value):
+                return False
+            continue
+        if isinstance(stmt, cst.Expr):
+            value = stmt.value
+            if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+                continue
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                    and value.func.attr.value in _BUILDS and _root(value.func.value) in local
+                    and not _acts(value)):
+                continue
+            if checks and isinstance(value, (cst.Call, cst.Await)) and not _acts(value):
+                continue  # a check run for the exception it may raise (`af_for_address(host)`)
+            if _releases(value):
+                continue  # giving back what the computation opened (`os.close(fd)`)
+            return False
+        if isinstance(stmt, (cst.Import, cst.ImportFrom)):
+            continue  # binds a name (`from pkg import helper`)
+        if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With, cst.Try)):
+            if isinstance(stmt, cst.If) and _acts(stmt.test):
+                return False
+            if not all(computes(child, local, checks) for child in child_blocks(stmt)):
+                return False
+            continue
         return False
-    return all(isinstance(t, cst.Name) for t in targets)
+    return True
+
+
+def _returns_value(block: cst.BaseSuite) -> bool:
+    """A `return <value>` somewhere in the block (nested functions excluded)."""
+    return any(isinstance(stmt, cst.Return) and stmt.value is not None for stmt in small_statements(block))
+
+
+def _assigned_names(block: cst.BaseSuite) -> set:
+    from .names import target_names
+
+    names: set = set()
+    for stmt in small_statements(block):
+        if isinstance(stmt, cst.Assign):
+            for target in stmt.targets:
+                names.update(target_names(target.target))
+        elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+            names.update(target_names(stmt.target))
+    return names
+
+
+def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> bool:
+    """Every one of ``names`` is bound in ``function`` before ``node`` (source order): the
+    default the fallback keeps. Loop targets and `with ... as` names count."""
+    from .blocks import statements
+    from .names import target_names
+
+    if function is None or not names:
+        return False
+    bound: set = set()
+    for stmt in statements(function.body):
+        if stmt is node:
+            return names <= bound
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        bound.update(target_names(target.target))
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and getattr(small, "value", True) is not None:
+                    bound.update(target_names(small.target))
+        elif isinstance(stmt, cst.For):
+            bound.update(target_names(stmt.target))
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    bound.update(target_names(item.asname.name))
+    return False
+
+
+def _read_outside(function: Optional[cst.CSTNode], node: cst.CSTNode) -> "set[str]":
+    """Names the function mentions outside ``node`` (nested functions excluded)."""
+    from ..walker import child_nodes
+    from .blocks import SCOPES
+
+    if function is None:
+        return set()
+    scopes = kinds(*SCOPES)
+    out: set = set()
+    stack = [function.body]
+    while stack:
+        current = stack.pop()
+        if current is node:
+            continue
+        if isinstance(current, cst.Name):
+            out.add(current.value)
+        stack.extend(child for child in child_nodes(current) if not isinstance(child, scopes))
+    return out
+
+
+def _has_following(node: cst.CSTNode, holder: cst.CSTNode, stack=()) -> bool:
+    """Some statement runs after ``node`` in its function: one follows it in ``holder``, or (with
+    the ancestor ``stack``) one follows an enclosing statement in its block."""
+    body = list(getattr(holder, "body", ()))
+    if node in body and body.index(node) < len(body) - 1:
+        return True
+    current = node
+    for ancestor in reversed(stack):
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)):
+            return False
+        inner = list(getattr(ancestor, "body", ())) if isinstance(ancestor, cst.IndentedBlock) else None
+        if inner is not None and current in inner and inner.index(current) < len(inner) - 1:
+            return True
+        if isinstance(ancestor, cst.BaseCompoundStatement):
+            current = ancestor
+    return False
+
+
+def _sets_keys_only(block: cst.BaseSuite, local: "set[str]") -> bool:
+    """The block's only lasting effect is setting keys of a local dict (`info["who"] = whoami()`):
+    when it fails, the key is left unset, which is how an optional key reads. (Items appended to
+    a list in a loop are not the same: the one that failed silently disappears.)"""
+    found = False
+    for stmt in small_statements(block):
+        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) \
+                and isinstance(stmt.value.func, cst.Attribute) and stmt.value.func.attr.value in _BUILDS:
+            return False
+        if isinstance(stmt, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in stmt.targets):
+            if not all(isinstance(t.target, cst.Subscript) and _root(t.target) in local for t in stmt.targets):
+                return False
+            found = True
+    return found
+
+
+def raises_after(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+    """A `raise` follows ``node`` in ``holder`` with no `return` before it: the function fails
+    anyway, and what the `try` did was a best-effort step on the way (`conn.close_connection()`
+    then `raise ProtocolError(...)`)."""
+    body = list(getattr(holder, "body", ()))
+    if node not in body:
+        return False
+    for stmt in body[body.index(node) + 1:]:
+        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
+            if isinstance(small, cst.Raise):
+                return True
+            if isinstance(small, cst.Return):
+                return False
+    return False
+
+
+def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
+                  function: Optional[cst.CSTNode], in_loop: bool, stack=()) -> bool:
+    """A failure in ``body`` (a `try` body or a `with suppress(...)` body, ``node`` its statement,
+    ``holder`` the block holding it) leaves a default in place: ``body`` only computes, and
+    - it is followed by `return <value>` (`return False` after the try);
+    - or it returns on success, in its body or its `else` (a probe), and code runs after it, or
+      the loop goes on to the next candidate: what follows is the fallback (`try: return
+      parse(x)` ... `return []`); calls made only for the exception they may raise
+      (`af_for_address(host)`, `pickle.dumps(exc)`) may be part of such a probe;
+    - or every name it assigns had a value before it (`name = None` then an `if`/`elif` that
+      computes it, or `local = set()` then `local = await store.ls()`);
+    - or, outside a loop, it only sets keys of a local dict (`info["who"] = whoami()`): a failure
+      leaves an optional key unset;
+    - or it ends by assigning a local name, as a capability probe does (`value = compute()`)."""
+    local = function_locals(function)
+    orelse = getattr(getattr(node, "orelse", None), "body", None)
+    if (_returns_value(body) or (orelse is not None and _returns_value(orelse))) \
+            and (_has_following(node, holder, stack) or in_loop) and computes(body, local, checks=True):
+        # a probe: the success path returns, what follows is the fallback; calls made only to
+        # see whether they raise (`pickle.dumps(exc)`, `af_for_address(host)`) are part of it
+        return True
+    if not computes(body, local):
+        return False
+    if _returns_value_after(node, holder):
+        return True
+    if not in_loop and _sets_keys_only(body, local):
+        return True
+    statements = body_statements(body)
+    assigned = _assigned_names(body) & _read_outside(function, node)  # temporaries do not count
+    if assigned and _preset(assigned, function, node):
+        return True
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.Assign):
+        return all(isinstance(t.target, cst.Name) for t in last.targets)
+    if isinstance(last, (cst.AnnAssign, cst.AugAssign)):
+        return isinstance(last.target, cst.Name)
+    return False
+
+
+def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
+               function: Optional[cst.CSTNode] = None, in_loop: bool = False, stack=()) -> bool:
+    """The handler only passes (or, in a loop, goes on to the next item with `continue`) and the
+    `try` leaves a default in place (:func:`keeps_default`). ``holder`` is the block (or module)
+    that holds ``try_node``, ``function`` the function around it."""
+    handler_statements = body_statements(handler.body)
+    passes = all(isinstance(s, (cst.Pass, cst.Expr)) for s in handler_statements)
+    skips = in_loop and all(isinstance(s, (cst.Pass, cst.Expr, cst.Continue)) for s in handler_statements)
+    if not (passes or skips):
+        return False
+    return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
+
+
+def _bound(handler: Handler) -> Optional[str]:
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return None
+    return handler.name.name.value
+
+
+def _handing_on_calls(handler: Handler, methods: "frozenset[str]") -> Iterator[cst.Call]:
+    """Calls `x.<method>(...)` in the handler whose arguments hold the bound error anywhere
+    (`fut.set_exception(e)`, `queue.put((ERROR, e))`), nested functions excluded."""
+    from .blocks import walk
+
+    bound = _bound(handler)
+    if bound is None:
+        return
+    for node in walk(handler.body):
+        if not isinstance(node, cst.Call):
+            continue
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in methods:
+            if any(bound in _names_read(arg.value) for arg in node.args):
+                yield node
+
+
+def _names_read(expr: cst.BaseExpression) -> set:
+    from .names import names_in
+
+    return names_in(expr)
 
 
 def hands_error_on(handler: Handler) -> bool:
     """The handler hands the exception it bound to someone who will raise it later:
-    `future.set_exception(e)`, `errors.append(e)` somewhere in its body."""
-    if handler.name is None or not isinstance(handler.name.name, cst.Name):
-        return False
-    name = handler.name.name.value
-    for call in find_all(handler.body, cst.Call):
-        func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _HANDING_ON:
-            if any(isinstance(a.value, cst.Name) and a.value.value == name for a in call.args):
+    `future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`
+    somewhere in its body."""
+    return next(_handing_on_calls(handler, _HANDING_ON), None) is not None
+
+
+def stops_loop(handler: Handler, stack) -> bool:
+    """The handler ends the loop it sits in: a `break` or `return` among its own statements, a
+    `break` right after its `try`, or `running = False` on a name the enclosing `while` tests."""
+    from .names import names_in
+
+    own = body_statements(handler.body)
+    if any(isinstance(stmt, (cst.Break, cst.Return)) for stmt in own):
+        return True
+    try_index = next((i for i in range(len(stack) - 1, -1, -1) if isinstance(stack[i], (cst.Try, cst.TryStar))), None)
+    if try_index is not None and try_index >= 1:
+        siblings = list(getattr(stack[try_index - 1], "body", ()))
+        node = stack[try_index]
+        if node in siblings and siblings.index(node) + 1 < len(siblings):
+            following = siblings[siblings.index(node) + 1]
+            if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Break):
                 return True
+    cleared = {t.target.value for stmt in own if isinstance(stmt, cst.Assign)
+               and isinstance(stmt.value, cst.Name) and stmt.value.value == "False"
+               for t in stmt.targets if isinstance(t.target, cst.Name)}
+    for node in reversed(stack):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            break
+        if isinstance(node, cst.While) and cleared & names_in(node.test):
+            return True
     return False
+
+
+def collected_then_raised(handler: Handler, stack) -> bool:
+    """The loop-then-raise idiom: inside a loop over steps, the handler keeps the error in a
+    collection (`failures.append(exc)`) and, after the loop, the function raises when the
+    collection holds anything (`if failures: raise failures[0]`, `raise ExceptionGroup(.., failures)`).
+    ``stack`` is the ancestor stack of the handler."""
+    from .blocks import small_statements
+    from .names import dotted_name, names_in
+
+    kept = {dotted_name(call.func.value) for call in _handing_on_calls(handler, _COLLECTING)}
+    kept = {k.rsplit(".", 1)[-1] for k in kept if k}
+    if not kept:
+        return False
+    loop_index = None
+    for index in range(len(stack) - 1, -1, -1):
+        node = stack[index]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            break
+        if isinstance(node, (cst.For, cst.While)):
+            loop_index = index  # the outermost loop of the function
+    if loop_index is None or loop_index == 0:
+        return False
+    loop, holder = stack[loop_index], stack[loop_index - 1]
+    siblings = list(getattr(holder, "body", ()))
+    if loop not in siblings:
+        return False
+    after = siblings[siblings.index(loop) + 1:]
+    for stmt in small_statements(after):
+        if isinstance(stmt, cst.If) and names_in(stmt.test) & kept:
+            if any(isinstance(inner, cst.Raise) for inner in small_statements(stmt.body)):
+                return True
+        if isinstance(stmt, cst.Raise) and stmt.exc is not None and names_in(stmt.exc) & kept:
+            return True
+    return False
+
+
+def _always_raises(block: cst.BaseSuite) -> bool:
+    """Every path through the block ends in `raise`: its last statement is a `raise`, or an
+    `if`/`elif`/`else` (with an `else`) whose branches all do."""
+    statements = body_statements(block)
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.Raise):
+        return True
+    if isinstance(last, cst.If):
+        node = last
+        while True:
+            if not _always_raises(node.body):
+                return False
+            if isinstance(node.orelse, cst.If):
+                node = node.orelse
+                continue
+            return isinstance(node.orelse, cst.Else) and _always_raises(node.orelse.body)
+    if isinstance(last, cst.With):
+        return _always_raises(last.body)
+    return False
+
+
+def never_returns(func: cst.FunctionDef, imports: ImportTable) -> bool:
+    """The function never returns normally: annotated `-> NoReturn` / `-> Never`, or every path
+    through its body raises."""
+    from .names import dotted_name
+
+    if func.returns is not None:
+        annotation = func.returns.annotation
+        written = dotted_name(annotation) or ""
+        if written.rsplit(".", 1)[-1] in _NO_RETURN:
+            return True
+        if isinstance(annotation, cst.SimpleString) and annotation.value.strip("'\"").rsplit(".", 1)[-1] in _NO_RETURN:
+            return True
+    return _always_raises(func.body)
+
+
+def ends_in_raising_call(handler: Handler, module: cst.Module, imports: ImportTable, functions) -> bool:
+    """The handler's last statement calls a function of this module that never returns
+    (`self._convert_error(exc)` whose every path raises, `fail(msg)` annotated `-> NoReturn`):
+    the handler re-raises through it. ``functions`` maps a name to the module's defs of it."""
+    statements = body_statements(handler.body)
+    if not statements or not isinstance(statements[-1], cst.Expr):
+        return False
+    call = statements[-1].value
+    if isinstance(call, cst.Await):
+        call = call.expression
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+        name = func.attr.value
+    elif isinstance(func, cst.Name):
+        name = func.value
+    else:
+        return False
+    defs = functions.get(name, ())
+    return bool(defs) and all(never_returns(d, imports) for d in defs)
+
+
+def functions_by_name(module: cst.Module) -> dict:
+    """Every `def` of the module (methods and nested functions included) by its name."""
+
+    found: dict = {}
+    for node in find_all(module, cst.FunctionDef):
+        found.setdefault(node.name.value, []).append(node)
+    return found
 
 
 def suspends(block: cst.BaseSuite) -> bool:

@@ -49,6 +49,9 @@ REQUEST_FUNCTIONS: Dict[str, Union[str, int]] = {}
 for _lib in ("requests", "requests.api", "httpx"):
     REQUEST_FUNCTIONS.update({f"{_lib}.post": "POST", f"{_lib}.patch": "PATCH", f"{_lib}.request": 0})
 REQUEST_FUNCTIONS["urllib3.request"] = 0
+# request objects built to be sent (`requests.Request("POST", url)`, then `session.send(prepared)`)
+for _cls in ("requests.Request", "requests.models.Request", "httpx.Request", "httpx._models.Request"):
+    REQUEST_FUNCTIONS[_cls] = 0
 # client methods that take the method as an argument (`session.request("POST", url)`)
 METHOD_ARGUMENT_METHODS = ("request", "urlopen", "stream", "_request", "build_request")
 # ... and among them, those where it is the first positional argument

@@ -3,11 +3,16 @@
 An HTTP POST or PATCH (through requests, httpx, aiohttp or urllib3: `post()`, `patch()`,
 `request("POST", ...)`, `method="POST"`), or a callable the project declares non-idempotent,
 repeated by a retry may run twice on the server: the attempt that timed out may have done its
-work. The search covers the retried code and the functions and methods of the module it calls,
-up to two calls deep, with literal arguments followed into parameters (`def send(method): ...
-session.request(method, url)` called as `send("POST")`). A request, or a function on the way,
-that carries an idempotency key (a header named in ``key_names``, an `idempotency_key=`
-argument) is safe.
+work. The search covers the retried code and the functions and methods of the module it calls
+(nested functions included), up to two calls deep, with literal arguments followed into
+parameters (`def send(method): ... session.request(method, url)` called as `send("POST")`) and
+instance attributes followed to what their class assigns them (`self.method`, set from a
+constructor parameter defaulting to "POST"; `self._request`, given `session.post` by the code
+that builds the instance). A request, or a function on the way, that carries an idempotency
+key (a header named in ``key_names``, an `idempotency_key=` argument) is safe.
+
+:func:`generic_send` finds the transport shape: a retry re-sending whatever request or method
+its function was given (an HTTP method, or a GraphQL document that may be a mutation).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from ..lazycst import cst
 
 from .blocks import walk, walk_all
 from .callees import all_calls, bind_arguments, definitions, is_method, local_callee, positional_params
-from .calls import find_arg, string_value
+from .calls import find_arg, keyword_arg, string_value
 from .http import (
     CLIENT_MODULES,
     CLIENT_RECEIVER_NAMES,
@@ -32,6 +37,7 @@ from .http import (
 )
 from .names import dotted_name, last_word
 from .retry_model import Retry
+from .scopes import innermost_class
 
 # message brokers whose publish, retried, may deliver a message twice unless it carries an id
 BROKER_MODULES = frozenset({"redis", "pika", "aio_pika", "aiormq", "kombu", "amqp", "amqpstorm", "nats", "paho",
@@ -52,6 +58,8 @@ class Operation:
     call: cst.Call
     what: str       # "POST", "PATCH", or a configured callable's name
     display: str    # the callee as written
+    via: str = ""   # how the request gets its method or function, when the call does not spell it
+                    # (`its method `self.method` may be "POST"`)
 
 
 @dataclass
@@ -73,6 +81,7 @@ class Operations:
         self.uses_http = any(
             q.split(".", 1)[0] in CLIENT_MODULES for q in ctx.imports.aliases.values()
         )
+        self._reading: Set[Tuple[int, str]] = set()  # attributes being read (a cycle guard)
         self.uses_broker = any(q.split(".", 1)[0] in BROKER_MODULES or q.startswith("google.cloud.pubsub")
                                for q in ctx.imports.aliases.values())
 
@@ -86,7 +95,12 @@ class Operations:
             found = self._operation(cst.Call(func=reference), frame)
             if found is not None:
                 return Operation(found.call, found.what, found.display)
-        return self._search(retry.body, frame, chain, depth=0, seen=set())
+        found = self._search(retry.body, frame, chain, depth=0, seen=set())
+        if found is not None and found.via and func is not None:
+            decider = retry.node if isinstance(retry.node, (cst.For, cst.While)) else func
+            if _looks_at_method(self.ctx, decider, func, retry.scope):
+                return None  # the method is not a literal, and the retry checks it
+        return found
 
     def _search(self, nodes, frame: _Frame, chain: List[_Frame], depth: int, seen: Set[int]) -> Optional[Operation]:
         for node in walk_all(nodes):
@@ -99,7 +113,7 @@ class Operations:
                 return found
             if depth >= 2:
                 continue
-            target = local_callee(self.ctx, node, frame.scope)
+            target = local_callee(self.ctx, node, frame.scope) or _nested_callee(node, frame)
             if target is None or id(target[0]) in seen:
                 continue
             func, scope = target
@@ -119,6 +133,11 @@ class Operations:
         ctx = self.ctx
         if through_variable and isinstance(call.func, cst.Name) and frame.func is not None:
             found = self._through_variable(call, frame)
+            if found is not None:
+                return found
+        if through_variable and isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name) \
+                and call.func.value.value == "self" and local_callee(ctx, call, frame.scope) is None:
+            found = self._through_attribute(call, frame)
             if found is not None:
                 return found
         qualified = ctx.qualified_name(call.func)
@@ -163,6 +182,79 @@ class Operations:
                     return Operation(call, found.what, f"{name} = {found.display}")
         return None
 
+    def _through_attribute(self, call: cst.Call, frame: _Frame) -> Optional[Operation]:
+        """`self._request(url, data=...)` where `_request` is no method but a function the
+        instance was given (`self._request = request` in `__init__`, the class built with
+        `request=self._pick(session)` whose returns include `session.post`): the call runs
+        one of the functions that reach the attribute."""
+        shown = dotted_name(call.func)
+        for origin, where in self._origins(call.func, frame, 0, set()):
+            if origin is call.func:
+                continue
+            found = self._operation(call.with_changes(func=origin), where, through_variable=False)
+            if found is not None and found.what in NON_IDEMPOTENT:
+                return Operation(call, found.what, shown, f"which may be `{found.display}`")
+        return None
+
+    def _origins(self, expr: cst.BaseExpression, frame: _Frame, depth: int,
+                 seen: Set[int]) -> Iterator[Tuple[cst.BaseExpression, _Frame]]:
+        """The expressions a callable value comes from, followed through the module: an instance
+        attribute to what the class assigns it, a local to its assignments, a parameter to what
+        the module's callers pass, a call of a function of the module to what it returns. What
+        cannot be followed further is yielded with the frame it is read in."""
+        if depth > 4 or id(expr) in seen:
+            return
+        seen.add(id(expr))
+        ctx = self.ctx
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self":
+            cls = innermost_class(frame.scope)
+            if cls is not None and isinstance(cls.body, cst.IndentedBlock) and \
+                    f"{cls.name.value}.{expr.attr.value}" not in definitions(ctx):
+                for value, method in _attribute_assignments(cls, expr.attr.value):
+                    if method is not None:
+                        inner = _Frame(method, (*_class_scope(ctx, cls), method), {})
+                        yield from self._origins(value, inner, depth + 1, seen)
+                return
+        elif isinstance(expr, cst.Name) and frame.func is not None:
+            assigned = [n.value for n in walk(frame.func.body) if isinstance(n, cst.Assign)
+                        and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in n.targets)]
+            if assigned:
+                for value in assigned:
+                    yield from self._origins(value, frame, depth + 1, seen)
+                return
+            params = {p.name.value for p in (*positional_params(frame.func), *frame.func.params.kwonly_params)}
+            if expr.value in params:
+                for argument, caller in self._arguments_for(frame.func, frame.scope, expr.value):
+                    yield from self._origins(argument, caller, depth + 1, seen)
+                return
+        elif isinstance(expr, cst.Call):
+            target = local_callee(ctx, expr, frame.scope)
+            if target is not None:
+                func, scope = target
+                for node in walk(func.body):
+                    if isinstance(node, cst.Return) and node.value is not None:
+                        yield from self._origins(node.value, _Frame(func, scope, {}), depth + 1, seen)
+                return
+        yield expr, frame
+
+    def _arguments_for(self, func: cst.FunctionDef, scope, param: str) -> Iterator[Tuple[cst.BaseExpression, _Frame]]:
+        """What the module's calls of ``func`` (its class's, for `__init__`) pass for ``param``,
+        each with the frame of the function the call is made in."""
+        method = is_method(self.ctx, func)
+        cls = innermost_class(scope) if func.name.value == "__init__" else None
+        where = {id(f): (f, s) for found in definitions(self.ctx).values() for f, s in found}
+        names = [cls.name.value] if cls is not None else [func.name.value]
+        for name in names:
+            for call, caller in _calls_by_name(self.ctx).get(name, ()):
+                if cls is not None:
+                    if not isinstance(call.func, cst.Name):
+                        continue
+                elif method != isinstance(call.func, cst.Attribute):
+                    continue
+                bound = bind_arguments(func, call, method or cls is not None)
+                if param in bound and caller is not None and id(caller) in where:
+                    yield bound[param], _Frame(caller, where[id(caller)][1], {})
+
     def _verb(self, call: cst.Call, how, frame: _Frame, display: str) -> Optional[Operation]:
         if isinstance(how, str):
             return Operation(call, how, display)
@@ -171,7 +263,12 @@ class Operations:
             return None
         values = self.literal_values(arg.value, frame)
         hits = sorted(v for v in (values or ()) if v in NON_IDEMPOTENT)
-        return Operation(call, hits[0], display) if hits else None
+        if not hits:
+            return None
+        if not isinstance(arg.value, cst.Attribute):
+            return Operation(call, hits[0], display)  # a literal, or a local or parameter given one
+        written = dotted_name(arg.value) or self.ctx.module.code_for_node(arg.value)
+        return Operation(call, hits[0], display, f"its method `{written}` may be \"{hits[0]}\"")
 
     def literal_values(self, expr: cst.BaseExpression, frame: _Frame, depth: int = 0) -> Optional[FrozenSet[str]]:
         """The string values an expression may have, when they are all literals in reach."""
@@ -180,6 +277,13 @@ class Operations:
             return frozenset({text.upper()})
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("upper", "lower") and not expr.args:
             return self.literal_values(expr.func.value, frame, depth)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            # `method or self.method`: either side may be what is sent
+            sides = [self.literal_values(side, frame, depth) for side in (expr.left, expr.right)]
+            known = [side for side in sides if side is not None]
+            return frozenset().union(*known) if known else None
+        if isinstance(expr, cst.Attribute):
+            return self._attribute_values(expr, frame)
         if not isinstance(expr, cst.Name):
             return None
         name = expr.value
@@ -212,12 +316,57 @@ class Operations:
             values.add(value)
         return frozenset(values) if values else None
 
+    def _attribute_values(self, expr: cst.Attribute, frame: _Frame) -> Optional[FrozenSet[str]]:
+        """What an instance attribute may hold (`self.method`, or `hook.method` for a parameter
+        annotated with a class of this module): the literals its class assigns to it, at class
+        level or as `self.method = ...` in any of its methods, each assignment read in its
+        method (`self.method = method.upper()` with `def __init__(self, method="POST")`). None
+        when no assignment tells."""
+        receiver = expr.value
+        if not isinstance(receiver, cst.Name):
+            return None
+        cls: Optional[cst.ClassDef] = None
+        if receiver.value == "self":
+            cls = innermost_class(frame.scope)
+        elif frame.func is not None:
+            param = next((p for p in (*positional_params(frame.func), *frame.func.params.kwonly_params)
+                          if p.name.value == receiver.value), None)
+            annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
+            if isinstance(annotation, cst.Name):
+                cls = module_classes(self.ctx).get(annotation.value)
+        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
+            return None
+        key = (id(cls), expr.attr.value)
+        if key in self._reading:
+            return None
+        self._reading.add(key)
+        try:
+            values: Set[str] = set()
+            known = False
+            for assigned, method in _attribute_assignments(cls, expr.attr.value):
+                inner = _Frame(method, (*_class_scope(self.ctx, cls), method) if method is not None else frame.scope, {})
+                found = self.literal_values(assigned, inner)
+                if found is not None:
+                    known = True
+                    values |= found
+            return frozenset(values) if known else None
+        finally:
+            self._reading.discard(key)
+
     def _caller_values(self, func: cst.FunctionDef, frame: _Frame, param: str) -> Iterator[Optional[str]]:
-        """Literal values callers in this module pass for ``param`` of ``func``."""
+        """Literal values callers in this module pass for ``param`` of ``func`` (for `__init__`,
+        the calls of its class)."""
         name = func.name.value
         method = is_method(self.ctx, func)
+        cls = innermost_class(frame.scope) if name == "__init__" else None
         for node in all_calls(self.ctx):
             callee = node.func
+            if cls is not None and isinstance(callee, cst.Name) and callee.value == cls.name.value:
+                bound = bind_arguments(func, node, True)
+                if param in bound:
+                    value = string_value(bound[param])
+                    yield value.upper() if value is not None else None
+                continue
             if method:
                 if not (isinstance(callee, cst.Attribute) and callee.attr.value == name):
                     continue
@@ -227,6 +376,50 @@ class Operations:
             if param in bound:
                 value = string_value(bound[param])
                 yield value.upper() if value is not None else None
+
+
+def _nested_callee(call: cst.Call, frame: _Frame):
+    """`request_func()` calling a `def request_func` written among the statements of the
+    function the call is made in: (that def, its scope)."""
+    if not isinstance(call.func, cst.Name) or frame.func is None:
+        return None
+    for stmt in frame.func.body.body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == call.func.value:
+            scope = tuple(frame.scope)
+            if not scope or scope[-1] is not frame.func:
+                index = next((i for i, n in enumerate(scope) if n is frame.func), None)
+                scope = scope[:index + 1] if index is not None else (*scope, frame.func)
+            return stmt, (*scope, frame.func.body, stmt)
+    return None
+
+
+def module_classes(ctx) -> Dict[str, cst.ClassDef]:
+    """The module's top-level classes by name (kept per file)."""
+    return ctx.memo(module_classes, lambda: {s.name.value: s for s in ctx.module.body if isinstance(s, cst.ClassDef)})
+
+
+def _class_scope(ctx, cls: cst.ClassDef) -> Tuple[cst.CSTNode, ...]:
+    """The ancestor stack of a top-level class's methods (Module, class, its body)."""
+    return (ctx.module, cls, cls.body)
+
+
+def _attribute_assignments(cls: cst.ClassDef, attr: str) -> Iterator[Tuple[cst.BaseExpression, Optional[cst.FunctionDef]]]:
+    """(value, the method it is assigned in, None at class level) for `attr = ...` in the class
+    body and `self.attr = ...` in its methods."""
+    for stmt in cls.body.body:
+        if isinstance(stmt, cst.FunctionDef):
+            for node in walk(stmt.body):
+                if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
+                    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                    if any(isinstance(t, cst.Attribute) and t.attr.value == attr and isinstance(t.value, cst.Name)
+                           and t.value.value == "self" for t in targets):
+                        yield node.value, stmt
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    if any(isinstance(t, cst.Name) and t.value == attr for t in targets):
+                        yield small.value, None
 
 
 def call_has_key(call: cst.Call, keys: FrozenSet[str]) -> bool:
@@ -277,6 +470,9 @@ class GenericSend:
     display: str    # the callee as written
     carrier: str    # the parameter that carries the method: `method`, `request`
     dead_key: bool = False  # an idempotency key is generated but its header name is only ever None
+    graphql: bool = False   # a GraphQL request (a query or a mutation), not an HTTP method
+    through: str = ""       # the call of the retried code that leads to the send, when it is not the send
+    method: str = ""        # the method the request was built with, when spelled (`Request(method="POST")`)
 
 
 def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[GenericSend]:
@@ -291,8 +487,9 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         return None
     if _sets_key(func) and not _key_header_is_dead(ctx):
         return None  # `options.idempotency_key = self._idempotency_key()`, sent under a header
-    if not any(q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
-               for q in ctx.imports.aliases.values()) and not _reads_http_status(retry.node):
+    http = _uses_http(ctx) or _reads_http_status(retry.node)
+    graphql = not http and any(q.split(".", 1)[0] in _GRAPHQL_MODULES for q in ctx.imports.aliases.values())
+    if not http and not graphql:
         return None  # neither an HTTP library nor HTTP responses: the "method" may be anything
     params = {p.name.value for p in (*func.params.params, *func.params.kwonly_params)}
     outer = next((n for n in reversed(retry.scope) if isinstance(n, cst.FunctionDef) and n is not func), None)
@@ -301,8 +498,124 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         # enclosing function was given
         params |= {p.name.value for p in (*outer.params.params, *outer.params.kwonly_params)}
     carriers = {p for p in params if p in _METHOD_PARAMETERS | _REQUEST_PARAMETERS | _OPTIONS_PARAMETERS
-                or p.endswith(("_method", "_request", "_options"))}
-    # data flow in the function: `request = self._build_request(options)` carries what options carry
+                or p.endswith(("_method", "_verb", "_request", "_options"))
+                or (graphql and p in _GRAPHQL_PARAMETERS)}
+    own = func.name.value.lower()
+    if not graphql and "request" in own and _is_send_word(own) and not _builds(own):
+        # the transport's own send (`def _send_request(self, request_dict, operation_model)`)
+        # building the request it sends from what it was given (`request =
+        # self.create_request(request_dict, operation_model)`): its method is the caller's
+        built = _built_requests(func, params - {"self", "cls"})
+        carriers |= {name for name, method in built.items() if method is None or method in NON_IDEMPOTENT}
+        spelled = {name: method for name, method in built.items() if method is not None}
+    else:
+        spelled = {}
+    carriers = _grown(func, carriers)
+    decider = retry.node if isinstance(retry.node, (cst.For, cst.While)) else func
+    if not carriers or _looks_at_method(ctx, decider, func, retry.scope):
+        return None
+    if graphql and _looks_at_operation(decider):
+        return None  # `if operation_type == "mutation": raise`
+    if retry.form.value == "loop" and _only_refusals(retry):
+        return None
+    method_params = {p for p in carriers & params if p in _METHOD_PARAMETERS or p.endswith(("_method", "_verb"))}
+    if method_params and method_params == carriers & params and all(
+            _only_safe_methods(ctx, func, p, 0, set()) for p in method_params):
+        return None  # a private transport every caller in the module hands "GET"
+    found = _find_send(ctx, retry.body, carriers, retry.scope, graphql, 0, {id(func)})
+    if found is None:
+        return None
+    node, shown, through = found
+    display = dotted_name(node.func) or ctx.module.code_for_node(node.func)
+    return GenericSend(node, display, shown, dead_key=_sets_key(func), graphql=graphql, through=through,
+                       method=spelled.get(shown, ""))
+
+
+def _find_send(ctx, nodes, carriers: Set[str], scope, graphql: bool, depth: int,
+               seen: Set[int]) -> Optional[Tuple[cst.Call, str, str]]:
+    """The call among ``nodes`` that sends a carrier (`self._send(request)`), or one a function of
+    the module they hand a carrier to makes, up to two calls deep (`self._get_response(request)`
+    whose body calls `self._send(request)`). -> (the send, the carrier it is given, the first
+    call on the way or '')."""
+    for node in walk_all(nodes):
+        if not isinstance(node, cst.Call):
+            continue
+        word = _callee_word(node)
+        if _is_send(node, word, graphql):
+            for arg in node.args:
+                if _carries(arg.value, carriers):
+                    shown = dotted_name(arg.value) or next(
+                        (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
+                    return node, shown, ""
+            continue
+        if depth >= 2 or _builds(word) or not any(_carries(a.value, carriers) for a in node.args):
+            continue
+        target = local_callee(ctx, node, scope)
+        if target is None or id(target[0]) in seen:
+            continue
+        callee, callee_scope = target
+        bound = bind_arguments(callee, node, isinstance(node.func, cst.Attribute))
+        handed = {name for name, expr in bound.items() if _carries(expr, carriers)}
+        if not handed:
+            continue
+        found = _find_send(ctx, callee.body.body, _grown(callee, handed), callee_scope, graphql, depth + 1,
+                           seen | {id(callee)})
+        if found is not None:
+            return found[0], found[1], dotted_name(node.func) or word
+    return None
+
+
+def _is_send(call: cst.Call, word: str, graphql: bool) -> bool:
+    """A call that puts a request on the wire (for GraphQL: executes one), and does not spell its
+    method (`session.request("GET", url, params=query)` sends a GET, whatever else it is given)."""
+    if graphql:
+        return word.lstrip("_").startswith("execute")
+    if not _is_send_word(word) or _builds(word):
+        return False
+    method = find_arg(call, "method", 0) if word in METHOD_FIRST_METHODS else keyword_arg(call, "method")
+    return method is None or string_value(method.value) is None
+
+
+def _is_send_word(word: str) -> bool:
+    return word in _SEND_WORDS or word.endswith(("_send", "_request"))
+
+
+def _builds(word: str) -> bool:
+    """`create_request`, `_build_request`, `prepare_request`, `_to_core_request`: builds or
+    converts a request, sends nothing."""
+    return word.lstrip("_").startswith(_BUILD_PREFIXES)
+
+
+_BUILD_PREFIXES = ("create_", "build_", "prepare_", "new_", "to_", "from_", "as_", "convert", "serialize", "parse",
+                   "validate", "format", "encode", "decode")
+
+
+def _built_requests(func: cst.FunctionDef, given: Set[str]) -> Dict[str, Optional[str]]:
+    """Locals the function assigns a request built from its parameters (`request =
+    self.create_request(request_dict)`, `req = Request(method=verb, url=url)`) -> the method
+    the build spells (`method="POST"`), upper-cased, or None."""
+    built: Dict[str, Optional[str]] = {}
+    for node in walk(func.body):
+        if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+                and isinstance(node.value, cst.Call)):
+            continue
+        call = node.value
+        name = call.func.attr.value if isinstance(call.func, cst.Attribute) else \
+            call.func.value if isinstance(call.func, cst.Name) else ""
+        word = name.lower()
+        if not ((_builds(word) and "request" in word) or (name[:1].isupper() and name.endswith("Request"))):
+            continue
+        if any(isinstance(n, cst.Name) and n.value in given for arg in call.args for n in walk(arg.value)):
+            method = keyword_arg(call, "method")
+            spelled = string_value(method.value) if method is not None else None
+            built[node.targets[0].target.value] = spelled.upper() if spelled is not None else None
+    return built
+
+
+def _grown(func: cst.FunctionDef, carriers: Set[str]) -> Set[str]:
+    """Data flow in the function: `request = self._build_request(options)` carries what
+    `options` carries."""
+    carriers = set(carriers)
     assigns = [node for node in walk(func.body) if isinstance(node, cst.Assign)
                and isinstance(node.value, (cst.Call, cst.Name)) and len(node.targets) == 1
                and isinstance(node.targets[0].target, cst.Name)]
@@ -311,27 +624,32 @@ def generic_send(ctx, retry: Retry, key_names: FrozenSet[str]) -> Optional[Gener
         if grown <= carriers:
             break
         carriers |= grown
-    decider = retry.node if isinstance(retry.node, (cst.For, cst.While)) else func
-    if not carriers or _looks_at_method(ctx, decider, func, retry.scope):
-        return None
-    if retry.form.value == "loop" and _only_refusals(retry):
-        return None
-    method_params = {p for p in carriers & params if p in _METHOD_PARAMETERS or p.endswith("_method")}
-    if method_params and method_params == carriers & params and all(
-            _only_safe_methods(ctx, func, p, 0, set()) for p in method_params):
-        return None  # a private transport every caller in the module hands "GET"
-    for node in walk_all(retry.body):
-        if not isinstance(node, cst.Call):
-            continue
-        word = last_word(dotted_name(node.func) if not isinstance(node.func, cst.Call) else None)
-        if word not in _SEND_WORDS and not word.endswith(("_send", "_request")):
-            continue
-        for arg in node.args:
-            if _carries(arg.value, carriers):
-                shown = dotted_name(arg.value) or next(
-                    (dotted_name(a.value) for a in getattr(arg.value, "args", ()) if dotted_name(a.value) in carriers), "request")
-                return GenericSend(node, dotted_name(node.func) or word, shown, dead_key=_sets_key(func))
-    return None
+    return carriers
+
+
+# GraphQL clients: a request (a document) may hold a query or a mutation, as an HTTP request may
+# hold any method
+_GRAPHQL_MODULES = frozenset({"graphql", "gql", "sgqlc", "python_graphql_client"})
+_GRAPHQL_PARAMETERS = frozenset({"document", "query", "operation", "graphql_request", "gql_request"})
+
+
+def _callee_word(call: cst.Call) -> str:
+    """The callee's last name, lower-cased: `send` for `self._client.send(...)` and for
+    `super().send(...)`."""
+    if isinstance(call.func, cst.Attribute):
+        return call.func.attr.value.lower()
+    return last_word(dotted_name(call.func))
+
+
+def _looks_at_operation(decider: cst.CSTNode) -> bool:
+    """The retry tells GraphQL queries from mutations (`operation_type == "mutation"`,
+    `OperationType.MUTATION`, `is_mutation(document)`)."""
+    for node in walk(decider):
+        if isinstance(node, cst.Name) and "mutation" in node.value.lower():
+            return True
+        if isinstance(node, cst.SimpleString) and "mutation" in (string_value(node) or "").lower():
+            return True
+    return False
 
 
 # methods that do not change anything on the server: safe to send twice
@@ -343,10 +661,17 @@ def _only_safe_methods(ctx, func: cst.FunctionDef, param: str, depth: int, seen:
     ``param``: a literal (`self._connect("GET", url)`), a local only ever assigned literals
     (`method = "GET"`), or a parameter of the caller that is itself only given safe methods
     (an override handing its `method` to `super()._connect(method, ...)`). Needs at least one
-    call, and a private name (a public one may be called from anywhere)."""
+    call, and a private name (a public one may be called from anywhere), except for a public
+    caller on the way that defaults to a safe method (`def api_call(self, http_verb="GET")`
+    handing it on): the module never asks for anything else."""
     name = func.name.value
-    if not name.startswith("_") or name.startswith("__") or depth > 3 or id(func) in seen:
+    if name.startswith("__") or depth > 3 or id(func) in seen:
         return False
+    if not name.startswith("_"):
+        default = next((p.default for p in (*positional_params(func), *func.params.kwonly_params)
+                        if p.name.value == param), None)
+        if depth == 0 or default is None or (string_value(default) or "").upper() not in _SAFE_METHODS:
+            return False
     seen = seen | {id(func)}
     method = is_method(ctx, func)
     found = False
@@ -373,14 +698,15 @@ def _only_safe_methods(ctx, func: cst.FunctionDef, param: str, depth: int, seen:
             continue
         if not isinstance(expr, cst.Name) or caller is None:
             return False
-        if id(caller) in seen and any(p.name.value == expr.value for p in positional_params(caller)):
+        caller_params = (*positional_params(caller), *caller.params.kwonly_params)
+        if id(caller) in seen and any(p.name.value == expr.value for p in caller_params):
             continue  # handed on unchanged by a function already on the way (an override, a recursion)
         assigned = [n.value for n in walk(caller.body) if isinstance(n, cst.Assign)
                     and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in n.targets)]
         if assigned:
             if not all((string_value(v) or "").upper() in _SAFE_METHODS for v in assigned):
                 return False
-        elif not any(p.name.value == expr.value for p in positional_params(caller)) or \
+        elif not any(p.name.value == expr.value for p in caller_params) or \
                 not _only_safe_methods(ctx, caller, expr.value, depth + 1, seen):
             return False
         found = True
@@ -448,9 +774,14 @@ def _looks_at_method(ctx, decider: cst.CSTNode, func: cst.FunctionDef, scope) ->
                 return True  # `retryable = method.upper() != "POST"`
             if isinstance(node, cst.Call):
                 word = last_word(dotted_name(node.func))
-                if "idempot" in word or ("method" in word and any(w in word for w in ("retr", "allow", "safe"))):
-                    return True
+                if "idempot" in word or ("method" in word and any(w in word for w in ("retr", "allow", "safe"))) \
+                        or any(w in word.replace("_", "") for w in _READ_ONLY_WORDS):
+                    return True  # `_is_method_retryable(request)`, `_is_read_retryable_request(request)`
     return False
+
+
+# a helper that asks whether a request only reads (`_is_read_retryable_request`, `is_read_only`)
+_READ_ONLY_WORDS = ("readretr", "readonly", "safetoretry")
 
 
 def is_refusal(name: Optional[str]) -> bool:
@@ -476,6 +807,15 @@ def _key_header_is_dead(ctx) -> bool:
             ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]))]
         return bool(values) and all(isinstance(v, cst.Name) and v.value == "None" for v in values if v is not None)
     return ctx.memo(_key_header_is_dead, compute)
+
+
+def _uses_http(ctx) -> bool:
+    """The module imports an HTTP library, or an HTTP layer of its own project
+    (`botocore.httpsession`, `.http_client`)."""
+    return ctx.memo(_uses_http, lambda: any(
+        q.split(".", 1)[0] in CLIENT_MODULES or q.startswith(_HTTP_MODULE_PREFIXES)
+        or any(part.startswith("http") for part in q.split(".")[1:-1])
+        for q in ctx.imports.aliases.values()))
 
 
 def _reads_http_status(node: cst.CSTNode) -> bool:

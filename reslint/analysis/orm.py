@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from ..lazycst import cst
 
 from .names import dotted_name
-from .programs import is_command_line_program
+from .programs import is_command_line_program, is_migration
 from .races import ast_name, ast_nodes, ast_subtree, kwarg, outer_functions, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
@@ -100,6 +100,10 @@ def _manager_key(base: cst.BaseExpression) -> Optional[str]:
 
 def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpression]] = None) -> Optional[Lookup]:
     """The lookup an expression makes, or None."""
+    return _lookup(expr, helpers)
+
+
+def _lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpression]] = None) -> Optional[Lookup]:
     base, methods = unwind(expr)
     names = [m for m, _ in methods]
     if not methods:
@@ -133,7 +137,7 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
     if names[-1] in WRITES:
         return None
     key = _manager_key(base)
-    locking = "select_for_update" in names
+    locking = "select_for_update" in names or _lock_keyword(methods)
     fields = tuple(a.keyword.value for _, call in methods for a in call.args if a.keyword is not None)
     if key is not None:
         if all(n in QUERYSET or n.startswith(("filter", "get_")) for n in names[:-1]) or len(names) == 1:
@@ -154,6 +158,30 @@ def lookup(expr: cst.BaseExpression, helpers: Optional[Dict[str, cst.BaseExpress
     return None
 
 
+def _lock_keyword(methods: List[Tuple[str, cst.Call]]) -> bool:
+    """A project lookup asked to lock what it reads: `get_current(for_update=True)`, `lock=True`."""
+    for _, call in methods:
+        for arg in call.args:
+            if arg.keyword is not None and ("for_update" in arg.keyword.value or arg.keyword.value in ("lock", "locked")) \
+                    and not (isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None")):
+                return True
+    return False
+
+
+def locks_before(func: cst.FunctionDef, node: cst.CSTNode) -> bool:
+    """The function takes a row lock (`select_for_update()`, `with_for_update()`) before ``node``:
+    it runs in a transaction, and concurrent requests on that row wait for each other there, so the
+    check and the act that follow are serialised (an order's payments checked once the order row is
+    locked)."""
+    for inner, _ in walk_ordered(func.body):
+        if inner is node:
+            return False
+        if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and \
+                inner.func.attr.value in ("select_for_update", "with_for_update"):
+            return True
+    return False
+
+
 def makes_another_row(found: Lookup, made: "Insert") -> bool:
     """A lookup by primary key, then a `create(...)` that passes no `id`/`pk`: the new row is not
     the one looked up (a reply to an unknown ticket opens a new ticket)."""
@@ -167,8 +195,7 @@ def runs_once(ctx) -> bool:
     """A Django migration module (its data functions run once, from one `migrate` command) or a
     command-line program (a management command, a script): one process, no concurrent request."""
     def compute() -> bool:
-        return is_command_line_program(ctx) or any(
-            v == "django.db.migrations" or v.startswith("django.db.migrations.") for v in ctx.imports.aliases.values())
+        return is_command_line_program(ctx) or is_migration(ctx)
     return ctx.memo(runs_once, compute)
 
 

@@ -25,7 +25,7 @@ from ..lazycst import cst, kinds
 from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
 from .names import assignment_targets, dotted_name, root_names, target_names
-from .programs import is_command_line_program
+from .programs import in_command, is_command_line_program, is_migration
 
 # ---------------------------------------------------------------------------------------------
 # generic: expressions, ordered walks, guarded regions
@@ -526,6 +526,53 @@ def _temporary(ctx, name: str) -> bool:
     return any(_TEMP_WORD.search(part.lstrip("_")) for part in parts)
 
 
+# words that say a file is configuration: a settings file, an rc file, an options file
+_CONFIG_WORDS = frozenset({"config", "configs", "configure", "configuration", "conf", "cfg", "settings", "setting",
+                           "options", "prefs", "preferences", "rc", "ini", "toml", "dotenv", "setup"})
+_WORDS = re.compile(r"[A-Za-z][a-z]*|[A-Z]+(?![a-z])")
+
+
+def _words(text: str) -> Set[str]:
+    return {w.lower() for w in _WORDS.findall(text)}
+
+
+def reads_only(act: FsAct) -> bool:
+    """The act only reads the file: `open(p)` / `p.open()` in a read mode, `read_text`, `read_bytes`."""
+    if act.name in ("read_text", "read_bytes"):
+        return True
+    if act.name != "open":
+        return False
+    mode = kwarg(act.call, "mode")
+    if mode is None:
+        args = positional(act.call)
+        index = 0 if act.method else 1
+        mode = args[index] if len(args) > index else None
+    if mode is None:
+        return True
+    value = mode.value
+    return isinstance(value, cst.SimpleString) and not set(str(value.evaluated_value)) & set("wax+")
+
+
+def configuration_read(act: FsAct, check: FsCheck, func: Optional[cst.CSTNode]) -> bool:
+    """A read of a configuration file: the act only reads, and the path (its names or text:
+    `config_dir / "settings.json"`) or the function (`configure`, `load_config`) says configuration.
+    A file a user writes and may delete, read when the program starts or is configured: a lost
+    race is an error the user caused and sees, not a failure of the service."""
+    if not reads_only(act):
+        return False
+    names = set()
+    for node, _ in walk_ordered(check.path):
+        if isinstance(node, cst.Name):
+            names |= _words(node.value)
+        elif isinstance(node, cst.Attribute):
+            names |= _words(node.attr.value)
+        elif isinstance(node, cst.SimpleString):
+            names |= _words(str(node.evaluated_value))
+    if isinstance(func, cst.FunctionDef):
+        names |= _words(func.name.value)
+    return bool(names & _CONFIG_WORDS)
+
+
 @dataclass
 class FsFinding:
     check: FsCheck
@@ -572,7 +619,7 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
     """The first act on a path that the `if` checked, in the region the check guards, that can
     lose the race: no handler absorbs it, no lock is held, the path is not private."""
     checks = fs_checks(ctx, node.test)
-    if not checks or is_command_line_program(ctx):
+    if not checks or is_command_line_program(ctx) or is_migration(ctx) or in_command(ctx, stack):
         return None  # no check, or a command-line program: one process, nobody to race with
     func = enclosing_function(stack)
     private = private_paths(ctx, func) if func is not None else set()
@@ -613,6 +660,8 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
                 if tolerant_handler(ctx, list(stack) + list(ancestors), inner) or under_lock(ctx, ancestors):
                     return None
                 if check.kind == "access" and act.name != "open":
+                    continue
+                if configuration_read(act, check, func):
                     continue
                 return FsFinding(check, act, node)
     return None

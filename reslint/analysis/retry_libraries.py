@@ -303,6 +303,13 @@ class Libraries:
             return tuple(parent.body.body), None, scope, ()
         elif isinstance(parent, cst.Attribute) and len(stack) >= 3 and isinstance(stack[-3], cst.Call) and stack[-3].args:
             reference = stack[-3].args[0].value
+        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is call:
+            references = list(_applications(parent, stack))
+            for found in references:
+                target = self._function_named(found, scope)
+                if target is not None:
+                    return tuple(target[0].body.body), target[0], target[1], ()
+            return (), None, scope, tuple(references)
         if reference is None:
             return (), None, scope, ()
         target = self._function_named(reference, scope)
@@ -641,6 +648,36 @@ def _retries_only_refusals(handler: cst.ExceptHandler) -> bool:
 # names of retry helpers that take the function to retry first: `retry(fn, policy)`
 _RETRY_HELPERS = frozenset({"retry", "retry_call", "call_with_retry", "call_with_retries", "with_retry",
                             "with_retries", "retry_async", "async_retry", "retry_operation", "retry_request"})
+
+
+def _applications(assign: cst.CSTNode, stack: Sequence[cst.CSTNode]) -> Iterator[cst.BaseExpression]:
+    """A retry object or decorator kept in a name or an attribute, then applied to a function:
+    `retryer = Retrying(...)` ... `retryer(fn, ...)` (or `retryer.call(fn)`) in the same
+    function; `self._retry = retry(...)` ... `self._retry(self._send)` in any method of the
+    class. -> the functions it is applied to, first arguments as written."""
+    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    if len(targets) != 1:
+        return
+    target = targets[0]
+    if isinstance(target, cst.Name):
+        function = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+        places = [function] if function is not None else []
+        held = target.value
+    elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
+        places = [s for s in cls.body.body if isinstance(s, cst.FunctionDef)] \
+            if cls is not None and isinstance(cls.body, cst.IndentedBlock) else []
+        held = f"self.{target.attr.value}"
+    else:
+        return
+    for place in places:
+        for node in walk(place.body):
+            if not isinstance(node, cst.Call) or not node.args or node.args[0].keyword is not None \
+                    or node.args[0].star:
+                continue
+            callee = dotted_name(node.func)
+            if callee == held or callee in (f"{held}.call", f"{held}.wraps", f"{held}.__call__"):
+                yield node.args[0].value
 
 
 def _nested_def(stack: Sequence[cst.CSTNode], name: str):

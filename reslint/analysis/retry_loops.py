@@ -151,7 +151,7 @@ class LoopAnalysis:
             else:
                 flag = _flag_name(test)
                 if flag is None:
-                    return self._bounded_loop(body)
+                    return self._bounded_loop(body) or self._predicate_loop(body)
         else:
             if self._is_count(loop.iter):
                 infinite = True
@@ -589,6 +589,20 @@ class LoopAnalysis:
                              wait=pause.kind, wait_source=pause.call, body=tuple(repeated), scope=self.scope,
                              repeats_once=once, why_unbounded=why, why_no_wait=pause.why)
         return None
+
+    def _predicate_loop(self, body) -> Optional[Retry]:
+        """`while self._needs_retry(attempts, response, error): ... response, error =
+        self._get_response(request)`: no `try` in the loop, the test asks a retry predicate
+        whether the last attempt must be made again, and the body makes it. The predicate
+        decides the bound and the wait (it may sleep), so only what is repeated is judged."""
+        test = self.loop.test
+        if not isinstance(test, cst.Call) or not _RETRY_PREDICATE.search(_callee_name(test)):
+            return None
+        if not any(isinstance(n, cst.Call) and not any(w in last_word(dotted_name(n.func)) for w in LOG_WORDS + WAIT_WORDS)
+                   for n in walk_all(body)):
+            return None
+        return Retry(node=self.loop, form=Form.LOOP, label="retry loop", bound=Bound.BOUNDED, wait=Wait.UNKNOWN,
+                     body=tuple(body), scope=self.scope)
 
     def _is_count(self, expr: cst.BaseExpression) -> bool:
         if not isinstance(expr, cst.Call):
@@ -1050,6 +1064,18 @@ def _statements_after(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> Optiona
             if inner is not None:
                 return inner + list(body[index + 1:])
     return None
+
+
+# a predicate that says whether to go round again: `needs_retry`, `_should_retry`, `retry_needed`
+_RETRY_PREDICATE = re.compile(r"(?i)^_*(needs?|should|must)_?retry|^_*retry_?(needed|required)$")
+
+
+def _callee_name(call: cst.Call) -> str:
+    """The called function's own name: `_needs_retry` for `self._needs_retry(...)`."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
 
 
 def _flag_name(test: cst.BaseExpression) -> Optional[str]:

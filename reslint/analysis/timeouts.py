@@ -67,6 +67,11 @@ NETWORK_FUNCTIONS.update({
     "poplib.POP3_SSL": TimeoutArg("poplib.POP3_SSL", position=4),  # keyword-only from 3.12
     "telnetlib.Telnet": TimeoutArg("telnetlib.Telnet", position=2),
     "urllib3.request": TimeoutArg("urllib3.request"),
+    # websocket-client: create_connection(url, timeout=None, ...) blocks with no timeout unless
+    # websocket.setdefaulttimeout() set one; socket.setdefaulttimeout() does not reach it
+    "websocket.create_connection": TimeoutArg("websocket.create_connection", position=1, socket_default=False),
+    "websocket._core.create_connection": TimeoutArg("websocket.create_connection", position=1,
+                                                    socket_default=False),
     "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
@@ -95,6 +100,8 @@ NETWORK_METHODS[(T.SESSION, "request")] = TimeoutArg("requests.Session.request",
 NETWORK_METHODS.update({
     (T.URLLIB3_POOL, m): TimeoutArg(f"urllib3.PoolManager.{m}") for m in URLLIB3_POOL_METHODS
 })
+# OpenerDirector.open(fullurl, data=None, timeout=socket._GLOBAL_DEFAULT_TIMEOUT)
+NETWORK_METHODS[(T.OPENER, "open")] = TimeoutArg("urllib.request.OpenerDirector.open", position=2)
 # HTTPConnectionPool.urlopen(method, url, body, headers, retries, redirect, assert_same_host, timeout, ...)
 # (PoolManager.urlopen takes no positional timeout, so eight positionals only fit a pool)
 NETWORK_METHODS[(T.URLLIB3_POOL, "urlopen")] = TimeoutArg("urllib3.PoolManager.urlopen", position=7)
@@ -352,11 +359,57 @@ def disables_timeout(value: cst.BaseExpression) -> bool:
     return False
 
 
+def _in_process(ctx, value: Optional[cst.BaseExpression]) -> bool:
+    """``value`` is an httpx transport that calls an ASGI/WSGI app in this process."""
+    if value is None:
+        return False
+    info = ctx.bindings.type_of(value, ctx.stack)
+    return info is not None and info.type == T.IN_PROCESS_TRANSPORT
+
+
+def _transport_of(call: Optional[cst.Call]) -> Optional[cst.BaseExpression]:
+    arg = find_arg(call, "transport") if call is not None else None
+    return arg.value if arg is not None else None
+
+
+def in_process_client(ctx, call: cst.Call, receiver=None) -> bool:
+    """The call builds or uses an httpx client whose transport runs in-process
+    (`httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=None)`, or a request on
+    such a client), or builds an `httpx.Timeout` handed to one beside that transport (as a
+    keyword of the same call or a key of the same dict): no network wait to bound."""
+    if _in_process(ctx, _transport_of(call)):
+        return True
+    if receiver is not None and _in_process(ctx, _transport_of(receiver.origin)):
+        return True
+    return False
+
+
+def _timeout_beside_in_process_transport(ctx) -> bool:
+    """The node being visited (an `httpx.Timeout(...)`) is an argument of a call, or a value of a
+    dict, that also holds an in-process `transport`."""
+    stack = ctx.stack
+    for index in range(len(stack) - 2, 0, -1):
+        node = stack[index]
+        if isinstance(node, cst.Call):
+            return _in_process(ctx, _transport_of(node))
+        if isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement) and string_value(element.key) == "transport":
+                    return _in_process(ctx, element.value)
+            return False
+        if not isinstance(node, (cst.Arg, cst.DictElement)):
+            return False
+    return False
+
+
 def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
     """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
-    None when it does not (or when `None` there means "use the default")."""
+    None when it does not (or when `None` there means "use the default"), and None for an
+    httpx client whose transport runs the app in-process (ASGI/WSGI)."""
     qualified = ctx.qualified_name(call.func)
     if qualified == "httpx.Timeout":
+        if _timeout_beside_in_process_transport(ctx):
+            return None
         if any(a.star == "" and is_none(a.value) for a in call.args):
             return (Disabled.HTTPX_EVERY if len(call.args) == 1 else Disabled.HTTPX_SOME), None
         return None
@@ -385,10 +438,176 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
     found = resolve_call(ctx, call, DISABLEABLE_FUNCTIONS, DISABLEABLE_METHODS)
     if found is None:
         return None
-    spec, _ = found
+    spec, receiver = found
+    if in_process_client(ctx, call, receiver):
+        return None
     arg = find_arg(call, spec.keyword, spec.position)
     if arg is None or (spec.none_is_default and is_none(arg.value)):
         return None  # RES101's business: None there is the same as leaving it out
     if disables_timeout(arg.value):
         return Disabled.ARGUMENT, spec
     return None
+
+
+# -- waits that cannot hang (RES103) ---------------------------------------------------------
+
+# programs that finish at once on their own: signalling, identity and process listings
+QUICK_PROGRAMS = frozenset({
+    "kill", "pkill", "killall", "true", "false", "uname", "id", "whoami", "which", "nproc", "getconf",
+    "arch", "date", "echo", "printenv", "pwd", "tty", "ps", "pgrep", "taskkill", "tasklist",
+})
+# filters that only read their standard input: quick behind a quick program in a pipeline
+PIPE_FILTERS = frozenset({"grep", "egrep", "fgrep", "awk", "sed", "cut", "sort", "uniq", "wc", "head", "tail", "tr"})
+# the argument of a version probe: `git --version`, `java -version`, `ssh -V` (not a `version`
+# subcommand: `docker version` and `kubectl version` ask a server)
+VERSION_FLAGS = frozenset({"--version", "-version", "-V"})
+SUBPROCESS_COMMANDS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
+                                 "subprocess.check_output", "subprocess.Popen"})
+
+
+def _program(word: str) -> str:
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+
+
+def _quick_command_line(text: str) -> bool:
+    """`kill -9 123`, `ps aux | grep worker | wc -l`, `node --version`: a shell command line of
+    quick programs, or a version probe."""
+    segments = [segment.split() for segment in text.split("|")]
+    if not all(segments) or any(ch in text for ch in ";&`$<>"):
+        return False
+    first = segments[0]
+    if len(segments) == 1 and len(first) == 2 and first[1] in VERSION_FLAGS:
+        return True
+    if _program(first[0]) not in QUICK_PROGRAMS:
+        return False
+    return all(_program(segment[0]) in PIPE_FILTERS | QUICK_PROGRAMS for segment in segments[1:])
+
+
+def quick_command(call: Optional[cst.Call]) -> bool:
+    """The subprocess call runs a command that cannot hang: a quick program (`kill`, `pkill`,
+    `uname`, `ps`, ...), a short pipeline of them through standard filters (`ps aux | grep x`),
+    or a version probe (`[tool, "--version"]`, whatever the tool)."""
+    if call is None:
+        return False
+    args = [a for a in call.args if a.keyword is None and not a.star]
+    command = args[0] if args else find_arg(call, "args")
+    if command is None:
+        return False
+    value = command.value
+    text = string_value(value)
+    if text is not None:
+        return _quick_command_line(text)
+    if isinstance(value, (cst.List, cst.Tuple)):
+        elements = value.elements
+        if not elements or any(isinstance(e, cst.StarredElement) for e in elements):
+            return False
+        words = [string_value(e.value) for e in elements]
+        if len(words) == 2 and words[1] in VERSION_FLAGS:
+            return True
+        return words[0] is not None and _program(words[0]) in QUICK_PROGRAMS
+    return False
+
+
+def _binds(block: cst.CSTNode, name: str) -> bool:
+    """``name`` is assigned somewhere under ``block`` (nested functions excluded)."""
+    from .blocks import small_statements
+    from .names import target_names
+
+    for stmt in small_statements(block.body if hasattr(block, "body") else block):
+        if isinstance(stmt, cst.Assign) and any(name in target_names(t.target) for t in stmt.targets):
+            return True
+        if isinstance(stmt, (cst.AnnAssign, cst.AugAssign)) and name in target_names(stmt.target):
+            return True
+    return False
+
+
+def joined_by_executor(ctx, expr: Optional[cst.BaseExpression]) -> bool:
+    """``expr`` (futures, or one future) is a name bound inside a `with <executor>:` block that
+    has ended before the wait: leaving the block shut the executor down and waited for every
+    future, so `as_completed(futures)`, `wait(futures)` and `fut.result()` return at once."""
+    from .blocks import statements
+
+    if not isinstance(expr, cst.Name):
+        return False
+    name = expr.value
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    ancestors = {id(n) for n in ctx.stack}
+    for stmt in statements(function.body):
+        if not isinstance(stmt, cst.With) or id(stmt) in ancestors:
+            continue
+        if not any((info := ctx.bindings.type_of(item.item, ctx.stack)) is not None and info.type == T.EXECUTOR
+                   for item in stmt.items):
+            continue
+        if _binds(stmt.body, name):
+            return True
+    return False
+
+
+def emptiness_checked(ctx, receiver: cst.BaseExpression) -> bool:
+    """`if not q.empty(): q.get()` / `while q.qsize():`: the get sits under a test that the
+    same queue holds an item, so it returns at once (one consumer)."""
+    code = ctx.module.code_for_node(receiver)
+    for node in reversed(ctx.stack[:-1]):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return False
+        test = node.test if isinstance(node, (cst.If, cst.While)) else None
+        if test is None:
+            continue
+        negated = {id(inner) for op in find_all(test, cst.UnaryOperation) if isinstance(op.operator, cst.Not)
+                   for inner in find_all(op.expression, cst.Call)}
+        for call in find_all(test, cst.Call):
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and ctx.module.code_for_node(func.value) == code):
+                continue
+            if func.attr.value == "qsize" or (func.attr.value == "empty" and id(call) in negated):
+                return True
+    return False
+
+
+def _is_sigkill(ctx, expr: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    """`signal.SIGKILL`, or a local name some assignment of the function sets to it."""
+    from .blocks import small_statements
+
+    if (dotted_name(expr) or "").rsplit(".", 1)[-1] == "SIGKILL":
+        return True
+    if not isinstance(expr, cst.Name):
+        return False
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == expr.value for t in small.targets):
+            if (dotted_name(small.value) or "").rsplit(".", 1)[-1] == "SIGKILL":
+                return True
+    return False
+
+
+def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
+    """Earlier in the function the process was killed: `proc.kill()`, or `os.kill(proc.pid,
+    SIGKILL)` / `os.killpg(...)` with SIGKILL (also through a local `sig = signal.SIGKILL`).
+    A `wait()`/`communicate()` after that returns once the kernel has reaped it, as in the
+    documented `except TimeoutExpired: proc.kill(); proc.communicate()`."""
+    from .blocks import statements
+
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    code = ctx.module.code_for_node(receiver)
+    ancestors = {id(n) for n in ctx.stack}
+    for stmt in statements(function.body):
+        if id(stmt) in ancestors:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                return False  # the wait's own line: nothing after it counts
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for call in find_all(stmt, cst.Call):
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "kill" and not call.args \
+                    and ctx.module.code_for_node(func.value) == code:
+                return True
+            if ctx.qualified_name(func) in ("os.kill", "os.killpg") and len(call.args) >= 2:
+                target = ctx.module.code_for_node(call.args[0].value)
+                if (code in target or func.attr.value == "killpg") and _is_sigkill(ctx, call.args[1].value, function):
+                    return True
+    return False

@@ -35,6 +35,11 @@ ASYNC_EVENT = "asyncio.Event"
 ASYNC_CONDITION = "asyncio.Condition"
 STREAM_READER = "asyncio.StreamReader"
 STREAM_WRITER = "asyncio.StreamWriter"
+MP_MANAGER = "multiprocessing.managers.SyncManager"
+MP_CONTEXT = "multiprocessing.context.BaseContext"
+OPENER = "urllib.request.OpenerDirector"
+# an httpx transport that calls an ASGI/WSGI app in the same process: no network between them
+IN_PROCESS_TRANSPORT = "httpx.ASGITransport"
 
 # callee (qualified) -> type of the value it returns
 CONSTRUCTORS: Dict[str, str] = {
@@ -110,6 +115,17 @@ CONSTRUCTORS: Dict[str, str] = {
     "asyncio.Condition": ASYNC_CONDITION,
     "asyncio.StreamReader": STREAM_READER,
     "asyncio.StreamWriter": STREAM_WRITER,
+    "multiprocessing.Manager": MP_MANAGER,
+    "multiprocessing.managers.SyncManager": MP_MANAGER,
+    "multiprocessing.get_context": MP_CONTEXT,
+    "multiprocessing.queues.Queue": QUEUE,
+    "multiprocessing.queues.JoinableQueue": QUEUE,
+    "multiprocessing.synchronize.Event": EVENT,
+    "multiprocessing.synchronize.Condition": CONDITION,
+    "urllib.request.build_opener": OPENER,
+    "urllib.request.OpenerDirector": OPENER,
+    "httpx.ASGITransport": IN_PROCESS_TRANSPORT,
+    "httpx.WSGITransport": IN_PROCESS_TRANSPORT,
 }
 
 # `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types
@@ -124,11 +140,24 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
     (MP_POOL, "apply_async"): ASYNC_RESULT,
     (MP_POOL, "map_async"): ASYNC_RESULT,
     (MP_POOL, "starmap_async"): ASYNC_RESULT,
+    # a manager's proxies and a context's objects wait like the ones they stand for
+    (MP_MANAGER, "Queue"): QUEUE,
+    (MP_MANAGER, "JoinableQueue"): QUEUE,
+    (MP_MANAGER, "Event"): EVENT,
+    (MP_MANAGER, "Condition"): CONDITION,
+    (MP_MANAGER, "Pool"): MP_POOL,
+    (MP_CONTEXT, "Queue"): QUEUE,
+    (MP_CONTEXT, "JoinableQueue"): QUEUE,
+    (MP_CONTEXT, "Event"): EVENT,
+    (MP_CONTEXT, "Condition"): CONDITION,
+    (MP_CONTEXT, "Manager"): MP_MANAGER,
+    (MP_CONTEXT, "Pool"): MP_POOL,
+    (MP_CONTEXT, "Process"): THREAD,
 }
 
 # `with X() as name` binds name to what __enter__ returns: the object itself for these
 ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
-                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE})
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, MP_MANAGER})
 
 # Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
 SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

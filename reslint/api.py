@@ -243,6 +243,7 @@ def _stop_pool(pool: "ProcessPoolExecutor") -> None:
     import time
 
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         try:
@@ -258,6 +259,12 @@ def _stop_pool(pool: "ProcessPoolExecutor") -> None:
                 process.join(0.5)
         except (OSError, ValueError, AttributeError, AssertionError):
             pass
+    if manager is not None:
+        # it ends once it has seen every worker gone; one killed in the middle of sending a result
+        # leaves it waiting for the rest (and the interpreter's exit waiting for it)
+        manager.join(0.5)
+        if manager.is_alive():
+            interrupt.note_stuck()
 
 
 def _crashed(target: Target) -> FileResult:

@@ -11,7 +11,8 @@ in the main thread, the way Ctrl-C raises KeyboardInterrupt, with two exceptions
   inside concurrent.futures' own locks.
 
 Pool workers ignore SIGINT (Ctrl-C reaches the whole process group: the parent decides) and end
-on SIGTERM, which the parent sends them; a worker in the middle of a write ends right after it.
+on SIGTERM, which the parent sends them; a worker in the middle of a write, or of sending a result
+back, ends right after it.
 Files written are counted (across the workers through a shared counter), so the run can say how
 many files it fixed before it stopped.
 
@@ -52,6 +53,7 @@ class _State:
         self.worker = False  # a pool worker process
         self.written = 0  # files written by this process
         self.shared: Any = None  # multiprocessing.Value: files written by the pool's workers
+        self.stuck = False  # a stopped pool's manager thread did not end (see note_stuck)
 
 
 _state = _State()
@@ -84,6 +86,7 @@ def handling() -> Iterator[None]:
     _state.signum = 0
     _state.written = 0
     _state.shared = None
+    _state.stuck = False
     old: Dict[int, Any] = {}
     try:
         for signum in SIGNALS:
@@ -158,6 +161,46 @@ def worker_setup(counter: Any) -> None:
     _state.polling = 0
     _state.writing = 0
     _state.written = 0
+    signum, _state.signum = _state.signum, 0
     _state.shared = counter
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_signal)
+    if signum:
+        # a signal came between the fork and now, to the parent's handler (which only recorded it,
+        # the parent's pool loop being the one to act): the run is stopping, do not start work
+        os._exit(128 + signum)
+    # a worker sends each result back through a pipe in several writes: ended in the middle, it
+    # would leave the parent's result reader waiting forever for the rest (and the parent's exit
+    # waiting for that reader). So a SIGTERM waits until the result is sent, as for a file write.
+    try:
+        from concurrent.futures import process
+    except ImportError:  # pragma: no cover
+        return
+    send = getattr(process, "_sendback_result", None)
+    if send is not None and not getattr(send, "_reslint_guarded", False):
+        def guarded_send(*args: Any, **kwargs: Any) -> Any:
+            with write_guard():
+                return send(*args, **kwargs)
+
+        guarded_send._reslint_guarded = True  # type: ignore[attr-defined]
+        process._sendback_result = guarded_send  # type: ignore[attr-defined]
+
+
+def note_stuck() -> None:
+    """The pool could not be shut down cleanly (its manager thread still waits on a worker that
+    was killed): the process must end without joining it (see :func:`exit_now_if_stuck`)."""
+    _state.stuck = True
+
+
+def exit_now_if_stuck(code: int) -> None:
+    """For the command line, after an interrupted run: when the pool's manager thread is stuck,
+    the interpreter's exit would wait for it forever; flush the output and end the process now."""
+    if getattr(_state, "stuck", False):
+        import sys
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)

@@ -39,7 +39,7 @@ def _tree(root: Path) -> dict:
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, RESLINT_CACHE_DIR="", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, RESLINT_CACHE_DIR="", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1")
     env.pop("CI", None)
     return subprocess.Popen(
         [sys.executable, "-m", "reslint", "check", "--no-cache", "--select", "RES301", "-q", *args, "."],
@@ -67,8 +67,13 @@ def _stop(process: subprocess.Popen, signum: int, group: bool) -> tuple:
     try:
         out, err = process.communicate(timeout=30)
     except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGABRT)  # faulthandler prints every thread's stack
+        try:
+            _, err = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            err = b""
         os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("the run did not stop within 30 s of the signal")
+        pytest.fail(f"the run did not stop within 30 s of the signal:\n{err.decode(errors='replace')[-8000:]}")
     return time.monotonic() - started, out.decode(), err.decode()
 
 

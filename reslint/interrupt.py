@@ -95,6 +95,10 @@ def handling() -> Iterator[None]:
     finally:
         for signum, handler in old.items():
             signal.signal(signum, handler)
+        # what a later run in this process (an embedding program, a test) must not inherit; `stuck`
+        # stays for the command line's exit (exit_now_if_stuck)
+        _state.signum = 0
+        _state.shared = None
 
 
 @contextmanager

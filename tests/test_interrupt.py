@@ -162,3 +162,25 @@ def test_a_signal_during_a_write_waits_for_it(tmp_path, monkeypatch):
     assert raised.value.exit_code == 130
     assert path.read_text() == "new\n"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupted_run_leaves_nothing_behind_for_the_next(tmp_path):
+    """After a run stopped by a signal, the handlers are restored and the next run in the same
+    process (an embedding program, the tests) is not stopped by the old signal."""
+    from reslint import interrupt
+
+    with interrupt.handling():
+        with pytest.raises(interrupt.Interrupted):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler raises in this thread at once
+    assert interrupt.requested() == 0
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    from reslint.api import lint_paths
+    from reslint.config import from_table
+
+    for i in range(20):  # enough for the process pool
+        (tmp_path / f"m{i}.py").write_text("try:\n    go()\nexcept:\n    pass\n")
+    settings = from_table({"select": ["RES301"]}, root=tmp_path, where="t")
+    results = lint_paths([str(tmp_path)], settings, use_cache=False)
+    assert len(results) == 20 and all(r.findings for r in results)

@@ -10,15 +10,20 @@ up `__init__.py` files, the path under the root, and the path under `src/`):
 
 - module-level `async def`\\ s (async generators excluded: calling one is not
   a coroutine) and the other names the module defines;
-- classes: their async and plain methods and their base classes, resolved
-  through the module's imports;
+- classes: their async and plain methods, their base classes, and the declared
+  types of their attributes and properties (annotations in the class body,
+  `self.x: T = ...`, `self.x = T(...)` or `self.x = param` with `param: T` in a
+  method, a `@property` / `@cached_property` return annotation), all resolved
+  through the module's imports (those under `if TYPE_CHECKING:` included);
 - imports (`from .impl import fetch` in `__init__.py` is a re-export).
 
 Only modules that can matter are parsed, with the stdlib parser: those whose
-text contains `async def` and every package `__init__.py` (re-exports). A
-class chain through a module with no `async def` in it is therefore not
-followed. Entries are cached by file content in the user cache directory
-(`$RESLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/reslint`, else `~/.cache/reslint`).
+text contains `async def` and every package `__init__.py` (re-exports); then,
+a few rounds more, the modules that define a base class or an attribute type
+those name (so `self.coresys.plugins.dns.write()` is followed through a
+`CoreSys` defined in a module with no `async def`). Entries are cached by file
+content in the user cache directory (`$RESLINT_CACHE_DIR`, else
+`$XDG_CACHE_HOME/reslint`, else `~/.cache/reslint`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import ast
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -34,7 +40,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -69,6 +75,17 @@ class ClassEntry:
     bases: Tuple[str, ...] = ()          # qualified names as far as the module's imports tell
     coroutines: Tuple[str, ...] = ()     # async methods
     methods: Tuple[str, ...] = ()        # other methods and class attributes
+    # attribute or property -> the qualified type it is declared with; "?" when it is bound here
+    # to something else or to different types (look no further)
+    attributes: Dict[str, str] = field(default_factory=dict)
+    # generics: the type arguments of each base (aligned with ``bases``; `Entity[Coordinator]`),
+    # and the candidate type parameters of the class in order (`Generic[T]`'s, else the names
+    # its bases are subscripted with; which are TypeVars is asked of their modules)
+    type_args: Tuple[Tuple[str, ...], ...] = ()
+    params: Tuple[str, ...] = ()
+    # async methods under decorators that are not known to keep them coroutine functions ->
+    # the decorators (qualified; `deco()` for a decorator factory called in the decorator line)
+    decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,19 +94,58 @@ class ModuleEntry:
     names: Tuple[str, ...] = ()          # other module-level definitions and assignments
     classes: Dict[str, ClassEntry] = field(default_factory=dict)
     imports: Dict[str, str] = field(default_factory=dict)   # local name -> qualified (relative resolved)
+    typevars: Dict[str, str] = field(default_factory=dict)  # `T = TypeVar("T", bound=B)` -> B, or "?"
+    # functions that wrap what they decorate in an `async def` they return (`name`), or that
+    # make such a decorator (`name()`); and module-level async defs under other decorators
+    coroutine_decorators: Tuple[str, ...] = ()
+    decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self):
-        return {
+        data: Dict[str, Any] = {
             "coroutines": list(self.coroutines), "names": list(self.names), "imports": self.imports,
-            "classes": {k: [list(c.bases), list(c.coroutines), list(c.methods)] for k, c in self.classes.items()},
+            "classes": {k: _class_json(c) for k, c in self.classes.items()},
         }
+        # the newer facts only when there are some: most modules have none, and the index is stored
+        if self.typevars:
+            data["typevars"] = self.typevars
+        if self.coroutine_decorators:
+            data["coroutine_decorators"] = list(self.coroutine_decorators)
+        if self.decorated:
+            data["decorated"] = {k: list(v) for k, v in self.decorated.items()}
+        return data
 
     @classmethod
     def from_json(cls, data) -> "ModuleEntry":
         return cls(
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
-            classes={k: ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2])) for k, v in data["classes"].items()},
+            typevars=dict(data.get("typevars", {})), coroutine_decorators=tuple(data.get("coroutine_decorators", ())),
+            decorated={k: tuple(v) for k, v in data.get("decorated", {}).items()},
+            classes={k: _class_from_json(v) for k, v in data["classes"].items()},
         )
+
+
+def _class_json(c: ClassEntry) -> list:
+    """[bases, coroutines, methods] and, when any is not empty, {attributes, type args, params, decorated}."""
+    out: list = [list(c.bases), list(c.coroutines), list(c.methods)]
+    extra: Dict[str, Any] = {}
+    if c.attributes:
+        extra["a"] = c.attributes
+    if any(c.type_args):
+        extra["t"] = [list(a) for a in c.type_args]
+    if c.params:
+        extra["p"] = list(c.params)
+    if c.decorated:
+        extra["d"] = {m: list(d) for m, d in c.decorated.items()}
+    if extra:
+        out.append(extra)
+    return out
+
+
+def _class_from_json(v: list) -> ClassEntry:
+    extra = v[3] if len(v) > 3 else {}
+    return ClassEntry(tuple(v[0]), tuple(v[1]), tuple(v[2]), dict(extra.get("a", {})),
+                      tuple(tuple(a) for a in extra.get("t", ())), tuple(extra.get("p", ())),
+                      {m: tuple(d) for m, d in extra.get("d", {}).items()})
 
 
 def _packages(directory: str, memo: Optional[Dict[str, List[str]]]) -> List[str]:
@@ -142,6 +198,68 @@ def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) ->
     return package
 
 
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _statements(body: Sequence[ast.AST]) -> Iterable[ast.AST]:
+    """The statements of a block and of the blocks nested in it (`if`, loops, `try`, `with`,
+    `match`), not those of nested functions and classes; expressions are not entered."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, _SCOPES):
+            continue
+        for name in _BLOCKS:
+            block = getattr(stmt, name, None)
+            if not block or not isinstance(block, list):
+                continue
+            for item in reversed(block):
+                if isinstance(item, ast.stmt):
+                    stack.append(item)
+                else:  # an `except` handler or a `case`: its body
+                    stack.extend(reversed(getattr(item, "body", ())))
+
+
+def _decorators(func: ast.AST, resolve, generators: bool = True) -> Optional[Tuple[str, ...]]:
+    """An `async def` (not a generator) with decorators that are not all transparent: those
+    decorators, qualified (`name()` when the decorator line calls it); else None."""
+    if not isinstance(func, ast.AsyncFunctionDef):
+        return None
+    out = []
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        dotted = _dotted(target)
+        if dotted is None:
+            return ("?",)
+        if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
+            continue
+        out.append(resolve(dotted) + ("()" if isinstance(decorator, ast.Call) else ""))
+    return tuple(out) if out and not (generators and _is_generator(func)) else None
+
+
+def _wraps_in_coroutine(func: ast.AST, depth: int = 0) -> Optional[str]:
+    """"" for a decorator whose every `return` hands back an `async def` (not a generator) it
+    defines (`@wraps(func) async def wrapper(...)` ... `return wrapper`), "()" for a function
+    that returns such a decorator (a decorator factory), else None."""
+    if not isinstance(func, ast.FunctionDef) or depth > 1:
+        return None
+    nested = {n.name: n for n in func.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not nested:
+        return None
+    returned = {node.value.id if isinstance(node.value, ast.Name) else None
+                for node in _statements(func.body) if isinstance(node, ast.Return)}
+    if len(returned) != 1:
+        return None
+    target = nested.get(next(iter(returned)) or "")
+    if isinstance(target, ast.AsyncFunctionDef) and not _is_generator(target):
+        return "" if depth == 0 else "()"
+    if isinstance(target, ast.FunctionDef) and depth == 0:
+        return "()" if _wraps_in_coroutine(target, depth + 1) == "()" else None
+    return None
+
+
 def _coroutine(func: ast.AST, generators: bool = True) -> bool:
     """An `async def` whose call makes a coroutine: no yield, no decorator that may change it."""
     if not isinstance(func, ast.AsyncFunctionDef) or (generators and _is_generator(func)):
@@ -186,6 +304,171 @@ def _resolve(name: str, imports: Dict[str, str], module: str, local: Iterable[st
     return name
 
 
+def _add_imports(imports: Dict[str, str], node: ast.AST, module: str, is_package: bool, first: bool) -> None:
+    """Add what an import statement binds; ``first``: an earlier binding of the name wins."""
+    found: Dict[str, str] = {}
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                found[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".", 1)[0]
+                if head not in imports:
+                    found[head] = head
+    elif isinstance(node, ast.ImportFrom):
+        base = _absolute(module, is_package, node.level, node.module) if node.level else (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                found[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    for name, target in found.items():
+        if first:
+            imports.setdefault(name, target)
+        else:
+            imports[name] = target
+
+
+# `Optional[T]`, `ClassVar[T]`, ...: the type is the one inside
+_WRAPPERS = frozenset({"Optional", "ClassVar", "Final", "Annotated"})
+_PROPERTIES = frozenset({"property", "cached_property", "cached", "reify"})
+UNKNOWN = "?"
+
+
+def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
+    """The dotted class name an annotation declares (`T`, `"T"`, `Optional[T]`, `T | None`,
+    `Union[T, None]`, `Generic[...]` subscripts of a class), or None."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            inner = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return _annotation(inner, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
+        return _annotation(sides[0], depth + 1) if len(sides) == 1 else None
+    if isinstance(node, ast.Subscript):
+        base = _dotted(node.value) or ""
+        last = base.rsplit(".", 1)[-1]
+        inner = node.slice
+        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if last in _WRAPPERS:
+            return _annotation(elements[0], depth + 1) if elements else None
+        if last == "Union":
+            kept = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is None)]
+            return _annotation(kept[0], depth + 1) if len(kept) == 1 else None
+        return base or None  # a generic class: `Manager[int]` is a Manager
+    return _dotted(node)
+
+
+_GENERIC_BASES = frozenset({"Generic", "Protocol"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"typing_extensions"}
+
+
+def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tuple[str, ...], ...], Tuple[str, ...]]:
+    """(bases, their type arguments, the class's candidate type parameters), all qualified: a
+    subscripted base `Entity[Coordinator]` is the base `Entity` with the argument `Coordinator`."""
+    bases: List[str] = []
+    type_args: List[Tuple[str, ...]] = []
+    generic: Optional[Tuple[str, ...]] = None
+    seen: List[str] = []
+    for base in node.bases:
+        args: Tuple[str, ...] = ()
+        if isinstance(base, ast.Subscript):
+            inner = base.slice
+            elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            args = tuple(resolve(d) if d else UNKNOWN for d in (_annotation(e) for e in elements))
+            base = base.value
+        dotted = _dotted(base)
+        if not dotted:
+            continue
+        if dotted.rsplit(".", 1)[-1] in _GENERIC_BASES:
+            if args:
+                generic = args
+            continue
+        bases.append(resolve(dotted))
+        type_args.append(args)
+        seen.extend(a for a in args if a != UNKNOWN and a not in seen)
+    args_out = tuple(type_args) if any(type_args) else ()  # stored only when a base is subscripted
+    params = [f"{p.name}" for p in getattr(node, "type_params", ()) if hasattr(p, "name")]  # `class C[T]:`
+    if params:
+        return tuple(bases), args_out, tuple(resolve(p) for p in params)
+    return tuple(bases), args_out, generic if generic is not None else tuple(seen)
+
+
+def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
+    """`TypeVar("T", bound=B)` -> the qualified B; a TypeVar with no bound (or constraints) -> "?";
+    anything else -> None."""
+    if not (isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
+        return None
+    bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
+    dotted = _annotation(bound) if bound is not None else None
+    qualified = resolve(dotted) if dotted else UNKNOWN
+    return qualified if "." in qualified else UNKNOWN
+
+
+def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
+    """Attribute and property name -> the qualified type declared for it (see :class:`ClassEntry`)."""
+    declared: Dict[str, set] = {}   # annotations: the contract
+    assigned: Dict[str, set] = {}   # values: `T(...)`, an annotated parameter, UNKNOWN for others
+
+    def note(table: Dict[str, set], name: str, dotted: Optional[str]) -> None:
+        qualified = resolve(dotted) if dotted else UNKNOWN
+        # a class of the project is `module.Class`: `str`, `dict`, an unresolved name or a class of
+        # the standard library cannot be one (kept short: the index is stored)
+        if "." not in qualified or qualified.split(".", 1)[0] in _STDLIB:
+            qualified = UNKNOWN
+        table.setdefault(name, set()).add(qualified)
+
+    def value(table: Dict[str, set], name: str, expr: ast.AST, params: Dict[str, Optional[str]]) -> None:
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return  # "not set yet": neutral
+        if isinstance(expr, ast.Call):
+            note(table, name, _dotted(expr.func))
+        elif isinstance(expr, ast.Name) and expr.id in params:
+            note(table, name, params[expr.id])
+        else:
+            note(table, name, None)
+
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            note(declared, item.target.id, _annotation(item.annotation))
+        elif isinstance(item, ast.Assign):
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    value(assigned, target.id, item.value, {})
+        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decorators = {(_dotted(d) or "").rsplit(".", 1)[-1] for d in item.decorator_list}
+            if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
+                note(declared, item.name, _annotation(item.returns))
+                continue
+            args = item.args.posonlyargs + item.args.args
+            if not args or "staticmethod" in decorators or "classmethod" in decorators:
+                continue
+            this = args[0].arg
+            params = {a.arg: _annotation(a.annotation) for a in args[1:] + item.args.kwonlyargs}
+            for stmt in _statements(item.body):
+                if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                    continue
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if not (isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name)
+                                and element.value.id == this):
+                            continue
+                        if isinstance(stmt, ast.AnnAssign):
+                            note(declared, element.attr, _annotation(stmt.annotation))
+                        elif element is target and stmt.value is not None:
+                            value(assigned, element.attr, stmt.value, params)
+                        else:
+                            note(assigned, element.attr, None)
+    out: Dict[str, str] = {}
+    for name in set(declared) | set(assigned):
+        types = declared.get(name) or assigned.get(name) or set()
+        out[name] = next(iter(types)) if len(types) == 1 else UNKNOWN
+    return out
+
+
 def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEntry]:
     """The index entry of one module's source, or None when it does not parse."""
     generators = "yield" in text  # no `yield` anywhere: nothing here is a generator
@@ -195,46 +478,65 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
         return None
     imports: Dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".", 1)[0]
-                    imports.setdefault(head, head)
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(module, is_package, node.level, node.module) if node.level else (node.module or "")
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        _add_imports(imports, node, module, is_package, first=False)
+    for node in tree.body:
+        # imports under `if TYPE_CHECKING:` (annotations name them), `try:` / `except ImportError:`
+        if isinstance(node, (ast.If, ast.Try)):
+            for block in (node.body, node.orelse, *(h.body for h in getattr(node, "handlers", ()))):
+                for inner in block:
+                    _add_imports(imports, inner, module, is_package, first=True)
     coroutines, names = [], []
     classes: Dict[str, ClassEntry] = {}
+    typevars: Dict[str, str] = {}
     local = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    local |= {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+
+    def resolve(dotted: str) -> str:
+        return _resolve(dotted, imports, module, local)
+
+    coroutine_decorators: List[str] = []
+    decorated: Dict[str, Tuple[str, ...]] = {}
     for node in tree.body:
         if _coroutine(node, generators):
             coroutines.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
+            wraps = _wraps_in_coroutine(node)
+            if wraps is not None:
+                coroutine_decorators.append(node.name + wraps)
+            found = _decorators(node, resolve, generators)
+            if found is not None:
+                decorated[node.name] = found
         elif isinstance(node, ast.ClassDef):
-            bases = tuple(_resolve(d, imports, module, local) for d in (_dotted(b) for b in node.bases) if d)
+            bases, type_args, params = _class_bases(node, resolve)
             methods, async_methods = [], []
+            decorated_methods: Dict[str, Tuple[str, ...]] = {}
             for item in node.body:
                 if _coroutine(item, generators):
                     async_methods.append(item.name)
                 elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     methods.append(item.name)
+                    found = _decorators(item, resolve, generators)
+                    if found is not None and item.name not in decorated_methods:
+                        decorated_methods[item.name] = found
                 elif isinstance(item, (ast.Assign, ast.AnnAssign)):
                     targets = item.targets if isinstance(item, ast.Assign) else [item.target]
                     methods.extend(t.id for t in targets if isinstance(t, ast.Name))
-            classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods))
+            classes[node.name] = ClassEntry(bases, tuple(async_methods), tuple(methods),
+                                            _class_attributes(node, resolve), type_args, params, decorated_methods)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.extend(t.id for t in targets if isinstance(t, ast.Name))
+            bound = _typevar_bound(node.value, resolve)
+            if bound is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                typevars[targets[0].id] = bound
     # a name bound twice (a sync fallback, a later assignment) is not reliably a coroutine
     names_set = set(names) | set(classes)
     coroutines = [c for c in coroutines if c not in names_set]
-    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports)
+    decorated = {k: v for k, v in decorated.items() if names.count(k) == 1 and k not in classes}
+    return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars, tuple(coroutine_decorators),
+                       decorated)
 
 
 class ProjectIndex:
@@ -295,13 +597,15 @@ class ProjectIndex:
         if len(rest) == 1:
             if head in entry.coroutines:
                 return True
+            if head in entry.decorated:
+                return all(self.is_coroutine_decorator(d) for d in entry.decorated[head])
             if head in entry.names or head in entry.classes:
                 return False
             if head in entry.imports:
                 return self.is_coroutine_function(entry.imports[head], depth + 1)
             return None
         if head in entry.classes and len(rest) == 2:
-            return self.method_is_coroutine(f"{name}.{head}", rest[1], depth + 1)
+            return self.method_is_coroutine(f"{name}.{head}", rest[1])
         if head in entry.imports:
             return self.is_coroutine_function(".".join([entry.imports[head], *rest[1:]]), depth + 1)
         return None
@@ -318,22 +622,116 @@ class ProjectIndex:
             return self.class_entry(entry.imports[rest[0]], depth + 1)
         return None, ""
 
-    def method_is_coroutine(self, class_qualified: str, method: str, depth: int = 0) -> Optional[bool]:
+    def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
         """Whether `method` of the project class (first definition along its bases) is an `async def`."""
-        if depth > 16:
+        return lookup_method(self.class_entry, class_qualified, method, self.is_coroutine_decorator)
+
+    def is_coroutine_decorator(self, qualified: str, depth: int = 0) -> bool:
+        """A decorator of the project known to return an `async def` wrapper (`qualified` ends in
+        `()` for a decorator factory called in the decorator line)."""
+        if depth > 8:
+            return False
+        call = qualified.endswith("()")
+        entry, _, rest = self._module(qualified[:-2] if call else qualified)
+        if entry is None or len(rest) != 1:
+            return False
+        if rest[0] + ("()" if call else "") in entry.coroutine_decorators:
+            return True
+        if rest[0] in entry.imports:
+            return self.is_coroutine_decorator(entry.imports[rest[0]] + ("()" if call else ""), depth + 1)
+        return False
+
+    def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
+        """The qualified type an attribute or property of the project class (or of a base) is
+        declared with, or None."""
+        return lookup_attribute(self.class_entry, class_qualified, attribute, self.typevar_bound)
+
+    def has_module(self, name: str) -> bool:
+        """Whether the index holds the module of that dotted name."""
+        return name in self.modules
+
+    def typevar_bound(self, qualified: str, depth: int = 0) -> Optional[str]:
+        """For a TypeVar of the project, its bound (qualified) or "?" when it has none; None for
+        anything else."""
+        if depth > 8:
             return None
-        cls, _ = self.class_entry(class_qualified)
-        if cls is None:
+        entry, _, rest = self._module(qualified)
+        if entry is None or len(rest) != 1:
             return None
+        if rest[0] in entry.typevars:
+            return entry.typevars[rest[0]]
+        if rest[0] in entry.imports:
+            return self.typevar_bound(entry.imports[rest[0]], depth + 1)
+        return None
+
+
+def _along_bases(class_entry, class_qualified: str, find, depth: int = 0, seen: Optional[set] = None,
+                 typevar_bound=None, env: Optional[Dict[str, str]] = None):
+    """``find(entry, env)`` on the class, then on its bases depth-first (the MRO of single
+    inheritance, close enough for mixins): the first answer that is not None. ``env`` maps the
+    class's TypeVars to what a subclass bound them to (`class E(Entity[Coordinator])`)."""
+    seen = set() if seen is None else seen
+    if depth > 16 or class_qualified in seen:
+        return None
+    seen.add(class_qualified)
+    cls, _ = class_entry(class_qualified)
+    if cls is None:
+        return None
+    env = env or {}
+    found = find(cls, env)
+    if found is not None:
+        return found
+    for index, base in enumerate(cls.bases):
+        base_env: Dict[str, str] = {}
+        args = cls.type_args[index] if index < len(cls.type_args) else ()
+        if args and typevar_bound is not None:
+            base_cls, _ = class_entry(base)
+            if base_cls is not None:
+                params = [p for p in base_cls.params if typevar_bound(p) is not None]
+                base_env = {p: env.get(a, a) for p, a in zip(params, args)}
+        found = _along_bases(class_entry, base, find, depth + 1, seen, typevar_bound, base_env)
+        if found is not None:
+            return found
+    return None
+
+
+_STOP = object()
+
+
+def lookup_method(class_entry, class_qualified: str, method: str, coroutine_decorator=None) -> Optional[bool]:
+    """Whether `method` of a class is an `async def` (True), something else (False) or unknown
+    (None), looking along its bases; ``class_entry(qualified)`` answers as the index's does, and
+    ``coroutine_decorator(qualified)`` whether a decorator keeps an `async def` a coroutine function."""
+    def find(cls: ClassEntry, env) -> Optional[bool]:
         if method in cls.coroutines:
             return True
+        if method in cls.decorated and coroutine_decorator is not None:
+            return all(coroutine_decorator(d) for d in cls.decorated[method])
         if method in cls.methods:
             return False
-        for base in cls.bases:
-            found = self.method_is_coroutine(base, method, depth + 1)
-            if found is not None:
-                return found
+        if method in cls.attributes:
+            return _STOP  # an instance attribute: it may hold anything callable
         return None
+    found = _along_bases(class_entry, class_qualified, find)
+    return None if found is _STOP else found
+
+
+def lookup_attribute(class_entry, class_qualified: str, attribute: str, typevar_bound=None) -> Optional[str]:
+    """The qualified type an attribute or property of a class is declared with (looking along its
+    bases; a TypeVar stands for what a subclass bound it to, else for its bound), or None:
+    unknown, or bound to different things."""
+    def find(cls: ClassEntry, env) -> Optional[str]:
+        found = cls.attributes.get(attribute)
+        if found is None and (attribute in cls.coroutines or attribute in cls.methods):
+            return UNKNOWN  # a method or a plain class attribute: not an instance of a class we know
+        if found is not None and found != UNKNOWN and typevar_bound is not None:
+            seen = 0
+            while seen < 4 and typevar_bound(found) is not None:
+                found = env[found] if found in env else typevar_bound(found)
+                seen += 1
+        return found
+    found = _along_bases(class_entry, class_qualified, find, typevar_bound=typevar_bound)
+    return None if found in (None, UNKNOWN) else found
 
 
 class LazyIndex:
@@ -400,6 +798,18 @@ class RecordingIndex:
     def method_is_coroutine(self, class_qualified: str, method: str) -> Optional[bool]:
         return self._ask("method_is_coroutine", class_qualified, method)
 
+    def attribute_type(self, class_qualified: str, attribute: str) -> Optional[str]:
+        return self._ask("attribute_type", class_qualified, attribute)
+
+    def typevar_bound(self, qualified: str) -> Optional[str]:
+        return self._ask("typevar_bound", qualified)
+
+    def has_module(self, name: str) -> bool:
+        return self._ask("has_module", name)
+
+    def is_coroutine_decorator(self, qualified: str) -> bool:
+        return self._ask("is_coroutine_decorator", qualified)
+
     def class_entry(self, qualified: str):
         return self._ask("class_entry", qualified)
 
@@ -457,9 +867,27 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     fresh: Dict[str, list] = {}
     parsed = 0
     packages: Dict[str, List[str]] = {}
+    # files not indexed in the first pass, by module name: (path, rel, names, signature, cache hit)
+    reserve: Dict[str, tuple] = {}
+
+    def add(rel: str, names: Tuple[str, ...], entry: ModuleEntry) -> None:
+        paths[rel] = names
+        for name in names:
+            modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
+
+    def parse(data: bytes, names: Tuple[str, ...], rel: str) -> Optional[ModuleEntry]:
+        nonlocal parsed
+        parsed += 1
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+        return index_source(text, names[0], rel.endswith("__init__.py"))
+
     for path, rel in files:
-        # cache entry: [[mtime_ns, size, ctime_ns], content digest or None, names, entry or None];
-        # the ctime catches a file rewritten with its old size and mtime put back (`touch -d`)
+        # cache entry: [[mtime_ns, size, ctime_ns], content digest or None, names, entry or None,
+        # indexed in the first pass]; the ctime catches a file rewritten with its old size and
+        # mtime put back (`touch -d`)
         try:
             stat = os.stat(path)
         except OSError:
@@ -477,6 +905,11 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             if entry is None and hit[3] is not None:
                 reuse, hit = False, None  # a cached entry of the wrong shape: index the file again
         if reuse:
+            if not hit[4]:
+                # indexed only when another module needs it (second pass)
+                for name in names:
+                    reserve.setdefault(name, (path, rel, names, signature, hit))
+                continue
             fresh[rel] = hit
         else:
             try:
@@ -485,25 +918,69 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             except OSError:
                 continue
             if not _wanted(rel, data) or not names:
-                fresh[rel] = [signature, None, list(names), None]
+                for name in names:
+                    reserve.setdefault(name, (path, rel, names, signature, None))
+                if not names:
+                    fresh[rel] = [signature, None, [], None, False]
                 continue
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             if hit is not None and hit[1] == digest and tuple(hit[2] or ()) == names and \
                     (hit[3] is None or _entry_of(hit) is not None):
                 entry = _entry_of(hit)
             else:
-                parsed += 1
-                try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    text = None
-                entry = index_source(text, names[0], rel.endswith("__init__.py")) if text is not None else None
-            fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None]
+                entry = parse(data, names, rel)
+            fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None, True]
         if entry is None:
             continue
-        paths[rel] = names
-        for name in names:
-            modules.setdefault(name, entry if name == names[0] else _rebased(entry, names[0], name))
+        add(rel, names, entry)
+
+    # second pass: the modules that define a base class or an attribute type of an indexed class
+    # (and what re-exports lead to), a few rounds deep; the others stay out of the index
+    loaded: set = set()
+    frontier = _references(modules.values())
+    visited: set = set()
+    for _ in range(6):
+        wanted_next: set = set()
+        visited |= frontier
+        for qualified in sorted(frontier):
+            parts = qualified.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                name = ".".join(parts[:cut])
+                if name in modules:
+                    imported = modules[name].imports.get(parts[cut])
+                    if imported is not None:
+                        wanted_next.add(".".join([imported, *parts[cut + 1:]]))
+                    break
+                item = reserve.get(name)
+                if item is None or item[1] in loaded:
+                    continue
+                path, rel, names, signature, hit = item
+                loaded.add(rel)
+                entry = _entry_of(hit) if hit is not None and hit[1] is not None else None
+                if entry is not None:
+                    fresh[rel] = hit
+                else:
+                    try:
+                        with open(path, "rb") as handle:
+                            data = handle.read()
+                    except OSError:
+                        break
+                    entry = parse(data, names, rel)
+                    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+                    fresh[rel] = [signature, digest, list(names), entry.to_json() if entry is not None else None,
+                                  False]
+                if entry is not None:
+                    add(rel, names, entry)
+                    wanted_next |= _references([entry])
+                break
+        frontier = wanted_next - visited
+        if not frontier:
+            break
+    for item in reserve.values():
+        if item[1] not in fresh:
+            # not needed this time; a cached second-pass entry is kept for the next run
+            hit = item[4]
+            fresh[item[1]] = hit if hit is not None else [item[3], None, list(item[2]), None, False]
     if cache_file is not None and fresh != cached:
         from .cache import write_atomic
 
@@ -511,11 +988,23 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
 
 
+def _references(entries: Iterable[ModuleEntry]) -> set:
+    """The qualified names the classes of ``entries`` derive from or declare attributes with."""
+    out = set()
+    for entry in entries:
+        for cls in entry.classes.values():
+            out.update(cls.bases)
+            out.update(t for t in cls.attributes.values() if t != UNKNOWN)
+            out.update(a for args in cls.type_args for a in args if a != UNKNOWN)
+        out.update(t for t in entry.typevars.values() if t != UNKNOWN)
+    return out
+
+
 def _valid_hit(hit: Any) -> Optional[list]:
     """A cache entry of the expected shape, else None (the file is indexed again)."""
-    if not isinstance(hit, list) or len(hit) != 4:
+    if not isinstance(hit, list) or len(hit) != 5 or not isinstance(hit[4], bool):
         return None
-    signature, digest, names, _ = hit
+    signature, digest, names, _, _ = hit
     if not isinstance(signature, list) or not all(isinstance(v, int) for v in signature):
         return None
     if digest is not None and not isinstance(digest, str):
@@ -532,9 +1021,15 @@ def _entry_of(hit: list) -> Optional[ModuleEntry]:
         entry = ModuleEntry.from_json(hit[3])
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None
-    strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes]
+    strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes,
+               *entry.typevars, *entry.typevars.values(), *entry.coroutine_decorators, *entry.decorated,
+               *(d for v in entry.decorated.values() for d in v)]
     for cls in entry.classes.values():
-        strings.extend((*cls.bases, *cls.coroutines, *cls.methods))
+        if not isinstance(cls.attributes, dict):
+            return None
+        strings.extend((*cls.bases, *cls.coroutines, *cls.methods, *cls.attributes, *cls.attributes.values(),
+                        *cls.params, *(a for args in cls.type_args for a in args), *cls.decorated,
+                        *(d for v in cls.decorated.values() for d in v)))
     return entry if all(isinstance(v, str) for v in strings) else None
 
 
@@ -543,8 +1038,14 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
     prefix = primary + "."
     def fix(value: str) -> str:
         return alias + "." + value[len(prefix):] if value.startswith(prefix) else value
-    classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods) for k, c in entry.classes.items()}
-    return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports))
+    classes = {k: ClassEntry(tuple(fix(b) for b in c.bases), c.coroutines, c.methods,
+                             {a: fix(t) for a, t in c.attributes.items()},
+                             tuple(tuple(fix(a) for a in args) for args in c.type_args), tuple(fix(p) for p in c.params),
+                             {m: tuple(fix(d) for d in v) for m, v in c.decorated.items()})
+               for k, c in entry.classes.items()}
+    return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports),
+                       {k: fix(v) for k, v in entry.typevars.items()}, entry.coroutine_decorators,
+                       {k: tuple(fix(d) for d in v) for k, v in entry.decorated.items()})
 
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})

@@ -8,7 +8,7 @@ from typing import Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.async_calls import Coroutines, dropped
+from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -28,14 +28,28 @@ class Options:
 class UnawaitedCoroutine(Rule):
     """
     ## What it does
-    Flags a call to a coroutine function whose result is dropped (an expression statement) or
-    bound to a local name that nothing reads afterwards. The callee is resolved: an `async def`
-    of the same module (or nested in the same function), a method of the same class or of a
-    project base class through `self.`, `cls.` or `super().`, an `async def` imported from another
-    module of the project (through re-exports in `__init__.py`), or a known async API
-    (`asyncio.sleep`, `asyncio.wait_for`, `asyncio.open_connection`, `loop.sock_*`, aiohttp and
-    httpx async client methods, asyncio queue, lock, event and stream methods). Calls in sync code
-    are flagged too: there the coroutine can never run.
+    Flags a call to a coroutine function whose coroutine is lost: the call is a statement of its
+    own (also under `with suppress(...)`, in a `try` / `else` branch), it is bound to a local name
+    that nothing reads afterwards, or it is only tested for truth or compared (`if self.check():`,
+    `while not ready():`, `x or not coro()`, `coro() == ...`): a coroutine object is always true,
+    so the test decides nothing and the call never runs. Calls in sync code are flagged too:
+    there the coroutine can never run.
+
+    The callee is resolved: an `async def` of the same module (or nested in the same function); a method of the same class or of a
+    project base class, in any module, through `self.`, `cls.` or `super().`; an `async def`
+    imported from another module of the project (through re-exports in `__init__.py`); a method
+    of a project class reached through what the receiver is declared to be: an attribute chain
+    or a property (`self.sys_backups.save_data()`, `self.coresys.plugins.dns.write()`, with the
+    types the project index reads from class annotations, `self.x: T = ...`, `self.x = T(...)`,
+    `self.x = param` with `param: T`, and property return annotations, along base classes in
+    other modules), a parameter annotated with a project class, a local bound once to
+    `Class(...)`; an `async def` under decorators that keep it a coroutine function
+    (`staticmethod`, `wraps`, `abstractmethod`, ... and the project's own decorators, and
+    decorator factories, that return an `async def` wrapper they define, as error-catching
+    decorators do); an async context manager's `__aenter__` / `__aexit__` (and `__anext__`),
+    whatever the receiver; or a known async API (`asyncio.sleep`, `asyncio.wait_for`,
+    `asyncio.open_connection`, `loop.sock_*`, aiohttp and httpx async client methods, asyncio
+    queue, lock, event and stream methods).
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine object; nothing runs until it is
@@ -61,10 +75,15 @@ class UnawaitedCoroutine(Rule):
 
     Left alone: results that are awaited, returned, yielded, stored, passed to a call
     (`asyncio.gather`, `create_task`, `asyncio.run`, `run_coroutine_threadsafe`, ...) or read later;
-    async generators and `@asynccontextmanager` functions (calling them does not make a
-    coroutine); `async def`\\ s whose decorators may turn them into something else (names with
-    `sync`, `task`, `fixture`, `command`, ...); names rebound in the function; callees that cannot
-    be resolved.
+    a condition that awaits (`if await self.check():`); async generators and
+    `@asynccontextmanager` functions (calling them does not make a coroutine); `async def`\\ s
+    whose decorators may turn them into something else (a library's `@work`, `@async_to_sync`,
+    `@app.task`, a project decorator that returns a sync wrapper or has several returns); names
+    rebound in the function; a receiver whose type is unknown (an
+    unannotated parameter, an attribute assigned something else than `T(...)` or bound to two
+    different classes, a class of another library); the same method names on sync classes and a
+    sync override in a subclass of the declared type; code that can never run (the `else` of
+    `if True:`, the body of `if False:` or `if TYPE_CHECKING:`, as code generators leave them).
 
     ## Fix safety
     Unsafe: inside an `async def`, a dropped call gets `await` in front of it. The awaited code now
@@ -74,9 +93,12 @@ class UnawaitedCoroutine(Rule):
     `async with session.post(...) as resp:`.
 
     ## Known limitations
-    The project index parses only modules with an `async def` in them and packages' `__init__.py`
-    files; a base class defined in a module with no `async def` breaks the chain. Coroutine
-    functions stored in variables or attributes are not followed.
+    The project index parses modules with an `async def` in them, packages' `__init__.py` files,
+    and the modules that define a base class or an attribute type those name (a few levels
+    deep). Coroutine functions stored in variables or attributes are not followed, nor are
+    module-level instances, method return annotations or `cls.` attribute chains. A declared
+    type is trusted: an instance of a subclass that overrides the coroutine method with a sync
+    one is not told apart.
 
     ## References
     - [asyncio: Coroutines](https://docs.python.org/3/library/asyncio-task.html#coroutines)
@@ -114,17 +136,22 @@ class UnawaitedCoroutine(Rule):
         return found
 
     def visit_Call(self, node: cst.Call) -> None:
-        how = dropped(self.ctx, node)
+        how = dropped(self.ctx, node) or truth_tested(self.ctx, node)
         if how is None:
             return
-        if self._coroutines().of_call(node) is not True:
+        if self._coroutines().of_call(node) is not True or in_dead_branch(self.ctx.stack):
             return
         shown = dotted_name(node.func) or self.ctx.module.code_for_node(node.func)
         if len(shown) > 60:
             shown = shown[:57] + "..."
         in_async = self.ctx.in_async_function()
         fix = None
-        if not in_async:
+        if how == "condition":
+            message = (f"coroutine `{shown}()` is used as a condition and never awaited; a coroutine object is "
+                       "always true, so the test decides nothing and the call never runs")
+            if in_async:
+                fix = Replace(node, cst.Await(expression=node), f"Await `{shown}()`")
+        elif not in_async:
             message = (f"coroutine `{shown}()` is created in sync code and never awaited; it never runs")
         elif how == "dropped":
             message = f"coroutine `{shown}()` is never awaited; it never runs"

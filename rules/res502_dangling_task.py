@@ -5,6 +5,7 @@ from __future__ import annotations
 from reslint.lazycst import cst
 
 from reslint.analysis.async_calls import dropped, is_task_call
+from reslint.analysis.coroutines import GATHER_FUNCTIONS
 from reslint.analysis.names import dotted_name
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -14,9 +15,12 @@ class DanglingTask(Rule):
     """
     ## What it does
     Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `loop.create_task(...)`
-    whose task is dropped, or bound to a local name that nothing reads afterwards. A loop is an
-    object from `asyncio.get_running_loop()`, `get_event_loop()` or `new_event_loop()`, a name
-    annotated as an event loop, or a receiver named `loop` (`self.loop`, `self._loop`).
+    whose task is dropped, or bound to a local name that nothing reads afterwards, and
+    `asyncio.gather(...)` whose future is dropped or never read (it wraps its awaitables in tasks
+    that nobody then holds). A loop is an object from `asyncio.get_running_loop()`,
+    `get_event_loop()` or `new_event_loop()` (in a name or a `self.<attr>` of the class), a name
+    annotated as an event loop, or a receiver whose name is or ends in `loop` (`self.loop`,
+    `self._loop`, `self.thread_loop`, `main_loop`).
 
     ## Why is this bad?
     The event loop keeps only a weak reference to a task. A task nobody else holds can be
@@ -47,10 +51,11 @@ class DanglingTask(Rule):
     ```
     or run it in an `asyncio.TaskGroup` whose lifetime covers the work.
 
-    Left alone: tasks that are stored (in a set, list, dict or attribute), awaited, returned,
-    passed on (`asyncio.wait`, `gather`), read later (a done-callback, `cancel()`);
-    `TaskGroup.create_task` and nursery `start_soon`, whose owner holds the task;
-    `create_task` methods of other objects.
+    Left alone: tasks and gathered futures that are stored (in a set, list, dict or attribute),
+    awaited, returned, passed on (`asyncio.wait`, `gather`), read later (a done-callback,
+    `cancel()`); `TaskGroup.create_task` and nursery `start_soon`, whose owner holds the task;
+    `create_task` methods of other objects (a receiver known to be something else, or named
+    otherwise: `group`, `jobs`, `loops`); a project's own `gather` methods.
 
     ## Fix safety
     No fix: where the task should be kept is a design decision.
@@ -66,11 +71,24 @@ class DanglingTask(Rule):
     family = "async"
     severity = Severity.ERROR
     precision = "very-high"
-    triggers = (r"create_task|ensure_future|asyncio\.async",)
+    triggers = (r"create_task|ensure_future|asyncio\.async", (r"\bgather\b", r"asyncio"))
 
     def visit_Call(self, node: cst.Call) -> None:
         how = dropped(self.ctx, node)
-        if how is None or not is_task_call(self.ctx, node):
+        if how is None:
+            return
+        if self.ctx.qualified_name(node.func) in GATHER_FUNCTIONS:
+            shown = dotted_name(node.func) or "gather"
+            if how == "dropped":
+                message = (f"the future from `{shown}()` is dropped, not awaited; its awaitables run as tasks "
+                           "nobody holds, so they can be garbage-collected mid-flight and their exceptions are "
+                           "never seen")
+            else:
+                message = (f"the future from `{shown}()` is bound to a name that is never used again; await it, "
+                           "or its tasks can be garbage-collected mid-flight and their exceptions are never seen")
+            self.report(node, message)
+            return
+        if not is_task_call(self.ctx, node):
             return
         shown = dotted_name(node.func) or "create_task"
         if how == "dropped":

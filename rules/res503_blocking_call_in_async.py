@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.blocking import blocking_call
+from reslint.analysis.blocking import WAITS_FOR_PROCESS, blocking_call, is_file_io
 from reslint.analysis.scopes import enclosing_function
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -25,11 +25,21 @@ class BlockingCallInAsync(Rule):
     """
     ## What it does
     Flags a blocking call made directly in the body of an `async def` (not in a nested `def` or
-    `lambda`): `time.sleep`, requests and its `Session`, sync httpx, `urllib.request.urlopen`,
-    urllib3 pools, `subprocess.run` / `call` / `check_*` and `Popen.wait()` / `communicate()`,
-    `os.system`, `socket.create_connection`, the sync clients of RES101's table (smtplib, ftplib,
-    ...), sync database drivers (`sqlite3`, `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync
-    redis commands, and `input()`.
+    `lambda`): `time.sleep`, requests and its `Session`, sync httpx (module functions and
+    `httpx.Client` methods), `urllib.request.urlopen`, `urllib3.request` and urllib3 pools,
+    child processes waited for (`subprocess.run` / `call` / `check_*`, `Popen.wait()` /
+    `communicate()`, reads and writes on a `Popen`'s pipes, `with subprocess.Popen(...)`, whose
+    exit waits, `os.spawn*(os.P_WAIT, ...)`, `os.wait*`, `os.system`), `socket.create_connection`,
+    the sync clients of RES101's table (smtplib, ftplib, ...), sync database drivers (`sqlite3`,
+    `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync redis commands, `input()`, and file
+    I/O.
+
+    File I/O, as flake8-async's ASYNC230 / ASYNC232 see it: `open()` (and `io.open`, `os.fdopen`,
+    `codecs` / `gzip` / `bz2` / `lzma.open`), reads and writes on a file object opened elsewhere
+    (an attribute opened in `__init__`), `Path.read_text` / `read_bytes` / `write_text` /
+    `write_bytes` / `open` on a path, and `shutil` copies, moves, removals and archives. File I/O
+    is reported with what it costs: usually brief on a local disk, but every other task waits,
+    and a slow or network filesystem stalls them all.
 
     ## Why is this bad?
     An event loop runs one thing at a time. A call that blocks the thread inside a coroutine
@@ -61,8 +71,14 @@ class BlockingCallInAsync(Rule):
     or hand the blocking call to a thread: `await asyncio.to_thread(requests.post, TOKEN_URL, ...)`.
 
     Left alone: calls in a nested sync function or lambda, and functions passed (not called) to
-    `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; `time.sleep(0)`;
-    async clients.
+    `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; awaited calls;
+    `time.sleep(0)`; async clients and async files (`aiofiles.open`, `anyio.open_file`,
+    `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`); a bare
+    `subprocess.Popen(...)`, `os.posix_spawn*` and `os.spawn*` with another mode than `P_WAIT`,
+    which only start the child (a brief fork and exec); the writes on a file opened in the same
+    function (its `open()` is reported once); in-memory buffers (`io.StringIO`, `BytesIO`);
+    path arithmetic and `os.path` (no file contents are read); `read` / `write` on objects not
+    known to be files.
 
     ## Fix safety
     Unsafe: `time.sleep(x)` as a statement becomes `await asyncio.sleep(x)` (or `trio.sleep` /
@@ -100,8 +116,21 @@ class BlockingCallInAsync(Rule):
         func = enclosing_function(self.ctx.stack)
         where = f"`async def {func.name.value}`" if isinstance(func, cst.FunctionDef) else "a coroutine"
         fix = self._sleep_fix(node) if what == "time.sleep" else None
-        self.report(node, f"`{what}()` blocks the event loop in {where}; every other task waits until it "
-                          f"returns (use {instead})", fix=fix)
+        shown = what[len("builtins."):] if what.startswith("builtins.") else what
+        if is_file_io(what):
+            message = (f"`{shown}()` does blocking file I/O in {where}; on a local disk it is usually brief, but "
+                       f"every other task waits for it, and a slow or network filesystem stalls them all "
+                       f"(use {instead})")
+        elif what == "subprocess.Popen":
+            message = (f"`{shown}()` as a context manager waits for the child to exit when the block ends; the "
+                       f"event loop in {where} stops until then (use {instead})")
+        elif what in WAITS_FOR_PROCESS:
+            message = (f"`{shown}(P_WAIT, ...)` runs the child to its end; the event loop in {where} stops until it "
+                       f"exits (use {instead})")
+        else:
+            message = (f"`{shown}()` blocks the event loop in {where}; every other task waits until it returns "
+                       f"(use {instead})")
+        self.report(node, message, fix=fix)
 
     def _sleep_fix(self, node: cst.Call) -> Optional[Replace]:
         if not isinstance(self.ctx.parent(), cst.Expr) or len(node.args) != 1 or node.args[0].keyword is not None:

@@ -5,19 +5,28 @@ its result dropped.
 (False) or "cannot tell" (None): an `async def` of the same module or nested in the same
 function, a method of the same class or of a base class (through `self.`, `cls.`, `super()`),
 an `async def` of another module of the project (through the project index, re-exports
-included), or an API of :mod:`.coroutines`. A name rebound anywhere in a function (a `def`, an
-assignment, an import, a `for` or `with` target, in any block, `match` arms included) is not
-followed.
+included), a method of a project class reached through what a receiver is declared to be (an
+attribute chain from `self`, a property, a parameter annotation, a local `x = Class(...)`; the
+index knows each class's attribute and property types, along its bases, across modules), an
+async context manager's `__aenter__` / `__aexit__`, or an API of :mod:`.coroutines`. A name
+rebound anywhere in a function (a `def`, an assignment, an import, a `for` or `with` target, in
+any block, `match` arms included) is not followed.
+
+:func:`truth_tested` tells a call whose result is only tested for truth or compared (`if
+coro():`, `not coro()`, `x or coro()` as a condition): a coroutine object is always true, so the
+test is meaningless and the coroutine is lost.
 """
 
 from __future__ import annotations
 
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from ..lazycst import cst
+from ..lazycst import cst, kinds
 
 from .blocks import small_statements, walk
+from ..project import lookup_attribute, lookup_method
 from .coroutines import (
+    ASYNC_DUNDERS,
     KNOWN_COROUTINE_FUNCTIONS,
     KNOWN_COROUTINE_METHODS,
     LOOP_GETTERS,
@@ -49,6 +58,49 @@ def dropped(ctx, call: cst.Call) -> Optional[str]:
     return None
 
 
+# an `if` or `while` test, an `assert`, a comprehension's `if`: what decides on the value's truth
+_TESTS = ("If", "While", "IfExp", "Assert", "CompIf")  # names: see reslint.lazycst.kinds
+
+
+def truth_tested(ctx, call: cst.Call) -> Optional[str]:
+    """"condition" when the call's result is only tested for truth (an `if`, `while`, `assert`,
+    conditional-expression or comprehension test, a `not`, an `and` / `or` operand whose value
+    is itself only tested or dropped) or compared, else None."""
+    child: cst.CSTNode = call
+    depth = 1
+    parent = ctx.parent(depth)
+    while isinstance(parent, cst.BooleanOperation):
+        if parent.left is child and isinstance(parent.operator, cst.And):
+            return "condition"  # `coro() and x`: the coroutine is tested, then thrown away
+        child, depth = parent, depth + 1
+        parent = ctx.parent(depth)
+    if isinstance(parent, kinds(*_TESTS)) and parent.test is child:
+        return "condition"
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return "condition"
+    if isinstance(parent, cst.Comparison):
+        return "condition"
+    if child is not call and isinstance(parent, cst.Expr):
+        return "condition"  # `ready() or connect()` as a statement
+    return None
+
+
+def in_dead_branch(stack: Sequence[cst.CSTNode]) -> bool:
+    """The node on top of the stack sits where it can never run: the `else` of an `if True:`,
+    the body of an `if False:` or an `if TYPE_CHECKING:` (code generators leave such branches)."""
+    for index in range(len(stack) - 1):
+        node = stack[index]
+        if not isinstance(node, cst.If):
+            continue
+        test = dotted_name(node.test)
+        child = stack[index + 1]
+        if child is node.body and test in ("False", "TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            return True
+        if child is node.orelse and test == "True":
+            return True
+    return False
+
+
 def _names_in(scope: cst.FunctionDef) -> Dict[str, List[cst.Name]]:
     """The `Name` nodes of a function's body by name (one walk per function, memoised per file):
     not an attribute's name (`x.attr`: only the receiver can be the name), nor a keyword's."""
@@ -71,7 +123,9 @@ def _names_in(scope: cst.FunctionDef) -> Dict[str, List[cst.Name]]:
 
 def is_task_call(ctx, call: cst.Call) -> bool:
     """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or `create_task` on something that
-    is an event loop: resolved as one, got from `get_running_loop()`, or named `loop`."""
+    is an event loop: resolved as one (a name or `self.<attr>` bound to a loop factory's result or
+    annotated as a loop), got from `get_running_loop()`, or named `loop` or `*loop`
+    (`thread_loop`)."""
     if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
         return True
     func = call.func
@@ -84,7 +138,10 @@ def is_task_call(ctx, call: cst.Call) -> bool:
     if isinstance(receiver, cst.Call):
         return ctx.qualified_name(receiver.func) in LOOP_GETTERS
     name = dotted_name(receiver)
-    return name is not None and name.rsplit(".", 1)[-1] in LOOP_NAMES
+    if name is None:
+        return False
+    last = name.rsplit(".", 1)[-1]
+    return last in LOOP_NAMES or last.lower().endswith("loop")
 
 
 def is_generator(func: cst.FunctionDef) -> bool:
@@ -157,6 +214,25 @@ def bindings_index(body: Sequence[cst.CSTNode]) -> Dict[str, List[cst.CSTNode]]:
     return index
 
 
+def _annotated_class(annotation: cst.BaseExpression) -> Optional[str]:
+    """The dotted class name an annotation declares: `T`, `"T"`, `Optional[T]`, `T | None`."""
+    expr = annotation
+    if isinstance(expr, cst.SimpleString):
+        text = expr.evaluated_value if isinstance(expr.evaluated_value, str) else ""
+        text = text.strip()
+        return text if text and text.replace(".", "").replace("_", "a").isalnum() else None
+    if isinstance(expr, cst.Subscript) and (dotted_name(expr.value) or "").rsplit(".", 1)[-1] == "Optional":
+        element = expr.slice[0].slice if len(expr.slice) == 1 else None
+        return _annotated_class(element.value) if isinstance(element, cst.Index) else None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        if isinstance(expr.right, cst.Name) and expr.right.value == "None":
+            return _annotated_class(expr.left)
+        if isinstance(expr.left, cst.Name) and expr.left.value == "None":
+            return _annotated_class(expr.right)
+        return None
+    return dotted_name(expr)
+
+
 def _params(func: cst.FunctionDef) -> Iterator[str]:
     p = func.params
     for param in (*p.posonly_params, *p.params, *p.kwonly_params):
@@ -173,6 +249,8 @@ class Coroutines:
         self.ctx = ctx
         self.extra = frozenset(extra)
         self._module_name: Optional[Tuple[str, bool]] = None
+        self._local = None
+        self._indexed: Optional[bool] = None
         self._bindings: Dict[int, Tuple[Sequence[cst.CSTNode], Dict[str, List[cst.CSTNode]]]] = {}
 
     def _defined(self, body: Sequence[cst.CSTNode], name: str) -> List[cst.CSTNode]:
@@ -218,12 +296,18 @@ class Coroutines:
             return None
         receiver = func.value
         attr = func.attr.value
+        if attr in ASYNC_DUNDERS:
+            return True  # the async context manager / iterator protocol: always awaitable
         if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
             method, cls = enclosing_method(self.ctx.stack)
             if cls is not None and method is not None and method.params.params \
                     and method.params.params[0].name.value == receiver.value:
                 return self._method(cls, attr, set())
-            return None
+            if receiver.value == "cls":
+                return None
+            # `self` of an enclosing method, seen from a nested function (a closure)
+            owner = self.instance_of(receiver)
+            return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator) if owner else None
         if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
             _, cls = enclosing_method(self.ctx.stack)
             return self._bases(cls, attr, set()) if cls is not None else None
@@ -237,7 +321,192 @@ class Coroutines:
         info = self.ctx.type_of(receiver)
         if info is not None and (info.type, attr) in KNOWN_COROUTINE_METHODS:
             return True
+        owner = self.instance_of(receiver)
+        if owner is not None:
+            return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator)
         return None
+
+    # -- receivers that are instances of project classes -------------------------------
+    def _module(self) -> Tuple[str, bool]:
+        if self._module_name is None:
+            if self.ctx.project is not None:
+                self._module_name = self.ctx.project.module_of(self.ctx.path)
+            else:
+                self._module_name = (self.ctx.imports.module_name or "", False)
+        return self._module_name
+
+    def _own_module(self) -> str:
+        return self._module()[0] or "__linted__"
+
+    def _local_entry(self):
+        """This file's own index entry (stdlib `ast`, once per file), for a file the project index
+        does not hold (no `async def` in it, or no project)."""
+        if self._local is None:
+            from ..project import index_source
+
+            self._local = index_source(self.ctx.text, self._own_module(), self._module()[1]) or False
+        return self._local or None
+
+    def _own_indexed(self) -> bool:
+        """The project index holds this file's module (else its own entry is parsed here)."""
+        if self._indexed is None:
+            project = self.ctx.project
+            self._indexed = project is not None and bool(self._module()[0]) and project.has_module(self._module()[0])
+        return self._indexed
+
+    def _own_name(self, qualified: str) -> Optional[str]:
+        """The name a qualified name has in this file's module when it is one of its top-level names."""
+        own = self._own_module() + "."
+        if qualified.startswith(own) and "." not in qualified[len(own):]:
+            return qualified[len(own):]
+        return None
+
+    def _class_entry(self, qualified: str):
+        """The index entry of a project class: ``(ClassEntry, module)`` or ``(None, "")``."""
+        project = self.ctx.project
+        name = self._own_name(qualified)
+        if name is not None and not self._own_indexed():
+            local = self._local_entry()
+            if local is not None and name in local.classes:
+                return local.classes[name], self._own_module()
+            if local is not None and name in local.imports and project is not None:
+                return project.class_entry(local.imports[name])
+            return None, ""
+        return project.class_entry(qualified) if project is not None else (None, "")
+
+    def _coroutine_decorator(self, qualified: str) -> bool:
+        project = self.ctx.project
+        call = qualified.endswith("()")
+        name = self._own_name(qualified[:-2] if call else qualified)
+        if name is not None and not self._own_indexed():
+            local = self._local_entry()
+            if local is not None and name + ("()" if call else "") in local.coroutine_decorators:
+                return True
+            if local is not None and name in local.imports and project is not None:
+                return project.is_coroutine_decorator(local.imports[name] + ("()" if call else ""))
+            return False
+        return project.is_coroutine_decorator(qualified) if project is not None else False
+
+    def _def_is_coroutine(self, func: cst.CSTNode) -> Optional[bool]:
+        """:func:`coroutine_def`, and an `async def` whose decorators all wrap it in an `async def`
+        (a decorator of the project that returns an async wrapper it defines)."""
+        found = coroutine_def(func)
+        if found is not None or not isinstance(func, cst.FunctionDef) or func.asynchronous is None \
+                or is_generator(func):
+            return found
+        for decorator in func.decorators:
+            expr = decorator.decorator
+            call = isinstance(expr, cst.Call)
+            dotted = dotted_name(expr.func if call else expr)
+            if dotted is None:
+                return None
+            if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
+                continue
+            qualified = self._qualified_def(dotted)
+            if qualified is None or not self._coroutine_decorator(qualified + ("()" if call else "")):
+                return None
+        return True
+
+    def _qualified_def(self, dotted: str) -> Optional[str]:
+        """The qualified name of a module-level function or imported name of this file."""
+        head = dotted.split(".", 1)[0]
+        if head in self.ctx.imports.aliases:
+            qualified = self.ctx.imports.resolve_dotted(dotted)
+            return self.absolute(qualified) if qualified else None
+        found = self._defined(self.ctx.module.body, head)
+        if len(found) == 1 and isinstance(found[0], cst.FunctionDef) and "." not in dotted:
+            return f"{self._own_module()}.{dotted}"
+        return None
+
+    def _typevar_bound(self, qualified: str) -> Optional[str]:
+        project = self.ctx.project
+        name = self._own_name(qualified)
+        if name is not None and not self._own_indexed():
+            local = self._local_entry()
+            if local is not None and name in local.typevars:
+                return local.typevars[name]
+            if local is not None and name in local.imports and project is not None:
+                return project.typevar_bound(local.imports[name])
+            return None
+        return project.typevar_bound(qualified) if project is not None else None
+
+    def _qualified_class(self, dotted: Optional[str]) -> Optional[str]:
+        """The qualified name a dotted class name of this file refers to, or None."""
+        if not dotted:
+            return None
+        head = dotted.split(".", 1)[0]
+        if self._shadowed(head):
+            return None
+        if head in self.ctx.imports.aliases:
+            qualified = self.ctx.imports.resolve_dotted(dotted)
+            return self.absolute(qualified) if qualified else None
+        found = self._defined(self.ctx.module.body, head)
+        if len(found) == 1 and isinstance(found[0], cst.ClassDef):
+            return f"{self._own_module()}.{dotted}"
+        return None
+
+    def instance_of(self, expr: cst.BaseExpression, depth: int = 0) -> Optional[str]:
+        """The project class (qualified) that ``expr`` is declared to be an instance of: `self` in a
+        method of a module-level class, a parameter annotated with a class, a local bound once to
+        `Class(...)`, and attributes and properties of those, as the index declares them."""
+        if depth > 8:
+            return None
+        if isinstance(expr, cst.Attribute):
+            owner = self.instance_of(expr.value, depth + 1)
+            return lookup_attribute(self._class_entry, owner, expr.attr.value, self._typevar_bound) if owner else None
+        if isinstance(expr, cst.Name):
+            return self._name_instance(expr.value)
+        return None
+
+    def _name_instance(self, name: str) -> Optional[str]:
+        stack = self.ctx.stack
+        for index in range(len(stack) - 2, -1, -1):
+            node = stack[index]
+            if isinstance(node, cst.Lambda):
+                if any(p.name.value == name for p in node.params.params):
+                    return None
+                continue
+            if not isinstance(node, cst.FunctionDef):
+                continue
+            params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+            param = next((p for p in params if p.name.value == name), None)
+            if param is None and name in _params(node):
+                return None  # *args, **kwargs
+            bound = self._defined(node.body.body, name) if isinstance(node.body, cst.IndentedBlock) else []
+            if param is not None:
+                if bound:
+                    return None  # rebound in the body
+                if param.annotation is not None:
+                    return self._qualified_class(_annotated_class(param.annotation.annotation))
+                positional = [*node.params.posonly_params, *node.params.params]
+                if positional and param is positional[0]:
+                    return self._self_class(stack, index, node)
+                return None
+            if bound:
+                stmt = bound[0]
+                if len(bound) != 1:
+                    return None
+                if isinstance(stmt, cst.AnnAssign):
+                    return self._qualified_class(_annotated_class(stmt.annotation.annotation))
+                if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 \
+                        and isinstance(stmt.targets[0].target, cst.Name) and isinstance(stmt.value, cst.Call):
+                    return self._qualified_class(dotted_name(stmt.value.func))
+                return None
+            # not bound in this function: look in the enclosing one (module-level names are not followed)
+        return None
+
+    def _self_class(self, stack: Sequence[cst.CSTNode], index: int, method: cst.FunctionDef) -> Optional[str]:
+        """The class `self` (the first parameter of ``method``, at ``stack[index]``) is an instance of:
+        a module-level class; not in a static method."""
+        parent = stack[index - 1] if index >= 1 else None
+        if isinstance(parent, cst.IndentedBlock) and index >= 2:
+            parent = stack[index - 2]
+        if not isinstance(parent, cst.ClassDef) or not any(parent is n for n in self.ctx.module.body):
+            return None
+        for decorator in method.decorators:
+            if (dotted_name(decorator.decorator) or "").rsplit(".", 1)[-1] == "staticmethod":
+                return None
+        return f"{self._own_module()}.{parent.name.value}"
 
     def _shadowed(self, name: str) -> bool:
         """A local of an enclosing function, or a parameter, rebinds the name."""
@@ -254,12 +523,12 @@ class Coroutines:
                     return None
                 found = self._defined(node.body.body, name)
                 if found:
-                    return coroutine_def(found[0]) if len(found) == 1 else None
+                    return self._def_is_coroutine(found[0]) if len(found) == 1 else None
             if isinstance(node, cst.ClassDef):
                 continue  # class-level names are not visible inside methods
         found = self._defined(self.ctx.module.body, name)
         if len(found) == 1 and isinstance(found[0], cst.FunctionDef):
-            return coroutine_def(found[0])
+            return self._def_is_coroutine(found[0])
         if len(found) == 1 and isinstance(found[0], (cst.Import, cst.ImportFrom)):
             return self._qualified(self.ctx.imports.resolve_dotted(name))
         if not found and name not in self.ctx.imports.aliases:
@@ -279,7 +548,7 @@ class Coroutines:
         if isinstance(cls.body, cst.IndentedBlock):
             found = self._defined(cls.body.body, attr)
             if found:
-                return coroutine_def(found[0])  # the first binding in the class body
+                return self._def_is_coroutine(found[0])  # the first binding in the class body
         return self._bases(cls, attr, seen)
 
     def _bases(self, cls: cst.ClassDef, attr: str, seen: set) -> Optional[bool]:

@@ -22,7 +22,7 @@ from ..lazycst import cst
 
 from .blocks import statements
 from .names import ImportTable, dotted_name, target_names
-from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, SUBCLASSABLE
+from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, PATH, SUBCLASSABLE
 from .types import SOCKET as SOCKET_TYPE
 
 # annotations that name a type (classes, not factory functions)
@@ -349,8 +349,16 @@ class Bindings:
             return self._call_type(expr, scope)
         if isinstance(expr, cst.Name):
             return self._name_type(expr.value, scope)
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "parent":
+            owner = self.type_of(expr.value, scope)
+            if owner is not None and owner.type == PATH:
+                return TypeInfo(PATH)
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             return self._attribute_type(expr, scope)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            # `base / "name"`: a path joined to more parts is a path
+            left = self.type_of(expr.left, scope)
+            return TypeInfo(left.type) if left is not None and left.type == PATH else None
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             # `session or requests.Session()`: both sides the same type
             left, right = self.type_of(expr.left, scope), self.type_of(expr.right, scope)

@@ -2,9 +2,11 @@
 
 A blocking call in a coroutine stops the whole event loop until it returns. Known here:
 `time.sleep`, sync HTTP clients (requests and its `Session`, sync httpx, `urllib.request`,
-urllib3 pools, `http.client`), subprocesses and `os.system`, the sync network clients of the
-timeouts table (socket, smtplib, ftplib, ...), sync database drivers, sync redis commands, and
-`input()`. Each entry says what to use instead, for messages.
+urllib3 pools, `http.client`), subprocesses (`subprocess.*`, `Popen`, `os.system`, `os.spawn*`,
+`os.posix_spawn*`, `os.wait*`), the sync network clients of the timeouts table (socket, smtplib,
+ftplib, ...), sync database drivers, sync redis commands, `input()`, and file I/O: `open()` and
+its kin, reads and writes on the file they return, `Path.read_*` / `write_*` / `open`, and
+`shutil`'s copies, moves and removals. Each entry says what to use instead, for messages.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Collection, Dict, Optional, Tuple
 from ..lazycst import cst
 
 from . import types as T
+from .blocks import walk
 from .calls import positional_args
 from .http import (
     HTTP_CONNECTION_METHODS,
@@ -22,6 +25,8 @@ from .http import (
     REQUESTS_SESSION_METHODS,
     URLLIB3_POOL_METHODS,
 )
+from .names import dotted_name, target_names
+from .scopes import enclosing_function
 from .timeouts import NETWORK_FUNCTIONS
 
 # qualified callee -> what to suggest instead
@@ -43,6 +48,28 @@ BLOCKING_FUNCTIONS: Dict[str, str] = {
 }
 for _name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"):
     BLOCKING_FUNCTIONS[f"subprocess.{_name}"] = "`asyncio.create_subprocess_exec`"
+# `os.spawn*(os.P_WAIT, ...)` runs the child to its end; with another mode it only starts it (a
+# fork and exec, brief, like `Popen()` and `os.posix_spawn*`, which are left alone)
+SPAWN_FUNCTIONS = frozenset(f"os.{n}" for n in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve",
+                                                 "spawnvp", "spawnvpe"))
+# calls that wait for a child process to exit, reported with their own message
+WAITS_FOR_PROCESS = frozenset({"subprocess.Popen", *SPAWN_FUNCTIONS})
+for _name in ("wait3", "wait4", "waitid"):
+    BLOCKING_FUNCTIONS[f"os.{_name}"] = "`asyncio.to_thread`"
+
+# file I/O: blocking too, usually briefly on a local disk (the message says so)
+_FILE_INSTEAD = "`aiofiles`, `anyio.open_file` or `asyncio.to_thread`"
+FILE_OPENERS = frozenset({"builtins.open", "io.open", "os.fdopen", "codecs.open", "gzip.open", "bz2.open",
+                          "lzma.open"})
+# file object methods that read or write (not `close`, `seek`, `fileno`)
+FILE_METHODS = frozenset({"read", "read1", "readline", "readlines", "readinto", "write", "writelines", "flush",
+                          "truncate"})
+# Path methods that read or write the file's contents
+PATH_IO_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes"})
+SHUTIL_FUNCTIONS = frozenset({f"shutil.{n}" for n in ("copy", "copy2", "copyfile", "copyfileobj", "copytree",
+                                                      "rmtree", "move", "make_archive", "unpack_archive")})
+# `trio.wrap_file(open(...))`: the file is used through an async wrapper
+_FILE_WRAPPERS = frozenset({"trio.wrap_file", "anyio.wrap_file"})
 for _name in NETWORK_FUNCTIONS:
     # the timeouts family's sync clients; redis clients and psycopg's async class connect lazily or not at all
     if not _name.startswith(("redis.", "psycopg.AsyncConnection", "http.client.")):
@@ -65,6 +92,11 @@ _REDIS_LOCAL = frozenset({"pipeline", "pubsub", "lock", "register_script", "from
                           "get_connection_kwargs", "get_encoder", "set_response_callback"})
 
 
+def is_file_io(what: str) -> bool:
+    """Whether a :func:`blocking_call` answer is file I/O (its message says how much it blocks)."""
+    return what in FILE_OPENERS or what in SHUTIL_FUNCTIONS or what.startswith(("file.", "pathlib.Path."))
+
+
 def blocking_call(ctx, call: cst.Call, extra: Collection[str] = ()) -> Optional[Tuple[str, str]]:
     """(what is called, what to use instead) when ``call`` blocks; ``extra`` holds more qualified
     names of blocking callables. `time.sleep(0)`, which only yields, does not block."""
@@ -83,13 +115,107 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
             return qualified, BLOCKING_FUNCTIONS[qualified]
         if qualified in extra:
             return qualified, "an async equivalent or `asyncio.to_thread`"
+        if qualified in FILE_OPENERS:
+            return None if _wrapped(ctx) else (qualified, _FILE_INSTEAD)
+        if qualified in SHUTIL_FUNCTIONS:
+            return qualified, "`asyncio.to_thread`"
+        if qualified == "subprocess.Popen" and isinstance(ctx.parent(), cst.WithItem):
+            return qualified, "`asyncio.create_subprocess_exec`"  # leaving the block waits for the child
+        if qualified in SPAWN_FUNCTIONS and _spawn_waits(ctx, call):
+            return qualified, "`asyncio.create_subprocess_exec`"
     if isinstance(call.func, cst.Attribute):
         info = ctx.type_of(call.func.value)
+        attr = call.func.attr.value
         if info is not None:
-            attr = call.func.attr.value
             instead = BLOCKING_METHODS.get((info.type, attr))
             if instead is not None:
                 return f"{info.type}.{attr}", instead
             if info.type == T.REDIS and attr not in _REDIS_LOCAL and not attr.startswith("_"):
                 return f"redis.Redis.{attr}", "`redis.asyncio.Redis`"
+            if info.type == T.FILE and attr in FILE_METHODS and not _opened_here(ctx, info, call.func.value):
+                return f"file.{attr}", _FILE_INSTEAD
+            if info.type == T.PATH and (attr in PATH_IO_METHODS or attr == "open"):
+                return None if attr == "open" and _wrapped(ctx) else (f"pathlib.Path.{attr}", _FILE_INSTEAD)
+        elif attr in PATH_IO_METHODS and _path_like(call.func.value):
+            return f"pathlib.Path.{attr}", _FILE_INSTEAD
+        receiver = call.func.value
+        if attr in FILE_METHODS and isinstance(receiver, cst.Attribute) \
+                and receiver.attr.value in ("stdout", "stderr", "stdin"):
+            owner = ctx.type_of(receiver.value)
+            if owner is not None and owner.type == T.POPEN:
+                return f"subprocess.Popen.{receiver.attr.value}.{attr}", "`asyncio.create_subprocess_exec`"
     return None
+
+
+def _path_like(expr: cst.BaseExpression) -> bool:
+    """A receiver of unknown type that reads as a path: a name or attribute naming one
+    (`path`, `self.config_file`, `cache_dir / "x"`), for the four `read_*` / `write_*` methods no
+    other common object has."""
+    while isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+        expr = expr.left
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        expr = expr.func.value if expr.func.attr.value in ("joinpath", "with_suffix", "with_name") else expr
+    name = dotted_name(expr)
+    if name is None:
+        return False
+    last = name.rsplit(".", 1)[-1].lower().strip("_")
+    return last.endswith(("path", "file", "dir", "directory", "folder")) or last in ("p", "parent", "fp", "filename")
+
+
+def _enclosing_calls(ctx) -> frozenset:
+    """The ids of the calls in the body of the innermost function (nested functions excluded)."""
+    func = enclosing_function(ctx.stack)
+    if not isinstance(func, cst.FunctionDef):
+        return frozenset()
+    return ctx.memo((_enclosing_calls, id(func)),
+                    lambda: frozenset(id(n) for n in walk(func.body) if isinstance(n, cst.Call)))
+
+
+def _opened_here(ctx, info, receiver: cst.BaseExpression) -> bool:
+    """The file object was opened by a call of the same function (reported there, not again): its
+    one opening call is there, or, opened in several places, the name is bound there."""
+    if info.origin is not None:
+        return id(info.origin) in _enclosing_calls(ctx)
+    return isinstance(receiver, cst.Name) and receiver.value in _bound_names(ctx)
+
+
+def _bound_names(ctx) -> frozenset:
+    """The names `with ... as` and assignments bind in the innermost function's body."""
+    func = enclosing_function(ctx.stack)
+    if not isinstance(func, cst.FunctionDef):
+        return frozenset()
+
+    def collect() -> frozenset:
+        names = set()
+        for node in walk(func.body):
+            if isinstance(node, cst.WithItem) and node.asname is not None:
+                names.update(target_names(node.asname.name))
+            elif isinstance(node, cst.Assign):
+                for target in node.targets:
+                    names.update(target_names(target.target))
+        return frozenset(names)
+
+    return ctx.memo((_bound_names, id(func)), collect)
+
+
+def _wrapped(ctx) -> bool:
+    """`trio.wrap_file(open(...))` / `anyio.wrap_file(...)`: the file is used asynchronously."""
+    arg, outer = ctx.parent(), ctx.parent(2)
+    return isinstance(arg, cst.Arg) and isinstance(outer, cst.Call) and ctx.qualified_name(outer.func) in _FILE_WRAPPERS
+
+
+def _spawn_waits(ctx, call: cst.Call) -> bool:
+    """`os.spawn*(os.P_WAIT, ...)` (the mode is the first argument)."""
+    mode = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "mode"), None)
+    if mode is None and call.args and call.args[0].keyword is None and call.args[0].star == "":
+        mode = call.args[0].value
+    return mode is not None and (dotted_name(mode) or "").rsplit(".", 1)[-1] == "P_WAIT"
+    name = parent.targets[0].target.value
+    func = enclosing_function(ctx.stack)
+    if not isinstance(func, cst.FunctionDef):
+        return False
+    for node in walk(func.body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in ("wait", "communicate") and dotted_name(node.func.value) == name:
+            return True
+    return False

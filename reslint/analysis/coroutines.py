@@ -18,6 +18,8 @@ KNOWN_COROUTINE_FUNCTIONS = frozenset({
     "asyncio.create_subprocess_shell", "asyncio.to_thread", "trio.sleep", "anyio.sleep",
     "anyio.to_thread.run_sync", "anyio.open_file", "anyio.connect_tcp", "aiofiles.os.remove",
 })
+# methods that return an awaitable whatever the receiver: the async context manager and iterator protocols
+ASYNC_DUNDERS = frozenset({"__aenter__", "__aexit__", "__anext__"})
 # event loop methods that are coroutine functions
 LOOP_COROUTINES = ("sock_recv", "sock_recv_into", "sock_recvfrom", "sock_sendall", "sock_sendto", "sock_connect",
                    "sock_accept", "sock_sendfile", "create_connection", "create_server", "create_unix_connection",
@@ -51,5 +53,8 @@ TASK_FUNCTIONS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asy
 LOOP_TASK_METHODS = ("create_task", "ensure_future")
 # calls that return the event loop
 LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
-# receivers of unknown type that are, by their (last) name, an event loop
+# receivers of unknown type that are, by their (last) name, an event loop: these, and any name
+# ending in `loop` (`thread_loop`, `self._main_loop`, `evloop`)
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
+# functions that wrap their awaitables in tasks and return a future of them all
+GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})

@@ -35,6 +35,8 @@ ASYNC_EVENT = "asyncio.Event"
 ASYNC_CONDITION = "asyncio.Condition"
 STREAM_READER = "asyncio.StreamReader"
 STREAM_WRITER = "asyncio.StreamWriter"
+FILE = "io.IOBase"            # a file object from open() and its kin (not io.StringIO / BytesIO)
+PATH = "pathlib.Path"
 MP_MANAGER = "multiprocessing.managers.SyncManager"
 MP_CONTEXT = "multiprocessing.context.BaseContext"
 OPENER = "urllib.request.OpenerDirector"
@@ -115,6 +117,18 @@ CONSTRUCTORS: Dict[str, str] = {
     "asyncio.Condition": ASYNC_CONDITION,
     "asyncio.StreamReader": STREAM_READER,
     "asyncio.StreamWriter": STREAM_WRITER,
+    "builtins.open": FILE,
+    "io.open": FILE,
+    "os.fdopen": FILE,
+    "codecs.open": FILE,
+    "gzip.open": FILE,
+    "bz2.open": FILE,
+    "lzma.open": FILE,
+    "pathlib.Path": PATH,
+    "pathlib.PosixPath": PATH,
+    "pathlib.WindowsPath": PATH,
+    "pathlib.Path.home": PATH,
+    "pathlib.Path.cwd": PATH,
     "multiprocessing.Manager": MP_MANAGER,
     "multiprocessing.managers.SyncManager": MP_MANAGER,
     "multiprocessing.get_context": MP_CONTEXT,
@@ -140,6 +154,9 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
     (MP_POOL, "apply_async"): ASYNC_RESULT,
     (MP_POOL, "map_async"): ASYNC_RESULT,
     (MP_POOL, "starmap_async"): ASYNC_RESULT,
+    (PATH, "open"): FILE,
+    **{(PATH, m): PATH for m in ("joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute",
+                                 "expanduser", "relative_to", "with_segments")},
     # a manager's proxies and a context's objects wait like the ones they stand for
     (MP_MANAGER, "Queue"): QUEUE,
     (MP_MANAGER, "JoinableQueue"): QUEUE,
@@ -157,7 +174,7 @@ METHOD_RETURNS: Dict[Tuple[str, str], str] = {
 
 # `with X() as name` binds name to what __enter__ returns: the object itself for these
 ENTER_RETURNS_SELF = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, URLLIB3_POOL, SOCKET, POPEN,
-                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, MP_MANAGER})
+                                EXECUTOR, MP_POOL, REDIS, AIOHTTP_SESSION, CONDITION, SQLITE, MP_MANAGER, FILE})
 
 # Base classes a project may subclass; a subclass is that type, unless a rule decides otherwise.
 SUBCLASSABLE = frozenset({SESSION, HTTPX_CLIENT, HTTPX_ASYNC_CLIENT, THREAD})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from . import interrupt
 from .cache import NullCache, ResultCache
 from .config import Settings
 from .discover import STDIN, Target, root_relative
@@ -125,8 +126,10 @@ def lint_target(target: Target, settings: Settings, options: RunOptions, stdin_d
     if changed and options.fix and not options.diff and target.path != STDIN:
         try:
             data_out = encode(outcome.text, decoded.encoding, decoded.bom)
-            fixer.write_atomic(target.path, data_out, options.roots)
-            written = True
+            with interrupt.write_guard():  # a signal waits until the file is written and counted
+                fixer.write_atomic(target.path, data_out, options.roots)
+                written = True
+                interrupt.note_written()
         except fixer.NotWritten as exc:
             notices.append(f"{target.display}: {exc}")
             refused = True
@@ -203,7 +206,8 @@ def _lint_gc() -> Tuple[int, ...]:
     return old
 
 
-def _init_worker(settings: Settings, options: RunOptions) -> None:
+def _init_worker(settings: Settings, options: RunOptions, written: Any = None) -> None:
+    interrupt.worker_setup(written)  # SIGINT ignored, SIGTERM ends the worker (after a write)
     _lint_gc()
     _worker_state["settings"] = settings
     _worker_state["options"] = options
@@ -219,10 +223,48 @@ def _pool(settings: Settings, options: RunOptions, workers: int) -> "ProcessPool
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else multiprocessing.get_context()
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(settings, options)
+        max_workers=workers, mp_context=context, initializer=_init_worker,
+        initargs=(settings, options, interrupt.shared_counter(context)),
     )
+
+
+# how long the workers get to end after SIGTERM (one in a write ends right after it) before SIGKILL
+STOP_GRACE = 1.0
+
+
+def _stop_pool(pool: "ProcessPoolExecutor") -> None:
+    """End a pool now: cancel the work not started, end the workers, do not wait for their results.
+
+    SIGTERM ends a worker at once, or right after the file it is writing (see
+    :mod:`reslint.interrupt`); one still alive after STOP_GRACE is killed (a write takes
+    milliseconds: that would be a worker stuck elsewhere)."""
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        try:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(0.5)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+    if manager is not None:
+        # it ends once it has seen every worker gone; one killed in the middle of sending a result
+        # leaves it waiting for the rest (and the interpreter's exit waiting for it)
+        manager.join(0.5)
+        if manager.is_alive():
+            interrupt.note_stuck()
 
 
 def _crashed(target: Target) -> FileResult:
@@ -265,6 +307,15 @@ def lint_all(
         results.append(result)
         cache.put(target, result, queries)
 
+    try:
+        return _lint_files(files, settings, options, jobs, done, progress, on_started, results)
+    except interrupt.Interrupted as exc:  # the run stops: say how far it got
+        exc.results = results
+        exc.total = len(targets) - sum(1 for t in targets if t.path == STDIN)
+        raise
+
+
+def _lint_files(files, settings, options, jobs, done, progress, on_started, results) -> List[FileResult]:
     if len(files) < PARALLEL_THRESHOLD or jobs <= 1:
         if on_started:
             on_started()
@@ -296,27 +347,37 @@ def lint_all(
 
 
 def _lint_pooled(files, settings, options, jobs, done, progress, on_started, results) -> None:
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
     pending = {}
     broken = False
-    with _pool(settings, options, min(jobs, len(chunks))) as pool:
-        for chunk in chunks:
-            pending[pool.submit(_lint_chunk, chunk)] = chunk
-        if on_started:
-            on_started()
+    with interrupt.polling():  # a signal is only recorded: the loop below checks for it
+        pool = _pool(settings, options, min(jobs, len(chunks)))
         try:
-            for future in as_completed(list(pending)):
-                chunk_results = future.result()
-                for target, (result, queries) in zip(pending[future], chunk_results):
-                    done(target, result, queries)
-                del pending[future]
-                if progress:
-                    progress(len(chunk_results))
-        except BrokenProcessPool:
-            broken = True
+            for chunk in chunks:
+                pending[pool.submit(_lint_chunk, chunk)] = chunk
+            if on_started:
+                on_started()
+            try:
+                while pending:
+                    if interrupt.requested():
+                        raise interrupt.Interrupted(interrupt.requested())
+                    finished, _ = wait(list(pending), timeout=0.1, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        chunk_results = future.result()
+                        for target, (result, queries) in zip(pending[future], chunk_results):
+                            done(target, result, queries)
+                        del pending[future]
+                        if progress:
+                            progress(len(chunk_results))
+            except BrokenProcessPool:
+                broken = True
+        except BaseException:  # interrupted (or Ctrl-C where no handler was installed): stop now
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     if broken:
         # A worker died (a crash in native code). Lint what is left one file
         # at a time in fresh single-worker pools, so the culprit is found and
@@ -326,12 +387,17 @@ def _lint_pooled(files, settings, options, jobs, done, progress, on_started, res
         for target in remaining:
             if target.rel in finished:
                 continue
+            pool = _pool(settings, options, 1)
             try:
-                with _pool(settings, options, 1) as pool:
-                    for result, queries in pool.submit(_lint_chunk, [target]).result():
-                        done(target, result, queries)
+                for result, queries in pool.submit(_lint_chunk, [target]).result():
+                    done(target, result, queries)
+                pool.shutdown(wait=True)
             except BrokenProcessPool:
+                pool.shutdown(wait=True)
                 results.append(_crashed(target))  # never cached
+            except BaseException:  # interrupted: do not wait for the file in progress
+                _stop_pool(pool)
+                raise
             if progress:
                 progress(1)
 
@@ -487,7 +553,9 @@ def add_suppressions(target: Target, result: FileResult, settings: Settings, opt
                        f"{unsilenced[0].span.line} would still be reported (please report this)")
         return Suppressed(result, notices=tuple(notices))
     try:
-        fixer.write_atomic(target.path, encode(planned.text, decoded.encoding, decoded.bom), options.roots)
+        with interrupt.write_guard():
+            fixer.write_atomic(target.path, encode(planned.text, decoded.encoding, decoded.bom), options.roots)
+            interrupt.note_written()
     except fixer.NotWritten as exc:
         notices.append(f"{target.display}: suppressions not added: {exc}")
         return Suppressed(result, notices=tuple(notices))

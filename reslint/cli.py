@@ -36,9 +36,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # SIGINT (or SIGTERM in `check`: see reslint.interrupt)
             click.echo("reslint: interrupted", err=True)
-            raise click.exceptions.Exit(130)
+            raise click.exceptions.Exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # an internal error: say so plainly, exit 2
             if os.environ.get("RESLINT_DEBUG"):
                 raise
@@ -160,6 +160,10 @@ def _check(paths, fix, unsafe_fixes, diff, output_formats, output_file, select, 
                     add_noqa, add_noqa_reason)
     except ConfigError as exc:  # a config file met on the way (a nested one) is broken
         raise _fail(str(exc))
+    if code > ExitCode.ERROR:  # interrupted (130, 143): never wait for a pool that could not stop
+        from . import interrupt
+
+        interrupt.exit_now_if_stuck(code)
     raise click.exceptions.Exit(ExitCode.CLEAN if exit_zero and code == ExitCode.FINDINGS else code)
 
 

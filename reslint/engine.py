@@ -214,6 +214,7 @@ def _run_rules(
     from .analysis.scopes import qualified_context
 
     index = line_index(text)
+    fix_memo: Dict[Any, Any] = {}  # what the fixes of this text share (see edits.statement_edits)
     findings = []
     occurrences: Dict[Tuple[str, str, str], int] = {}
     for report in sorted(ctx.reports, key=lambda r: positions[r.node][:2]):
@@ -236,7 +237,7 @@ def _run_rules(
             edits: Tuple = ()
             if want_edits:
                 try:
-                    edits = tuple(fix_edits(text, module, report.stack, report.fix))
+                    edits = tuple(fix_edits(text, module, report.stack, report.fix, positions, index, fix_memo))
                 except Exception as exc:  # a broken fix is dropped, never applied
                     result.internal_error = True
                     result.notices.append(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Set, Tuple
 
 from .discover import within
-from .edits import apply_edits, overlaps
+from .edits import EditSet, apply_edits
 from .engine import EngineResult, RuleSet, lint
 from .isolation import run_isolated
 from .model import Finding
@@ -53,14 +53,16 @@ def _fix_text(text: str, path: str, ruleset: RuleSet, unsafe: bool, keep_suppres
     for _ in range(MAX_PASSES):
         result = lint(text, path, ruleset, want_edits=True, keep_suppressed=keep_suppressed, project=project)
         chosen: List[Finding] = []
+        taken = EditSet()
         for finding in result.findings:
             fix = finding.fix
             if finding.suppressed or fix is None or not fix.edits or not fix.applicable(unsafe):
                 continue
             if _key(finding) in blocked:
                 continue
-            if any(overlaps(fix.edits, other.fix.edits) for other in chosen):  # type: ignore[union-attr]
+            if taken.overlaps(fix.edits):
                 continue
+            taken.add(fix.edits)
             chosen.append(finding)
         if not chosen:
             return FixOutcome(text, applied, result, notices)

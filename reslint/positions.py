@@ -78,6 +78,7 @@ class Positions:
         self._computed: Dict[int, Any] = {}
         self._line_before: List[int] = []
         self._done: set = set()
+        self._indices: Dict[int, Dict[int, int]] = {}
 
     # -- precise path: the innermost statement -------------------------------
     def _ast_statement(self, path: Sequence[Any]) -> Optional[ast.stmt]:
@@ -97,12 +98,8 @@ class Positions:
             node = path[i]
             parent = path[i - 1]
             if isinstance(parent, (cst.Module, cst.IndentedBlock)):
-                index = 0
-                for sibling in parent.body:
-                    if sibling is node:
-                        break
-                    index += len(sibling.body) if isinstance(sibling, cst.SimpleStatementLine) else 1
-                else:
+                index = self._stdlib_indices(parent).get(id(node))
+                if index is None:
                     return None
             elif isinstance(parent, cst.If) and node is parent.orelse:
                 index = 0  # elif
@@ -129,6 +126,20 @@ class Positions:
             else:
                 return None
         return None
+
+    def _stdlib_indices(self, block: Any) -> Dict[int, int]:
+        """id(statement) -> the index of its (first) stdlib statement, for one block's statements:
+        built once per block, so locating many statements of a long block stays linear."""
+        import libcst as cst
+
+        indices = self._indices.get(id(block))
+        if indices is None:
+            indices = self._indices[id(block)] = {}
+            index = 0
+            for sibling in block.body:
+                indices[id(sibling)] = index
+                index += len(sibling.body) if isinstance(sibling, cst.SimpleStatementLine) else 1
+        return indices
 
     def _innermost_statement(self, stack: Sequence[Any]) -> int:
         import libcst as cst

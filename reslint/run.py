@@ -7,6 +7,7 @@ import sys
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Sequence, Tuple
 
+from . import interrupt
 from .api import RunOptions, distinct_settings, lint_all, lint_target, project_index, result_cache
 from .config import Resolver, Settings
 
@@ -127,7 +128,58 @@ def run_check(
 ) -> int:
     """One `reslint check` run. ``settings`` are the run's (those of the working directory, or of
     ``--config``): output, fixing and cache choices come from them; with a ``resolver`` each file
-    is linted with its own settings (see :mod:`reslint.config`)."""
+    is linted with its own settings (see :mod:`reslint.config`).
+
+    SIGINT and SIGTERM stop the run (see :mod:`reslint.interrupt`): while files are linted, with
+    one line saying how far it got; every file is untouched or fully fixed; the exit code is 130
+    (SIGINT) or 143 (SIGTERM)."""
+    with interrupt.handling():
+        try:
+            return _run_check(settings, paths, outputs=outputs, fix=fix, diff=diff, show_suppressed=show_suppressed,
+                              statistics=statistics, quiet=quiet, stdin_filename=stdin_filename, jobs=jobs,
+                              color=color, use_cache=use_cache, fail_on_internal_error=fail_on_internal_error,
+                              resolver=resolver, baseline=baseline, write_baseline=write_baseline, verbose=verbose,
+                              add_noqa=add_noqa, noqa_reason=noqa_reason)
+        except interrupt.Interrupted as exc:
+            _err(f"reslint: {interrupted_line(exc, fix and not diff)}")
+            return exc.exit_code
+
+
+def interrupted_line(exc: "interrupt.Interrupted", fixing: bool) -> str:
+    """`interrupted: N files fixed, M not checked`: fixed counts the files written (by the workers
+    too); not checked, those neither reported nor written."""
+    if exc.results is None:  # before or after the linting
+        return "interrupted"
+    written = interrupt.files_written()
+    reported_written = sum(1 for r in exc.results if r.written)
+    unchecked = max(0, exc.total - len(exc.results) - (written - reported_written))
+    if fixing:
+        return f"interrupted: {written} file{'s' if written != 1 else ''} fixed, {unchecked} not checked"
+    return f"interrupted: {unchecked} of {exc.total} file{'s' if exc.total != 1 else ''} not checked"
+
+
+def _run_check(
+    settings: Settings,
+    paths: Sequence[str],
+    *,
+    outputs: Sequence[Tuple[str, Optional[str]]],
+    fix: bool,
+    diff: bool,
+    show_suppressed: bool,
+    statistics: bool,
+    quiet: bool,
+    stdin_filename: Optional[str],
+    jobs: Optional[int],
+    color: Optional[bool],
+    use_cache: bool,
+    fail_on_internal_error: bool,
+    resolver: "Optional[Resolver]",
+    baseline: "Optional[Baseline]",
+    write_baseline: Optional[str],
+    verbose: bool,
+    add_noqa: bool,
+    noqa_reason: Optional[str],
+) -> int:
     formats = {fmt for fmt, _ in outputs}
     new_run()
     root = report_root(paths, settings, resolver=resolver)

@@ -912,10 +912,8 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
                 continue
             fresh[rel] = hit
         else:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
+            data = _read_bytes(path)
+            if data is None:
                 continue
             if not _wanted(rel, data) or not names:
                 for name in names:
@@ -960,10 +958,8 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
                 if entry is not None:
                     fresh[rel] = hit
                 else:
-                    try:
-                        with open(path, "rb") as handle:
-                            data = handle.read()
-                    except OSError:
+                    data = _read_bytes(path)
+                    if data is None:
                         break
                     entry = parse(data, names, rel)
                     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -1050,6 +1046,15 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})
 _PACKAGES: Dict[str, List[str]] = {}  # directory -> its packages, innermost first, across the files of a run
+
+
+def _read_bytes(path: str) -> Optional[bytes]:
+    """The file's content, or None when it cannot be read (it is then left out of the index)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def module_of_file(path: str) -> Tuple[Optional[str], bool]:

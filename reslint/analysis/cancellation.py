@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence, Set, Tuple
 from ..lazycst import cst
 
 from .blocks import body_statements
+from .cleanup import called_name
 
 # what an `except` may name to catch cancellation (a call: the class it returns)
 CANCELLATION = frozenset({
@@ -118,16 +119,6 @@ _TASK_SPAWNERS = frozenset({"create_task", "ensure_future", "run_coroutine_threa
 _TASK_RUNNERS = frozenset({"asyncio.run", "trio.run", "anyio.run"})
 
 
-def _called_name(expr: cst.BaseExpression) -> Optional[str]:
-    if isinstance(expr, cst.Call):
-        func = expr.func
-        if isinstance(func, cst.Attribute):
-            return func.attr.value
-        if isinstance(func, cst.Name):
-            return func.value
-    return None
-
-
 def task_entries(module: cst.Module, imports) -> Set[str]:
     """Names of the coroutine functions this module starts as tasks: the callee of the
     coroutine handed to a spawner (`asyncio.create_task(self._run())`, `loop.create_task(worker(q))`),
@@ -138,13 +129,13 @@ def task_entries(module: cst.Module, imports) -> Set[str]:
     spawned: Set[str] = set()
     handed: Set[str] = set()
     for call in calls:
-        word = _called_name(call)
+        word = called_name(call)
         if word not in _TASK_SPAWNERS and imports.resolve(call.func) not in _TASK_RUNNERS:
             continue
         first = next((a.value for a in call.args if a.keyword is None and not a.star), None)
         if first is None:
             continue
-        name = _called_name(first)
+        name = called_name(first)
         if name:
             spawned.add(name)
         elif isinstance(first, cst.Name):
@@ -152,7 +143,7 @@ def task_entries(module: cst.Module, imports) -> Set[str]:
     if handed:
         for assign in find_all(module, cst.Assign):
             if any(isinstance(t.target, cst.Name) and t.target.value in handed for t in assign.targets):
-                name = _called_name(assign.value)
+                name = called_name(assign.value)
                 if name:
                     spawned.add(name)
     return spawned

@@ -227,27 +227,32 @@ def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
     """The names a function binds itself (parameters other than `self`/`cls`, assignments, loop
     and `with` targets), nested functions excluded."""
     from .blocks import statements
-    from .names import target_names
 
     if not isinstance(function, cst.FunctionDef):
         return set()
     params = function.params
     names = {p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
     for stmt in statements(function.body):
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        names.update(target_names(target.target))
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                    names.update(target_names(small.target))
-        elif isinstance(stmt, cst.For):
-            names.update(target_names(stmt.target))
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                if item.asname is not None:
-                    names.update(target_names(item.asname.name))
+        names.update(_bound_by(stmt, bare_annotations=True))
     return names - {"self", "cls"}
+
+
+def _bound_by(stmt: cst.CSTNode, *, bare_annotations: bool) -> Iterator[str]:
+    """The names a statement binds: its assignments' targets, a `for` target, `with ... as`
+    names; an annotation without a value (`x: int`) only with ``bare_annotations``."""
+    from .names import assignment_targets, target_names
+
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            if bare_annotations or not (isinstance(small, cst.AnnAssign) and small.value is None):
+                for target in assignment_targets(small):
+                    yield from target_names(target)
+    elif isinstance(stmt, cst.For):
+        yield from target_names(stmt.target)
+    elif isinstance(stmt, cst.With):
+        for item in stmt.items:
+            if item.asname is not None:
+                yield from target_names(item.asname.name)
 
 
 def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool = False) -> bool:
@@ -301,23 +306,16 @@ def _returns_value(block: cst.BaseSuite) -> bool:
 
 
 def _assigned_names(block: cst.BaseSuite) -> set:
-    from .names import target_names
+    from .names import assignment_targets, target_names
 
-    names: set = set()
-    for stmt in small_statements(block):
-        if isinstance(stmt, cst.Assign):
-            for target in stmt.targets:
-                names.update(target_names(target.target))
-        elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
-            names.update(target_names(stmt.target))
-    return names
+    return {name for stmt in small_statements(block) for target in assignment_targets(stmt)
+            for name in target_names(target)}
 
 
 def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> bool:
     """Every one of ``names`` is bound in ``function`` before ``node`` (source order): the
     default the fallback keeps. Loop targets and `with ... as` names count."""
     from .blocks import statements
-    from .names import target_names
 
     if function is None or not names:
         return False
@@ -325,19 +323,7 @@ def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> b
     for stmt in statements(function.body):
         if stmt is node:
             return names <= bound
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        bound.update(target_names(target.target))
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and getattr(small, "value", True) is not None:
-                    bound.update(target_names(small.target))
-        elif isinstance(stmt, cst.For):
-            bound.update(target_names(stmt.target))
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                if item.asname is not None:
-                    bound.update(target_names(item.asname.name))
+        bound.update(_bound_by(stmt, bare_annotations=False))
     return False
 
 

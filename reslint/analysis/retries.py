@@ -21,7 +21,7 @@ re-exported here.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
 
@@ -92,10 +92,18 @@ def first_operation_display(ctx, retry: Retry) -> Optional[str]:
 
 
 def has_retry_shaped_loop(tree: ast.AST) -> bool:
-    """A loop with a `try` in it whose handler does not always leave (raise/return/break): the
-    only kind of loop the recogniser can call a retry. Checked on the stdlib tree, which is far
-    cheaper than parsing with libcst. The RES2 rules all ask, about the same tree: the last answer
-    is kept."""
+    """Whether the file holds a loop :class:`LoopAnalysis` (or :func:`attempt_context_loop`) could
+    call a retry, decided on the stdlib tree, which is far cheaper than parsing with libcst. It
+    over-approximates what the analysis accepts, never less:
+
+    - a `while` loop, or a `for` loop whose variable may count attempts (none or `_`; over
+      `range`/`count`/`iter`/`Retrying` by any imported name; over a literal list of numbers):
+      `for item in items:` tries candidates, it does not repeat one operation;
+    - with a `try` among its own statements (through `with` blocks, as the analysis looks) whose
+      handler may go round: it holds a `continue` or does not end in raise/return/break;
+    - or `for attempt in policy(): with attempt: ...`, a retry with no `try` in sight.
+
+    The RES2 rules all ask about the same tree: the last answer is kept."""
     if _last_shaped[0] is not tree:
         _last_shaped[:] = [tree, _retry_shaped_loop(tree)]
     return _last_shaped[1]
@@ -104,21 +112,79 @@ def has_retry_shaped_loop(tree: ast.AST) -> bool:
 _last_shaped: list = [None, False]
 # the fields that hold statements: an `except` handler is only ever found through them
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# what a `for` loop may iterate to count attempts (LoopAnalysis._is_count, _target_feeds_operation)
+_COUNTING = frozenset({"range", "count", "iter", "Retrying", "AsyncRetrying"})
+_LEAVES = (ast.Raise, ast.Return, ast.Break)
 
 
 def _retry_shaped_loop(tree: ast.AST) -> bool:
-    """One pass over the statements (expressions hold none): a handler under a loop that may not leave."""
-    stack = [([tree], False)]
+    counting = _Counting(tree)
+    stack = [tree]
     while stack:
-        statements, in_loop = stack.pop()
-        for node in statements:
-            if in_loop and isinstance(node, ast.ExceptHandler):
-                last = node.body[-1] if node.body else None
-                if not isinstance(last, (ast.Raise, ast.Return, ast.Break)):
-                    return True
-            inside = in_loop or isinstance(node, (ast.While, ast.For, ast.AsyncFor))
-            for name in _STATEMENT_FIELDS:
-                value = getattr(node, name, None)
-                if value and isinstance(value, list):
-                    stack.append((value, inside))
+        node = stack.pop()
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and (
+                _attempt_context(node) or (_goes_round(node.body) and _may_count(node, counting))):
+            return True
+        for name in _STATEMENT_FIELDS:
+            value = getattr(node, name, None)
+            if value and isinstance(value, list):
+                stack.extend(value)
     return False
+
+
+def _may_count(loop: ast.AST, counting) -> bool:
+    if isinstance(loop, ast.While):
+        return True
+    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    if names <= {"_"}:
+        return True
+    source = loop.iter
+    if isinstance(source, ast.Call):
+        func = source.func
+        return counting.names((func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)))
+    if isinstance(source, (ast.List, ast.Tuple)):
+        return all(isinstance(e, ast.Constant) and (e.value is None or type(e.value) in (int, float))
+                   for e in source.elts)
+    return False
+
+
+class _Counting:
+    """Is a callee's name one of :data:`_COUNTING`, also under an import alias (looked up once,
+    only when a name is not one of them)."""
+
+    def __init__(self, tree: ast.AST):
+        self.tree = tree
+        self.aliases: Optional[Set[str]] = None
+
+    def names(self, name: Optional[str]) -> bool:
+        if name in _COUNTING:
+            return True
+        if self.aliases is None:
+            self.aliases = {alias.asname for node in ast.walk(self.tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                            for alias in node.names
+                            if alias.asname and alias.name.rsplit(".", 1)[-1] in _COUNTING}
+        return name in self.aliases
+
+
+def _goes_round(statements) -> bool:
+    """A `try` among ``statements`` (through `with`) with a handler that may not leave the loop."""
+    for stmt in statements:
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            if _goes_round(stmt.body):
+                return True
+        elif isinstance(stmt, ast.Try):
+            for handler in stmt.handlers:
+                if not handler.body or not isinstance(handler.body[-1], _LEAVES) or any(
+                        isinstance(n, ast.Continue) for n in ast.walk(handler)):
+                    return True
+    return False
+
+
+def _attempt_context(loop: ast.AST) -> bool:
+    """`for attempt in policy(): with attempt: ...` (see :func:`attempt_context_loop`)."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name) \
+            or not isinstance(loop.iter, ast.Call) or len(loop.body) != 1:
+        return False
+    block = loop.body[0]
+    return isinstance(block, (ast.With, ast.AsyncWith)) and len(block.items) == 1 and isinstance(
+        block.items[0].context_expr, ast.Name) and block.items[0].context_expr.id == loop.target.id

@@ -1,0 +1,221 @@
+"""What a file's calls can resolve to, read from the stdlib `ast` tree before libcst parses it.
+
+Rules whose findings all start from a table of qualified names (a network call, a blocking call,
+a wait) use this as their `is_ast_candidate` filter: a file none of whose calls can resolve to a
+name of the table, and none of whose method calls is on a receiver of a type the table knows,
+cannot hold a finding, and skips the libcst parse.
+
+It must over-approximate :class:`reslint.analysis.names.ImportTable` and
+:class:`reslint.analysis.bindings.Bindings`, never under-approximate them:
+
+- a callee resolves as the import table resolves it (imports anywhere in the file, builtins);
+  a name bound by a relative import, or a class the module defines, resolves into a package this
+  file cannot name, so it may reach any table entry whose dotted parts end the same way;
+- a receiver has a type only if the file mentions a name that resolves to a constructor or an
+  annotation of that type (or of a type whose method returns it).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, Optional, Set, Tuple
+
+from .types import ANNOTATIONS, AWAITED_TUPLES, CONSTRUCTORS, METHOD_RETURNS
+
+_BUILTINS = frozenset(dir(builtins))
+# the fields that hold statements: imports, defs and classes are only ever found through them
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+class Reach:
+    """The import bindings of one stdlib tree, and what its calls may resolve to."""
+
+    def __init__(self, tree: ast.AST):
+        # local name -> the qualified names imports bind it to (all of them: which one wins where is
+        # left to the import table)
+        self.absolute: Dict[str, Set[str]] = {}
+        self.relative: Dict[str, Set[str]] = {}  # local name -> the names it imports, in a package unknown here
+        self.own_classes: Set[str] = set()
+        self.async_defs: list = []
+        self._memo: Dict[object, object] = {}
+        for node in _statements(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.absolute.setdefault(alias.asname, set()).add(alias.name)
+                    else:
+                        head = alias.name.split(".", 1)[0]
+                        self.absolute.setdefault(head, set()).add(head)
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    local = alias.asname or alias.name
+                    if node.level:
+                        self.relative.setdefault(local, set()).add(alias.name)
+                    elif node.module:
+                        self.absolute.setdefault(local, set()).add(f"{node.module}.{alias.name}")
+            elif isinstance(node, ast.ClassDef):
+                self.own_classes.add(node.name)
+            elif isinstance(node, ast.AsyncFunctionDef):
+                self.async_defs.append(node)
+        self.tree = tree
+
+    def resolver(self, qualified: Iterable[str]) -> Callable[[ast.AST], bool]:
+        """A test of a callee expression: may it resolve to one of ``qualified``?"""
+        names = frozenset(qualified)
+        key = ("resolver", names)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = _Resolver(self, names).may_resolve
+        return found  # type: ignore[return-value]
+
+    def all_calls(self) -> list:
+        """Every call of the tree (one walk, kept)."""
+        found = self._memo.get("calls")
+        if found is None:
+            found = self._memo["calls"] = [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
+        return found  # type: ignore[return-value]
+
+    def typed(self, text: str, types: Iterable[str]) -> bool:
+        """Whether a receiver in the file may be of one of ``types``: the file mentions a name that
+        resolves to a constructor or annotation of one (or of a type a method of which returns one)."""
+        wanted = _producers(frozenset(types))
+        key = ("typed", wanted)
+        found = self._memo.get(key)
+        if found is None:
+            sources = {name for name, typ in CONSTRUCTORS.items() if typ in wanted}
+            sources |= {name for name, typ in ANNOTATIONS.items() if typ in wanted}
+            sources |= {name for name, typs in AWAITED_TUPLES.items() if wanted & set(typs)}
+            locals_ = _Resolver(self, frozenset(sources)).heads()
+            found = self._memo[key] = bool(locals_) and re.search(
+                r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, locals_))), text) is not None
+        return bool(found)
+
+
+def may_call(tree: ast.AST, text: str, functions: Iterable[str], methods: Iterable[Tuple[str, str]]) -> bool:
+    """Whether a call of the file may resolve to one of ``functions`` (qualified names), or be one
+    of ``methods`` ((receiver type, method name) pairs) on a receiver of a type the file may hold."""
+    reach = reach_of(tree)
+    by_type: Dict[str, Set[str]] = {}
+    for typ, method in methods:
+        by_type.setdefault(typ, set()).add(method)
+    attrs: Set[str] = set()
+    for typ, names in by_type.items():
+        if reach.typed(text, (typ,)):
+            attrs |= names
+    resolve = reach.resolver(functions)
+    for call in reach.all_calls():
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr in attrs) or resolve(func):
+            return True
+    return False
+
+
+def decorated_in_class(tree: ast.AST, decorators: Iterable[str]) -> bool:
+    """Whether a def in a class body (at any depth) has a decorator (`@d` or `@d(...)`) that may
+    resolve to one of ``decorators``."""
+    reach = reach_of(tree)
+    resolve = reach.resolver(decorators)
+    for node in _statements(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for inner in _statements(node):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    resolve(d.func if isinstance(d, ast.Call) else d) for d in inner.decorator_list):
+                return True
+    return False
+
+
+def reach_of(tree: ast.AST) -> Reach:
+    """The :class:`Reach` of ``tree``; the rules of one file share the last one made."""
+    if _last[0] is not tree:
+        _last[:] = [tree, Reach(tree)]
+    return _last[1]
+
+
+_last: list = [None, None]
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _STATEMENT_FIELDS:
+            value = getattr(node, name, None)
+            if value and isinstance(value, list):
+                stack.extend(value)
+
+
+def _producers(types: FrozenSet[str]) -> FrozenSet[str]:
+    """``types`` and every type one of whose methods returns one of them (a `Path`'s `open()` is a file)."""
+    out = set(types)
+    while True:
+        more = {receiver for (receiver, _), returned in METHOD_RETURNS.items() if returned in out} - out
+        if not more:
+            return frozenset(out)
+        out |= more
+
+
+class _Resolver:
+    def __init__(self, reach: Reach, names: FrozenSet[str]):
+        self.reach = reach
+        self.names = names
+        self.parts = frozenset(part for name in names for part in name.split("."))
+        self.prefixes = frozenset(".".join(name.split(".")[:i]) for name in names
+                                  for i in range(1, name.count(".") + 2))
+
+    def heads(self) -> Set[str]:
+        """The local names a dotted callee may start with to resolve into the table."""
+        out = {local for local, fulls in self.reach.absolute.items() if not fulls.isdisjoint(self.prefixes)}
+        out |= {local for local, names in self.reach.relative.items() if not names.isdisjoint(self.parts)}
+        out |= {name for name in self.reach.own_classes if name in self.parts}
+        out |= {name.split(".")[1] for name in self.names if name.startswith("builtins.")}
+        return out
+
+    def may_resolve(self, func: ast.AST) -> bool:
+        dotted = _dotted(func)
+        if dotted is None:
+            return False
+        head, _, rest = dotted.partition(".")
+        for full in self.reach.absolute.get(head, ()):
+            if (f"{full}.{rest}" if rest else full) in self.names:
+                return True
+        # `pkg.<module>.<head>.<rest>` for a package this file cannot name: the parts it ends with
+        tail = rest.split(".") if rest else []
+        if any(name in self.parts for name in self.reach.relative.get(head, ())) and all(p in self.parts for p in tail):
+            return True
+        if head in self.reach.own_classes and head in self.parts and all(p in self.parts for p in tail):
+            return True
+        return head in _BUILTINS and f"builtins.{dotted}" in self.names
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def calls(root: ast.AST, nested: bool = True) -> Iterator[Tuple[ast.Call, bool]]:
+    """The calls under ``root`` with whether each is directly awaited; ``nested=False`` leaves out
+    the bodies of functions and lambdas defined inside ``root`` (root itself may be one)."""
+    awaited: Set[int] = set()
+    stack = list(ast.iter_child_nodes(root))
+    while stack:
+        node = stack.pop()
+        if not nested and isinstance(node, _FUNCTIONS):
+            continue
+        if isinstance(node, ast.Await):
+            awaited.add(id(node.value))
+        elif isinstance(node, ast.Call):
+            yield node, id(node) in awaited
+        stack.extend(ast.iter_child_nodes(node))

@@ -279,10 +279,10 @@ class ResultCache:
             return False
         for query in queries:
             method, args, answer = query
-            if method == "coroutine_names":
-                # the coroutine function names of the project that the file mentions
-                names_key, mentioned = args
-                if names_key == project.coroutine_names_key():
+            if method == "names":
+                # the names of one of the project's name sets that the file mentions
+                which, names_key, mentioned = args
+                if names_key == project.names_key(which):
                     continue
                 if mentioned is None:
                     return False
@@ -298,7 +298,7 @@ class ResultCache:
                     text = decode(data).text
                 except SourceError:
                     return False
-                if mentioned_names(project.coroutine_function_names(), text) != mentioned:
+                if mentioned_names(getattr(project, which)(), text) != mentioned:
                     return False
                 continue
             try:

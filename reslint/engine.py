@@ -123,7 +123,10 @@ def lint(
         problem, tree = stdlib_parse(text, path)
     if tree is not None and candidates:
         # a second, cheaper-than-libcst filter on the stdlib tree (see Rule.is_ast_candidate)
-        candidates = [(cls, opts) for cls, opts in candidates if cls.is_ast_candidate(tree, text, opts)]
+        # (a project rule's filter may ask the project index too)
+        candidates = [(cls, opts) for cls, opts in candidates
+                      if (cls.is_ast_candidate(tree, text, opts, project=project) if cls.scope == "project"
+                          else cls.is_ast_candidate(tree, text, opts))]
 
     findings: List[Finding] = []
     if candidates or problem is not None:

@@ -35,7 +35,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
@@ -552,22 +552,39 @@ class ProjectIndex:
         # the root the linted files' paths are relative to (the settings' root), if not ``root``
         self.lint_root = root
 
-    def coroutine_function_names(self) -> frozenset:
-        """The bare names of the project's module-level coroutine functions."""
-        names = getattr(self, "_coroutine_names", None)
+    def coroutine_member_names(self) -> frozenset:
+        """Every bare name a call may reach one of the project's coroutine functions by: module-level
+        and class-level `async def`s (also under decorators), and the names imports give things
+        under another name (`from .impl import fetch as get_data`)."""
+        names = getattr(self, "_coroutine_members", None)
         if names is None:
-            names = frozenset(n for entry in self.modules.values() for n in entry.coroutines)
-            self._coroutine_names = names
+            found = set()
+            aliases = []
+            for entry in self.modules.values():
+                found.update(entry.coroutines)
+                found.update(entry.decorated)
+                for cls in entry.classes.values():
+                    found.update(cls.coroutines)
+                    found.update(cls.decorated)
+                aliases.extend((local, target.rsplit(".", 1)[-1]) for local, target in entry.imports.items()
+                               if not target.endswith("." + local) and target != local)
+            while True:  # an alias of an alias, ...
+                more = {local for local, name in aliases if name in found and local not in found}
+                if not more:
+                    break
+                found |= more
+            names = self._coroutine_members = frozenset(found)
         return names
 
-    def coroutine_names_key(self) -> str:
-        """A digest of :meth:`coroutine_function_names` (the result cache compares it)."""
-        key = getattr(self, "_coroutine_names_key", None)
+    def names_key(self, which: str) -> str:
+        """A digest of one of the name sets above (the result cache compares it)."""
+        keys = self.__dict__.setdefault("_names_keys", {})
+        key = keys.get(which)
         if key is None:
             import hashlib as _hashlib
 
-            joined = "\n".join(sorted(self.coroutine_function_names())).encode()
-            key = self._coroutine_names_key = _hashlib.blake2b(joined, digest_size=12).hexdigest()
+            joined = "\n".join(sorted(getattr(self, which)())).encode()
+            key = keys[which] = _hashlib.blake2b(joined, digest_size=12).hexdigest()
         return key
 
     def module_of(self, rel: str) -> Tuple[str, bool]:
@@ -757,15 +774,15 @@ class RecordingIndex:
     records every question with its answer, which is what the file's result depends on in the
     index (the result cache keeps the record and checks it against the next run's index).
 
-    :meth:`coroutine_function_names` is the one question answered by a whole set; its users test
-    it against the identifiers of the file, so what is recorded is the set's digest and, once the
-    file's text is known (:meth:`seen_text`), the names of the set the file mentions.
+    :meth:`coroutine_member_names` is a question answered by a whole set; its users test it against
+    the identifiers of the file, so what is recorded is the set's digest and, once the file's text
+    is known (:meth:`seen_text`), the names of the set the file mentions.
     """
 
     def __init__(self, index: ProjectIndex):
         self._index = index
         self._queries: Dict[tuple, object] = {}
-        self._names_asked = False
+        self._sets_asked: Set[str] = set()
         self._text: Optional[str] = None
 
     @property
@@ -779,9 +796,9 @@ class RecordingIndex:
     def seen_text(self, text: str) -> None:
         self._text = text
 
-    def coroutine_function_names(self) -> frozenset:
-        self._names_asked = True
-        return self._index.coroutine_function_names()
+    def coroutine_member_names(self) -> frozenset:
+        self._sets_asked.add("coroutine_member_names")
+        return self._index.coroutine_member_names()
 
     def _ask(self, method: str, *args):
         key = (method, args)
@@ -816,12 +833,12 @@ class RecordingIndex:
     def queries(self) -> Tuple[tuple, ...]:
         """(method, args, answer) for each question asked; see the class docstring for the names."""
         out = [(method, args, answer) for (method, args), answer in self._queries.items()]
-        if self._names_asked:
+        for which in sorted(self._sets_asked):
             from .cache import mentioned_names
 
-            names = self._index.coroutine_function_names()
+            names = getattr(self._index, which)()
             mentioned = mentioned_names(names, self._text) if self._text is not None else None
-            out.append(("coroutine_names", (self._index.coroutine_names_key(), mentioned), None))
+            out.append(("names", (which, self._index.names_key(which), mentioned), None))
         return tuple(out)
 
 

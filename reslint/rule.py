@@ -239,10 +239,11 @@ class Rule:
         return False
 
     @classmethod
-    def is_ast_candidate(cls, tree: Any, text: str, options: Any = None) -> bool:
+    def is_ast_candidate(cls, tree: Any, text: str, options: Any = None, project: Any = None) -> bool:
         """A second filter, given the file's stdlib `ast` tree, for rules whose text triggers match
         most files (a loop and an `except` are everywhere). Like triggers it may over-approximate,
-        never under-approximate: returning False means the rule cannot report in this file."""
+        never under-approximate: returning False means the rule cannot report in this file. A
+        project-scope rule is given the project index (or None) as ``project``."""
         return True
 
     @classmethod

@@ -9,6 +9,7 @@ from typing import Tuple
 from reslint.lazycst import cst
 
 from reslint.analysis.calls import append_keyword, find_arg, is_none, may_pass
+from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import (
     ASYNC_CONTEXT_BOUNDED,
     NETWORK_FUNCTIONS,
@@ -127,6 +128,11 @@ class MissingTimeout(Rule):
         r"|http|socket|asyncio|websocket)\b",
     )
     Options = Options
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        extra = tuple(spec.split(":")[0].strip() for spec in options.extra_calls) if options is not None else ()
+        return may_call(tree, text, (*NETWORK_FUNCTIONS, *ASYNC_CONTEXT_BOUNDED, *extra), NETWORK_METHODS)
 
     @classmethod
     def option_triggers(cls, options: Options):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reslint.lazycst import cst
 
-from reslint.analysis.timeouts import Disabled, disabled_timeout
+from reslint.analysis.reach import may_call
+from reslint.analysis.timeouts import DISABLING_CALLS, DISABLING_METHODS, Disabled, disabled_timeout
 from reslint.model import Severity
 from reslint.rule import Rule
 
@@ -74,6 +75,10 @@ class InfiniteTimeout(Rule):
     severity = Severity.WARNING
     triggers = ((r"None", r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
                           r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio)\b"),)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return may_call(tree, text, DISABLING_CALLS, DISABLING_METHODS)
 
     def visit_Call(self, node: cst.Call) -> None:
         found = disabled_timeout(self.ctx, node)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from reslint.lazycst import cst
 
 from reslint.analysis.calls import find_arg, is_none, may_pass
+from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import (
     LOCK_ACQUIRE,
     THREAD_JOIN,
@@ -112,6 +113,15 @@ class UnboundedWait(Rule):
     severity = Severity.WARNING
     triggers = (r"(?:import|from)\s+(?:subprocess|concurrent|queue|threading|multiprocessing)\b",)
     Options = Options
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        methods = dict(WAIT_METHODS)
+        if options is None or options.check_thread_join:
+            methods.update(THREAD_JOIN)
+        if options is None or options.check_lock_acquire:
+            methods.update(LOCK_ACQUIRE)
+        return may_call(tree, text, WAIT_FUNCTIONS, methods)
 
     def _methods(self):
         methods = getattr(self, "_all_methods", None)

@@ -7,8 +7,16 @@ from typing import Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.caches import enum_classes, is_value_type, method_kind
+from reslint.analysis.caches import (
+    CACHE_OBJECT_DECORATORS,
+    LRU_DECORATORS,
+    UNBOUNDED_DECORATORS,
+    enum_classes,
+    is_value_type,
+    method_kind,
+)
 from reslint.analysis.names import dotted_name
+from reslint.analysis.reach import decorated_in_class
 from reslint.model import Severity
 
 from ._caches import CACHE_TRIGGERS, CacheRule
@@ -92,6 +100,11 @@ class CachedMethod(CacheRule):
     triggers = CACHE_TRIGGERS
     other_tools_codes = ("B019", "W1518", "PLW1518")  # flake8-bugbear / ruff; pylint method-cache-max-size-none
     Options = Options
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        extra = tuple(getattr(options, "extra_cache_decorators", ()))
+        return decorated_in_class(tree, (*UNBOUNDED_DECORATORS, *LRU_DECORATORS, *CACHE_OBJECT_DECORATORS, *extra))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         cached = self.cached_by(node)

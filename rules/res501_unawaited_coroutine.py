@@ -9,6 +9,7 @@ from typing import Tuple
 from reslint.lazycst import cst
 
 from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
+from reslint.analysis.coroutines import may_drop_coroutine
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -117,11 +118,16 @@ class UnawaitedCoroutine(Rule):
 
     @classmethod
     def is_project_candidate(cls, text, project) -> bool:
-        # sync code that never says "async" can still call a coroutine function it imports
-        names = project.coroutine_function_names()
+        # sync code that never says "async" can still call a coroutine function it imports, or an
+        # async method of a project class
+        names = project.coroutine_member_names()
         if not names or (len(names) <= 256 and not any(name in text for name in names)):
             return False  # a substring scan per name is far cheaper than listing the identifiers
         return not names.isdisjoint(_IDENTIFIER.findall(text))
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None, project=None) -> bool:
+        return may_drop_coroutine(tree, text, project, options.extra_async_calls if options is not None else ())
 
     @classmethod
     def option_triggers(cls, options):

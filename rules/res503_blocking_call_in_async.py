@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.blocking import WAITS_FOR_PROCESS, blocking_call, is_file_io
+from reslint.analysis.blocking import WAITS_FOR_PROCESS, blocking_call, is_file_io, may_block_in_coroutine
 from reslint.analysis.scopes import enclosing_function
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -99,6 +99,10 @@ class BlockingCallInAsync(Rule):
     precision = "high"
     triggers = (r"\basync\s+def\b",)
     Options = Options
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return may_block_in_coroutine(tree, text, options.extra_blocking_calls if options is not None else ())
 
     def _extra(self):
         extra = getattr(self, "_extra_calls", None)

@@ -172,6 +172,21 @@ def test_a_changed_async_method_invalidates_its_callers(cached):
     assert "pkg/child.py" in linted and not [f for f in found if f[1] == "RES501"]
 
 
+def test_a_method_turned_async_reaches_a_sync_caller_kept_off_libcst(cached):
+    """A sync file whose only link to a coroutine is a method of a project class in another module:
+    the stdlib-ast filter keeps it off libcst while the method is sync, and the change of the
+    method's kind (a change to the project's coroutine names) lints it again."""
+    _write(cached.root, "pkg/__init__.py", "")
+    _write(cached.root, "pkg/store.py", "class Store:\n    def save(self):\n        pass\n")
+    _write(cached.root, "user.py", "from pkg.store import Store\n\ndef f(s: Store):\n    s.save()\n")
+    linted, found = cached()
+    assert "user.py" in linted and not [f for f in found if f[1] == "RES501"]
+    _write(cached.root, "pkg/store.py", "class Store:\n    async def save(self):\n        pass\n")
+    linted, found = cached()
+    assert "user.py" in linted
+    assert ("user.py", "RES501", 4) in found
+
+
 def test_project_index_sees_a_rewrite_that_keeps_size_and_mtime(cached):
     """Outside the racy window too: a file rewritten with its old size and mtime put back (`touch
     -d`, a checkout) has a new ctime, so the index hashes it again."""

@@ -97,6 +97,6 @@ def test_triggers_are_sound(code, path, monkeypatch):
 
     monkeypatch.setattr(Rule, "is_candidate", classmethod(lambda cls, text, options=None, memo=None: bool(cls.triggers)))
     for rule in registry.all_rules():
-        monkeypatch.setattr(rule, "is_ast_candidate", classmethod(lambda cls, tree, text, options=None: True))
+        monkeypatch.setattr(rule, "is_ast_candidate", classmethod(lambda cls, tree, text, options=None, project=None: True))
     forced = {(f.span.line, f.code) for f in lint_fixture(path, code).findings}
     assert forced == normal

@@ -22,19 +22,9 @@ from ..lazycst import cst
 
 from .blocks import statements
 from .names import ImportTable, dotted_name, target_names
-from .types import AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, PATH, SUBCLASSABLE
+from .types import ANNOTATIONS, AWAITED_TUPLES, CONSTRUCTORS, ENTER_RETURNS_SELF, METHOD_RETURNS, PATH, SUBCLASSABLE
 from .types import SOCKET as SOCKET_TYPE
 
-# annotations that name a type (classes, not factory functions)
-_ANNOTATIONS: Dict[str, str] = {
-    key: value for key, value in CONSTRUCTORS.items() if key.rsplit(".", 1)[-1][:1].isupper()
-}
-_ANNOTATIONS.update({
-    "socket.socket": "socket.socket",
-    "concurrent.futures.Future": "concurrent.futures.Future",
-    "concurrent.futures.Executor": "concurrent.futures.Executor",
-    "multiprocessing.pool.AsyncResult": "multiprocessing.pool.AsyncResult",
-})
 
 
 # generic containers and unions: an annotation `List[X]` is not an X
@@ -197,8 +187,8 @@ class Bindings:
                 if isinstance(expr.right, cst.Name) and expr.right.value == "None":
                     expr = expr.left
             qualified = self.imports.resolve(expr)
-        if qualified in _ANNOTATIONS:
-            return TypeInfo(_ANNOTATIONS[qualified])
+        if qualified in ANNOTATIONS:
+            return TypeInfo(ANNOTATIONS[qualified])
         return _UNKNOWN
 
     def _collect_block(self, table: Dict[str, List[Any]], body: Sequence[cst.CSTNode], scope: Sequence[cst.CSTNode]) -> None:

@@ -219,3 +219,45 @@ def _spawn_waits(ctx, call: cst.Call) -> bool:
                 and node.func.attr.value in ("wait", "communicate") and dotted_name(node.func.value) == name:
             return True
     return False
+
+
+# -- the stdlib-`ast` prefilter (see reslint.analysis.reach) ---------------------------------------
+_BLOCKING_NAMES = frozenset(BLOCKING_FUNCTIONS) | FILE_OPENERS | SHUTIL_FUNCTIONS | WAITS_FOR_PROCESS
+_TYPED_METHODS: Dict[str, frozenset] = {}
+for (_type, _method) in BLOCKING_METHODS:
+    _TYPED_METHODS[_type] = _TYPED_METHODS.get(_type, frozenset()) | {_method}
+_TYPED_METHODS[T.FILE] = FILE_METHODS
+_TYPED_METHODS[T.POPEN] = _TYPED_METHODS[T.POPEN] | FILE_METHODS  # `proc.stdout.read()`
+_TYPED_METHODS[T.PATH] = PATH_IO_METHODS | {"open"}
+
+
+def may_block_in_coroutine(tree, text: str, extra: Collection[str] = ()) -> bool:
+    """Whether :func:`blocking_call` may find anything in a coroutine of the file, read from its
+    stdlib tree: an `async def` holds a call, not awaited and not in a nested function, that may
+    resolve to a blocking callable, or a method call that is blocking on a receiver of a type
+    the file may hold (`read_text` & co. on any receiver: see :func:`_path_like`)."""
+    import ast
+
+    from .reach import calls, reach_of
+
+    if extra:
+        return True
+    reach = reach_of(tree)
+    if not reach.async_defs:
+        return False
+    blocking = reach.resolver(_BLOCKING_NAMES)
+    methods = set(PATH_IO_METHODS)
+    for typ, names in _TYPED_METHODS.items():
+        if reach.typed(text, (typ,)):
+            methods |= names
+    any_method = reach.typed(text, (T.REDIS,))
+    for function in reach.async_defs:
+        for call, awaited in calls(function, nested=False):
+            if awaited:
+                continue
+            func = call.func
+            if isinstance(func, ast.Attribute) and (any_method or func.attr in methods):
+                return True
+            if blocking(func):
+                return True
+    return False

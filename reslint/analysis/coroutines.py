@@ -58,3 +58,68 @@ LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
 # functions that wrap their awaitables in tasks and return a future of them all
 GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+
+# -- the stdlib-`ast` prefilter of RES501 (see reslint.analysis.reach) ----------------------------
+def may_drop_coroutine(tree, text: str, project=None, extra=()) -> bool:
+    """Whether the file may hold a coroutine function's call whose result is dropped, bound to a
+    name or only tested (what :func:`reslint.analysis.async_calls.dropped` and ``truth_tested``
+    look for), read from its stdlib tree. Over-approximates the resolver: the callee's last name is
+    one an `async def` of the file or of the project (``project.coroutine_member_names()``) has,
+    an async protocol method, a method of an async type the file may hold, or the callee resolves to
+    a known coroutine function."""
+    import ast
+
+    from .reach import reach_of
+
+    reach = reach_of(tree)
+    names = {node.name for node in reach.async_defs} | ASYNC_DUNDERS
+    names |= {name.rsplit(".", 1)[-1] for name in extra}
+    if project is not None:
+        names |= project.coroutine_member_names()
+    async_types = {typ for typ, _ in KNOWN_COROUTINE_METHODS}
+    for typ in async_types:
+        if reach.typed(text, (typ,)):
+            names |= {method for owner, method in KNOWN_COROUTINE_METHODS if owner == typ}
+    known = reach.resolver(KNOWN_COROUTINE_FUNCTIONS | frozenset(extra))
+    imported = {**reach.absolute, **reach.relative}
+
+    def coroutine(call) -> bool:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in names or known(func)
+        if isinstance(func, ast.Name):
+            if func.id in names or known(func):
+                return True
+            return any(target.rsplit(".", 1)[-1] in names for target in imported.get(func.id, ()))
+        return False
+
+    def tested(expr) -> bool:
+        if isinstance(expr, ast.Call):
+            return coroutine(expr)
+        if isinstance(expr, ast.BoolOp):
+            return any(tested(value) for value in expr.values)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+            return tested(expr.operand)
+        if isinstance(expr, ast.Compare):
+            return any(isinstance(side, ast.Call) and coroutine(side) for side in (expr.left, *expr.comparators))
+        return False
+
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Expr:
+            found = tested(node.value)
+        elif kind is ast.Assign:
+            found = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call) and coroutine(node.value)
+        elif kind in (ast.If, ast.While, ast.IfExp, ast.Assert):
+            found = tested(node.test)
+        elif kind is ast.comprehension:
+            found = any(tested(test) for test in node.ifs)
+        elif kind in (ast.BoolOp, ast.UnaryOp, ast.Compare):
+            found = tested(node)
+        else:
+            continue
+        if found:
+            return True
+    return False

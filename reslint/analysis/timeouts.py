@@ -402,6 +402,12 @@ def _timeout_beside_in_process_transport(ctx) -> bool:
     return False
 
 
+# what :func:`disabled_timeout` may answer for (its stdlib-`ast` prefilter, reslint.analysis.reach)
+DISABLING_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.Timeout", "socket.setdefaulttimeout",
+                             "asyncio.wait_for", *DISABLEABLE_FUNCTIONS})
+DISABLING_METHODS = frozenset({(T.SOCKET, "settimeout"), *DISABLEABLE_METHODS})
+
+
 def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
     """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
     None when it does not (or when `None` there means "use the default"), and None for an

@@ -142,6 +142,15 @@ CONSTRUCTORS: Dict[str, str] = {
     "httpx.WSGITransport": IN_PROCESS_TRANSPORT,
 }
 
+# annotations that name a type (classes, not factory functions)
+ANNOTATIONS: Dict[str, str] = {key: value for key, value in CONSTRUCTORS.items() if key.rsplit(".", 1)[-1][:1].isupper()}
+ANNOTATIONS.update({
+    "socket.socket": SOCKET,
+    "concurrent.futures.Future": FUTURE,
+    "concurrent.futures.Executor": EXECUTOR,
+    "multiprocessing.pool.AsyncResult": ASYNC_RESULT,
+})
+
 # `reader, writer = await asyncio.open_connection(...)`: awaited calls that return a tuple of known types
 AWAITED_TUPLES: Dict[str, Tuple[str, ...]] = {
     "asyncio.open_connection": (STREAM_READER, STREAM_WRITER),

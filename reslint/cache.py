@@ -202,8 +202,12 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def mentioned_names(names: frozenset, text: str) -> Tuple[str, ...]:
-    """The names of ``names`` that occur as identifiers in ``text``, sorted."""
-    return tuple(sorted(names.intersection(_IDENTIFIER.findall(text))))
+    """The names of ``names`` that occur as identifiers in ``text``, sorted; a dotted name
+    (`store.save`) when each of its parts does."""
+    identifiers = set(_IDENTIFIER.findall(text))
+    plain = names.intersection(identifiers)
+    dotted = [n for n in names if "." in n and all(p in identifiers or p == "*" for p in n.split("."))]
+    return tuple(sorted((*plain, *dotted)))
 
 
 class ResultCache:

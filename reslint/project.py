@@ -576,6 +576,87 @@ class ProjectIndex:
             names = self._coroutine_members = frozenset(found)
         return names
 
+    def async_attribute_methods(self) -> frozenset:
+        """`attribute.method` for each attribute or property a class of the project declares with
+        a type (a class of the project) on which `method` is an `async def` along its bases, and
+        `attribute.*` when the type is a name the index cannot follow (a TypeVar, ...). Only through
+        those can a chain like `self.store.save()` reach a coroutine function."""
+        pairs = getattr(self, "_async_attribute_methods", None)
+        if pairs is None:
+            methods: Dict[str, Optional[frozenset]] = {}
+            found = set()
+            for entry in self.modules.values():
+                for cls in entry.classes.values():
+                    for name, typ in cls.attributes.items():
+                        if typ == UNKNOWN:
+                            continue
+                        names = self._async_methods(typ, methods)
+                        if names is None:
+                            found.add(name + ".*")
+                        else:
+                            found.update(f"{name}.{method}" for method in names)
+            pairs = self._async_attribute_methods = frozenset(found)
+        return pairs
+
+    def class_async_methods(self) -> frozenset:
+        """`Class.method` for each class of the project (by its name, and by the names imports give
+        it) and each `async def` along its bases; `Class.*` when a base is a name the index cannot
+        follow as a class (a TypeVar)."""
+        pairs = getattr(self, "_class_async_methods", None)
+        if pairs is None:
+            memo: Dict[str, Optional[frozenset]] = {}
+            found = set()
+
+            def add(name: str, qualified: str) -> None:
+                methods = self._async_methods(qualified, memo)
+                if methods is None:
+                    found.add(name + ".*")
+                else:
+                    found.update(f"{name}.{method}" for method in methods)
+
+            for module, entry in self.modules.items():
+                for name in entry.classes:
+                    add(name, f"{module}.{name}")
+                for local, target in entry.imports.items():
+                    if self.class_entry(target)[0] is not None:
+                        add(local, target)
+            pairs = self._class_async_methods = frozenset(found)
+        return pairs
+
+    def _is_typevar(self, qualified: str, depth: int = 0) -> bool:
+        entry, _, rest = self._module(qualified)
+        if entry is None or len(rest) != 1 or depth > 8:
+            return False
+        if rest[0] in entry.typevars:
+            return True
+        return rest[0] in entry.imports and self._is_typevar(entry.imports[rest[0]], depth + 1)
+
+    def _async_methods(self, qualified: str, memo: Dict[str, Optional[frozenset]]) -> Optional[frozenset]:
+        """The async method names of a project class along its bases; None: any name (a name the
+        index cannot follow as a class)."""
+        if qualified in memo:
+            return memo[qualified]
+        memo[qualified] = frozenset()  # a cycle of bases adds nothing
+        if self._module(qualified)[0] is None:
+            found: Optional[frozenset] = frozenset()  # not the project's: the resolver cannot follow it
+        else:
+            cls, _ = self.class_entry(qualified)
+            if cls is None:
+                # a TypeVar stands for the class a subclass binds it to: any method; anything else
+                # the index cannot follow as a class, the resolver cannot either
+                found = None if self._is_typevar(qualified) else frozenset()
+            else:
+                names = set(cls.coroutines) | set(cls.decorated)
+                for base in cls.bases:
+                    inherited = self._async_methods(base, memo)
+                    if inherited is None:
+                        names = None
+                        break
+                    names |= inherited
+                found = None if names is None else frozenset(names)
+        memo[qualified] = found
+        return found
+
     def names_key(self, which: str) -> str:
         """A digest of one of the name sets above (the result cache compares it)."""
         keys = self.__dict__.setdefault("_names_keys", {})
@@ -774,9 +855,11 @@ class RecordingIndex:
     records every question with its answer, which is what the file's result depends on in the
     index (the result cache keeps the record and checks it against the next run's index).
 
-    :meth:`coroutine_member_names` is a question answered by a whole set; its users test it against
+    :meth:`coroutine_member_names`, :meth:`async_attribute_methods` and
+    :meth:`class_async_methods` are questions answered by a whole set; their users test it against
     the identifiers of the file, so what is recorded is the set's digest and, once the file's text
-    is known (:meth:`seen_text`), the names of the set the file mentions.
+    is known (:meth:`seen_text`), the names of the set the file mentions (a dotted one when it
+    mentions each of its parts).
     """
 
     def __init__(self, index: ProjectIndex):
@@ -799,6 +882,14 @@ class RecordingIndex:
     def coroutine_member_names(self) -> frozenset:
         self._sets_asked.add("coroutine_member_names")
         return self._index.coroutine_member_names()
+
+    def async_attribute_methods(self) -> frozenset:
+        self._sets_asked.add("async_attribute_methods")
+        return self._index.async_attribute_methods()
+
+    def class_async_methods(self) -> frozenset:
+        self._sets_asked.add("class_async_methods")
+        return self._index.class_async_methods()
 
     def _ask(self, method: str, *args):
         key = (method, args)

@@ -9,7 +9,7 @@ from typing import Tuple
 from reslint.lazycst import cst
 
 from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
-from reslint.analysis.coroutines import may_drop_coroutine
+from reslint.analysis.dropped_calls import may_drop_coroutine
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule

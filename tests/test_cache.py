@@ -187,6 +187,22 @@ def test_a_method_turned_async_reaches_a_sync_caller_kept_off_libcst(cached):
     assert ("user.py", "RES501", 4) in found
 
 
+def test_a_method_turned_async_reaches_a_local_of_its_class(cached):
+    """`store = Store(); store.save()`: the prefilter reads the project's class-method pairs; a
+    file it kept off libcst is linted again when `Store.save` becomes a coroutine function."""
+    _write(cached.root, "pkg/__init__.py", "")
+    _write(cached.root, "pkg/store.py", "class Store:\n    def save(self):\n        pass\n\n"
+                                        "    async def load(self):\n        pass\n")
+    _write(cached.root, "user.py", "from pkg.store import Store\n\ndef f():\n    store = Store()\n    store.save()\n")
+    _, found = cached()
+    assert not [f for f in found if f[1] == "RES501"]
+    _write(cached.root, "pkg/store.py", "class Store:\n    async def save(self):\n        pass\n\n"
+                                        "    async def load(self):\n        pass\n")
+    linted, found = cached()
+    assert "user.py" in linted
+    assert ("user.py", "RES501", 5) in found
+
+
 def test_project_index_sees_a_rewrite_that_keeps_size_and_mtime(cached):
     """Outside the racy window too: a file rewritten with its old size and mtime put back (`touch
     -d`, a checkout) has a new ctime, so the index hashes it again."""

@@ -41,7 +41,7 @@ class Reach:
         self.own_classes: Set[str] = set()
         self.async_defs: list = []
         self._memo: Dict[object, object] = {}
-        for node in _statements(tree):
+        for node in statements(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -120,10 +120,10 @@ def decorated_in_class(tree: ast.AST, decorators: Iterable[str]) -> bool:
     resolve to one of ``decorators``."""
     reach = reach_of(tree)
     resolve = reach.resolver(decorators)
-    for node in _statements(tree):
+    for node in statements(tree):
         if not isinstance(node, ast.ClassDef):
             continue
-        for inner in _statements(node):
+        for inner in statements(node):
             if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                     resolve(d.func if isinstance(d, ast.Call) else d) for d in inner.decorator_list):
                 return True
@@ -140,7 +140,8 @@ def reach_of(tree: ast.AST) -> Reach:
 _last: list = [None, None]
 
 
-def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+def statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement of the tree, nested ones too (no expression is visited)."""
     stack = [tree]
     while stack:
         node = stack.pop()

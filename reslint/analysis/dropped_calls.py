@@ -1,0 +1,212 @@
+"""RES501's stdlib-`ast` prefilter: may the file drop a coroutine function's call?
+
+It over-approximates :class:`reslint.analysis.async_calls.Coroutines` on the cheap tree, so that
+a file with no such call skips the libcst parse. A call counts when its result is dropped, bound
+to a name or only tested (what ``dropped`` and ``truth_tested`` look for) and its callee may be a
+coroutine function:
+
+- `f()`: `f` is an `async def` of the file, an import of a name an `async def` of the project has
+  (``project.coroutine_member_names()``), or resolves to a known coroutine function;
+- `x.m()`: `m` is an async protocol method or a method of an async type the file may hold; or `m`
+  is an `async def`'s name and `x` is where the resolver can follow a class on which `m` may be
+  one: `super()`, an import or a class of the file, the `self` of a method, an annotated parameter,
+  a local bound to a call of a class; through an attribute (`self.store.m()`), one the project
+  (``project.async_attribute_methods()``) or the file declares with such a class.
+
+What "may be" means for a class: ``project.class_async_methods()`` holds `Class.m` for the
+project's classes; a class the file defines may have any of the file's `async def`s; a parameter
+or an annotation the filter does not read stands for any class (`*`).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, FrozenSet, Optional, Set
+
+from .coroutines import ASYNC_DUNDERS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS
+from .reach import reach_of, statements
+
+ANY = "*"
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def may_drop_coroutine(tree: ast.AST, text: str, project=None, extra=()) -> bool:
+    """See the module docstring; ``extra``: qualified names of more coroutine functions."""
+    return _Filter(tree, text, project, extra).run()
+
+
+class _Filter:
+    def __init__(self, tree, text, project, extra):
+        reach = reach_of(tree)
+        self.tree = tree
+        self.own = frozenset(node.name for node in reach.async_defs)
+        members = set(self.own) | {name.rsplit(".", 1)[-1] for name in extra}
+        self.anywhere = set(ASYNC_DUNDERS)  # methods the resolver needs no receiver for
+        for typ in {typ for typ, _ in KNOWN_COROUTINE_METHODS}:
+            if reach.typed(text, (typ,)):
+                self.anywhere |= {method for owner, method in KNOWN_COROUTINE_METHODS if owner == typ}
+        self.known = reach.resolver(KNOWN_COROUTINE_FUNCTIONS | frozenset(extra))
+        self.imported: Dict[str, Set[str]] = {}
+        for table in (reach.absolute, reach.relative):
+            for local, targets in table.items():
+                self.imported.setdefault(local, set()).update(t.rsplit(".", 1)[-1] for t in targets)
+        self.own_classes = frozenset(reach.own_classes)
+        self.module_roots = frozenset(self.imported) | self.own_classes
+        self.attribute_pairs: FrozenSet[str] = frozenset()
+        self.class_pairs: FrozenSet[str] = frozenset()
+        if project is not None:
+            members |= project.coroutine_member_names()
+            self.attribute_pairs = project.async_attribute_methods()
+            self.class_pairs = project.class_async_methods()
+        self.members = frozenset(members)
+        self.methods = {id(item) for node in getattr(tree, "body", ()) if isinstance(node, ast.ClassDef)
+                        for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        self._names: Dict[int, Dict[str, Set[str]]] = {}
+        self._attributes: Optional[Dict[str, Set[str]]] = None
+
+    # -- what a class may be --------------------------------------------------------------------
+    def class_keys(self, func: ast.AST) -> Set[str]:
+        """The names of the classes a call of ``func`` may construct (none: not a class the
+        resolver follows)."""
+        if isinstance(func, ast.Name):
+            if func.id in self.imported:
+                return set(self.imported[func.id])
+            return {func.id} if func.id in self.own_classes else set()
+        if isinstance(func, ast.Attribute):
+            head = func.value
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if isinstance(head, ast.Name) and head.id in self.imported:
+                return {func.attr}
+        return set()
+
+    def annotation_keys(self, annotation: Optional[ast.AST]) -> Set[str]:
+        if isinstance(annotation, (ast.Name, ast.Attribute)):
+            return self.class_keys(annotation) or {ANY}
+        return {ANY}  # `Optional[X]`, a string, ...: not read here
+
+    def may_have(self, keys: Set[str], method: str) -> bool:
+        return ANY in keys or any(f"{key}.{method}" in self.class_pairs or f"{key}.{ANY}" in self.class_pairs
+                                  or (key in self.own_classes and method in self.own) for key in keys)
+
+    def names(self, func: ast.AST) -> Dict[str, Set[str]]:
+        """The names of a function whose class the resolver may know (``instance_of``), with it."""
+        found = self._names.get(id(func))
+        if found is not None:
+            return found
+        out: Dict[str, Set[str]] = {}
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]
+        if positional and id(func) in self.methods:
+            out[positional[0].arg] = {ANY}  # `self`: the class and its bases
+        for arg in (*positional, *args.kwonlyargs):
+            if arg.annotation is not None:
+                out.setdefault(arg.arg, set()).update(self.annotation_keys(arg.annotation))
+        if not isinstance(func, ast.Lambda):
+            for node in ast.walk(func):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    keys = self.class_keys(node.value.func)
+                    if keys:
+                        for target in node.targets:
+                            if isinstance(target, ast.Name):
+                                out.setdefault(target.id, set()).update(keys)
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    out.setdefault(node.target.id, set()).update(self.annotation_keys(node.annotation))
+        self._names[id(func)] = out
+        return out
+
+    def attributes(self) -> Dict[str, Set[str]]:
+        """The attributes the file's classes may declare a class for (as the project index's
+        `attributes`), with it: annotated ones, ones assigned a call of a class or a name (an
+        annotated parameter), properties with a return annotation."""
+        if self._attributes is None:
+            out: Dict[str, Set[str]] = {}
+            for node in statements(self.tree):
+                kind = type(node)
+                if kind is ast.Assign:
+                    value = node.value
+                    keys = {ANY} if isinstance(value, ast.Name) else (
+                        self.class_keys(value.func) if isinstance(value, ast.Call) else set())
+                    if keys:
+                        for target in node.targets:
+                            for sub in ast.walk(target):
+                                if isinstance(sub, ast.Attribute):
+                                    out.setdefault(sub.attr, set()).update(keys)
+                elif kind is ast.AnnAssign:
+                    target = node.target
+                    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                    out.setdefault(name, set()).update(self.annotation_keys(node.annotation))
+                elif kind is ast.FunctionDef and node.decorator_list and node.returns is not None:
+                    out.setdefault(node.name, set()).update(self.annotation_keys(node.returns))
+            self._attributes = out
+        return self._attributes
+
+    # -- the callee -----------------------------------------------------------------------------
+    def coroutine(self, call: ast.Call, scope) -> bool:
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id in self.own or self.known(func):
+                return True
+            return any(name in self.members for name in self.imported.get(func.id, ()))
+        if not isinstance(func, ast.Attribute):
+            return False
+        method = func.attr
+        if method in self.anywhere or self.known(func):
+            return True
+        if method not in self.members:
+            return False
+        receiver = func.value
+        if isinstance(receiver, ast.Attribute):
+            # through an attribute: its declared class must have the method
+            if f"{receiver.attr}.{method}" not in self.attribute_pairs \
+                    and f"{receiver.attr}.{ANY}" not in self.attribute_pairs \
+                    and not self.may_have(self.attributes().get(receiver.attr, set()), method):
+                return False
+            root = receiver
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            return isinstance(root, ast.Name) and (
+                root.id in self.module_roots or any(root.id in self.names(f) for f in scope))
+        if isinstance(receiver, ast.Name):
+            if receiver.id in self.module_roots:
+                return True
+            return any(self.may_have(self.names(f).get(receiver.id, set()), method) for f in scope)
+        return isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super"
+
+    def tested(self, expr: ast.AST, scope) -> bool:
+        if isinstance(expr, ast.Call):
+            return self.coroutine(expr, scope)
+        if isinstance(expr, ast.BoolOp):
+            return any(self.tested(value, scope) for value in expr.values)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+            return self.tested(expr.operand, scope)
+        if isinstance(expr, ast.Compare):
+            return any(isinstance(side, ast.Call) and self.coroutine(side, scope)
+                       for side in (expr.left, *expr.comparators))
+        return False
+
+    def run(self) -> bool:
+        stack = [(self.tree, ())]
+        while stack:
+            node, scope = stack.pop()
+            kind = type(node)
+            if kind in _FUNCTIONS:
+                scope = (*scope, node)  # the functions around, innermost last
+            elif kind is ast.Expr:
+                if self.tested(node.value, scope):
+                    return True
+            elif kind is ast.Assign:
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                        and isinstance(node.value, ast.Call) and self.coroutine(node.value, scope):
+                    return True
+            elif kind in (ast.If, ast.While, ast.IfExp, ast.Assert):
+                if self.tested(node.test, scope):
+                    return True
+            elif kind is ast.comprehension:
+                if any(self.tested(test, scope) for test in node.ifs):
+                    return True
+            elif kind in (ast.BoolOp, ast.UnaryOp, ast.Compare):
+                if self.tested(node, scope):
+                    return True
+            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+        return False

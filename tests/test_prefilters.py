@@ -50,7 +50,11 @@ def test_retry_loop_prefilter(source, expected):
     ("RES101", "from requests import Session as S\ns = S()\ns.get(url)\n", True),
     ("RES101", "from .sessions import Session\nSession().get(url)\n", True),  # a package named requests
     ("RES101", "import socket\nvalue = cache.get(key)\n", False),
-    ("RES101", "import requests\nvalue = cache.get(key)\n", True),  # it may hold a Session
+    ("RES101", "import requests\nvalue = cache.get(key)\n", False),  # no Session made or declared
+    ("RES101", "import requests\nclass C:\n    def __init__(self):\n        self.http = requests.Session()\n"
+               "    def f(self):\n        self.http.get(url)\n", True),
+    ("RES101", "import requests\ndef f(http: 'requests.Session'):\n    http.get(url)\n", True),
+    ("RES101", "import requests\ndef f(http: requests.Session):\n    http.get(url)\n", True),
     ("RES103", "import subprocess\nsubprocess.Popen(cmd).wait()\n", True),
     ("RES103", "import threading\nlock = threading.Lock()\nitems.get()\n", False),
     ("RES503", "async def f(d):\n    return d.get('x')\n", False),

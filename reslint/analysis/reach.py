@@ -81,8 +81,10 @@ class Reach:
         return found  # type: ignore[return-value]
 
     def typed(self, text: str, types: Iterable[str]) -> bool:
-        """Whether a receiver in the file may be of one of ``types``: the file mentions a name that
-        resolves to a constructor or annotation of one (or of a type a method of which returns one)."""
+        """Whether a receiver in the file may be of one of ``types`` (or of a type a method of which
+        returns one): a callee, an annotation or a base class of the file may resolve to a
+        constructor or an annotation of one. A string annotation, which this does not read, makes
+        the file's text decide: a name that may resolve so is mentioned."""
         wanted = _producers(frozenset(types))
         key = ("typed", wanted)
         found = self._memo.get(key)
@@ -90,10 +92,43 @@ class Reach:
             sources = {name for name, typ in CONSTRUCTORS.items() if typ in wanted}
             sources |= {name for name, typ in ANNOTATIONS.items() if typ in wanted}
             sources |= {name for name, typs in AWAITED_TUPLES.items() if wanted & set(typs)}
-            locals_ = _Resolver(self, frozenset(sources)).heads()
-            found = self._memo[key] = bool(locals_) and re.search(
-                r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, locals_))), text) is not None
+            resolver = _Resolver(self, frozenset(sources))
+            sites, strings = self._type_sites()
+            if strings:
+                heads = resolver.heads()
+                found = bool(heads) and re.search(
+                    r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, heads))), text) is not None
+            else:
+                found = any(resolver.may_resolve(site) for site in sites)
+            self._memo[key] = found
         return bool(found)
+
+    def _type_sites(self) -> Tuple[list, bool]:
+        """The expressions a receiver's type can come from (callees, the names in annotations,
+        base classes), and whether an annotation is a string."""
+        found = self._memo.get("sites")
+        if found is None:
+            sites = [call.func for call in self.all_calls()]
+            strings = False
+            annotations = []
+            for node in statements(self.tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    args = node.args
+                    annotations.extend(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                                              args.vararg, args.kwarg) if a is not None)
+                    annotations.append(node.returns)
+                elif isinstance(node, ast.AnnAssign):
+                    annotations.append(node.annotation)
+                elif isinstance(node, ast.ClassDef):
+                    annotations.extend(node.bases)
+            for annotation in annotations:
+                for sub in ast.walk(annotation) if annotation is not None else ():
+                    if isinstance(sub, (ast.Name, ast.Attribute)):
+                        sites.append(sub)
+                    elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                        strings = True
+            found = self._memo["sites"] = (sites, strings)
+        return found  # type: ignore[return-value]
 
 
 def may_call(tree: ast.AST, text: str, functions: Iterable[str], methods: Iterable[Tuple[str, str]]) -> bool:

@@ -109,7 +109,7 @@ class OrmCheckThenAct(Rule):
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None) -> bool:
-        return ast_orm_candidate(tree)
+        return ast_orm_candidate(tree, text)
 
     def _reported(self):
         return self.ctx.memo(OrmCheckThenAct, set)

@@ -12,6 +12,8 @@ same model can be matched without knowing the models.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
@@ -19,7 +21,8 @@ from ..lazycst import cst
 
 from .names import dotted_name
 from .programs import is_command_line_program, is_migration
-from .races import ast_name, ast_nodes, ast_subtree, kwarg, outer_functions, walk_ordered
+from .reach import statements
+from .races import ast_name, ast_subtree, kwarg, outer_functions, walk_ordered
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 # queryset methods that only Django has (a list or dict has none of them)
@@ -494,7 +497,7 @@ def _ast_helpers(tree, called: Set[str]) -> FrozenSet[str]:
     index = getattr(tree, "_reslint_functions", None)
     if index is None:
         index = {}
-        for func in ast_nodes(tree):
+        for func in statements(tree):  # defs are statements: no expression need be visited
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 index.setdefault(func.name, []).append(func)
         answers: Dict[str, bool] = {}
@@ -516,14 +519,30 @@ def _ast_helpers(tree, called: Set[str]) -> FrozenSet[str]:
     return frozenset(out)
 
 
-def ast_orm_candidate(tree) -> bool:
+# `.create` / `.save` / `.add`, also across a line break or a backslash: where an insert may be written
+_INSERT_WORD = re.compile(r"\.[\s\\]*(?:create|save|add)\b")
+
+
+def ast_orm_candidate(tree, text: Optional[str] = None) -> bool:
     """A function that inserts (`create` / `save` / `add`) and, in the same function, tests a
     lookup (an `if` on a lookup or on a local holding one), catches `DoesNotExist` /
     `NoResultFound`, or changes a row's attribute by arithmetic next to a lookup: the three shapes
-    RES603 judges, each within one function."""
+    RES603 judges, each within one function. Given the file's ``text``, only the functions whose
+    lines hold one of those attribute names after a dot are walked."""
     import ast
 
-    for func in outer_functions(tree):
+    functions = outer_functions(tree)
+    if text is not None:
+        lines, line, at = [], 1, 0
+        for match in _INSERT_WORD.finditer(text):
+            line += text.count("\n", at, match.start())
+            at = match.start()
+            lines.append(line)
+        if not lines:
+            return False
+        functions = [f for f in functions
+                     if bisect.bisect_left(lines, f.lineno) < bisect.bisect_right(lines, f.end_lineno or f.lineno)]
+    for func in functions:
         # an outer function with its nested ones: if an inner function has the shape, so does
         # the outer one's subtree, so one walk per outer function is enough
         nodes = ast_subtree(func)

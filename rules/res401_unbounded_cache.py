@@ -16,6 +16,7 @@ from reslint.analysis.caches import (
     literal_only_parameters,
     method_kind,
     open_parameters,
+    program_object_parameters,
     truth_tested_only,
 )
 from reslint.model import Safety, Severity
@@ -82,7 +83,12 @@ class UnboundedCache(CacheRule):
     `@lru_cache` keeps 128), parameters whose values form a small fixed set (`bool`, a `Literal`,
     an enum of the file, a class: `type[...]`, or a parameter named `cls` / `model`), a function
     defined inside another function (its cache dies with it), a private function that every call
-    in the file gives literals for those parameters, a parameter the body only compares with
+    in the file gives values the program chooses for those parameters (literals, constants, enum
+    members, classes and functions of the file, `settings.X` and what is built from them only),
+    program objects told by their annotation (`Callable`, `ModuleType`, `FunctionType`) or by what
+    the body does with the parameter (calls it, hands it to `inspect`, reads its `__name__` /
+    `__code__` / `__mro__`, tests against it with `isinstance` / `issubclass`): a memo over the
+    program's functions, classes and modules holds one entry per object, a parameter the body only compares with
     literals (an option choice: `if provider == "auto"`), a function that builds a class (memoised so
     that equal arguments give the same class: a bound would break that), and instance methods,
     which RES402 reports (its message says when the cache is unbounded too). Command-line programs
@@ -132,7 +138,7 @@ class UnboundedCache(CacheRule):
             return  # RES402's
         params = open_parameters(self.ctx, node, kind, frozenset(self.options.closed_types))
         if params:
-            fixed = literal_only_parameters(self.ctx, node, kind)
+            fixed = literal_only_parameters(self.ctx, node, kind) | program_object_parameters(self.ctx, node)
             params = [p for p in params if p not in fixed and not compared_only_with_literals(node, p)
                       and not truth_tested_only(node, p)]
         if not params or builds_class(node):

@@ -59,7 +59,10 @@ class UnboundedDictCache(Rule):
     Left alone, because they do not grow with run-time data: registries filled at import time
     (by a decorator, a class-creation hook such as `__init_subclass__` or a metaclass, or a
     function the module calls at import), constant keys, keys that are classes or other program
-    objects (a parameter annotated with a class of the program), keys checked against an
+    objects (a parameter annotated with a class of the program, or one the function calls, hands
+    to `inspect` or reads `__name__` of, and the `id()` of such a parameter), fields merged from a
+    mapping passed by name (`config.update(msg_data)`: the keys are its schema's, not written in the
+    call), keys checked against an
     allow-list before they are inserted, and keys a private helper only ever receives as
     literals, and functions named for registration (`register_...`) or that fill the table from
     modules they import. Left alone too, because the key space is closed: `counts[k] += 1` on a

@@ -171,6 +171,10 @@ def method_kind(ctx, func: cst.FunctionDef, owner: Optional[cst.ClassDef]) -> st
 # annotations whose values are a small, closed set known when the program starts
 _CLOSED_ANNOTATIONS = frozenset({
     "builtins.bool", "typing.Literal", "typing_extensions.Literal", "builtins.type", "typing.Type",
+    # program objects: a memo over the functions, methods, modules and code of the program holds one
+    # entry per object of the program
+    "typing.Callable", "collections.abc.Callable", "types.FunctionType", "types.MethodType",
+    "types.BuiltinFunctionType", "types.ModuleType", "types.CodeType",
 })
 # parameter names that, by convention, hold a class (one entry per class, program-lifetime keys)
 _CLASS_NAMES = frozenset({"cls", "klass", "model", "model_class", "model_cls"})
@@ -728,6 +732,8 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
             if method == "setdefault" and isinstance(value, (cst.List, cst.Dict, cst.Set, cst.Tuple)) and \
                     not getattr(value, "elements", None):
                 value = None  # `setdefault(key, [])`: what is stored is appended later
+            if method == "update" and container.kind in ("dict", "defaultdict"):
+                key = value = _merged_keys(grand)
             _grow(container, grand, key, function, via_self, value)
         elif method in READ_METHODS:
             container.looked_up_in.add(id(function))
@@ -778,6 +784,23 @@ def _classify(container: Container, ref: cst.CSTNode, ancestors, function, via_s
     container.escapes = True
 
 
+def _merged_keys(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The keys `mapping.update(...)` adds, when the call writes them: those of a dict display
+    (`{url: page}`) or the key of a dict comprehension. Keywords are literal keys; a mapping passed
+    by name (`update(msg_data)`, `update(defaults)`) adds the fields it has, a schema the call does
+    not show: None, nothing to judge."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    arg = call.args[0].value
+    if isinstance(arg, cst.DictComp):
+        return arg.key
+    if isinstance(arg, cst.Dict):
+        keys = [e.key for e in arg.elements if isinstance(e, cst.DictElement)]
+        if keys:
+            return cst.Tuple(elements=[cst.Element(value=k) for k in keys])
+    return None
+
+
 def _grow(container: Container, site, key, function, via_self: bool, value) -> None:
     if not via_self:
         container.self_only = False
@@ -810,7 +833,10 @@ def _runtime_growth(scan: _Scan, ctx, site, key, function: cst.FunctionDef, func
     owner = _owner_class(scan, function)
     if owner is not None and _is_metaclass(ctx, owner) and name in ("__new__", "__init__", "__call__"):
         return False
-    return _carries_run_time_data(function, key if key is not None else value)
+    objects = frozenset(program_object_parameters(ctx, function))
+    if isinstance(key, cst.Name) and key.value in objects:
+        return False  # keyed by a function or class the caller hands over
+    return _carries_run_time_data(function, key if key is not None else value, objects)
 
 
 # words that, as a part of a name (`user_id`, `request.path`, `url_hash`), say a value comes from the
@@ -820,7 +846,7 @@ RUN_TIME_WORDS = frozenset({
     "hostname", "ip", "addr", "address", "user", "users", "username", "email", "token", "session", "request",
     "req", "message", "msg", "text", "topic", "query", "payload", "event", "jid", "peer", "client", "sender",
     "recipient", "channel", "chat", "account", "customer", "tenant", "org", "id", "ids", "uuid", "guid", "ts",
-    "timestamp", "time", "date", "datetime", "now", "hash", "digest", "checksum", "etag", "serial", "device",
+    "timestamp", "time", "date", "datetime", "now", "hash", "digest", "checksum", "etag", "serial",
     "connection", "conn", "socket", "task", "job", "order", "cart", "query", "response", "resp",
 })
 _RUN_TIME_CALLS = frozenset({"hash", "id", "uuid4", "uuid1", "time", "monotonic", "perf_counter", "now", "utcnow",
@@ -864,12 +890,15 @@ def _data_name(name: str) -> bool:
     return False
 
 
-def _of_class_parameter(function: cst.FunctionDef, call: cst.Call) -> bool:
-    """`id(klass)` / `hash(cls)`: the id of a class the function was given (a parameter named or
-    annotated as a class), one per class of the program."""
+def _of_class_parameter(function: cst.FunctionDef, call: cst.Call, objects: FrozenSet[str] = frozenset()) -> bool:
+    """`id(klass)` / `hash(cls)` / `id(func)`: the id of a class or function the function was given
+    (a parameter named or annotated as a class, or one the body treats as a program object:
+    :func:`program_object_parameters`), one per object of the program."""
     if len(call.args) != 1 or not isinstance(call.args[0].value, cst.Name):
         return False
     name = call.args[0].value.value
+    if name in objects:
+        return True
     for param in all_parameters(function):
         if param.name.value != name:
             continue
@@ -899,7 +928,8 @@ def _from_options_or_package(function: cst.FunctionDef, key: cst.CSTNode,
     return "__file__" in names
 
 
-def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]) -> bool:
+def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode],
+                           objects: FrozenSet[str] = frozenset()) -> bool:
     """Whether what is inserted is visibly run-time data: its names (or those of the local
     variables it is computed from, two steps back) say so (`url`, `user_id`, `message.text`,
     `timestamp`), or it is computed by a clock, a hash or an id (`time.time()`, `hash(text)`,
@@ -924,6 +954,15 @@ def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]
     if _from_options_or_package(function, key, assigned):
         return False
     params = {p.name.value for p in all_parameters(function)}
+
+    def object_id(value) -> bool:
+        return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and \
+            value.func.value in ("id", "hash") and _of_class_parameter(function, value, objects)
+
+    # locals that only ever hold the id of a program object (`func_id = id(func)`): their values
+    # say what they are, whatever their names
+    object_ids = {name for name, values in assigned.items()
+                  if name not in params and values and all(object_id(v) for v in values)}
     todo = [(key, 0)]
     seen: Set[int] = set()
     while todo:
@@ -935,13 +974,13 @@ def _carries_run_time_data(function: cst.FunctionDef, key: Optional[cst.CSTNode]
         for call in find_all(expr, cst.Call):
             func = call.func
             last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-            if last in ("id", "hash") and _of_class_parameter(function, call):
+            if last in ("id", "hash") and _of_class_parameter(function, call, objects):
                 callees.add(id(func))  # the id of a class: one per class, not data
                 continue
             if last in _RUN_TIME_CALLS:
                 return True
         for node in find_all(expr, cst.Name):
-            if node.value in ("self", "cls") or id(node) in callees:
+            if node.value in ("self", "cls") or id(node) in callees or node.value in object_ids:
                 continue
             if _data_name(node.value):
                 return True
@@ -1322,9 +1361,106 @@ def _calls_by_name(ctx) -> Dict[str, List[cst.Call]]:
     return ctx.memo(_calls_by_name, compute)
 
 
+# objects that hold the program's configuration: values read from them are fixed when it starts
+SETTINGS_OBJECTS = frozenset({"django.conf.settings"})
+# builtins that turn closed values into closed values
+_CONVERTERS = frozenset({"builtins.tuple", "builtins.list", "builtins.frozenset", "builtins.set", "builtins.sorted",
+                         "builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.bytes"})
+
+
+def _module_definitions(ctx) -> FrozenSet[str]:
+    """Names of the classes and functions defined at the top level of the file: program objects."""
+
+    def compute():
+        return frozenset(s.name.value for s in statements(ctx.module.body)
+                         if isinstance(s, (cst.ClassDef, cst.FunctionDef)))
+
+    return ctx.memo(_module_definitions, compute)
+
+
+def closed_value(ctx, expr: cst.BaseExpression, bound: FrozenSet[str] = frozenset()) -> bool:
+    """``expr`` is chosen by the program, not by its data: a literal, a module constant, an enum
+    member or class constant, a class or function of the file, a value read from the settings
+    (`settings.REDIS_URL`), or a tuple, list, conversion or comprehension built from those only."""
+    if isinstance(expr, cst.Attribute):
+        root = expr.value
+        if isinstance(root, cst.Name) and expr.attr.value.isupper() and root.value[:1].isupper():
+            return True  # `Colour.RED`, `Limits.MAX`: a member or constant of a class
+        return closed_value(ctx, root, bound)  # `settings.REDIS_URL`; not `request.GET`
+    if _literal(expr):
+        return True
+    if isinstance(expr, cst.Name):
+        if expr.value in bound or expr.value in _module_definitions(ctx):
+            return True
+        return (ctx.qualified_name(expr) or "") in SETTINGS_OBJECTS
+    if isinstance(expr, cst.Subscript):
+        return closed_value(ctx, expr.value, bound) and all(
+            isinstance(e.slice, cst.Index) and closed_value(ctx, e.slice.value, bound) for e in expr.slice)
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        return all(not isinstance(e, cst.StarredElement) and closed_value(ctx, e.value, bound)
+                   for e in expr.elements)
+    if isinstance(expr, cst.Call):
+        return (ctx.qualified_name(expr.func) or "") in _CONVERTERS and \
+            all(a.keyword is None and not a.star and closed_value(ctx, a.value, bound) for a in expr.args)
+    if isinstance(expr, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+        inner = set(bound)
+        comp = expr.for_in
+        while comp is not None:
+            if not closed_value(ctx, comp.iter, frozenset(inner)) or comp.ifs:
+                return False
+            inner.update(target_names(comp.target))
+            comp = comp.inner_for_in
+        return closed_value(ctx, expr.elt, frozenset(inner))
+    return False
+
+
+# what a function's or class's own attributes are called: reading one says the object is a program object
+_PROGRAM_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__", "__code__", "__defaults__", "__wrapped__",
+                                 "__globals__", "__func__", "__self__", "__mro__", "__bases__", "__subclasses__",
+                                 "__annotations__", "__signature__"})
+
+
+def program_object_parameters(ctx, func: cst.FunctionDef) -> Set[str]:
+    """The parameters the body treats as program objects, whatever their names: it calls one
+    (`func(...)`: data is not called), reads a function's or class's own attribute of it
+    (`func.__name__`, `kind.__mro__`), hands it to `inspect` (`inspect.signature(func)`), or tests
+    against it as a class (`isinstance(x, kind)`, `issubclass(kind, Base)`). A memo keyed by them
+    holds one entry per function, class or module of the program."""
+    from .blocks import find_all
+
+    params = {p.name.value for p in all_parameters(func)}
+    out: Set[str] = set()
+
+    def param(expr) -> Optional[str]:
+        return expr.value if isinstance(expr, cst.Name) and expr.value in params else None
+
+    for call in find_all(func.body, cst.Call):
+        called = param(call.func)
+        if called is not None:
+            out.add(called)
+            continue
+        qualified = ctx.qualified_name(call.func) or ""
+        if qualified.startswith("inspect.") and call.args:
+            name = param(call.args[0].value)
+        elif qualified in ("builtins.isinstance", "builtins.issubclass") and len(call.args) == 2:
+            name = param(call.args[1].value) or (param(call.args[0].value) if qualified.endswith("issubclass")
+                                                  else None)
+        else:
+            name = None
+        if name is not None:
+            out.add(name)
+    for attribute in find_all(func.body, cst.Attribute):
+        name = param(attribute.value)
+        if name is not None and attribute.attr.value in _PROGRAM_ATTRIBUTES:
+            out.add(name)
+    return out
+
+
 def literal_only_parameters(ctx, func: cst.FunctionDef, kind: str) -> Set[str]:
     """For a private module function: the parameters that every call of it in the file passes as a
-    literal (or leaves to a literal default). Its callers then choose the keys from a fixed set."""
+    value the program chooses (a literal, a constant, a class or function of the file, a setting:
+    :func:`closed_value`), or leaves to a literal default. Its callers then choose the keys from a
+    fixed set."""
     name = func.name.value
     if kind != "function" or not name.startswith("_"):
         return set()
@@ -1347,7 +1483,7 @@ def literal_only_parameters(ctx, func: cst.FunctionDef, kind: str) -> Set[str]:
                 if param.default is None or not _literal(param.default):
                     ok = False
                     break
-            elif not _literal(arg.value):
+            elif not closed_value(ctx, arg.value):
                 ok = False
                 break
         if ok:

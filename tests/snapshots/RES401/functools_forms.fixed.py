@@ -54,3 +54,25 @@ class Provider:
     @functools.lru_cache(maxsize=1024)  # expect: RES401
     def parse(text: str):
         return text.split()
+
+
+# one caller passes a setting, another the data of a request: the key space is open
+from django.conf import settings
+
+
+@functools.lru_cache(maxsize=1024)  # expect: RES401
+def _thumbnail(image_url, size):
+    return image_url, size
+
+
+def default_thumbnail():
+    return _thumbnail(settings.DEFAULT_IMAGE, 64)
+
+
+def thumbnail_view(request):
+    return _thumbnail(request.GET["url"], 64)
+
+
+@functools.lru_cache(maxsize=1024)  # expect: RES401
+def shout(text: str):  # a str method, not a call of the parameter
+    return text.upper()

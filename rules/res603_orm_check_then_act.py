@@ -23,6 +23,7 @@ from reslint.analysis.orm import (
     unwind,
     FETCH_ONE,
 )
+from reslint.analysis.programs import migrate_hook
 from reslint.analysis.races import enclosing_function, guarded_region, walk_ordered
 from reslint.analysis.scopes import innermost_class
 from reslint.model import Severity
@@ -74,7 +75,8 @@ class OrmCheckThenAct(Rule):
     `select_for_update()` inside `transaction.atomic()`.
 
     Left alone: a lookup by primary key followed by a `create` that passes no key (the new row
-    is another row); Django migration modules (they run once) and command-line programs (a
+    is another row); Django migration modules and receivers of the `pre_migrate` /
+    `post_migrate` signals (they run once, from `migrate`) and command-line programs (a
     management command, a script: one process); `get_or_create`, `update_or_create`,
     `bulk_create` (with `ignore_conflicts`); an
     insert inside a `try` that catches `IntegrityError` (a unique constraint does the work);
@@ -116,7 +118,7 @@ class OrmCheckThenAct(Rule):
 
     def _facts(self):
         func = enclosing_function(self.ctx.stack)
-        if func is None or not function_inserts(self.ctx, func) or runs_once(self.ctx):
+        if func is None or not function_inserts(self.ctx, func) or runs_once(self.ctx) or migrate_hook(self.ctx, func):
             return None, None, None
         cls = innermost_class(self.ctx.stack)
         return func, function_orm(self.ctx, func, cls), class_helpers(self.ctx, cls)

@@ -51,10 +51,11 @@ def test_an_unbounded_cache_in_a_command_line_program_is_left_alone():
 
 
 def test_races_leave_command_line_programs_alone():
-    fs = "import os\n\n\ndef prepare(path):\n    if not os.path.exists(path):\n        os.makedirs(path)\n"
+    fs = ("import os\n\nfrom django.conf import settings\n\n\ndef prepare(path):\n"
+          "    if not os.path.exists(path):\n        os.makedirs(path)\n")
     orm = ("from app.models import Tag\n\n\ndef ensure(name):\n"
            "    if not Tag.objects.filter(name=name).exists():\n        Tag.objects.create(name=name)\n")
-    for code, source, line in (("RES601", fs, 6), ("RES603", orm, 6)):
+    for code, source, line in (("RES601", fs, 8), ("RES603", orm, 6)):
         settings = from_table({"select": [code]}, root=Path("/p"), where="t")
         assert [(f.span.line, f.code) for f in lint_source(source, "app/views.py", settings).findings] == [(line, code)]
         assert lint_source(source, "app/management/commands/seed.py", settings).findings == ()

@@ -292,7 +292,7 @@ def test_fix_says_in_one_line_what_it_fixed_and_what_unsafe_fixes_would(project)
 
 def test_statistics_marks_a_fix_only_when_this_runs_findings_have_one(project):
     # RES601 has a safe fix in its metadata, but not for `os.remove` after `exists`
-    (project / "a.py").write_text("import os\n\ndef f(p):\n    if os.path.exists(p):\n        os.remove(p)\n"
+    (project / "a.py").write_text("import os\nimport django\n\ndef f(p):\n    if os.path.exists(p):\n        os.remove(p)\n"
                                   "\ntry:\n    go()\nexcept:\n    log()\n")
     result = run("check", "--no-cache", "--statistics", "-q", "--select", "RES301,RES601", "a.py")
     lines = result.output.splitlines()

@@ -23,7 +23,7 @@ from .lsp_client import LspClient, apply_workspace_edit
 APP = textwrap.dedent('''\
     import os
     import queue
-
+    import django  # a Django module: RES601's default scope
     import requests
 
     jobs = queue.Queue()

@@ -348,6 +348,10 @@ def function_orm(ctx, func: cst.FunctionDef, cls: Optional[cst.ClassDef]) -> Fun
         fetched: Dict[str, Lookup] = {}
         order: Dict[int, int] = {}
         saves: Dict[str, List[int]] = {}
+        # names bound to a looked-up row after a constructor bound them: what is saved later may be
+        # the existing row (`obj = M(...)` in one branch, `obj = M.objects.get(...)` in the other,
+        # then `if obj: obj.save()`), so its save() is not known to insert
+        refetched: Set[str] = set()
         for index, (node, _) in enumerate(walk_ordered(func.body)):
             order[id(node)] = index
             if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -359,6 +363,8 @@ def function_orm(ctx, func: cst.FunctionDef, cls: Optional[cst.ClassDef]) -> Fun
                     continue
                 found = lookup(value, helpers)
                 if found is not None:
+                    if name in built:
+                        refetched.add(name)
                     querysets[name] = found
                     _, methods = unwind(value)
                     if methods and methods[-1][0] in FETCH_ONE:
@@ -378,7 +384,7 @@ def function_orm(ctx, func: cst.FunctionDef, cls: Optional[cst.ClassDef]) -> Fun
                 name = dotted_name(node.func.value)
                 if name:
                     saves.setdefault(name, []).append(index)
-        return FunctionOrm(built, querysets, fetched, order, saves)
+        return FunctionOrm({n: m for n, m in built.items() if n not in refetched}, querysets, fetched, order, saves)
 
     return ctx.memo((function_orm, id(func)), compute)
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst, kinds
 
 from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
 from .names import assignment_targets, dotted_name, root_names, target_names
-from .programs import in_command, is_command_line_program, is_migration
+from .programs import ast_imports_any, ast_imports_worker_framework, BUILD_LIBRARIES, in_command, is_command_line_program, is_migration, TEST_LIBRARIES
 
 # ---------------------------------------------------------------------------------------------
 # generic: expressions, ordered walks, guarded regions
@@ -294,6 +294,9 @@ FS_ACT_METHODS = frozenset({
     "unlink", "mkdir", "open", "read_text", "read_bytes", "write_text", "write_bytes", "touch",
     "rmdir", "rename", "replace",
 })
+# acts that create or remove a path: the ones whose lost race raises (`FileExistsError` from
+# `makedirs`, `FileNotFoundError` from `remove`) where several workers share a directory
+FS_CREATE_REMOVE = frozenset({"makedirs", "mkdir", "remove", "unlink", "rmdir", "removedirs", "rmtree"})
 # errors whose handler absorbs a lost filesystem race
 FS_ERRORS = frozenset({
     "builtins.FileNotFoundError", "builtins.FileExistsError", "builtins.OSError", "builtins.IOError",
@@ -442,7 +445,7 @@ def tolerant_handler(ctx, ancestors: Sequence[cst.CSTNode], inner: cst.CSTNode) 
         if isinstance(node, cst.Try) and child is node.body:
             for handler in node.handlers:
                 if (handler.type is None or caught(handler, ctx.imports).catches_any(FS_ERRORS)) \
-                        and not raises_anywhere(handler.body):
+                        and (not raises_anywhere(handler.body) or _raises_only_on_other_errno(handler)):
                     return True
         if isinstance(node, cst.With):
             for item in node.items:
@@ -451,6 +454,30 @@ def tolerant_handler(ctx, ancestors: Sequence[cst.CSTNode], inner: cst.CSTNode) 
                         and any(ctx.qualified_name(a.value) in FS_ERRORS for a in expr.args):
                     return True
     return False
+
+
+_RACE_ERRNOS = frozenset({"EEXIST", "ENOENT"})
+
+
+def _reads_errno(expr: cst.CSTNode) -> bool:
+    for node, _ in walk_ordered(expr):
+        if isinstance(node, cst.Attribute) and (node.attr.value == "errno" or node.attr.value in _RACE_ERRNOS):
+            return True
+        if isinstance(node, cst.Name) and node.value in _RACE_ERRNOS:
+            return True
+    return False
+
+
+def _raises_only_on_other_errno(handler: cst.CSTNode) -> bool:
+    """Every `raise` of the handler sits under an `if` that reads the error number
+    (`if e.errno != errno.EEXIST: raise`): the lost race itself is absorbed."""
+    found = False
+    for node, above in walk_ordered(handler.body):
+        if isinstance(node, cst.Raise):
+            found = True
+            if not any(isinstance(a, cst.If) and _reads_errno(a.test) for a in above):
+                return False
+    return found
 
 
 def _makes_private(ctx, expr: cst.BaseExpression) -> bool:
@@ -615,9 +642,40 @@ def listed_entries(stack: Sequence[cst.CSTNode]) -> Set[str]:
     return out
 
 
-def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Optional[FsFinding]:
+# the error a lost race makes an act raise, by act
+_LOST_RACE_ERROR = {"makedirs": "FileExistsError", "mkdir": "FileExistsError"}
+# the errors that include it
+_RACE_ERROR_BASES = ("OSError", "IOError", "EnvironmentError")
+
+
+def _branch_raises(ctx, node: cst.If) -> Set[str]:
+    """The builtin errors a branch of the `if` raises as its last statement (`raise
+    FileNotFoundError(...)`), by short name."""
+    out: Set[str] = set()
+    for block in [node.body, *_else_blocks(node)]:
+        stmts = body_statements(block)
+        if stmts and isinstance(stmts[-1], cst.Raise) and stmts[-1].exc is not None:
+            exc = stmts[-1].exc
+            name = ctx.qualified_name(exc.func if isinstance(exc, cst.Call) else exc) or ""
+            if name.startswith("builtins."):
+                out.add(name.split(".", 1)[1])
+    return out
+
+
+def same_error_either_way(ctx, node: cst.If, act: FsAct) -> bool:
+    """A branch of the check raises the error the act raises when it loses the race (or a base
+    of it): `if not os.path.isfile(p): raise FileNotFoundError(p)` then `os.remove(p)`. Losing the
+    race changes nothing for the caller."""
+    raised = _branch_raises(ctx, node)
+    lost = _LOST_RACE_ERROR.get(act.name, "FileNotFoundError")
+    return bool(raised & {lost, *_RACE_ERROR_BASES})
+
+
+def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode],
+                      acts: Optional[FrozenSet[str]] = None) -> Optional[FsFinding]:
     """The first act on a path that the `if` checked, in the region the check guards, that can
-    lose the race: no handler absorbs it, no lock is held, the path is not private."""
+    lose the race: no handler absorbs it, no lock is held, the path is not private. With ``acts``,
+    only acts of those names count (the others are passed over)."""
     checks = fs_checks(ctx, node.test)
     if not checks or is_command_line_program(ctx) or is_migration(ctx) or in_command(ctx, stack):
         return None  # no check, or a command-line program: one process, nobody to race with
@@ -648,7 +706,7 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
             if not isinstance(inner, cst.Call):
                 continue
             act = fs_act(ctx, inner)
-            if act is None:
+            if act is None or (acts is not None and act.name not in acts):
                 continue
             for check, key, names in keys:
                 if names & rebound:
@@ -663,6 +721,8 @@ def fs_check_then_act(ctx, node: cst.If, stack: Sequence[cst.CSTNode]) -> Option
                     continue
                 if configuration_read(act, check, func):
                     continue
+                if same_error_either_way(ctx, node, act):
+                    return None
                 return FsFinding(check, act, node)
     return None
 
@@ -1160,36 +1220,135 @@ def ast_nodes(tree) -> list:
 _FS_ACT_WORDS = frozenset({name.rsplit(".", 1)[-1] for name in FS_ACT_FUNCTIONS}) | FS_ACT_METHODS
 
 
-def ast_fs_candidate(tree) -> bool:
-    """An `if` whose condition calls a filesystem check (or an alias of one) in a function (or
-    the module's top-level code) that also calls an act (or an alias of one): the check and the
-    act of a finding always share their function."""
+def _ast_keys(call, with_args: bool) -> Set[str]:
+    """What a call may name as its path, keyed as :func:`expr_key` keys a libcst expression (an
+    equal libcst key implies an equal key here): the receiver of a method call, and the positional
+    arguments (all of them for an act, the first for a check)."""
     import ast
 
+    exprs = []
+    if isinstance(call.func, ast.Attribute):
+        exprs.append(call.func.value)
+    args = call.args if with_args else call.args[:1]
+    exprs.extend(a.value if isinstance(a, ast.Starred) else a for a in args)
+    return {re.sub(r"[\s()]", "", ast.unparse(e)) for e in exprs}
+
+
+# what the stdlib-tree side may take as surely absorbing a lost race: handlers of these names
+# (builtins, or `os.error`) whose body does not raise, or raises only under a test of the errno
+_AST_FS_ERRORS = frozenset(n.split(".", 1)[1] for n in FS_ERRORS if n.startswith("builtins."))
+# act keywords that make the act tolerate the race unless given a literal False
+_AST_TOLERATE = {"makedirs": "exist_ok", "mkdir": "exist_ok", "rmtree": "ignore_errors"}
+
+
+def _ast_tolerates(call, name: str) -> bool:
+    """The act surely tolerates the race (as :func:`act_tolerates` would say)."""
+    import ast
+
+    keyword = _AST_TOLERATE.get(name)
+    for kw in call.keywords:
+        if keyword is not None and kw.arg == keyword:
+            return not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
+    return False
+
+
+def _ast_absorbs(handler) -> bool:
+    """A handler that surely absorbs a filesystem error (as :func:`tolerant_handler` would say)."""
+    import ast
+
+    if handler.type is not None:
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if not any(isinstance(t, ast.Name) and t.id in _AST_FS_ERRORS
+                   or isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and (t.value.id, t.attr) == ("os", "error")
+                   for t in types):
+            return False
+    raises = []
+    guarded = set()
+    stack = [(stmt, False) for stmt in handler.body]
+    while stack:
+        node, under_errno = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Raise):
+            raises.append(node)
+            if under_errno:
+                guarded.add(id(node))
+        if isinstance(node, ast.If) and any(isinstance(n, ast.Attribute) and (n.attr == "errno" or n.attr in _RACE_ERRNOS)
+                                            or isinstance(n, ast.Name) and n.id in _RACE_ERRNOS for n in ast.walk(node.test)):
+            stack.extend((child, True) for child in ast.iter_child_nodes(node))
+            continue
+        stack.extend((child, under_errno) for child in ast.iter_child_nodes(node))
+    return all(id(r) in guarded for r in raises) if raises else True
+
+
+def _ast_handled(func) -> Set[int]:
+    """Ids of the nodes in the body of a `try` (under ``func``) that has an absorbing handler."""
+    import ast
+
+    out: Set[int] = set()
+    for node in ast_subtree(func):
+        if isinstance(node, ast.Try) and any(_ast_absorbs(h) for h in node.handlers):
+            for stmt in node.body:
+                out.update(id(n) for n in ast_subtree(stmt))
+    return out
+
+
+def ast_fs_candidate(tree, acts_only: Optional[FrozenSet[str]] = None, workers: bool = False) -> bool:
+    """An `if` whose condition calls a filesystem check (or an alias of one) in a function (or
+    the module's top-level code) that also calls an act (or an alias of one) on the same path
+    expression: the check and the act of a finding always share their function and their path.
+    ``acts_only``: only acts of those names count; ``workers``: the module must import a framework
+    of :func:`.programs.runs_in_many_workers` and no test or build library (:func:`.programs.is_test_module`,
+    :func:`.programs.is_build_step`)."""
+    import ast
+
+    if workers and (not ast_imports_worker_framework(ast_nodes(tree))
+                    or ast_imports_any(ast_nodes(tree), TEST_LIBRARIES | BUILD_LIBRARIES)):
+        return False
+    act_words = _FS_ACT_WORDS if acts_only is None else _FS_ACT_WORDS & acts_only
     checks = set(_FS_CHECK_WORDS)
-    acts = set(_FS_ACT_WORDS)
+    acts = set(act_words)
     ifs = []
     for node in ast_nodes(tree):
         if isinstance(node, ast.ImportFrom):
             checks.update(a.asname for a in node.names if a.asname and a.name in _FS_CHECK_WORDS)
-            acts.update(a.asname for a in node.names if a.asname and a.name in _FS_ACT_WORDS)
+            acts.update(a.asname for a in node.names if a.asname and a.name in act_words)
         elif isinstance(node, ast.If):
             ifs.append(node)
-    checked = [node for node in ifs if any(
-        isinstance(sub, ast.Call) and ast_name(sub.func) in checks for sub in ast.walk(node.test))]
+    # `os.access` guards only an `open` (see fs_check_then_act)
+    check_words = checks if "open" in act_words else checks - {"access"}
+    checked: Dict[int, Tuple[Set[str], int]] = {}
+    for node in ifs:
+        keys: Set[str] = set()
+        for sub in ast.walk(node.test):
+            if isinstance(sub, ast.Call) and ast_name(sub.func) in check_words:
+                keys |= _ast_keys(sub, False)
+        if keys:
+            checked[id(node)] = (keys, node.lineno)
     if not checked:
         return False
-    wanted = {id(node) for node in checked}
+
+    def acted(nodes, keys: Set[str], line: int, handled: Set[int] = frozenset()) -> bool:
+        """An act on one of ``keys`` at or after ``line`` (what an `if` decides comes after it)."""
+        for n in nodes:
+            if isinstance(n, ast.Call) and n.lineno >= line and id(n) not in handled:
+                name = ast_name(n.func)
+                if name in acts and not _ast_tolerates(n, name) and _ast_keys(n, True) & keys:
+                    return True
+        return False
+
     inside: Set[int] = set()
     for func in outer_functions(tree):
         nodes = ast_subtree(func)
         ids = {id(n) for n in nodes}
         inside |= ids
-        if wanted & ids and any(isinstance(n, ast.Call) and ast_name(n.func) in acts for n in nodes):
-            return True
-    if wanted - inside:  # a check in top-level code: any act of the file may follow it
-        return any(isinstance(n, ast.Call) and ast_name(n.func) in acts for n in ast_nodes(tree))
-    return False
+        mine = [checked[i] for i in checked.keys() & ids]
+        if mine:
+            handled = _ast_handled(func)
+            if any(acted(nodes, keys, line, handled) for keys, line in mine):
+                return True
+    # a check in top-level code: any later act of the file may follow it
+    return any(acted(ast_nodes(tree), *checked[i]) for i in checked.keys() - inside)
 
 
 def ast_state_candidate(tree) -> bool:

@@ -1,3 +1,5 @@
+# reslint-test: [rules.RES601]
+# reslint-test: every-program = true
 """Directories created after checking that they are missing: the fixable shapes."""
 
 import os

@@ -656,6 +656,10 @@ def _wrapper_def(ctx, call: cst.Call):
 
     func = call.func
     if isinstance(func, cst.Name):
+        found = [stmt for stmt in ctx.bindings.module_defs().values()
+                 if isinstance(stmt, cst.FunctionDef) and stmt.name.value == func.value]
+        if not found:
+            return None  # not a function of this module (the common case): nothing to look through
         for node in ctx.stack[:-1]:
             if isinstance(node, (cst.FunctionDef, cst.Lambda)):
                 params = node.params

@@ -96,8 +96,8 @@ class SwallowedException(Rule):
       a failing candidate over to the next, and the code after the loop
       is the fallback (`for server in servers: try: if ok(server): self._api = server; break`
       ... `except Exception: continue`, or a `raise` after the loop); a handler that breaks
-      out of a loop of computations keeps what was computed before the item that failed
-      (`parts.append(int(piece))`); a loop over a literal of constants (`for path in
+      out of a loop of computations (nothing awaited) keeps what was computed before the item
+      that failed (`parts.append(int(piece))`); a loop over a literal of constants (`for path in
       "/var/run/utmp", "/run/utmp":`) is a search through fixed candidates, so a key left unset
       for one of them loses nothing; and `return` in a function that returns no value, after a
       computation that failed (`modified = os.stat(path).st_mtime`), only skips what is left;

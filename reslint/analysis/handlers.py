@@ -602,8 +602,9 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
     if in_loop and any(isinstance(s, cst.Break) for s in handler_statements) \
             and all(isinstance(s, (cst.Pass, cst.Expr, cst.Break)) for s in handler_statements):
         # a computation that stops the loop at the first item that fails: what was computed
-        # before it is the result (`int_parts.append(int(part))` then `break`)
-        return computes(try_node.body, function_locals(function))
+        # before it is the result (`int_parts.append(int(part))` then `break`); a `try` that
+        # awaits is waiting on I/O (`p = await ws.receive()`), whose failure ending the loop is lost
+        return not suspends(try_node.body) and computes(try_node.body, function_locals(function))
     if not (passes or skips) and drops_error(handler.body) and _returns_none_next(try_node, holder) \
             and all(isinstance(s, (cst.Pass, cst.Expr, cst.Return)) for s in handler_statements):
         # `except Exception: return None` right before `return None`: the same as `pass`
@@ -613,7 +614,7 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
         # that failed (`modified = os.stat(path).st_mtime`), there is nothing to do
         return (is_procedure(function) and drops_error(handler.body)
                 and any(isinstance(s, cst.Return) for s in handler_statements)
-                and computes(try_node.body, function_locals(function)))
+                and not suspends(try_node.body) and computes(try_node.body, function_locals(function)))
     return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
 
 

@@ -15,7 +15,10 @@ up `__init__.py` files, the path under the root, and the path under `src/`):
   `self.x: T = ...`, `self.x = T(...)` or `self.x = param` with `param: T` in a
   method, a `@property` / `@cached_property` return annotation), all resolved
   through the module's imports (those under `if TYPE_CHECKING:` included);
-- imports (`from .impl import fetch` in `__init__.py` is a re-export).
+- imports (`from .impl import fetch` in `__init__.py` is a re-export);
+- what a call returns when a sync function or method declares it (`def store(self) -> Store`,
+  kept as the attribute `store()`), and module-level instances (`registry = Registry()`,
+  `registry: Registry = ...`, bound once).
 
 Only modules that can matter are parsed, with the stdlib parser: those whose
 text contains `async def` and every package `__init__.py` (re-exports); then,
@@ -40,7 +43,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -99,6 +102,9 @@ class ModuleEntry:
     # make such a decorator (`name()`); and module-level async defs under other decorators
     coroutine_decorators: Tuple[str, ...] = ()
     decorated: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # module-level name -> the project class it is an instance of (`registry = Registry()`, bound
+    # once); `name()` -> the class a sync function of the module declares it returns
+    instances: Dict[str, str] = field(default_factory=dict)
 
     def to_json(self):
         data: Dict[str, Any] = {
@@ -112,6 +118,8 @@ class ModuleEntry:
             data["coroutine_decorators"] = list(self.coroutine_decorators)
         if self.decorated:
             data["decorated"] = {k: list(v) for k, v in self.decorated.items()}
+        if self.instances:
+            data["instances"] = self.instances
         return data
 
     @classmethod
@@ -120,6 +128,7 @@ class ModuleEntry:
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
             typevars=dict(data.get("typevars", {})), coroutine_decorators=tuple(data.get("coroutine_decorators", ())),
             decorated={k: tuple(v) for k, v in data.get("decorated", {}).items()},
+            instances=dict(data.get("instances", {})),
             classes={k: _class_from_json(v) for k, v in data["classes"].items()},
         )
 
@@ -407,6 +416,47 @@ def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
     return qualified if "." in qualified else UNKNOWN
 
 
+def _project_type(dotted: Optional[str], resolve) -> Optional[str]:
+    """The qualified class a dotted name resolves to when it may be a project class (not a
+    builtin, an unresolved name or a class of the standard library), else None."""
+    if not dotted:
+        return None
+    qualified = resolve(dotted)
+    if "." not in qualified or qualified.split(".", 1)[0] in _STDLIB:
+        return None
+    return qualified
+
+
+def _module_instances(tree: ast.Module, resolve, generators: bool) -> Dict[str, str]:
+    """Module-level name -> the project class it is bound to once (`registry = Registry()`,
+    `registry: Registry = ...`), and `function()` -> the class a sync module-level function
+    declares it returns."""
+    found: Dict[str, Optional[str]] = {}
+    counts: Dict[str, int] = {}
+
+    def bind(name: str, qualified: Optional[str]) -> None:
+        counts[name] = counts.get(name, 0) + 1
+        found[name] = qualified
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            for target in node.targets:
+                for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                    if isinstance(element, ast.Name):
+                        value = node.value if single and isinstance(node.value, ast.Call) else None
+                        bind(element.id, _project_type(_dotted(value.func), resolve) if value is not None else None)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            bind(node.target.id, _project_type(_annotation(node.annotation), resolve))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] = counts.get(node.name, 0) + 1
+            if isinstance(node, ast.FunctionDef) and not (generators and _is_generator(node)):
+                found[node.name + "()"] = _project_type(_annotation(node.returns), resolve)
+    # a name bound twice (or also by a def) may hold anything
+    return {name: qualified for name, qualified in found.items()
+            if qualified is not None and counts.get(name[:-2] if name.endswith("()") else name, 0) == 1}
+
+
 def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
     """Attribute and property name -> the qualified type declared for it (see :class:`ClassEntry`)."""
     declared: Dict[str, set] = {}   # annotations: the contract
@@ -442,6 +492,11 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
             if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
                 note(declared, item.name, _annotation(item.returns))
                 continue
+            returned = _project_type(_annotation(item.returns), resolve) if isinstance(item, ast.FunctionDef) \
+                and not _is_generator(item) else None
+            if returned is not None:
+                # what a call of a sync method gives (`self.store().save()`), as the attribute `store()`
+                declared.setdefault(item.name + "()", set()).add(returned)
             args = item.args.posonlyargs + item.args.args
             if not args or "staticmethod" in decorators or "classmethod" in decorators:
                 continue
@@ -536,7 +591,7 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     coroutines = [c for c in coroutines if c not in names_set]
     decorated = {k: v for k, v in decorated.items() if names.count(k) == 1 and k not in classes}
     return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars, tuple(coroutine_decorators),
-                       decorated)
+                       decorated, _module_instances(tree, resolve, generators))
 
 
 class ProjectIndex:
@@ -748,6 +803,23 @@ class ProjectIndex:
         """Whether the index holds the module of that dotted name."""
         return name in self.modules
 
+    def instance_type(self, qualified: str, depth: int = 0) -> Optional[str]:
+        """The project class a module-level name is an instance of (`pkg.state.registry`), or
+        that a module-level function declares it returns (`pkg.state.get_registry()`), following
+        re-exports; None when unknown."""
+        if depth > 8:
+            return None
+        call = qualified.endswith("()")
+        entry, _, rest = self._module(qualified[:-2] if call else qualified)
+        if entry is None or len(rest) != 1:
+            return None
+        key = rest[0] + ("()" if call else "")
+        if key in entry.instances:
+            return entry.instances[key]
+        if rest[0] in entry.imports:
+            return self.instance_type(entry.imports[rest[0]] + ("()" if call else ""), depth + 1)
+        return None
+
     def typevar_bound(self, qualified: str, depth: int = 0) -> Optional[str]:
         """For a TypeVar of the project, its bound (qualified) or "?" when it has none; None for
         anything else."""
@@ -914,6 +986,9 @@ class RecordingIndex:
 
     def has_module(self, name: str) -> bool:
         return self._ask("has_module", name)
+
+    def instance_type(self, qualified: str) -> Optional[str]:
+        return self._ask("instance_type", qualified)
 
     def is_coroutine_decorator(self, qualified: str) -> bool:
         return self._ask("is_coroutine_decorator", qualified)
@@ -1101,6 +1176,7 @@ def _references(entries: Iterable[ModuleEntry]) -> set:
             out.update(t for t in cls.attributes.values() if t != UNKNOWN)
             out.update(a for args in cls.type_args for a in args if a != UNKNOWN)
         out.update(t for t in entry.typevars.values() if t != UNKNOWN)
+        out.update(entry.instances.values())
     return out
 
 
@@ -1125,9 +1201,11 @@ def _entry_of(hit: list) -> Optional[ModuleEntry]:
         entry = ModuleEntry.from_json(hit[3])
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         return None
+    if not isinstance(entry.instances, dict):
+        return None
     strings = [*entry.coroutines, *entry.names, *entry.imports, *entry.imports.values(), *entry.classes,
                *entry.typevars, *entry.typevars.values(), *entry.coroutine_decorators, *entry.decorated,
-               *(d for v in entry.decorated.values() for d in v)]
+               *(d for v in entry.decorated.values() for d in v), *entry.instances, *entry.instances.values()]
     for cls in entry.classes.values():
         if not isinstance(cls.attributes, dict):
             return None
@@ -1149,7 +1227,8 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
                for k, c in entry.classes.items()}
     return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports),
                        {k: fix(v) for k, v in entry.typevars.items()}, entry.coroutine_decorators,
-                       {k: tuple(fix(d) for d in v) for k, v in entry.decorated.items()})
+                       {k: tuple(fix(d) for d in v) for k, v in entry.decorated.items()},
+                       {k: fix(v) for k, v in entry.instances.items()})
 
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})

@@ -94,7 +94,8 @@ class MissingTimeout(Rule):
     cannot be resolved; httpx and aiohttp (their defaults are bounded: 5 s, 300 s); a `Session`
     subclass of the project that overrides `request`/`send` or mounts an adapter (the common ways
     to set a default timeout); socket-based calls in a module that calls
-    `socket.setdefaulttimeout(<number>)`; a `psycopg` DSN given as a variable, or a literal one that
+    `socket.setdefaulttimeout(<number>)`; websocket-client's `create_connection` in a module that
+    calls `websocket.setdefaulttimeout(<number>)`; a `psycopg` DSN given as a variable, or a literal one that
     sets `connect_timeout`; calls inside the `timeout-wrappers` you declare.
 
     ## Fix safety
@@ -106,8 +107,8 @@ class MissingTimeout(Rule):
 
     ## Known limitations
     Only names bound in the same file are resolved; a client built in another module and passed
-    around without an annotation is not checked. `websocket.setdefaulttimeout(n)` is not read:
-    a `create_connection` under it is still reported. Flow is not followed: a name bound to a
+    around without an annotation is not checked. `socket.setdefaulttimeout(n)` and
+    `websocket.setdefaulttimeout(n)` count anywhere in the module, whatever runs first. Flow is not followed: a name bound to a
     session in one branch and to something else in another is left alone.
 
     ## References
@@ -168,6 +169,8 @@ class MissingTimeout(Rule):
         if spec.dsn and dsn_covers(node, spec):
             return
         if spec.socket_default and socket_default_timeout(self.ctx):
+            return
+        if spec.default_setter and socket_default_timeout(self.ctx, spec.default_setter):
             return
         if self.options.timeout_wrappers and inside(self.ctx, self.options.timeout_wrappers):
             return

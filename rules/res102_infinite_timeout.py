@@ -16,6 +16,8 @@ _MESSAGES = {
                               "the request can wait forever",
     Disabled.URLLIB3_TIMEOUT: "`urllib3.Timeout` with every field `None` disables the timeout",
     Disabled.SOCKET_DEFAULT: "`socket.setdefaulttimeout(None)` makes every new socket wait forever",
+    Disabled.WEBSOCKET_DEFAULT: "`websocket.setdefaulttimeout(None)` makes every new websocket-client connection "
+                                "wait forever",
     Disabled.WAIT_FOR: "`asyncio.wait_for` with `timeout=None` waits forever",
     Disabled.SOCKET_BLOCKING: "`socket.settimeout(None)` puts the socket in blocking mode: it can wait forever",
 }
@@ -27,7 +29,12 @@ class InfiniteTimeout(Rule):
     Flags a timeout that is explicitly disabled: `timeout=None` (or a `(connect, read)` tuple with a
     `None`) on the calls RES101 knows and on httpx, `httpx.Timeout(None)`,
     `aiohttp.ClientTimeout(total=None)` with nothing else bounded, `sock.settimeout(None)` on a
-    socket, `socket.setdefaulttimeout(None)`, and `asyncio.wait_for(..., timeout=None)`.
+    socket, `socket.setdefaulttimeout(None)` and websocket-client's
+    `websocket.setdefaulttimeout(None)`, and `asyncio.wait_for(..., timeout=None)`. Also
+    `timeout=None` handed to a function of the same module (or a method of the same class, through `self`) that passes that
+    parameter, never rebound, as the timeout of one of those calls (`fetch(url, timeout=None)`
+    with `def fetch(url, timeout=10): return requests.get(url, timeout=timeout)`), or passes its
+    `**kwargs` on to one whole.
 
     ## Why is this bad?
     `None` means "wait forever". It is often written to silence a linter or to work around one slow
@@ -59,7 +66,10 @@ class InfiniteTimeout(Rule):
     such a client: there is no network wait to bound.
 
     ## Known limitations
-    Only a literal `None` is recognised, not a variable that holds it. Receivers are resolved
+    Only a literal `None` is recognised, not a variable that holds it. A wrapper is followed one
+    level deep and only in the same module: one imported from another module, or a wrapper
+    that replaces `None` with a default first (`timeout = timeout or 30`, any assignment to the
+    parameter), is left alone. Receivers are resolved
     within the file, as for RES101; a socket re-bound to `ssl_context.wrap_socket(sock)` is
     still a socket.
 
@@ -74,7 +84,7 @@ class InfiniteTimeout(Rule):
     family = "timeouts"
     severity = Severity.WARNING
     triggers = ((r"None", r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
-                          r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio)\b"),)
+                          r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio|websocket)\b"),)
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None) -> bool:
@@ -87,6 +97,9 @@ class InfiniteTimeout(Rule):
         how, spec = found
         if how is Disabled.ARGUMENT:
             message = f"`{spec.display}` is called with `{spec.keyword}` disabled (`None`); it can wait forever"
+        elif how is Disabled.FORWARDED:
+            message = (f"`{spec.wrapper}` is called with `{spec.keyword}=None`, which it passes on to "
+                       f"`{spec.inner.display}` as its {spec.inner.keyword}; the call can wait forever")
         else:
             message = _MESSAGES[how]
         self.report(node.func, message)

@@ -11,13 +11,17 @@ from reslint.analysis.cleanup import DEFAULT_CLEANUP_CALLS, is_cleanup_block, is
 from reslint.analysis.handlers import (
     ast_swallow_candidate,
     BROAD,
+    calls_nothing,
     caught,
+    configures_optional_import,
     clause_text,
     drops_error,
     falls_back,
     keeps_default,
+    lost_operations,
     raises_after,
     reads_future,
+    reports_outer_error,
 )
 from reslint.analysis.scopes import enclosing_function, in_loop
 from reslint.model import Severity
@@ -87,22 +91,61 @@ class SwallowedException(Rule):
       `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
       around such a computation (`local = set()` then `with suppress(Exception): local =
       await store.ls()`);
+    - a search or a skip: in a loop, a `try` that computes and ends the loop when it succeeds
+      (`break`, `return`), or goes on to the next item when a check succeeds (`continue`), hands
+      a failing candidate over to the next, and the code after the loop
+      is the fallback (`for server in servers: try: if ok(server): self._api = server; break`
+      ... `except Exception: continue`, or a `raise` after the loop); a handler that breaks
+      out of a loop of computations (nothing awaited) keeps what was computed before the item
+      that failed (`parts.append(int(piece))`); a loop over a literal of constants (`for path in
+      "/var/run/utmp", "/run/utmp":`) is a search through fixed candidates, so a key left unset
+      for one of them loses nothing; and `return` in a function that returns no value, after a
+      computation that failed (`modified = os.stat(path).st_mtime`), only skips what is left;
+    - a parameter reassigned in the `try` (`items = sorted(items, key=...)`): the caller's
+      value is the default kept;
+    - a probe with an `else` (`try: out = run(["git", "describe"]) except Exception: pass else:
+      return parse(out)`), outside a loop over items: the `else` is the success path and a
+      failure skips it; `except Exception: return None` right before `return None`, the same as
+      `pass`; a filter (`try: if await info.tls_check(): found.extend(info.names)`), where a
+      check that raises leaves out what it guards as a check that fails does; a `del` of a
+      local key (`del data["_"]`); an optional field with a literal key of a record the function
+      built, in a loop too (`record["out"] = load(fp)`);
+    - awaiting a future or task that runs elsewhere (`await self._ready`, a name or attribute,
+      not a call; also under `with suppress(Exception):`, as after `task.cancel()`), log lines
+      beside it aside: only its outcome is read, as with `fut.result()`;
+    - a `try` with no call, `await`, `return` or `yield` in it (`v.__warningregistry__ = None`):
+      it holds no operation whose failure could be lost;
+    - an optional dependency configured: the `try` imports something, then only calls things on
+      it (`from urllib3.exceptions import InsecureRequestWarning` then
+      `warnings.simplefilter("ignore", category=InsecureRequestWarning)`);
+    - a failure while reporting a failure: a `try` inside an `except` handler that prints a
+      traceback (`traceback.*`) or uses that handler's error, or inside a handler that catches
+      everything and records the error itself (`self.log_info(...)`, then `try: request.error(500)`),
+      has nowhere left to send its own;
     - a best-effort step on the way to a failure: the `try` (or `with suppress(Exception):`)
       is followed in its block by a `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
       function reports a failure anyway;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
-      `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`), and any handler inside
+      `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`; a closing verb such as
+      `close`, `shutdown`, `stop` or `unregister` counts anywhere in a called name,
+      `pool.force_close_all()`, and so do `__exit__` / `__aexit__`; a function looked up by name
+      is named by the key's last word, `__salt__["file.remove"](tmp)`),
+      and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
-      `tearDown`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
+      `tearDown`, `destroy`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
       so `task.cancel()` is cleanup and `cancel_subscription()` is not.
 
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
-    sends, commits or changes shared state (`self.size -= n`, `os.makedirs(dest)`, `db.insert(row)`),
+    sends, commits or changes shared state (`os.makedirs(dest)`, `db.insert(row)`,
+    `self.pending -= len(queue.get_nowait())`),
     even when a default would be kept; items appended in a loop that silently drops the one that
     failed; a handler that returns `None` from a function whose callers then cannot tell a
     failure from "nothing".
+
+    The message names what may have failed: the calls of the `try` that act or run for their
+    effect (`a failure of `self.fs.rm()` or `self.fs.mkdir()``), else its first call.
 
     ## Known limitations
     A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved. The
@@ -146,12 +189,17 @@ class SwallowedException(Rule):
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
                     or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
                                   self.ctx.stack[:-2])
-                    or reads_future(parent.body) or raises_after(parent, self.ctx.parent(2))):
+                    or reads_future(parent.body) or calls_nothing(parent.body)
+                    or configures_optional_import(parent.body)
+                    or raises_after(parent, self.ctx.parent(2))
+                    or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)):
                 return
         if self._exempt_context():
             return
         clause = clause_text(self.ctx.module, node)
-        self.report(node, f"`{clause}` swallows the error: the handler neither re-raises, logs nor uses it")
+        lost = _describe(lost_operations(parent.body, self.ctx.imports)) if isinstance(parent, (cst.Try, cst.TryStar)) else ""
+        self.report(node, f"`{clause}` swallows {lost or 'the error'}: the handler neither re-raises, "
+                          f"logs nor uses it")
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._check_handler(node)
@@ -170,7 +218,8 @@ class SwallowedException(Rule):
         item = self.ctx.parent()
         with_stmt = self.ctx.parent(2)
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
-            if is_cleanup_block(with_stmt.body, self.options.cleanup_calls):
+            if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
+                    or calls_nothing(with_stmt.body):
                 return
             # a preset default kept when the computation fails: `local = set()` then
             # `with suppress(Exception): local = listing()`
@@ -181,4 +230,13 @@ class SwallowedException(Rule):
         if self._exempt_context():
             return
         args = ", ".join(" ".join(self.ctx.module.code_for_node(a.value).split()) for a in node.args)
-        self.report(node, f"`contextlib.suppress({args})` swallows every error in its block")
+        lost = _describe(lost_operations(with_stmt.body, self.ctx.imports)) if isinstance(with_stmt, cst.With) else ""
+        self.report(node, f"`contextlib.suppress({args})` swallows every error in its block"
+                          + (f", {lost} included" if lost else ""))
+
+
+def _describe(operations) -> str:
+    """`a failure of `conn.send()` or `db.commit()``, for the messages; empty without calls."""
+    if not operations:
+        return ""
+    return "a failure of " + " or ".join(f"`{op}`" for op in operations)

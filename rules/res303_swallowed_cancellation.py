@@ -18,6 +18,7 @@ from reslint.analysis.cancellation import (
     task_entries,
 )
 from reslint.analysis.handlers import (
+    exits_process,
     caught,
     clause_text,
     collected_then_raised,
@@ -119,7 +120,10 @@ class SwallowedCancellation(Rule):
     Left alone:
     - handlers that contain a `raise`, or end by calling a function of this module that always
       raises (annotated `-> NoReturn`, or every path of its body raises, such as
-      `self._convert_error(exc)`);
+      `self._convert_error(exc)`), or that end the process (`sys.exit(3)`, `os._exit(1)`);
+    - a bare `except:` or `except BaseException:` after a clause of the same `try` that already
+      catches cancellation (`except CancelledError: pass` then `except: log(...)`): it never sees
+      the cancellation, and the earlier clause is the one judged;
     - a `try` whose body never suspends (no `await`, `async for` or `async with`), since a task's
       own cancellation can only arrive where it suspends and what such a handler catches is a
       child's `CancelledError` (`task.result()`);
@@ -189,6 +193,16 @@ class SwallowedCancellation(Rule):
         names = CANCELLATION | frozenset(self.options.cancellation_exceptions)
         return info.catches_any(names)
 
+    def _caught_earlier(self, try_node, handler) -> bool:
+        """A clause before ``handler`` in the same `try` catches cancellation, so ``handler`` never
+        sees it (`except CancelledError: pass` then `except: log(...)`)."""
+        for other in try_node.handlers:
+            if other is handler:
+                return False
+            if self._catches_cancellation(other):
+                return True
+        return False
+
     def _passes_error_on(self, handler) -> bool:
         """The handler hands the exception on to be raised elsewhere (`future.set_exception(e)`),
         outside a loop: in a loop the task goes round again, cancelled or not, unless the loop
@@ -228,7 +242,11 @@ class SwallowedCancellation(Rule):
             return
         if not self._catches_cancellation(node) or raises_anywhere(node.body):
             return
+        if exits_process(node.body, self.ctx.imports):
+            return  # `sys.exit(3)`: the process ends (SystemExit), nothing carries on as if not cancelled
         parent = self.ctx.parent()
+        if isinstance(parent, (cst.Try, cst.TryStar)) and self._caught_earlier(parent, node):
+            return  # an earlier clause of the same `try` takes the cancellation; it is judged there
         if isinstance(parent, (cst.Try, cst.TryStar)):
             # the task's own cancellation arrives only where it suspends; a `try` that never
             # awaits catches a child's CancelledError (`task.result()`), not its own

@@ -44,7 +44,10 @@ class UnawaitedCoroutine(Rule):
     types the project index reads from class annotations, `self.x: T = ...`, `self.x = T(...)`,
     `self.x = param` with `param: T`, and property return annotations, along base classes in
     other modules), a parameter annotated with a project class, a local bound once to
-    `Class(...)`; an `async def` under decorators that keep it a coroutine function
+    `Class(...)`, a module-level instance (`store = Store()` or `store: Store = ...` bound once,
+    in this module or imported from another module of the project), or what a sync function or
+    method declares it returns (`get_store().save()`, `self.current_store().save()` with
+    `def current_store(self) -> Store`); an `async def` under decorators that keep it a coroutine function
     (`staticmethod`, `wraps`, `abstractmethod`, ... and the project's own decorators, and
     decorator factories, that return an `async def` wrapper they define, as error-catching
     decorators do); an async context manager's `__aenter__` / `__aexit__` (and `__anext__`),
@@ -97,7 +100,9 @@ class UnawaitedCoroutine(Rule):
     The project index parses modules with an `async def` in them, packages' `__init__.py` files,
     and the modules that define a base class or an attribute type those name (a few levels
     deep). Coroutine functions stored in variables or attributes are not followed, nor are
-    module-level instances, method return annotations or `cls.` attribute chains. A declared
+    `cls.` attribute chains; a module-level instance imported from a module the index does not
+    hold (no `async def` in it, not named by an indexed class) is unknown, and so is a name a
+    function rebinds with `global`. A declared
     type is trusted: an instance of a subclass that overrides the coroutine method with a sync
     one is not told apart.
 

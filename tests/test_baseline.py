@@ -97,7 +97,7 @@ def test_stale_entries_are_counted_listed_with_verbose_and_dropped_by_writing_ag
     stale = [line for line in verbose.stdout.splitlines() if line.startswith("  stale: ")]
     assert [line.split(" [fingerprint")[0] for line in stale] == [
         "  stale: app.py: RES301 Bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and task cancellation",
-        "  stale: app.py: RES302 `except:` swallows the error: the handler neither re-raises, logs nor uses it",
+        "  stale: app.py: RES302 `except:` swallows a failure of `open()`: the handler neither re-raises, logs nor uses it",
     ]
     as_json = json.loads(run("--baseline", "baseline.json", "--output-format", "json").stdout)
     assert as_json["summary"]["baselined"] == 1 and as_json["summary"]["stale_baseline_entries"] == 2

@@ -41,7 +41,7 @@ def test_findings_exit_1_with_one_line_per_finding(project):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "bad.py:4:5: RES301 Bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and task cancellation [unsafe fix]"
-    assert lines[1].startswith("bad.py:4:5: RES302 `except:` swallows the error")
+    assert lines[1].startswith("bad.py:4:5: RES302 `except:` swallows a failure of `open()`")
     assert "Found 2 findings in 1 file (RES301: 1, RES302: 1); 1 file checked." in result.output
     assert "1 fixable with `--fix --unsafe-fixes` (they may change behaviour)." in result.output
 

@@ -456,6 +456,47 @@ class Coroutines:
             return lookup_attribute(self._class_entry, owner, expr.attr.value, self._typevar_bound) if owner else None
         if isinstance(expr, cst.Name):
             return self._name_instance(expr.value)
+        if isinstance(expr, cst.Call):
+            # what a sync function or method is declared to return (`self.store().save()`,
+            # `get_registry().flush()`)
+            func = expr.func
+            if isinstance(func, cst.Attribute):
+                owner = self.instance_of(func.value, depth + 1)
+                return lookup_attribute(self._class_entry, owner, func.attr.value + "()",
+                                        self._typevar_bound) if owner else None
+            if isinstance(func, cst.Name) and self._module_level(func.value):
+                return self._module_instance(func.value + "()")
+        return None
+
+    def _module_level(self, name: str) -> bool:
+        """No function around the node binds ``name`` (a parameter or a local): it is the module's."""
+        for node in reversed(self.ctx.stack[:-1]):
+            if isinstance(node, cst.Lambda) and any(p.name.value == name for p in node.params.params):
+                return False
+            if isinstance(node, cst.FunctionDef):
+                if name in _params(node) or self._defined(node.body.body, name):
+                    return False
+        return True
+
+    def _module_instance(self, key: str) -> Optional[str]:
+        """The project class a module-level name of this file is an instance of (`registry =
+        Registry()`), or that a module-level function returns (`key` ends in `()`); through
+        an import, what the index knows of the name in its module."""
+        call = key.endswith("()")
+        name = key[:-2] if call else key
+        if self._own_indexed():
+            project = self.ctx.project
+            found = project.instance_type(f"{self._own_module()}.{key}")
+            if found is not None:
+                return found
+        else:
+            local = self._local_entry()
+            if local is not None and key in local.instances:
+                return local.instances[key]
+        if name in self.ctx.imports.aliases and self.ctx.project is not None:
+            qualified = self.ctx.imports.resolve_dotted(name)
+            if qualified:
+                return self.ctx.project.instance_type(self.absolute(qualified) + ("()" if call else ""))
         return None
 
     def _name_instance(self, name: str) -> Optional[str]:
@@ -492,8 +533,9 @@ class Coroutines:
                         and isinstance(stmt.targets[0].target, cst.Name) and isinstance(stmt.value, cst.Call):
                     return self._qualified_class(dotted_name(stmt.value.func))
                 return None
-            # not bound in this function: look in the enclosing one (module-level names are not followed)
-        return None
+            # not bound in this function: look in the enclosing one
+        # a module-level instance (`registry = Registry()` here, or imported from a module of the project)
+        return self._module_instance(name)
 
     def _self_class(self, stack: Sequence[cst.CSTNode], index: int, method: cst.FunctionDef) -> Optional[str]:
         """The class `self` (the first parameter of ``method``, at ``stack[index]``) is an instance of:

@@ -30,6 +30,7 @@ DEFAULT_CLEANUP_CALLS = (
 # `cancel_subscription()` or `delete_account()` stay business operations.
 LEADING_CLEANUP_VERBS = frozenset({
     "close", "aclose", "shutdown", "terminate", "kill", "disconnect", "cleanup", "stop", "dispose", "teardown",
+    "destroy", "unregister", "unlink",
 })
 # Code in these methods, or in a function named for cleanup (first or last word one of the
 # leading verbs above, or `closed`), is itself cleanup: its errors have nowhere to go.
@@ -47,6 +48,8 @@ def name_words(name: str) -> List[str]:
 
 def matches_cleanup_word(name: str, words: Collection[str]) -> bool:
     """``name`` is, ends with, or (for a leading verb) starts with one of ``words``."""
+    if name in ALWAYS_CLEANUP_FUNCTIONS and words:
+        return True  # `await conn.__aexit__(None, None, None)`: leaving a context
     parts = name_words(name)
     if not parts:
         return False
@@ -69,12 +72,22 @@ def called_name(expr: cst.BaseExpression) -> Optional[str]:
         return func.attr.value
     if isinstance(func, cst.Name):
         return func.value
+    if isinstance(func, cst.Subscript) and len(func.slice) == 1 and isinstance(func.slice[0].slice, cst.Index) \
+            and isinstance(func.slice[0].slice.value, cst.SimpleString):
+        # a function looked up by name in a registry (`__salt__["file.remove"](path)`): its last word
+        key = func.slice[0].slice.value.evaluated_value
+        return key.rsplit(".", 1)[-1] if isinstance(key, str) and key else None
     return None
 
 
 def is_cleanup_call(expr: cst.BaseExpression, words: Collection[str]) -> bool:
+    """A call of a cleanup name; the leading verbs count anywhere in it (`force_close_all()`,
+    `safe_shutdown()`): a call that closes or stops something is cleanup however it is qualified."""
     name = called_name(expr)
-    return bool(name) and matches_cleanup_word(name, words)
+    if not name:
+        return False
+    return matches_cleanup_word(name, words) or any(
+        word in LEADING_CLEANUP_VERBS and word in words for word in name_words(name))
 
 
 def is_cleanup_block(block: cst.BaseSuite, words: Collection[str]) -> bool:

@@ -156,12 +156,59 @@ def exits_process(block: cst.BaseSuite, imports: ImportTable) -> bool:
 def reads_future(block: cst.BaseSuite) -> bool:
     """`try: fut.result()` / `fut.exception()`: a done-callback retrieving an outcome so that asyncio
     does not log "exception was never retrieved"; swallowing it is the point."""
-    statements = body_statements(block)
+    statements = [s for s in body_statements(block)
+                  if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _logs(s.value))]
     if len(statements) != 1 or not isinstance(statements[0], cst.Expr):
         return False
     call = statements[0].value
+    if isinstance(call, cst.Await) and isinstance(call.expression, (cst.Name, cst.Attribute)):
+        # `await self._ready`: waiting on a future or task that runs (and reports) elsewhere; only its
+        # outcome is read here, as `fut.result()` does
+        return True
     return (isinstance(call, cst.Call) and not call.args and isinstance(call.func, cst.Attribute)
             and call.func.attr.value in ("result", "exception"))
+
+
+def calls_nothing(block: cst.BaseSuite) -> bool:
+    """No call, `await`, `return` or `yield` anywhere in the block (nested functions excluded): it
+    only assigns, compares and looks things up, so there is no operation whose failure could be
+    lost (`v.__warningregistry__ = None`, `inst.subscriber = None`), and no result handed back
+    that the handler would turn into `None`."""
+    return not any(isinstance(node, (cst.Call, cst.Await, cst.Return, cst.Yield)) for node in walk(block))
+
+
+def _logs(call: cst.Call) -> bool:
+    """`logger.debug(...)`, `log.info(...)`: a log line, which a failure of it would only lose."""
+    from .cleanup import called_name
+
+    # a log call says something (`fut.exception()`, with no argument, reads a future instead)
+    return bool(call.args) and called_name(call) in ("debug", "info", "warning", "warn", "error", "exception",
+                                                     "log", "critical")
+
+
+def configures_optional_import(block: cst.BaseSuite) -> bool:
+    """An optional dependency: the block starts by importing something and then only calls
+    things on what it imported (`from urllib3.exceptions import InsecureRequestWarning` then
+    `warnings.simplefilter("ignore", category=InsecureRequestWarning)`); what fails there is the
+    import, and without it there is nothing to configure."""
+    from .names import dotted_name, names_in
+
+    statements = body_statements(block)
+    if len(statements) < 2 or not isinstance(statements[0], (cst.Import, cst.ImportFrom)):
+        return False
+    imported = set()
+    for stmt in statements:
+        if isinstance(stmt, (cst.Import, cst.ImportFrom)):
+            if isinstance(stmt.names, cst.ImportStar):
+                return False
+            for alias in stmt.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                imported.add((dotted_name(bound) or "").split(".")[0])
+            continue
+        if not (isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call)) or _acts(stmt.value) \
+                or not names_in(stmt.value) & imported:
+            return False
+    return True
 
 
 def _returns_value_after(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
@@ -202,7 +249,7 @@ def _releases(expr: cst.BaseExpression) -> bool:
     """`os.close(fd)`, `handle.close()`: releasing what a computation opened is part of it."""
     from .cleanup import called_name
 
-    return called_name(expr) in ("close", "aclose", "release")
+    return called_name(expr) in ("close", "aclose", "release", "shutdown", "disconnect")
 
 
 def _root(expr: cst.BaseExpression) -> Optional[str]:
@@ -255,7 +302,12 @@ def _bound_by(stmt: cst.CSTNode, *, bare_annotations: bool) -> Iterator[str]:
                 yield from target_names(item.asname.name)
 
 
-def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool = False) -> bool:
+def _has_call(expr: cst.BaseExpression) -> bool:
+    return any(isinstance(node, (cst.Call, cst.Await)) for node in walk(expr))
+
+
+def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool = False,
+             picks: bool = False) -> bool:
     """The block only computes values: assignments to local names (or keys of a local dict),
     `return`s, local collections built with `append`/`add`/..., and `if`/`for`/`while`/`with`
     blocks made of the same; no call run for its effect, no change to an attribute or a
@@ -270,7 +322,9 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
             continue
         if isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
             targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
-            if not all(_local_target(t, local) for t in targets):
+            if not all(_local_target(t, local) for t in targets) \
+                    and not (picks and stmt.value is not None and not _has_call(stmt.value)):
+                # with ``picks``, keeping what a search found (`self._api = server`) is part of it
                 return False
             if stmt.value is not None and _acts(stmt.value):
                 return False
@@ -290,14 +344,68 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
             return False
         if isinstance(stmt, (cst.Import, cst.ImportFrom)):
             continue  # binds a name (`from pkg import helper`)
+        if isinstance(stmt, cst.Del) and _local_target(stmt.target, local):
+            continue  # `del data["_"]` on a local object
         if isinstance(stmt, (cst.If, cst.For, cst.While, cst.With, cst.Try)):
             if isinstance(stmt, cst.If) and _acts(stmt.test):
                 return False
-            if not all(computes(child, local, checks) for child in child_blocks(stmt)):
+            if not all(computes(child, local, checks, picks) for child in child_blocks(stmt)):
                 return False
             continue
         return False
     return True
+
+
+def _leaves_loop(block: cst.BaseSuite) -> bool:
+    """A `return` (with or without a value), or a `break` or `continue` of the loop around the
+    block, somewhere in it: the success path of a search that stops at the first candidate that
+    works, or of a check that decides to skip the item (`if installed == wanted: continue`)."""
+    for stmt in block.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            if any(isinstance(small, (cst.Return, cst.Break, cst.Continue)) for small in stmt.body):
+                return True
+            continue
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(stmt, (cst.For, cst.While)):
+            # a `break` or `continue` in a nested loop stays in that loop
+            if any(isinstance(small, cst.Return) for small in small_statements(stmt.body)):
+                return True
+            continue
+        if any(_leaves_loop(child) for child in child_blocks(stmt)):
+            return True
+    return False
+
+
+_CONSTANTS = ("SimpleString", "ConcatenatedString", "Integer", "Float")
+
+
+def over_candidates(stack) -> bool:
+    """The innermost loop of the function iterates over a literal of constants (`for path in
+    "/var/run/utmp", "/run/utmp":`): a search through fixed candidates, not a pass over data, so a
+    candidate that fails loses nothing."""
+    for node in reversed(stack):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return False
+        if isinstance(node, cst.While):
+            return False
+        if isinstance(node, cst.For):
+            it = node.iter
+            return isinstance(it, (cst.Tuple, cst.List, cst.Set)) and bool(it.elements) and all(
+                isinstance(e.value, kinds(*_CONSTANTS)) for e in it.elements)
+    return False
+
+
+def is_procedure(function: Optional[cst.CSTNode]) -> bool:
+    """A `def` that returns no value anywhere (only bare `return` / `return None`) and is no
+    generator: its callers do not read a result, so a `return` in it only skips what is left."""
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    for node in small_statements(function.body):
+        if isinstance(node, cst.Return) and node.value is not None \
+                and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+            return False
+    return not any(isinstance(node, (cst.Yield,)) for node in walk(function.body))
 
 
 def _returns_value(block: cst.BaseSuite) -> bool:
@@ -312,6 +420,12 @@ def _assigned_names(block: cst.BaseSuite) -> set:
             for name in target_names(target)}
 
 
+def _parameters(function: cst.CSTNode) -> Iterator[str]:
+    params = function.params
+    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        yield param.name.value
+
+
 def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> bool:
     """Every one of ``names`` is bound in ``function`` before ``node`` (source order): the
     default the fallback keeps. Loop targets and `with ... as` names count."""
@@ -319,7 +433,7 @@ def _preset(names: set, function: Optional[cst.CSTNode], node: cst.CSTNode) -> b
 
     if function is None or not names:
         return False
-    bound: set = set()
+    bound: set = set(_parameters(function))
     for stmt in statements(function.body):
         if stmt is node:
             return names <= bound
@@ -365,10 +479,14 @@ def _has_following(node: cst.CSTNode, holder: cst.CSTNode, stack=()) -> bool:
     return False
 
 
-def _sets_keys_only(block: cst.BaseSuite, local: "set[str]") -> bool:
+def _sets_keys_only(block: cst.BaseSuite, local: "set[str]", constant: "frozenset[str]" = frozenset(),
+                    literal: bool = False) -> bool:
     """The block's only lasting effect is setting keys of a local dict (`info["who"] = whoami()`):
     when it fails, the key is left unset, which is how an optional key reads. (Items appended to
-    a list in a loop are not the same: the one that failed silently disappears.)"""
+    a list in a loop are not the same: the one that failed silently disappears.) With
+    ``literal``, only literal keys of ``constant`` (the names the function binds itself,
+    parameters excluded) count (`record["out"] = load(fp)`): an optional field of a record the
+    function built, not an entry per item of a loop (`sizes[path] = ...`) nor the caller's dict."""
     found = False
     for stmt in small_statements(block):
         if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) \
@@ -377,8 +495,23 @@ def _sets_keys_only(block: cst.BaseSuite, local: "set[str]") -> bool:
         if isinstance(stmt, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in stmt.targets):
             if not all(isinstance(t.target, cst.Subscript) and _root(t.target) in local for t in stmt.targets):
                 return False
+            if literal and not all(_literal_key(t.target) and _root(t.target) in constant for t in stmt.targets):
+                return False
             found = True
     return found
+
+
+def _literal_key(target: cst.Subscript) -> bool:
+    elements = target.slice
+    return len(elements) == 1 and isinstance(elements[0].slice, cst.Index) \
+        and isinstance(elements[0].slice.value, kinds(*_CONSTANTS))
+
+
+def _deletes_only(block: cst.BaseSuite, local: "set[str]") -> bool:
+    """The block only deletes local names or keys of local objects (`del data["_"]`)."""
+    statements = body_statements(block)
+    return bool(statements) and all(
+        isinstance(stmt, cst.Del) and _local_target(stmt.target, local) for stmt in statements)
 
 
 def raises_after(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
@@ -418,11 +551,33 @@ def keeps_default(body: cst.BaseSuite, node: cst.CSTNode, holder: cst.CSTNode,
         # a probe: the success path returns, what follows is the fallback; calls made only to
         # see whether they raise (`pickle.dumps(exc)`, `af_for_address(host)`) are part of it
         return True
+    if orelse is not None and (not in_loop or over_candidates(stack)) and computes(body, local, checks=True):
+        # `try: ... except Exception: pass else: use(result)`: the `else` is the success path, a
+        # failure skips it and keeps what was there (a version probe, a capability check); in a
+        # loop over items, the item that failed would be dropped instead
+        return True
+    if in_loop and (_leaves_loop(body) or (orelse is not None and _leaves_loop(orelse))) \
+            and computes(body, local, checks=True, picks=True):
+        # a search: the first candidate that works ends the loop (`break`, `return`), a failing one
+        # hands over to the next, and what follows the loop is the fallback; keeping what was
+        # found (`self._api = server`) is part of the search
+        return True
     if not computes(body, local):
         return False
     if _returns_value_after(node, holder):
         return True
-    if not in_loop and _sets_keys_only(body, local):
+    if not in_loop or over_candidates(stack):
+        if _sets_keys_only(body, local):
+            return True
+    elif isinstance(function, cst.FunctionDef) \
+            and _sets_keys_only(body, local, constant=frozenset(local - set(_parameters(function))), literal=True):
+        return True
+    if _deletes_only(body, local):
+        return True  # `del data["_"]`: an optional key that was not there
+    statements = body_statements(body)
+    if len(statements) == 1 and isinstance(statements[0], cst.If) and statements[0].orelse is None:
+        # a filter (`if await info.tls_check(): found.extend(info.names)`): a check that raises
+        # leaves out what it guards, as a check that fails does
         return True
     statements = body_statements(body)
     assigned = _assigned_names(body) & _read_outside(function, node)  # temporaries do not count
@@ -444,9 +599,35 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
     handler_statements = body_statements(handler.body)
     passes = all(isinstance(s, (cst.Pass, cst.Expr)) for s in handler_statements)
     skips = in_loop and all(isinstance(s, (cst.Pass, cst.Expr, cst.Continue)) for s in handler_statements)
+    if in_loop and any(isinstance(s, cst.Break) for s in handler_statements) \
+            and all(isinstance(s, (cst.Pass, cst.Expr, cst.Break)) for s in handler_statements):
+        # a computation that stops the loop at the first item that fails: what was computed
+        # before it is the result (`int_parts.append(int(part))` then `break`); a `try` that
+        # awaits is waiting on I/O (`p = await ws.receive()`), whose failure ending the loop is lost
+        return not suspends(try_node.body) and computes(try_node.body, function_locals(function))
+    if not (passes or skips) and drops_error(handler.body) and _returns_none_next(try_node, holder) \
+            and all(isinstance(s, (cst.Pass, cst.Expr, cst.Return)) for s in handler_statements):
+        # `except Exception: return None` right before `return None`: the same as `pass`
+        return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
     if not (passes or skips):
-        return False
+        # `return` in a function that returns nothing skips the rest of it: after a computation
+        # that failed (`modified = os.stat(path).st_mtime`), there is nothing to do
+        return (is_procedure(function) and drops_error(handler.body)
+                and any(isinstance(s, cst.Return) for s in handler_statements)
+                and not suspends(try_node.body) and computes(try_node.body, function_locals(function)))
     return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
+
+
+def _returns_none_next(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
+    """The statement after ``try_node`` in ``holder`` is `return` or `return None`."""
+    body = list(getattr(holder, "body", ()))
+    if try_node not in body or body.index(try_node) + 1 >= len(body):
+        return False
+    following = body[body.index(try_node) + 1]
+    if not isinstance(following, cst.SimpleStatementLine) or not isinstance(following.body[0], cst.Return):
+        return False
+    value = following.body[0].value
+    return value is None or (isinstance(value, cst.Name) and value.value == "None")
 
 
 def _bound(handler: Handler) -> Optional[str]:
@@ -694,3 +875,97 @@ def ast_swallow_candidate(tree) -> bool:
             if name in suppress:
                 return True
     return False
+
+
+def reports_outer_error(body: cst.BaseSuite, stack, imports: ImportTable) -> bool:
+    """The `try` (its ``body``, its ancestors ``stack``) sits in an `except` handler of the same
+    function and reports the error that handler caught: it prints a traceback (`traceback.*`) or
+    uses the error's name. A failure while reporting a failure has nowhere left to go."""
+    from .names import names_in
+
+    outer = None
+    for node in reversed(stack):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return False
+        if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+            outer = node
+            break
+    if outer is None:
+        return False
+    bound = _bound(outer)
+    for node in walk(body):
+        if isinstance(node, cst.Call) and (imports.resolve(node.func) or "").startswith("traceback."):
+            return True
+        if bound is not None and isinstance(node, cst.Name) and node.value == bound:
+            return True
+    # the outer handler catches everything and records the error itself (`log_info(...)`, `logger.
+    # error(...)`): the nested `try` is a best-effort step on a failure path already reported
+    broad = outer.type is None or caught(outer, imports).catches_any(BROAD)
+    return broad and any(isinstance(node, cst.Call) and _reports(node, imports) for node in walk(outer.body))
+
+
+_REPORT_WORDS = frozenset({"log", "logger", "exception", "error", "warning", "warn", "critical", "print", "excepthook"})
+
+
+def _reports(call: cst.Call, imports: ImportTable) -> bool:
+    """A call that records an error: logging, printing, `traceback.*`, or a method whose name
+    says so (`log_info`, `logger.error`, `report_exception`)."""
+    from .cleanup import called_name, name_words
+
+    qualified = imports.resolve(call.func) or ""
+    if qualified.startswith(("traceback.", "logging.")) or qualified == "builtins.print":
+        return True
+    name = called_name(call)
+    return bool(name) and bool(set(name_words(name)) & _REPORT_WORDS)
+
+
+def _callee_text(func: cst.BaseExpression) -> Optional[str]:
+    """`self.fs.rm`, or `__salt__["file.remove"]` for a function looked up by name."""
+    from .names import dotted_name
+
+    name = dotted_name(func)
+    if name is None and isinstance(func, cst.Subscript) and len(func.slice) == 1 \
+            and isinstance(func.slice[0].slice, cst.Index) and isinstance(func.slice[0].slice.value, cst.SimpleString):
+        owner = dotted_name(func.value)
+        return f"{owner}[{func.slice[0].slice.value.value}]" if owner else None
+    return name
+
+
+def lost_operations(body: cst.BaseSuite, imports: Optional[ImportTable] = None, limit: int = 2) -> Tuple[str, ...]:
+    """What a swallowed failure may come from, for messages, as written (`self.fs.rm()`): the
+    calls of ``body`` that act (a state-changing verb) or run for their effect, at most ``limit``
+    of them; else its first other call (builtins such as `int()` and local collection building
+    such as `found.append()` last); nested functions excluded."""
+    from .names import dotted_name
+
+    effect_calls = set()
+    for stmt in small_statements(body):
+        value = stmt.value if isinstance(stmt, cst.Expr) else None
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            effect_calls.add(id(value))
+    acting, effects, others, last = [], [], [], []
+    for node in walk(body):
+        if not isinstance(node, cst.Call):
+            continue
+        name = _callee_text(node.func)
+        if name is None:
+            continue
+        text = f"{name}()"
+        if text in acting or text in effects:
+            continue
+        word = node.func.attr.value if isinstance(node.func, cst.Attribute) else name
+        builtin = imports is not None and (imports.resolve(node.func) or "").startswith("builtins.")
+        if word in _ACTS:
+            acting.append(text)
+        elif word in _BUILDS or builtin:
+            last.append(text)
+        elif id(node) in effect_calls:
+            effects.append(text)
+        else:
+            others.append(text)
+    others = [t for t in others if t not in acting and t not in effects]
+    last = [t for t in last if t not in acting and t not in effects and t not in others]
+    chosen = list(dict.fromkeys(acting + effects))[:limit]
+    return tuple(chosen) if chosen else tuple(list(dict.fromkeys(others + last))[:1])

@@ -21,10 +21,10 @@ from typing import Collection, Dict, Iterable, List, Mapping, Optional, Tuple
 from ..lazycst import cst
 
 from . import types as T
-from .blocks import find_all
+from .blocks import find_all, small_statements, walk
 from .calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
 from .http import HTTPX_CLIENT_METHODS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, URLLIB3_POOL_METHODS
-from .names import dotted_name
+from .names import assignment_targets, dotted_name
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,20 @@ class TimeoutArg:
     position: Optional[int] = None
     # socket.setdefaulttimeout(n) in the module bounds it too
     socket_default: bool = True
+    # the library's own module-wide default setter, whose call with a number in the module bounds
+    # it (`websocket.setdefaulttimeout(n)`)
+    default_setter: str = ""
     # the first positional argument may be a DSN/URL string carrying the keyword: "strict" (a
     # literal without it, or a variable, is missing), "lenient" (only a literal without it is)
     dsn: str = ""
     # `keyword=None` means "use the default" here, the same as leaving it out (imaplib)
     none_is_default: bool = False
 
+
+SOCKET_DEFAULT_SETTER = "socket.setdefaulttimeout"
+# websocket-client's own default (`websocket._socket.setdefaulttimeout`, re-exported by the package)
+WEBSOCKET_DEFAULT = "websocket.setdefaulttimeout"
+_DEFAULT_SETTERS = {"websocket._socket.setdefaulttimeout": WEBSOCKET_DEFAULT}
 
 # RES101/RES102: network calls, by qualified callee
 NETWORK_FUNCTIONS: Dict[str, TimeoutArg] = {}
@@ -69,9 +77,10 @@ NETWORK_FUNCTIONS.update({
     "urllib3.request": TimeoutArg("urllib3.request"),
     # websocket-client: create_connection(url, timeout=None, ...) blocks with no timeout unless
     # websocket.setdefaulttimeout() set one; socket.setdefaulttimeout() does not reach it
-    "websocket.create_connection": TimeoutArg("websocket.create_connection", position=1, socket_default=False),
+    "websocket.create_connection": TimeoutArg("websocket.create_connection", position=1, socket_default=False,
+                                              default_setter=WEBSOCKET_DEFAULT),
     "websocket._core.create_connection": TimeoutArg("websocket.create_connection", position=1,
-                                                    socket_default=False),
+                                                    socket_default=False, default_setter=WEBSOCKET_DEFAULT),
     "redis.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.StrictRedis": TimeoutArg("redis.StrictRedis", keyword="socket_timeout", position=4, socket_default=False),
     "redis.client.Redis": TimeoutArg("redis.Redis", keyword="socket_timeout", position=4, socket_default=False),
@@ -193,21 +202,31 @@ def resolve_call(ctx, call: cst.Call, functions: Mapping[str, TimeoutArg],
 
 # -- what else bounds a wait ------------------------------------------------------------
 
-def socket_default_timeout(ctx) -> bool:
-    """`socket.setdefaulttimeout(<not None>)` somewhere in the module."""
-    return ctx.memo(socket_default_timeout, lambda: _sets_socket_default(ctx))
+def socket_default_timeout(ctx, setter: str = SOCKET_DEFAULT_SETTER) -> bool:
+    """`socket.setdefaulttimeout(<not None>)` somewhere in the module (or the call of another
+    library's module-wide ``setter``, `websocket.setdefaulttimeout(n)`)."""
+    return setter in ctx.memo(socket_default_timeout, lambda: _default_setters(ctx))
 
 
-def _sets_socket_default(ctx) -> bool:
-    found = False
+def default_setter(ctx, call: cst.Call) -> Optional[str]:
+    """`socket.setdefaulttimeout` or `websocket.setdefaulttimeout` when ``call`` calls one."""
+    if _callee_word(call) != "setdefaulttimeout":
+        return None
+    qualified = ctx.qualified_name(call.func)
+    qualified = _DEFAULT_SETTERS.get(qualified, qualified)
+    return qualified if qualified in (SOCKET_DEFAULT_SETTER, WEBSOCKET_DEFAULT) else None
+
+
+def _default_setters(ctx) -> "frozenset[str]":
+    """The default setters the module calls with something else than `None`."""
+    found = set()
     for call in find_all(ctx.module, cst.Call):
-        if _callee_word(call) != "setdefaulttimeout":
-            continue
-        if ctx.qualified_name(call.func) == "socket.setdefaulttimeout" and call.args:
+        setter = default_setter(ctx, call)
+        if setter is not None and call.args:
             value = call.args[0].value
             if not (isinstance(value, cst.Name) and value.value == "None"):
-                found = True
-    return found
+                found.add(setter)
+    return frozenset(found)
 
 
 def _callee_word(call: cst.Call) -> Optional[str]:
@@ -345,9 +364,11 @@ class Disabled(enum.Enum):
     AIOHTTP_TIMEOUT = "aiohttp.ClientTimeout"               # every field None
     URLLIB3_TIMEOUT = "urllib3.Timeout"                     # every field None
     SOCKET_DEFAULT = "socket.setdefaulttimeout(None)"
+    WEBSOCKET_DEFAULT = "websocket.setdefaulttimeout(None)"
     WAIT_FOR = "asyncio.wait_for(..., timeout=None)"
     SOCKET_BLOCKING = "sock.settimeout(None)"
     ARGUMENT = "timeout=None"                               # the timeout argument of a table call
+    FORWARDED = "wrapper(timeout=None)"                     # to a function of the module that passes it on
 
 
 def disables_timeout(value: cst.BaseExpression) -> bool:
@@ -427,9 +448,10 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
         if call.args and not any(a.star for a in call.args) and all(is_none(a.value) for a in call.args):
             return Disabled.URLLIB3_TIMEOUT, None
         return None
-    if qualified == "socket.setdefaulttimeout":
+    setter = default_setter(ctx, call)
+    if setter is not None:
         if call.args and is_none(call.args[0].value):
-            return Disabled.SOCKET_DEFAULT, None
+            return (Disabled.SOCKET_DEFAULT if setter == SOCKET_DEFAULT_SETTER else Disabled.WEBSOCKET_DEFAULT), None
         return None
     if qualified == "asyncio.wait_for":
         arg = find_arg(call, "timeout", 1)
@@ -443,7 +465,8 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
         return None
     found = resolve_call(ctx, call, DISABLEABLE_FUNCTIONS, DISABLEABLE_METHODS)
     if found is None:
-        return None
+        forwarded = forwarded_timeout(ctx, call)
+        return (Disabled.FORWARDED, forwarded) if forwarded is not None else None
     spec, receiver = found
     if in_process_client(ctx, call, receiver):
         return None
@@ -617,3 +640,141 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
                 if (code in target or func.attr.value == "killpg") and _is_sigkill(ctx, call.args[1].value, function):
                     return True
     return False
+
+
+# -- `timeout=None` handed to the project's own wrapper ------------------------------------
+
+@dataclass(frozen=True)
+class Forwarded:
+    """`fetch(url, timeout=None)`: the wrapper called, the argument as written, and the network
+    call the wrapper passes it to unchanged."""
+
+    wrapper: str
+    keyword: str
+    inner: TimeoutArg
+
+
+def _wrapper_def(ctx, call: cst.Call):
+    """(def, scope) of the function ``call`` calls when it is a module-level function of this
+    file (not shadowed by a parameter or local of the functions around the call) or a method of
+    the class around it called through `self` / `cls`; else None."""
+    from .names import target_names
+
+    func = call.func
+    if isinstance(func, cst.Name):
+        found = [stmt for stmt in ctx.bindings.module_defs().values()
+                 if isinstance(stmt, cst.FunctionDef) and stmt.name.value == func.value]
+        if not found:
+            return None  # not a function of this module (the common case): nothing to look through
+        for node in ctx.stack[:-1]:
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                params = node.params
+                if any(p.name.value == func.value for p in [*params.posonly_params, *params.params,
+                                                            *params.kwonly_params]):
+                    return None
+            if isinstance(node, cst.FunctionDef):
+                for stmt in small_statements(node.body):
+                    for target in assignment_targets(stmt):
+                        if func.value in target_names(target):
+                            return None
+        found = [stmt for stmt in ctx.module.body
+                 if isinstance(stmt, cst.FunctionDef) and stmt.name.value == func.value]
+        return (found[0], [ctx.module, found[0]]) if len(found) == 1 else None
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+        cls = None
+        for node in reversed(ctx.stack[:-1]):
+            if isinstance(node, cst.ClassDef):
+                cls = node
+                break
+        if cls is None or not any(cls is stmt for stmt in ctx.module.body):
+            return None
+        for klass in ctx.bindings.module_bases(cls):
+            body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+            found = [stmt for stmt in body if isinstance(stmt, cst.FunctionDef) and stmt.name.value == func.attr.value]
+            if found:
+                return (found[0], [ctx.module, klass, found[0]]) if len(found) == 1 else None
+    return None
+
+
+def _none_parameters(call: cst.Call, wrapper: cst.FunctionDef, method: bool) -> Dict[str, str]:
+    """The wrapper's parameters ``call`` passes a literal `None` to: parameter -> the keyword as
+    written (or the parameter's name for a positional argument); keywords the wrapper does not
+    name go to its `**kwargs` under the key ``"**"`` + keyword."""
+    params = wrapper.params
+    positional = [*params.posonly_params, *params.params]
+    if method:
+        positional = positional[1:]
+    named = {p.name.value for p in [*positional, *params.kwonly_params]}
+    out: Dict[str, str] = {}
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return {}  # `*args` / `**kwargs` at the call: positions and keys are unknown
+        if arg.keyword is None:
+            if index < len(positional) and is_none(arg.value):
+                out[positional[index].name.value] = positional[index].name.value
+            index += 1
+            continue
+        if not is_none(arg.value):
+            continue
+        word = arg.keyword.value
+        if word in named:
+            out[word] = word
+        elif isinstance(params.star_kwarg, cst.Param):
+            out["**" + word] = word
+    return out
+
+
+def forwarded_timeout(ctx, call: cst.Call) -> Optional[Forwarded]:
+    """`fetch(url, timeout=None)` (or `self._request(..., timeout=None)`) where ``fetch`` is a
+    function of this module that passes that parameter, never rebound, as the timeout of a
+    network call RES101 knows (`requests.get(url, timeout=timeout)`), or passes its `**kwargs`
+    on to one: the `None` switches that call's timeout off."""
+    from .names import target_names
+
+    if not any(is_none(arg.value) for arg in call.args):
+        return None
+    found = _wrapper_def(ctx, call)
+    if found is None:
+        return None
+    wrapper, scope = found
+    given = _none_parameters(call, wrapper, len(scope) == 3)
+    if not given:
+        return None
+    star_kwargs = wrapper.params.star_kwarg.name.value if isinstance(wrapper.params.star_kwarg, cst.Param) else None
+    rebound = set()
+    for stmt in small_statements(wrapper.body):
+        for target in assignment_targets(stmt):
+            rebound.update(target_names(target))
+    for inner in walk(wrapper.body):
+        if not isinstance(inner, cst.Call):
+            continue
+        spec = _network_spec(ctx, inner, scope)
+        if spec is None or spec.none_is_default:
+            continue
+        arg = find_arg(inner, spec.keyword, spec.position)
+        if arg is not None and isinstance(arg.value, cst.Name) and arg.value.value in given \
+                and arg.value.value not in rebound:
+            return Forwarded(_written(call), given[arg.value.value], spec)
+        if arg is None and star_kwargs is not None and star_kwargs not in rebound \
+                and given.get("**" + spec.keyword) == spec.keyword \
+                and any(a.star == "**" and isinstance(a.value, cst.Name) and a.value.value == star_kwargs
+                        for a in inner.args):
+            return Forwarded(_written(call), spec.keyword, spec)
+    return None
+
+
+def _written(call: cst.Call) -> str:
+    return dotted_name(call.func) or "the wrapper"
+
+
+def _network_spec(ctx, call: cst.Call, scope) -> Optional[TimeoutArg]:
+    """The table entry of a network call seen inside another function (``scope``)."""
+    qualified = ctx.qualified_name(call.func)
+    if qualified is not None and qualified in DISABLEABLE_FUNCTIONS:
+        return DISABLEABLE_FUNCTIONS[qualified]
+    if isinstance(call.func, cst.Attribute):
+        receiver = ctx.bindings.type_of(call.func.value, scope)
+        if receiver is not None:
+            return DISABLEABLE_METHODS.get((receiver.type, call.func.attr.value))
+    return None

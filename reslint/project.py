@@ -633,7 +633,8 @@ class ProjectIndex:
 
     def async_attribute_methods(self) -> frozenset:
         """`attribute.method` for each attribute or property a class of the project declares with
-        a type (a class of the project) on which `method` is an `async def` along its bases, and
+        a type (a class of the project) on which `method` is an `async def` along its bases (also
+        for what a sync method declares it returns, under the method's name), and
         `attribute.*` when the type is a name the index cannot follow (a TypeVar, ...). Only through
         those can a chain like `self.store.save()` reach a coroutine function."""
         pairs = getattr(self, "_async_attribute_methods", None)
@@ -646,6 +647,7 @@ class ProjectIndex:
                         if typ == UNKNOWN:
                             continue
                         names = self._async_methods(typ, methods)
+                        name = name[:-2] if name.endswith("()") else name  # a method's declared return
                         if names is None:
                             found.add(name + ".*")
                         else:

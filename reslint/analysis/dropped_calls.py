@@ -10,7 +10,8 @@ coroutine function:
 - `x.m()`: `m` is an async protocol method or a method of an async type the file may hold; or `m`
   is an `async def`'s name and `x` is where the resolver can follow a class on which `m` may be
   one: `super()`, an import or a class of the file, the `self` of a method, an annotated parameter,
-  a local bound to a call of a class; through an attribute (`self.store.m()`), one the project
+  a local or a module-level name bound to a call of a class; through an attribute
+  (`self.store.m()`) or a call (`self.store().m()`, `get_store().m()`), one the project
   (``project.async_attribute_methods()``) or the file declares with such a class.
 
 What "may be" means for a class: ``project.class_async_methods()`` holds `Class.m` for the
@@ -63,6 +64,7 @@ class _Filter:
                         for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self._names: Dict[int, Dict[str, Set[str]]] = {}
         self._attributes: Optional[Dict[str, Set[str]]] = None
+        self._module_names: Optional[Dict[str, Set[str]]] = None
 
     # -- what a class may be --------------------------------------------------------------------
     def class_keys(self, func: ast.AST) -> Set[str]:
@@ -136,7 +138,8 @@ class _Filter:
                     target = node.target
                     name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
                     out.setdefault(name, set()).update(self.annotation_keys(node.annotation))
-                elif kind is ast.FunctionDef and node.decorator_list and node.returns is not None:
+                elif kind is ast.FunctionDef and node.returns is not None:
+                    # a property, or a method whose call gives what it declares (`self.store().m()`)
                     out.setdefault(node.name, set()).update(self.annotation_keys(node.returns))
             self._attributes = out
         return self._attributes
@@ -155,23 +158,62 @@ class _Filter:
             return True
         if method not in self.members:
             return False
-        receiver = func.value
-        if isinstance(receiver, ast.Attribute):
-            # through an attribute: its declared class must have the method
-            if f"{receiver.attr}.{method}" not in self.attribute_pairs \
-                    and f"{receiver.attr}.{ANY}" not in self.attribute_pairs \
-                    and not self.may_have(self.attributes().get(receiver.attr, set()), method):
-                return False
-            root = receiver
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            return isinstance(root, ast.Name) and (
-                root.id in self.module_roots or any(root.id in self.names(f) for f in scope))
-        if isinstance(receiver, ast.Name):
-            if receiver.id in self.module_roots:
+        return self.receiver_may_have(func.value, method, scope)
+
+    def receiver_may_have(self, expr: ast.AST, method: str, scope) -> bool:
+        """Whether the resolver may find ``method`` a coroutine function on what ``expr`` is."""
+        if isinstance(expr, ast.Name):
+            if expr.id in self.module_roots:
                 return True
-            return any(self.may_have(self.names(f).get(receiver.id, set()), method) for f in scope)
-        return isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super"
+            if any(self.may_have(self.names(f).get(expr.id, set()), method) for f in scope):
+                return True
+            return self.may_have(self.module_names().get(expr.id, set()), method)
+        if isinstance(expr, ast.Attribute):  # `self.store.m()`: the attribute's declared class
+            return self.attribute_may_have(expr.attr, method) and self.followable(expr.value, scope)
+        if isinstance(expr, ast.Call):  # what a function or method declares it returns
+            func = expr.func
+            if isinstance(func, ast.Name):
+                if func.id == "super" or func.id in self.imported:
+                    return True
+                return self.may_have(self.module_names().get(func.id + "()", set()), method)
+            if isinstance(func, ast.Attribute):
+                return self.attribute_may_have(func.attr, method) and self.followable(func.value, scope)
+        return False
+
+    def attribute_may_have(self, name: str, method: str) -> bool:
+        return f"{name}.{method}" in self.attribute_pairs or f"{name}.{ANY}" in self.attribute_pairs \
+            or self.may_have(self.attributes().get(name, set()), method)
+
+    def followable(self, expr: ast.AST, scope) -> bool:
+        """Whether the resolver may know the class of ``expr`` at all (the root of a chain)."""
+        while isinstance(expr, ast.Attribute):
+            expr = expr.value
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Name):
+                return func.id == "super" or func.id in self.imported or func.id + "()" in self.module_names()
+            return isinstance(func, ast.Attribute) and self.followable(func.value, scope)
+        return isinstance(expr, ast.Name) and (
+            expr.id in self.module_roots or expr.id in self.module_names() or any(expr.id in self.names(f) for f in scope))
+
+    def module_names(self) -> Dict[str, Set[str]]:
+        """The module's names bound to an instance of a class (`store = Store()`, `store: Store`),
+        and `function()` for what a module-level function declares it returns."""
+        if self._module_names is None:
+            out: Dict[str, Set[str]] = {}
+            for node in getattr(self.tree, "body", ()):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    keys = self.class_keys(node.value.func)
+                    if keys:
+                        for target in node.targets:
+                            if isinstance(target, ast.Name):
+                                out.setdefault(target.id, set()).update(keys)
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    out.setdefault(node.target.id, set()).update(self.annotation_keys(node.annotation))
+                elif isinstance(node, ast.FunctionDef) and node.returns is not None:
+                    out.setdefault(node.name + "()", set()).update(self.annotation_keys(node.returns))
+            self._module_names = out
+        return self._module_names
 
     def tested(self, expr: ast.AST, scope) -> bool:
         if isinstance(expr, ast.Call):

@@ -424,8 +424,8 @@ def _timeout_beside_in_process_transport(ctx) -> bool:
 
 
 # what :func:`disabled_timeout` may answer for (its stdlib-`ast` prefilter, reslint.analysis.reach)
-DISABLING_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.Timeout", "socket.setdefaulttimeout",
-                             "asyncio.wait_for", *DISABLEABLE_FUNCTIONS})
+DISABLING_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.Timeout", "asyncio.wait_for",
+                             SOCKET_DEFAULT_SETTER, WEBSOCKET_DEFAULT, *_DEFAULT_SETTERS, *DISABLEABLE_FUNCTIONS})
 DISABLING_METHODS = frozenset({(T.SOCKET, "settimeout"), *DISABLEABLE_METHODS})
 
 

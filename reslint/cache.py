@@ -198,16 +198,38 @@ def code_fingerprint() -> str:
 # --------------------------------------------------------------------------
 # the per-file result cache
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def mentioned_names(names: frozenset, text: str) -> Tuple[str, ...]:
     """The names of ``names`` that occur as identifiers in ``text``, sorted; a dotted name
-    (`store.save`) when each of its parts does."""
-    identifiers = set(_IDENTIFIER.findall(text))
-    plain = names.intersection(identifiers)
-    dotted = [n for n in names if "." in n and all(p in identifiers or p == "*" for p in n.split("."))]
-    return tuple(sorted((*plain, *dotted)))
+    (`store.save`) when each of its parts does (`*` stands for any)."""
+    from .triggers import identifiers
+
+    words = identifiers(text)
+    plain, dotted = _split_names(names)
+    out = list(plain.intersection(words))
+    for first in dotted.keys() & words:
+        out.extend(name for name, rest in dotted[first] if all(p in words or p == "*" for p in rest))
+    return tuple(sorted(out))
+
+
+_split: Dict[int, tuple] = {}
+
+
+def _split_names(names: frozenset):
+    """(the plain names, the dotted ones by their first part), kept for the few sets a run asks
+    about (the set itself is kept too, so its id is not reused)."""
+    found = _split.get(id(names))
+    if found is None or found[0] is not names:
+        plain, dotted = set(), {}
+        for name in names:
+            if "." in name:
+                first, *rest = name.split(".")
+                dotted.setdefault(first, []).append((name, rest))
+            else:
+                plain.add(name)
+        if len(_split) > 16:
+            _split.clear()
+        found = _split[id(names)] = (names, (frozenset(plain), dotted))
+    return found[1]
 
 
 class ResultCache:

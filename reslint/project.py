@@ -450,8 +450,11 @@ def _module_instances(tree: ast.Module, resolve, generators: bool) -> Dict[str, 
             bind(node.target.id, _project_type(_annotation(node.annotation), resolve))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             counts[node.name] = counts.get(node.name, 0) + 1
-            if isinstance(node, ast.FunctionDef) and not (generators and _is_generator(node)):
-                found[node.name + "()"] = _project_type(_annotation(node.returns), resolve)
+            if isinstance(node, ast.FunctionDef) and node.returns is not None:
+                returned = _project_type(_annotation(node.returns), resolve)
+                # (a generator's call gives a generator, whatever it declares: asked only when it matters)
+                found[node.name + "()"] = returned if returned is None or not (generators and _is_generator(node)) \
+                    else None
     # a name bound twice (or also by a def) may hold anything
     return {name: qualified for name, qualified in found.items()
             if qualified is not None and counts.get(name[:-2] if name.endswith("()") else name, 0) == 1}
@@ -492,8 +495,10 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
             if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
                 note(declared, item.name, _annotation(item.returns))
                 continue
-            returned = _project_type(_annotation(item.returns), resolve) if isinstance(item, ast.FunctionDef) \
-                and not _is_generator(item) else None
+            returned = _project_type(_annotation(item.returns), resolve) \
+                if isinstance(item, ast.FunctionDef) and item.returns is not None else None
+            if returned is not None and _is_generator(item):
+                returned = None
             if returned is not None:
                 # what a call of a sync method gives (`self.store().save()`), as the attribute `store()`
                 declared.setdefault(item.name + "()", set()).add(returned)
@@ -655,11 +660,14 @@ class ProjectIndex:
             pairs = self._async_attribute_methods = frozenset(found)
         return pairs
 
-    def class_async_methods(self) -> frozenset:
-        """`Class.method` for each class of the project (by its name, and by the names imports give
-        it) and each `async def` along its bases; `Class.*` when a base is a name the index cannot
-        follow as a class (a TypeVar)."""
-        pairs = getattr(self, "_class_async_methods", None)
+    def owner_async_methods(self) -> frozenset:
+        """`owner.method` for what a call `owner.method()` may reach a coroutine function through:
+        a class of the project (by its name, and by the names imports give it) and each `async
+        def` along its bases (`Class.*` when a base is a name the index cannot follow as a class,
+        a TypeVar); a module-level instance and a function that declares what it returns, with
+        the methods of that class (`store.save`, `get_store.save`); a module of the project, by
+        the last part of its name, with its coroutine functions (`client.fetch`)."""
+        pairs = getattr(self, "_owner_async_methods", None)
         if pairs is None:
             memo: Dict[str, Optional[frozenset]] = {}
             found = set()
@@ -677,7 +685,11 @@ class ProjectIndex:
                 for local, target in entry.imports.items():
                     if self.class_entry(target)[0] is not None:
                         add(local, target)
-            pairs = self._class_async_methods = frozenset(found)
+                for name, typ in entry.instances.items():
+                    add(name[:-2] if name.endswith("()") else name, typ)
+                last = module.rsplit(".", 1)[-1]
+                found.update(f"{last}.{name}" for name in (*entry.coroutines, *entry.decorated))
+            pairs = self._owner_async_methods = frozenset(found)
         return pairs
 
     def _is_typevar(self, qualified: str, depth: int = 0) -> bool:
@@ -930,7 +942,7 @@ class RecordingIndex:
     index (the result cache keeps the record and checks it against the next run's index).
 
     :meth:`coroutine_member_names`, :meth:`async_attribute_methods` and
-    :meth:`class_async_methods` are questions answered by a whole set; their users test it against
+    :meth:`owner_async_methods` are questions answered by a whole set; their users test it against
     the identifiers of the file, so what is recorded is the set's digest and, once the file's text
     is known (:meth:`seen_text`), the names of the set the file mentions (a dotted one when it
     mentions each of its parts).
@@ -961,9 +973,9 @@ class RecordingIndex:
         self._sets_asked.add("async_attribute_methods")
         return self._index.async_attribute_methods()
 
-    def class_async_methods(self) -> frozenset:
-        self._sets_asked.add("class_async_methods")
-        return self._index.class_async_methods()
+    def owner_async_methods(self) -> frozenset:
+        self._sets_asked.add("owner_async_methods")
+        return self._index.owner_async_methods()
 
     def _ask(self, method: str, *args):
         key = (method, args)

@@ -162,3 +162,15 @@ class SearchMemo:
         if found is None:
             found = self.found[compiled] = compiled.search(self.text)
         return found
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_last_identifiers: list = [None, frozenset()]
+
+
+def identifiers(text: str) -> frozenset:
+    """The identifier-like words of ``text`` (the last text's answer is kept: the rules and the
+    result cache of one file ask for the same text)."""
+    if _last_identifiers[0] is not text:
+        _last_identifiers[:] = [text, frozenset(_IDENTIFIER.findall(text))]
+    return _last_identifiers[1]

@@ -78,7 +78,8 @@ def project(tmp_path):
         kind = "async def" if store_save_async else "def"
         (root / "pkg" / "store.py").write_text(
             f"class Store:\n    {kind} save(self):\n        pass\n\n    async def load(self):\n        pass\n\n"
-            "class Cache:\n    def get(self, key):\n        pass\n")
+            "class Cache:\n    def get(self, key):\n        pass\n\n"
+            "store = Store()\n\ndef get_store() -> Store:\n    return store\n\nasync def helper():\n    pass\n")
         files = [(str(p), os.path.relpath(p, root)) for p in root.rglob("*.py")]
         return build(str(root), files, use_cache=False)
     return make
@@ -93,6 +94,13 @@ def project(tmp_path):
     ("def f(store):\n    store.save()\n", False, False),
     ("from pkg.store import Store\ndef f(store: Store):\n    store.save()\n", False, True),
     ("def f(d):\n    if d.get('x'):\n        pass\n", False, False),
+    # a dotted path through a module of the project
+    ("import pkg.store\ndef f():\n    pkg.store.Store().save()\n", False, True),
+    ("import pkg\ndef f():\n    pkg.store.helper()\n", True, True),
+    # an imported module-level instance, and what an imported function declares it returns
+    ("from pkg.store import store\ndef f():\n    store.save()\n", False, True),
+    ("from pkg.store import get_store\ndef f():\n    get_store().save()\n", False, True),
+    ("from pkg.store import Cache\ndef f():\n    Cache().save()\n", False, False),
 ])
 def test_unawaited_coroutine_prefilter(project, source, sync_expected, async_expected):
     assert _candidate("RES501", source, project(False)) is sync_expected

@@ -1302,7 +1302,7 @@ def may_have_growing_container(tree, text: str) -> bool:
     over-approximation of :func:`growing_containers`, without libcst."""
     import ast
 
-    from .races import ast_nodes
+    from .reach import nodes as ast_nodes
 
     defaulting: Set[str] = set()
     names = _ast_container_targets(tree.body, defaulting)

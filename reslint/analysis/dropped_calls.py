@@ -14,15 +14,17 @@ coroutine function:
   (`self.store.m()`) or a call (`self.store().m()`, `get_store().m()`), one the project
   (``project.async_attribute_methods()``) or the file declares with such a class.
 
-What "may be" means for a class: ``project.class_async_methods()`` holds `Class.m` for the
-project's classes; a class the file defines may have any of the file's `async def`s; a parameter
+What "may be" means for a class: ``project.owner_async_methods()`` holds `Class.m` for the
+project's classes (and `store.m`, `get_store.m`, `module.m` for module-level instances, functions
+that declare what they return, and modules); a class the file defines may have any of the file's `async def`s; a parameter
 or an annotation the filter does not read stands for any class (`*`).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Optional, Set
+import bisect
+from typing import Dict, FrozenSet, List, Optional, Set
 
 from .coroutines import ASYNC_DUNDERS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS
 from .reach import reach_of, statements
@@ -46,7 +48,9 @@ class _Filter:
         for typ in {typ for typ, _ in KNOWN_COROUTINE_METHODS}:
             if reach.typed(text, (typ,)):
                 self.anywhere |= {method for owner, method in KNOWN_COROUTINE_METHODS if owner == typ}
-        self.known = reach.resolver(KNOWN_COROUTINE_FUNCTIONS | frozenset(extra))
+        self.reach = reach
+        self.known_names = KNOWN_COROUTINE_FUNCTIONS | frozenset(extra)
+        self.known = reach.resolver(self.known_names)
         self.imported: Dict[str, Set[str]] = {}
         for table in (reach.absolute, reach.relative):
             for local, targets in table.items():
@@ -58,7 +62,7 @@ class _Filter:
         if project is not None:
             members |= project.coroutine_member_names()
             self.attribute_pairs = project.async_attribute_methods()
-            self.class_pairs = project.class_async_methods()
+            self.class_pairs = project.owner_async_methods()
         self.members = frozenset(members)
         self.methods = {id(item) for node in getattr(tree, "body", ()) if isinstance(node, ast.ClassDef)
                         for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -119,28 +123,41 @@ class _Filter:
 
     def attributes(self) -> Dict[str, Set[str]]:
         """The attributes the file's classes may declare a class for (as the project index's
-        `attributes`), with it: annotated ones, ones assigned a call of a class or a name (an
-        annotated parameter), properties with a return annotation."""
+        `attributes`), with it: annotated ones, ones assigned a call of a class or an annotated
+        parameter, properties and methods with a return annotation."""
         if self._attributes is None:
             out: Dict[str, Set[str]] = {}
+
+            def assigned(stmt, params: Dict[str, ast.AST]) -> None:
+                value = stmt.value
+                if isinstance(value, ast.Name):
+                    keys = self.annotation_keys(params[value.id]) if value.id in params else set()
+                else:
+                    keys = self.class_keys(value.func) if isinstance(value, ast.Call) else set()
+                if keys:
+                    for target in stmt.targets:
+                        for sub in ast.walk(target):
+                            if isinstance(sub, ast.Attribute):
+                                out.setdefault(sub.attr, set()).update(keys)
+
             for node in statements(self.tree):
                 kind = type(node)
-                if kind is ast.Assign:
-                    value = node.value
-                    keys = {ANY} if isinstance(value, ast.Name) else (
-                        self.class_keys(value.func) if isinstance(value, ast.Call) else set())
-                    if keys:
-                        for target in node.targets:
-                            for sub in ast.walk(target):
-                                if isinstance(sub, ast.Attribute):
-                                    out.setdefault(sub.attr, set()).update(keys)
-                elif kind is ast.AnnAssign:
+                if kind is ast.AnnAssign:
                     target = node.target
                     name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
                     out.setdefault(name, set()).update(self.annotation_keys(node.annotation))
-                elif kind is ast.FunctionDef and node.returns is not None:
-                    # a property, or a method whose call gives what it declares (`self.store().m()`)
-                    out.setdefault(node.name, set()).update(self.annotation_keys(node.returns))
+                elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+                    if kind is ast.FunctionDef and node.returns is not None:
+                        # a property, or a method whose call gives what it declares (`self.store().m()`)
+                        out.setdefault(node.name, set()).update(self.annotation_keys(node.returns))
+                    args = node.args
+                    params = {a.arg: a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                              if a.annotation is not None}
+                    for stmt in statements(node):
+                        if type(stmt) is ast.Assign:
+                            assigned(stmt, params)
+                elif kind is ast.Assign and isinstance(node.value, ast.Call):
+                    assigned(node, {})  # also at class and module level: a call of a class
             self._attributes = out
         return self._attributes
 
@@ -163,8 +180,10 @@ class _Filter:
     def receiver_may_have(self, expr: ast.AST, method: str, scope) -> bool:
         """Whether the resolver may find ``method`` a coroutine function on what ``expr`` is."""
         if isinstance(expr, ast.Name):
-            if expr.id in self.module_roots:
-                return True
+            if expr.id in self.imported:  # a module, a class, an instance or a function's return
+                return self.may_have(self.imported[expr.id], method)
+            if expr.id in self.own_classes:
+                return self.may_have({expr.id}, method)
             if any(self.may_have(self.names(f).get(expr.id, set()), method) for f in scope):
                 return True
             return self.may_have(self.module_names().get(expr.id, set()), method)
@@ -173,16 +192,22 @@ class _Filter:
         if isinstance(expr, ast.Call):  # what a function or method declares it returns
             func = expr.func
             if isinstance(func, ast.Name):
-                if func.id == "super" or func.id in self.imported:
+                if func.id == "super":
                     return True
-                return self.may_have(self.module_names().get(func.id + "()", set()), method)
+                if func.id in self.imported:  # a class made, or what an imported function returns
+                    return self.may_have(self.imported[func.id], method)
+                return self.may_have(self.module_names().get(func.id + "()", set()) | (
+                    {func.id} if func.id in self.own_classes else set()), method)
             if isinstance(func, ast.Attribute):
                 return self.attribute_may_have(func.attr, method) and self.followable(func.value, scope)
         return False
 
     def attribute_may_have(self, name: str, method: str) -> bool:
+        """`x.name.method()`: an attribute declared with a class that may have the method, or a
+        dotted path the resolver follows by qualified name (`pkg.client.fetch()`,
+        `pkg.models.Store.save()`, `pkg.state.store.save()`)."""
         return f"{name}.{method}" in self.attribute_pairs or f"{name}.{ANY}" in self.attribute_pairs \
-            or self.may_have(self.attributes().get(name, set()), method)
+            or self.may_have({name}, method) or self.may_have(self.attributes().get(name, set()), method)
 
     def followable(self, expr: ast.AST, scope) -> bool:
         """Whether the resolver may know the class of ``expr`` at all (the root of a chain)."""
@@ -227,8 +252,47 @@ class _Filter:
                        for side in (expr.left, *expr.comparators))
         return False
 
+    def plausible_lines(self) -> List[int]:
+        """A cheap first look at the file's calls: the lines of those whose name may be a
+        coroutine function's (whatever their position)."""
+        members, anywhere, own = self.members, self.anywhere, self.own
+        imported = {local for local, names in self.imported.items() if not names.isdisjoint(members)}
+        lines = set()
+        for call in self.reach.all_calls():
+            func = call.func
+            kind = type(func)
+            if kind is ast.Attribute:
+                if func.attr in members or func.attr in anywhere or self.known(func):
+                    lines.add(call.lineno)
+            elif kind is ast.Name:
+                if func.id in own or func.id in imported or self.known(func):
+                    lines.add(call.lineno)
+        return sorted(lines)
+
     def run(self) -> bool:
-        stack = [(self.tree, ())]
+        lines = self.plausible_lines()
+        if not lines:
+            return False
+
+        def holds(node) -> bool:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+            return bisect.bisect_left(lines, first) < bisect.bisect_right(lines, node.end_lineno or node.lineno)
+
+        # only the statements that hold such a call are walked (a class is looked into)
+        roots = []
+        pending = list(getattr(self.tree, "body", ()))
+        while pending:
+            stmt = pending.pop()
+            if not holds(stmt):
+                continue
+            if type(stmt) is ast.ClassDef:
+                pending.extend(stmt.body)
+                roots.extend(stmt.decorator_list)
+                roots.extend(stmt.bases)
+            else:
+                roots.append(stmt)
+        node_type = ast.AST
+        stack = [(root, ()) for root in roots]
         while stack:
             node, scope = stack.pop()
             kind = type(node)
@@ -250,5 +314,10 @@ class _Filter:
             elif kind in (ast.BoolOp, ast.UnaryOp, ast.Compare):
                 if self.tested(node, scope):
                     return True
-            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, node_type):
+                    stack.append((value, scope))
+                elif isinstance(value, list):
+                    stack.extend((item, scope) for item in value if isinstance(item, node_type))
         return False

@@ -844,7 +844,7 @@ def ast_swallow_candidate(tree) -> bool:
     (or imported as it): a sound over-approximation of what RES302 reports, on the stdlib tree."""
     import ast
 
-    from .races import ast_nodes
+    from .reach import nodes as ast_nodes
 
     nodes = ast_nodes(tree)
     broad = set(_BROAD_WORDS)

@@ -21,8 +21,8 @@ from ..lazycst import cst
 
 from .names import dotted_name
 from .programs import is_command_line_program, is_migration
-from .reach import statements
-from .races import ast_name, ast_subtree, kwarg, outer_functions, walk_ordered
+from .races import ast_name, kwarg, outer_functions, walk_ordered
+from .reach import statements, subtree as ast_subtree
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 # queryset methods that only Django has (a list or dict has none of them)

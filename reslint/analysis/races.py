@@ -25,6 +25,7 @@ from ..lazycst import cst, kinds
 from .blocks import body_statements, statements
 from .handlers import caught, raises_anywhere
 from .names import assignment_targets, dotted_name, root_names, target_names
+from .reach import nodes as ast_nodes, subtree as ast_subtree
 from .programs import ast_imports_any, ast_imports_worker_framework, BUILD_LIBRARIES, in_command, is_command_line_program, is_migration, TEST_LIBRARIES
 
 # ---------------------------------------------------------------------------------------------
@@ -1182,39 +1183,6 @@ def ast_name(expr) -> Optional[str]:
     if isinstance(expr, ast.Name):
         return expr.id
     return None
-
-
-def ast_subtree(root) -> list:
-    """Every node under a stdlib-ast node, itself included, in no particular order: what
-    ``list(ast.walk(root))`` gives, about twice as fast (no generators)."""
-    import ast
-
-    node_type = ast.AST
-    out = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, node_type))
-    return out
-
-
-def ast_nodes(tree) -> list:
-    """Every node of a stdlib tree, listed once per tree for the three prefilters."""
-
-    nodes = getattr(tree, "_reslint_races_nodes", None)
-    if nodes is None:
-        nodes = ast_subtree(tree)
-        try:
-            tree._reslint_races_nodes = nodes
-        except AttributeError:  # pragma: no cover - a tree that takes no attributes
-            pass
-    return nodes
 
 
 _FS_ACT_WORDS = frozenset({name.rsplit(".", 1)[-1] for name in FS_ACT_FUNCTIONS}) | FS_ACT_METHODS

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import Dict, FrozenSet, Optional, Tuple
 
 try:  # Python 3.11+
@@ -165,12 +166,13 @@ class SearchMemo:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_last_identifiers: list = [None, frozenset()]
+_local = threading.local()  # the language server lints on several threads
 
 
 def identifiers(text: str) -> frozenset:
-    """The identifier-like words of ``text`` (the last text's answer is kept: the rules and the
-    result cache of one file ask for the same text)."""
-    if _last_identifiers[0] is not text:
-        _last_identifiers[:] = [text, frozenset(_IDENTIFIER.findall(text))]
-    return _last_identifiers[1]
+    """The identifier-like words of ``text`` (the last text's answer is kept, per thread: the rules
+    and the result cache of one file ask for the same text)."""
+    last = getattr(_local, "identifiers", None)
+    if last is None or last[0] is not text:
+        last = _local.identifiers = (text, frozenset(_IDENTIFIER.findall(text)))
+    return last[1]

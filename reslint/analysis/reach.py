@@ -21,6 +21,7 @@ import ast
 import builtins
 import functools
 import re
+import threading
 from typing import Callable, Dict, FrozenSet, Iterable, Iterator, Optional, Set, Tuple
 
 from .types import ANNOTATIONS, AWAITED_TUPLES, CONSTRUCTORS, METHOD_RETURNS
@@ -180,12 +181,13 @@ def decorated_in_class(tree: ast.AST, decorators: Iterable[str]) -> bool:
 
 def reach_of(tree: ast.AST) -> Reach:
     """The :class:`Reach` of ``tree``; the rules of one file share the last one made."""
-    if _last[0] is not tree:
-        _last[:] = [tree, Reach(tree)]
-    return _last[1]
+    last = getattr(_local, "last", None)
+    if last is None or last[0] is not tree:
+        last = _local.last = (tree, Reach(tree))
+    return last[1]
 
 
-_last: list = [None, None]
+_local = threading.local()  # the language server lints on several threads
 
 
 def subtree(root: ast.AST) -> list:

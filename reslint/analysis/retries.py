@@ -21,6 +21,7 @@ re-exported here.
 from __future__ import annotations
 
 import ast
+import threading
 from typing import Dict, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
@@ -104,12 +105,13 @@ def has_retry_shaped_loop(tree: ast.AST) -> bool:
     - or `for attempt in policy(): with attempt: ...`, a retry with no `try` in sight.
 
     The RES2 rules all ask about the same tree: the last answer is kept."""
-    if _last_shaped[0] is not tree:
-        _last_shaped[:] = [tree, _retry_shaped_loop(tree)]
-    return _last_shaped[1]
+    last = getattr(_local, "shaped", None)
+    if last is None or last[0] is not tree:
+        last = _local.shaped = (tree, _retry_shaped_loop(tree))
+    return last[1]
 
 
-_last_shaped: list = [None, False]
+_local = threading.local()  # the language server lints on several threads
 # the fields that hold statements: an `except` handler is only ever found through them
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # what a `for` loop may iterate to count attempts (LoopAnalysis._is_count, _target_feeds_operation)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Tuple
 
@@ -11,10 +10,10 @@ from reslint.lazycst import cst
 from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
 from reslint.analysis.dropped_calls import may_drop_coroutine
 from reslint.analysis.names import dotted_name
+from reslint.triggers import identifiers
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -126,9 +125,7 @@ class UnawaitedCoroutine(Rule):
         # sync code that never says "async" can still call a coroutine function it imports, or an
         # async method of a project class
         names = project.coroutine_member_names()
-        if not names or (len(names) <= 256 and not any(name in text for name in names)):
-            return False  # a substring scan per name is far cheaper than listing the identifiers
-        return not names.isdisjoint(_IDENTIFIER.findall(text))
+        return bool(names) and not names.isdisjoint(identifiers(text))
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None, project=None) -> bool:

@@ -95,6 +95,17 @@ class _Filter:
         return ANY in keys or any(f"{key}.{method}" in self.class_pairs or f"{key}.{ANY}" in self.class_pairs
                                   or (key in self.own_classes and method in self.own) for key in keys)
 
+    def bind(self, out: Dict[str, Set[str]], node: ast.AST) -> None:
+        """What a statement tells of the class of the names it binds: `x = Class(...)`, `x: T`."""
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            keys = self.class_keys(node.value.func)
+            if keys:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        out.setdefault(target.id, set()).update(keys)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            out.setdefault(node.target.id, set()).update(self.annotation_keys(node.annotation))
+
     def names(self, func: ast.AST) -> Dict[str, Set[str]]:
         """The names of a function whose class the resolver may know (``instance_of``), with it."""
         found = self._names.get(id(func))
@@ -110,14 +121,7 @@ class _Filter:
                 out.setdefault(arg.arg, set()).update(self.annotation_keys(arg.annotation))
         if not isinstance(func, ast.Lambda):
             for node in ast.walk(func):
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-                    keys = self.class_keys(node.value.func)
-                    if keys:
-                        for target in node.targets:
-                            if isinstance(target, ast.Name):
-                                out.setdefault(target.id, set()).update(keys)
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    out.setdefault(node.target.id, set()).update(self.annotation_keys(node.annotation))
+                self.bind(out, node)
         self._names[id(func)] = out
         return out
 
@@ -227,15 +231,8 @@ class _Filter:
         if self._module_names is None:
             out: Dict[str, Set[str]] = {}
             for node in getattr(self.tree, "body", ()):
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-                    keys = self.class_keys(node.value.func)
-                    if keys:
-                        for target in node.targets:
-                            if isinstance(target, ast.Name):
-                                out.setdefault(target.id, set()).update(keys)
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    out.setdefault(node.target.id, set()).update(self.annotation_keys(node.annotation))
-                elif isinstance(node, ast.FunctionDef) and node.returns is not None:
+                self.bind(out, node)
+                if isinstance(node, ast.FunctionDef) and node.returns is not None:
                     out.setdefault(node.name + "()", set()).update(self.annotation_keys(node.returns))
             self._module_names = out
         return self._module_names

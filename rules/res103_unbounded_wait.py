@@ -19,6 +19,7 @@ from reslint.analysis.timeouts import (
     never_blocks,
     quick_command,
     resolve_call,
+    sentinel_consumer,
 )
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -81,7 +82,11 @@ class UnboundedWait(Rule):
       `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
       joined them all;
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
-      `if q.qsize():`), as a single consumer does;
+      `while q.empty() is False:`, `if q.qsize():`), as a single consumer does;
+    - a worker's `job = q.get()` in a `while` loop that leaves when `job` is the end marker
+      (`if job is None: break`): waiting for work until the producer says there is no more is
+      the loop's design, and a timeout would only make it go round (the producer that may die
+      before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
       wait forever is what the code means (a `serve_forever` that blocks the calling thread).
 
@@ -150,7 +155,7 @@ class UnboundedWait(Rule):
         if display == "concurrent.futures.Future.result" and isinstance(node.func, cst.Attribute):
             return joined_by_executor(self.ctx, node.func.value)
         if display == "queue.Queue.get" and isinstance(node.func, cst.Attribute):
-            return emptiness_checked(self.ctx, node.func.value)
+            return emptiness_checked(self.ctx, node.func.value) or sentinel_consumer(self.ctx, node)
         if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \
                 and isinstance(node.func.value, cst.Call):
             return True  # `threading.Event().wait()`: nobody can set it, the wait forever is the intent

@@ -586,12 +586,54 @@ def emptiness_checked(ctx, receiver: cst.BaseExpression) -> bool:
             continue
         negated = {id(inner) for op in find_all(test, cst.UnaryOperation) if isinstance(op.operator, cst.Not)
                    for inner in find_all(op.expression, cst.Call)}
+        # `q.empty() is False` / `q.empty() == False` / `q.empty() is not True` say "not empty" too
+        compared_false = {id(cmp.left) for cmp in find_all(test, cst.Comparison) if len(cmp.comparisons) == 1
+                          and _says_false(cmp.comparisons[0])}
         for call in find_all(test, cst.Call):
             func = call.func
             if not (isinstance(func, cst.Attribute) and ctx.module.code_for_node(func.value) == code):
                 continue
-            if func.attr.value == "qsize" or (func.attr.value == "empty" and id(call) in negated):
+            if func.attr.value == "qsize" or (func.attr.value == "empty" and (
+                    id(call) in negated or id(call) in compared_false)):
                 return True
+    return False
+
+
+def _says_false(target: cst.ComparisonTarget) -> bool:
+    """`is False`, `== False`, `is not True`, `!= True`."""
+    value = target.comparator
+    if not isinstance(value, cst.Name) or value.value not in ("True", "False"):
+        return False
+    positive = isinstance(target.operator, (cst.Is, cst.Equal))
+    return positive == (value.value == "False")
+
+
+def sentinel_consumer(ctx, call: cst.Call) -> bool:
+    """`while True: job = q.get(); if job is None: break`: a worker that waits for work until
+    its producer sends the end marker. Waiting without a bound is the design of such a loop (a
+    timeout would only make it go round); the rule leaves it to the producer's side."""
+    assign = ctx.parent()
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return False
+    name = assign.targets[0].target.value
+    loop = next((n for n in reversed(ctx.stack) if isinstance(n, (cst.While, cst.For, cst.FunctionDef))), None)
+    if not isinstance(loop, cst.While):
+        return False
+    for node in find_all(loop.body, cst.If):
+        test = node.test
+        tested = None
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(
+                test.comparisons[0].operator, (cst.Is, cst.Equal)):
+            tested = test.left
+        elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            tested = test.expression
+        if not (isinstance(tested, cst.Name) and tested.value == name):
+            continue
+        body = node.body.body
+        first = body[0] if body else None
+        smalls = first.body if isinstance(first, cst.SimpleStatementLine) else ()
+        if any(isinstance(small, (cst.Break, cst.Return)) for small in smalls):
+            return True
     return False
 
 

@@ -101,6 +101,8 @@ def project(tmp_path):
     ("from pkg.store import store\ndef f():\n    store.save()\n", False, True),
     ("from pkg.store import get_store\ndef f():\n    get_store().save()\n", False, True),
     ("from pkg.store import Cache\ndef f():\n    Cache().save()\n", False, False),
+    # a parameter that shadows an import: its annotation decides
+    ("from pkg.store import Cache as store, Store\ndef f(store: Store):\n    store.save()\n", False, True),
 ])
 def test_unawaited_coroutine_prefilter(project, source, sync_expected, async_expected):
     assert _candidate("RES501", source, project(False)) is sync_expected

@@ -184,13 +184,12 @@ class _Filter:
     def receiver_may_have(self, expr: ast.AST, method: str, scope) -> bool:
         """Whether the resolver may find ``method`` a coroutine function on what ``expr`` is."""
         if isinstance(expr, ast.Name):
-            if expr.id in self.imported:  # a module, a class, an instance or a function's return
-                return self.may_have(self.imported[expr.id], method)
-            if expr.id in self.own_classes:
-                return self.may_have({expr.id}, method)
-            if any(self.may_have(self.names(f).get(expr.id, set()), method) for f in scope):
-                return True
-            return self.may_have(self.module_names().get(expr.id, set()), method)
+            # a module, a class, an instance or a function's return by import; a class of the
+            # file; or a local, a parameter or a module-level name that may shadow either
+            return self.may_have(self.imported.get(expr.id, set()) | (
+                {expr.id} if expr.id in self.own_classes else set()), method) \
+                or any(self.may_have(self.names(f).get(expr.id, set()), method) for f in scope) \
+                or self.may_have(self.module_names().get(expr.id, set()), method)
         if isinstance(expr, ast.Attribute):  # `self.store.m()`: the attribute's declared class
             return self.attribute_may_have(expr.attr, method) and self.followable(expr.value, scope)
         if isinstance(expr, ast.Call):  # what a function or method declares it returns
@@ -198,9 +197,8 @@ class _Filter:
             if isinstance(func, ast.Name):
                 if func.id == "super":
                     return True
-                if func.id in self.imported:  # a class made, or what an imported function returns
-                    return self.may_have(self.imported[func.id], method)
-                return self.may_have(self.module_names().get(func.id + "()", set()) | (
+                # a class made, or what an imported or module-level function declares it returns
+                return self.may_have(self.imported.get(func.id, set()) | self.module_names().get(func.id + "()", set()) | (
                     {func.id} if func.id in self.own_classes else set()), method)
             if isinstance(func, ast.Attribute):
                 return self.attribute_may_have(func.attr, method) and self.followable(func.value, scope)

@@ -38,10 +38,11 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
+from .analysis.reach import ast_dotted
 
 INDEX_VERSION = "5"
 
@@ -239,7 +240,7 @@ def _decorators(func: ast.AST, resolve, generators: bool = True) -> Optional[Tup
     out = []
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        dotted = _dotted(target)
+        dotted = ast_dotted(target)
         if dotted is None:
             return ("?",)
         if dotted.rsplit(".", 1)[-1] in TRANSPARENT_DECORATORS:
@@ -275,7 +276,7 @@ def _coroutine(func: ast.AST, generators: bool = True) -> bool:
         return False
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if (_dotted(target) or "").rsplit(".", 1)[-1] not in TRANSPARENT_DECORATORS:
+        if (ast_dotted(target) or "").rsplit(".", 1)[-1] not in TRANSPARENT_DECORATORS:
             return False
     return True
 
@@ -290,17 +291,6 @@ def _is_generator(func: ast.AST) -> bool:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return False
-
-
-def _dotted(node: ast.AST) -> Optional[str]:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _resolve(name: str, imports: Dict[str, str], module: str, local: Iterable[str]) -> str:
@@ -357,7 +347,7 @@ def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
         sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
         return _annotation(sides[0], depth + 1) if len(sides) == 1 else None
     if isinstance(node, ast.Subscript):
-        base = _dotted(node.value) or ""
+        base = ast_dotted(node.value) or ""
         last = base.rsplit(".", 1)[-1]
         inner = node.slice
         elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
@@ -367,7 +357,7 @@ def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
             kept = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is None)]
             return _annotation(kept[0], depth + 1) if len(kept) == 1 else None
         return base or None  # a generic class: `Manager[int]` is a Manager
-    return _dotted(node)
+    return ast_dotted(node)
 
 
 _GENERIC_BASES = frozenset({"Generic", "Protocol"})
@@ -388,7 +378,7 @@ def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tu
             elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
             args = tuple(resolve(d) if d else UNKNOWN for d in (_annotation(e) for e in elements))
             base = base.value
-        dotted = _dotted(base)
+        dotted = ast_dotted(base)
         if not dotted:
             continue
         if dotted.rsplit(".", 1)[-1] in _GENERIC_BASES:
@@ -408,7 +398,7 @@ def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tu
 def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
     """`TypeVar("T", bound=B)` -> the qualified B; a TypeVar with no bound (or constraints) -> "?";
     anything else -> None."""
-    if not (isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
+    if not (isinstance(value, ast.Call) and (ast_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
         return None
     bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
     dotted = _annotation(bound) if bound is not None else None
@@ -445,7 +435,7 @@ def _module_instances(tree: ast.Module, resolve, generators: bool) -> Dict[str, 
                 for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
                     if isinstance(element, ast.Name):
                         value = node.value if single and isinstance(node.value, ast.Call) else None
-                        bind(element.id, _project_type(_dotted(value.func), resolve) if value is not None else None)
+                        bind(element.id, _project_type(ast_dotted(value.func), resolve) if value is not None else None)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             bind(node.target.id, _project_type(_annotation(node.annotation), resolve))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -477,7 +467,7 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
         if isinstance(expr, ast.Constant) and expr.value is None:
             return  # "not set yet": neutral
         if isinstance(expr, ast.Call):
-            note(table, name, _dotted(expr.func))
+            note(table, name, ast_dotted(expr.func))
         elif isinstance(expr, ast.Name) and expr.id in params:
             note(table, name, params[expr.id])
         else:
@@ -491,7 +481,7 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
                 if isinstance(target, ast.Name):
                     value(assigned, target.id, item.value, {})
         elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            decorators = {(_dotted(d) or "").rsplit(".", 1)[-1] for d in item.decorator_list}
+            decorators = {(ast_dotted(d) or "").rsplit(".", 1)[-1] for d in item.decorator_list}
             if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
                 note(declared, item.name, _annotation(item.returns))
                 continue
@@ -644,20 +634,9 @@ class ProjectIndex:
         those can a chain like `self.store.save()` reach a coroutine function."""
         pairs = getattr(self, "_async_attribute_methods", None)
         if pairs is None:
-            methods: Dict[str, Optional[frozenset]] = {}
-            found = set()
-            for entry in self.modules.values():
-                for cls in entry.classes.values():
-                    for name, typ in cls.attributes.items():
-                        if typ == UNKNOWN:
-                            continue
-                        names = self._async_methods(typ, methods)
-                        name = name[:-2] if name.endswith("()") else name  # a method's declared return
-                        if names is None:
-                            found.add(name + ".*")
-                        else:
-                            found.update(f"{name}.{method}" for method in names)
-            pairs = self._async_attribute_methods = frozenset(found)
+            pairs = self._async_attribute_methods = frozenset(
+                pair for entry in self.modules.values() for cls in entry.classes.values()
+                for name, typ in cls.attributes.items() if typ != UNKNOWN for pair in self._method_pairs(name, typ))
         return pairs
 
     def owner_async_methods(self) -> frozenset:
@@ -669,28 +648,30 @@ class ProjectIndex:
         the last part of its name, with its coroutine functions (`client.fetch`)."""
         pairs = getattr(self, "_owner_async_methods", None)
         if pairs is None:
-            memo: Dict[str, Optional[frozenset]] = {}
             found = set()
-
-            def add(name: str, qualified: str) -> None:
-                methods = self._async_methods(qualified, memo)
-                if methods is None:
-                    found.add(name + ".*")
-                else:
-                    found.update(f"{name}.{method}" for method in methods)
-
             for module, entry in self.modules.items():
                 for name in entry.classes:
-                    add(name, f"{module}.{name}")
+                    found.update(self._method_pairs(name, f"{module}.{name}"))
                 for local, target in entry.imports.items():
                     if self.class_entry(target)[0] is not None:
-                        add(local, target)
+                        found.update(self._method_pairs(local, target))
                 for name, typ in entry.instances.items():
-                    add(name[:-2] if name.endswith("()") else name, typ)
+                    found.update(self._method_pairs(name, typ))
                 last = module.rsplit(".", 1)[-1]
                 found.update(f"{last}.{name}" for name in (*entry.coroutines, *entry.decorated))
             pairs = self._owner_async_methods = frozenset(found)
         return pairs
+
+    def _method_pairs(self, owner: str, qualified: str) -> Iterator[str]:
+        """`owner.method` for the async methods of the class ``qualified`` (`owner.*` for a name
+        the index cannot follow as a class); an owner `name()` (a declared return) is `name`."""
+        memo = self.__dict__.setdefault("_async_methods_memo", {})
+        methods = self._async_methods(qualified, memo)
+        owner = owner[:-2] if owner.endswith("()") else owner
+        if methods is None:
+            yield owner + ".*"
+        else:
+            yield from (f"{owner}.{method}" for method in methods)
 
     def _is_typevar(self, qualified: str, depth: int = 0) -> bool:
         entry, _, rest = self._module(qualified)

@@ -242,28 +242,38 @@ def _producers(types: FrozenSet[str]) -> FrozenSet[str]:
         out |= more
 
 
+def _resolutions(reach: Reach, expr: ast.AST) -> Iterator[Tuple[bool, Tuple[str, ...]]]:
+    """What a dotted expression may resolve to, as the import table would: ``(True, (name,))``
+    for a qualified name (through an absolute import or a builtin), ``(False, parts)`` for the
+    dotted parts a name must end with when its package is unknown here (a relative import, a
+    class of the module)."""
+    dotted = ast_dotted(expr)
+    if dotted is None:
+        return
+    head, _, rest = dotted.partition(".")
+    for full in reach.absolute.get(head, ()):
+        yield True, (f"{full}.{rest}" if rest else full,)
+    tail = tuple(rest.split(".")) if rest else ()
+    for name in reach.relative.get(head, ()):
+        yield False, (name, *tail)
+    if head in reach.own_classes:
+        yield False, (head, *tail)
+    if head in _BUILTINS:
+        yield True, (f"builtins.{dotted}",)
+
+
 class _Resolved:
-    """What a list of expressions may resolve to, worked out once: the qualified names (through
-    absolute imports and builtins), and the dotted parts of those whose package is unknown here
-    (a relative import, a class of the module), which a table entry must end with."""
+    """What a list of expressions may resolve to (see :func:`_resolutions`), worked out once."""
 
     def __init__(self, reach: Reach, expressions: list):
         self.names: Set[str] = set()
         self.tails: Set[Tuple[str, ...]] = set()
         for expr in expressions:
-            dotted = _dotted(expr)
-            if dotted is None:
-                continue
-            head, _, rest = dotted.partition(".")
-            for full in reach.absolute.get(head, ()):
-                self.names.add(f"{full}.{rest}" if rest else full)
-            tail = tuple(rest.split(".")) if rest else ()
-            for name in reach.relative.get(head, ()):
-                self.tails.add((name, *tail))
-            if head in reach.own_classes:
-                self.tails.add((head, *tail))
-            if head in _BUILTINS:
-                self.names.add(f"builtins.{dotted}")
+            for qualified, found in _resolutions(reach, expr):
+                if qualified:
+                    self.names.add(found[0])
+                else:
+                    self.tails.add(found)
 
     def hits(self, qualified: FrozenSet[str]) -> bool:
         if not self.names.isdisjoint(qualified):
@@ -283,7 +293,7 @@ class _Resolver:
     def __init__(self, reach: Reach, names: FrozenSet[str]):
         self.reach = reach
         self.names = names
-        self.parts = frozenset(part for name in names for part in name.split("."))
+        self.parts = _parts(names)
         self.prefixes = frozenset(".".join(name.split(".")[:i]) for name in names
                                   for i in range(1, name.count(".") + 2))
 
@@ -296,23 +306,13 @@ class _Resolver:
         return out
 
     def may_resolve(self, func: ast.AST) -> bool:
-        dotted = _dotted(func)
-        if dotted is None:
-            return False
-        head, _, rest = dotted.partition(".")
-        for full in self.reach.absolute.get(head, ()):
-            if (f"{full}.{rest}" if rest else full) in self.names:
-                return True
-        # `pkg.<module>.<head>.<rest>` for a package this file cannot name: the parts it ends with
-        tail = rest.split(".") if rest else []
-        if any(name in self.parts for name in self.reach.relative.get(head, ())) and all(p in self.parts for p in tail):
-            return True
-        if head in self.reach.own_classes and head in self.parts and all(p in self.parts for p in tail):
-            return True
-        return head in _BUILTINS and f"builtins.{dotted}" in self.names
+        names, parts = self.names, self.parts
+        return any(found[0] in names if qualified else all(part in parts for part in found)
+                   for qualified, found in _resolutions(self.reach, func))
 
 
-def _dotted(node: ast.AST) -> Optional[str]:
+def ast_dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for a Name or an Attribute chain over one, else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -28,6 +28,7 @@ from ..lazycst import cst
 
 from .blocks import walk_all
 from .names import dotted_name, last_word
+from .reach import reach_of, statements
 from .retry_libraries import Libraries, attempt_context_loop, library_for, tenacity_wait_without_jitter
 from .retry_loops import LOG_WORDS, LoopAnalysis
 from .retry_model import ALL_METHODS, Bound, Form, Retry, Wait
@@ -112,8 +113,6 @@ def has_retry_shaped_loop(tree: ast.AST) -> bool:
 
 
 _local = threading.local()  # the language server lints on several threads
-# the fields that hold statements: an `except` handler is only ever found through them
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # what a `for` loop may iterate to count attempts (LoopAnalysis._is_count, _target_feeds_operation)
 _COUNTING = frozenset({"range", "count", "iter", "Retrying", "AsyncRetrying"})
 _LEAVES = (ast.Raise, ast.Return, ast.Break)
@@ -121,17 +120,9 @@ _LEAVES = (ast.Raise, ast.Return, ast.Break)
 
 def _retry_shaped_loop(tree: ast.AST) -> bool:
     counting = _Counting(tree)
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and (
-                _attempt_context(node) or (_goes_round(node.body) and _may_count(node, counting))):
-            return True
-        for name in _STATEMENT_FIELDS:
-            value = getattr(node, name, None)
-            if value and isinstance(value, list):
-                stack.extend(value)
-    return False
+    return any(isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and (
+        _attempt_context(node) or (_goes_round(node.body) and _may_count(node, counting)))
+        for node in statements(tree))
 
 
 def _may_count(loop: ast.AST, counting) -> bool:
@@ -151,8 +142,8 @@ def _may_count(loop: ast.AST, counting) -> bool:
 
 
 class _Counting:
-    """Is a callee's name one of :data:`_COUNTING`, also under an import alias (looked up once,
-    only when a name is not one of them)."""
+    """Is a callee's name one of :data:`_COUNTING`, also under a name an import gives it (the
+    file's imports are read once, only when a name is not one of them)."""
 
     def __init__(self, tree: ast.AST):
         self.tree = tree
@@ -162,15 +153,15 @@ class _Counting:
         if name in _COUNTING:
             return True
         if self.aliases is None:
-            self.aliases = {alias.asname for node in ast.walk(self.tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                            for alias in node.names
-                            if alias.asname and alias.name.rsplit(".", 1)[-1] in _COUNTING}
+            reach = reach_of(self.tree)
+            self.aliases = {local for table in (reach.absolute, reach.relative) for local, targets in table.items()
+                            if any(target.rsplit(".", 1)[-1] in _COUNTING for target in targets)}
         return name in self.aliases
 
 
-def _goes_round(statements) -> bool:
-    """A `try` among ``statements`` (through `with`) with a handler that may not leave the loop."""
-    for stmt in statements:
+def _goes_round(block) -> bool:
+    """A `try` among the statements of ``block`` (through `with`) with a handler that may not leave the loop."""
+    for stmt in block:
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             if _goes_round(stmt.body):
                 return True

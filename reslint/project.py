@@ -42,7 +42,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set,
 
 # decorators that keep an `async def` a coroutine function (a libcst-free table)
 from .analysis.coroutines import TRANSPARENT_DECORATORS
-from .analysis.reach import ast_dotted
+from .analysis.reach import ast_dotted, declared_class
 
 INDEX_VERSION = "5"
 
@@ -326,38 +326,8 @@ def _add_imports(imports: Dict[str, str], node: ast.AST, module: str, is_package
             imports[name] = target
 
 
-# `Optional[T]`, `ClassVar[T]`, ...: the type is the one inside
-_WRAPPERS = frozenset({"Optional", "ClassVar", "Final", "Annotated"})
 _PROPERTIES = frozenset({"property", "cached_property", "cached", "reify"})
 UNKNOWN = "?"
-
-
-def _annotation(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
-    """The dotted class name an annotation declares (`T`, `"T"`, `Optional[T]`, `T | None`,
-    `Union[T, None]`, `Generic[...]` subscripts of a class), or None."""
-    if node is None or depth > 4:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            inner = ast.parse(node.value.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        return _annotation(inner, depth + 1)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
-        return _annotation(sides[0], depth + 1) if len(sides) == 1 else None
-    if isinstance(node, ast.Subscript):
-        base = ast_dotted(node.value) or ""
-        last = base.rsplit(".", 1)[-1]
-        inner = node.slice
-        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-        if last in _WRAPPERS:
-            return _annotation(elements[0], depth + 1) if elements else None
-        if last == "Union":
-            kept = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is None)]
-            return _annotation(kept[0], depth + 1) if len(kept) == 1 else None
-        return base or None  # a generic class: `Manager[int]` is a Manager
-    return ast_dotted(node)
 
 
 _GENERIC_BASES = frozenset({"Generic", "Protocol"})
@@ -376,7 +346,7 @@ def _class_bases(node: ast.ClassDef, resolve) -> Tuple[Tuple[str, ...], Tuple[Tu
         if isinstance(base, ast.Subscript):
             inner = base.slice
             elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-            args = tuple(resolve(d) if d else UNKNOWN for d in (_annotation(e) for e in elements))
+            args = tuple(resolve(d) if d else UNKNOWN for d in (declared_class(e) for e in elements))
             base = base.value
         dotted = ast_dotted(base)
         if not dotted:
@@ -401,7 +371,7 @@ def _typevar_bound(value: Optional[ast.AST], resolve) -> Optional[str]:
     if not (isinstance(value, ast.Call) and (ast_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
         return None
     bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
-    dotted = _annotation(bound) if bound is not None else None
+    dotted = declared_class(bound) if bound is not None else None
     qualified = resolve(dotted) if dotted else UNKNOWN
     return qualified if "." in qualified else UNKNOWN
 
@@ -437,11 +407,11 @@ def _module_instances(tree: ast.Module, resolve, generators: bool) -> Dict[str, 
                         value = node.value if single and isinstance(node.value, ast.Call) else None
                         bind(element.id, _project_type(ast_dotted(value.func), resolve) if value is not None else None)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            bind(node.target.id, _project_type(_annotation(node.annotation), resolve))
+            bind(node.target.id, _project_type(declared_class(node.annotation), resolve))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             counts[node.name] = counts.get(node.name, 0) + 1
             if isinstance(node, ast.FunctionDef) and node.returns is not None:
-                returned = _project_type(_annotation(node.returns), resolve)
+                returned = _project_type(declared_class(node.returns), resolve)
                 # (a generator's call gives a generator, whatever it declares: asked only when it matters)
                 found[node.name + "()"] = returned if returned is None or not (generators and _is_generator(node)) \
                     else None
@@ -475,7 +445,7 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
 
     for item in node.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            note(declared, item.target.id, _annotation(item.annotation))
+            note(declared, item.target.id, declared_class(item.annotation))
         elif isinstance(item, ast.Assign):
             for target in item.targets:
                 if isinstance(target, ast.Name):
@@ -483,9 +453,9 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
         elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             decorators = {(ast_dotted(d) or "").rsplit(".", 1)[-1] for d in item.decorator_list}
             if decorators & _PROPERTIES and isinstance(item, ast.FunctionDef):
-                note(declared, item.name, _annotation(item.returns))
+                note(declared, item.name, declared_class(item.returns))
                 continue
-            returned = _project_type(_annotation(item.returns), resolve) \
+            returned = _project_type(declared_class(item.returns), resolve) \
                 if isinstance(item, ast.FunctionDef) and item.returns is not None else None
             if returned is not None and _is_generator(item):
                 returned = None
@@ -496,7 +466,7 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
             if not args or "staticmethod" in decorators or "classmethod" in decorators:
                 continue
             this = args[0].arg
-            params = {a.arg: _annotation(a.annotation) for a in args[1:] + item.args.kwonlyargs}
+            params = {a.arg: declared_class(a.annotation) for a in args[1:] + item.args.kwonlyargs}
             for stmt in _statements(item.body):
                 if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                     continue
@@ -507,7 +477,7 @@ def _class_attributes(node: ast.ClassDef, resolve) -> Dict[str, str]:
                                 and element.value.id == this):
                             continue
                         if isinstance(stmt, ast.AnnAssign):
-                            note(declared, element.attr, _annotation(stmt.annotation))
+                            note(declared, element.attr, declared_class(stmt.annotation))
                         elif element is target and stmt.value is not None:
                             value(assigned, element.attr, stmt.value, params)
                         else:

@@ -11,6 +11,7 @@ from reslint.lazycst import cst, kinds
 
 from reslint.analysis.cancellation import (
     CANCELLATION,
+    ast_cancellation_candidate,
     awaits_cancelled_task,
     awaits_only_own_work,
     ends_task,
@@ -184,6 +185,10 @@ class SwallowedCancellation(Rule):
     @classmethod
     def option_triggers(cls, options: Options) -> Tuple[Tuple[str, ...], ...]:
         return tuple(("async", re.escape(name.rsplit(".", 1)[-1])) for name in options.cancellation_exceptions)
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_cancellation_candidate(tree, options.cancellation_exceptions if options is not None else ())
     Options = Options
 
     def _catches_cancellation(self, handler) -> bool:

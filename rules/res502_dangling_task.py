@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reslint.lazycst import cst
 
-from reslint.analysis.async_calls import dropped, is_task_call
+from reslint.analysis.async_calls import ast_task_candidate, dropped, is_task_call
 from reslint.analysis.coroutines import GATHER_FUNCTIONS
 from reslint.analysis.names import dotted_name
 from reslint.model import Severity
@@ -72,6 +72,10 @@ class DanglingTask(Rule):
     severity = Severity.ERROR
     precision = "very-high"
     triggers = (r"create_task|ensure_future|asyncio\.async", (r"\bgather\b", r"asyncio"))
+
+    @classmethod
+    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+        return ast_task_candidate(tree)
 
     def visit_Call(self, node: cst.Call) -> None:
         how = dropped(self.ctx, node)

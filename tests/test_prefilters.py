@@ -57,6 +57,9 @@ def test_retry_loop_prefilter(source, expected):
     ("RES101", "import requests\ndef f(http: requests.Session):\n    http.get(url)\n", True),
     ("RES103", "import subprocess\nsubprocess.Popen(cmd).wait()\n", True),
     ("RES103", "import threading\nlock = threading.Lock()\nitems.get()\n", False),
+    ("RES501", "import aiohttp\nasync def f():\n    session = aiohttp.ClientSession()\n    session.get(url)\n", True),
+    ("RES501", "import aiohttp\nasync def f(session: aiohttp.ClientSession, request):\n    await session.get(url)\n"
+               "    value = request.headers.get('x')\n    key = ''.join(parts)\n", False),
     ("RES503", "async def f(d):\n    return d.get('x')\n", False),
     ("RES503", "import requests\nasync def f():\n    return requests.get(url)\n", True),
     ("RES503", "import requests\ndef f():\n    return requests.get(url)\n", False),
@@ -64,6 +67,26 @@ def test_retry_loop_prefilter(source, expected):
     ("RES503", "async def f(path):\n    return path.read_text()\n", True),
     ("RES402", "import functools\nclass A:\n    @functools.lru_cache\n    def m(self):\n        pass\n", True),
     ("RES402", "import functools\n@functools.lru_cache\ndef f(x):\n    pass\n", False),
+    # RES303: a clause that may catch cancellation, in an `async def`, around a `try` that suspends
+    ("RES303", "import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
+               "        pass\n", True),
+    ("RES303", "from asyncio import CancelledError as Stop\nasync def f():\n    try:\n        await g()\n"
+               "    except (OSError, Stop):\n        return\n", True),
+    ("RES303", "async def f():\n    try:\n        async with lock:\n            pass\n    except:\n        log()\n", True),
+    ("RES303", "import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
+               "        log()\n        raise\n", False),  # re-raised
+    ("RES303", "import asyncio\nasync def f():\n    try:\n        g()\n    except asyncio.CancelledError:\n"
+               "        pass\n", False),  # the `try` never suspends
+    ("RES303", "import asyncio\nasync def f():\n    def cb():\n        try:\n            h()\n        except BaseException:\n"
+               "            pass\n    await g(cb)\n", False),  # a sync function nested in the coroutine
+    ("RES303", "async def f():\n    try:\n        await g()\n    except Exception:\n        pass\n", False),
+    # RES502: a task or gathered future dropped, or bound to a name the function never reads again
+    ("RES502", "import asyncio\nasync def f():\n    asyncio.create_task(g())\n", True),
+    ("RES502", "async def f(loop):\n    loop.create_task(g())\n", True),
+    ("RES502", "from asyncio import gather\nasync def f():\n    done = gather(a(), b())\n", True),
+    ("RES502", "import asyncio\nasync def f():\n    task = asyncio.create_task(g())\n    tasks.add(task)\n", False),
+    ("RES502", "import asyncio\nasync def f():\n    await asyncio.gather(a(), b())\n", False),
+    ("RES502", "import asyncio\nTASK = asyncio.ensure_future(g())\n", False),  # a module-level name
 ])
 def test_table_prefilters(code, source, expected):
     assert _candidate(code, source) is expected
@@ -103,6 +126,14 @@ def project(tmp_path):
     ("from pkg.store import Cache\ndef f():\n    Cache().save()\n", False, False),
     # a parameter that shadows an import: its annotation decides
     ("from pkg.store import Cache as store, Store\ndef f(store: Store):\n    store.save()\n", False, True),
+    # annotations read as the resolver reads them: a wrapped class counts, an unreadable one declares nothing
+    ("from typing import Optional\nfrom pkg.store import Store\ndef f(store: Optional[Store]):\n    store.save()\n",
+     False, True),
+    ("from pkg.store import Store\ndef f(store: 'Store | None'):\n    store.save()\n", False, True),
+    ("from pkg.store import Store\ndef f(stores: list[Store]):\n    stores.save()\n", False, False),
+    # `self` in a method of a class nested in a function: its class may define the coroutine
+    ("def outer():\n    class Local:\n        async def save(self):\n            pass\n        def run(self):\n"
+     "            self.save()\n    return Local\n", True, True),
 ])
 def test_unawaited_coroutine_prefilter(project, source, sync_expected, async_expected):
     assert _candidate("RES501", source, project(False)) is sync_expected

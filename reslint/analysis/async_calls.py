@@ -613,3 +613,55 @@ class Coroutines:
             if local is None:
                 return None  # an unknown base may define it
         return None
+
+
+# -- a cheap first look, on the stdlib tree: may a file hold a RES502 finding at all? -------------
+
+def ast_task_candidate(tree) -> bool:
+    """A call that may make a task or gather futures (it may resolve to one of
+    :data:`TASK_FUNCTIONS` or ``GATHER_FUNCTIONS``, or is a `create_task` / `ensure_future`
+    method on any receiver) whose result is dropped (an expression statement), or bound to a
+    local name of a function that no other name of the function's body reads: a sound
+    over-approximation of what RES502 reports, on the stdlib tree."""
+    import ast
+
+    from .coroutines import GATHER_FUNCTIONS
+    from .reach import STATEMENT_FIELDS, reach_of, subtree
+
+    resolve = reach_of(tree).resolver(TASK_FUNCTIONS | GATHER_FUNCTIONS)
+    uses: Dict[int, Dict[str, int]] = {}
+
+    def schedules(value) -> bool:
+        if type(value) is not ast.Call:
+            return False
+        func = value.func
+        return (type(func) is ast.Attribute and func.attr in LOOP_TASK_METHODS) or resolve(func)
+
+    def read_again(scope, name: str) -> bool:
+        counts = uses.get(id(scope))
+        if counts is None:
+            counts = uses[id(scope)] = {}
+            for stmt in scope.body:
+                for node in subtree(stmt):
+                    if type(node) is ast.Name:
+                        counts[node.id] = counts.get(node.id, 0) + 1
+        return counts.get(name, 0) > 1  # the target itself is one
+
+    stack = [(tree, None)]
+    while stack:
+        node, scope = stack.pop()
+        kind = type(node)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            scope = node
+        elif kind is ast.Expr:
+            if schedules(node.value):
+                return True
+        elif kind is ast.Assign and scope is not None and len(node.targets) == 1 and \
+                type(node.targets[0]) is ast.Name and schedules(node.value) and \
+                not read_again(scope, node.targets[0].id):
+            return True
+        for name in STATEMENT_FIELDS:
+            children = getattr(node, name, None)
+            if children:
+                stack.extend((child, scope) for child in children)
+    return False

@@ -239,3 +239,78 @@ def awaits_only_own_work(block: cst.BaseSuite) -> bool:
             if any(a.star or not isinstance(a.value, cst.Call) for a in positional):
                 return False
     return True
+
+
+# -- a cheap first look, on the stdlib tree: may a file hold a RES303 finding at all? -------------
+
+_CANCELLATION_WORDS = frozenset(name.rsplit(".", 1)[-1].rstrip("()") for name in CANCELLATION)
+
+
+def ast_cancellation_candidate(tree, extra: Sequence[str] = ()) -> bool:
+    """A `try` in an `async def` (the nearest function around it) whose body may suspend and one
+    of whose clauses may catch cancellation (bare, or a class whose name, or the name it is
+    imported from, is one of :data:`CANCELLATION`'s or of ``extra``, qualified names) with no
+    `raise` among its statements (nested functions and classes left out): a sound
+    over-approximation of what RES303 reports, on the stdlib tree."""
+    import ast
+
+    from .reach import STATEMENT_FIELDS, reach_of, subtree
+
+    words = set(_CANCELLATION_WORDS) | {name.rsplit(".", 1)[-1].rstrip("()") for name in extra}
+    reach = reach_of(tree)
+    for table in (reach.absolute, reach.relative):
+        for local, targets in table.items():
+            if any(target.rsplit(".", 1)[-1] in words for target in targets):
+                words.add(local)  # `from asyncio import CancelledError as Cancel`
+
+    def catches(handler) -> bool:
+        if handler.type is None:
+            return True
+        pending = [handler.type]
+        while pending:
+            expr = pending.pop()
+            if isinstance(expr, ast.Tuple):
+                pending.extend(expr.elts)
+                continue
+            if isinstance(expr, ast.Call):
+                expr = expr.func
+            if (isinstance(expr, ast.Attribute) and expr.attr in words) or \
+                    (isinstance(expr, ast.Name) and expr.id in words):
+                return True
+        return False
+
+    def raises(body) -> bool:
+        pending = list(body)
+        while pending:
+            stmt = pending.pop()
+            kind = type(stmt)
+            if kind is ast.Raise:
+                return True
+            if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                continue
+            for name in STATEMENT_FIELDS:
+                pending.extend(getattr(stmt, name, None) or ())
+        return False
+
+    def suspends(body) -> bool:
+        return any(isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)) or
+                   (isinstance(node, ast.comprehension) and node.is_async)
+                   for stmt in body for node in subtree(stmt))
+
+    try_types = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+    stack = [(tree, False)]
+    while stack:
+        node, in_async = stack.pop()
+        kind = type(node)
+        if kind is ast.AsyncFunctionDef:
+            in_async = True
+        elif kind is ast.FunctionDef:
+            in_async = False
+        elif in_async and kind in try_types:
+            if any(catches(h) and not raises(h.body) for h in node.handlers) and suspends(node.body):
+                return True
+        for name in STATEMENT_FIELDS:
+            children = getattr(node, name, None)
+            if children:
+                stack.extend((child, in_async) for child in children)
+    return False

@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 from typing import Dict, FrozenSet, List, Optional, Set
 
 from .coroutines import ASYNC_DUNDERS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS
-from .reach import reach_of, statements
+from .reach import declared_class, nodes, reach_of, statements
 
 ANY = "*"
+_BUILTINS = frozenset(dir(builtins))
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# receivers written as a literal: of no type or name the resolver follows
+_LITERALS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.SetComp,
+             ast.DictComp, ast.GeneratorExp)
 
 
 def may_drop_coroutine(tree: ast.AST, text: str, project=None, extra=()) -> bool:
@@ -64,11 +69,13 @@ class _Filter:
             self.attribute_pairs = project.async_attribute_methods()
             self.class_pairs = project.owner_async_methods()
         self.members = frozenset(members)
-        self.methods = {id(item) for node in getattr(tree, "body", ()) if isinstance(node, ast.ClassDef)
+        self.methods = {id(item) for node in statements(tree) if isinstance(node, ast.ClassDef)
                         for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self._names: Dict[int, Dict[str, Set[str]]] = {}
         self._attributes: Optional[Dict[str, Set[str]]] = None
         self._module_names: Optional[Dict[str, Set[str]]] = None
+        self._bound: Optional[FrozenSet[str]] = None
+        self._module_bound: Optional[FrozenSet[str]] = None
 
     # -- what a class may be --------------------------------------------------------------------
     def class_keys(self, func: ast.AST) -> Set[str]:
@@ -87,9 +94,44 @@ class _Filter:
         return set()
 
     def annotation_keys(self, annotation: Optional[ast.AST]) -> Set[str]:
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            return self.class_keys(annotation) or {ANY}
-        return {ANY}  # `Optional[X]`, a string, ...: not read here
+        """The classes an annotation may declare, read as the resolver reads it (``declared_class``
+        reads every form the resolver does, and more): none when it declares no class the
+        resolver can read (`list[str]`, `A | B`), any (`*`) for a name it may follow further
+        (a type variable's bound, an alias)."""
+        dotted = declared_class(annotation)
+        if dotted is None:
+            return set()
+        head, _, rest = dotted.partition(".")
+        if head in self.imported:
+            keys = {rest.rsplit(".", 1)[-1]} if rest else set(self.imported[head])
+        else:
+            keys = {head} if not rest and head in self.own_classes else set()
+        if not keys and head in _BUILTINS and head not in self.module_bound():
+            return set()  # `list[Store]`, `dict`: a builtin class, never the project's
+        return keys or {ANY}
+
+    def module_bound(self) -> FrozenSet[str]:
+        """The names the module's own top-level statements bind."""
+        if self._module_bound is None:
+            found = set()
+            for node in getattr(self.tree, "body", ()):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    found.add(node.name)
+                elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                        found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    found.update((a.asname or a.name).split(".")[0] for a in node.names)
+                else:  # a block (`try: import ... except ImportError: ...`): every name it may bind
+                    for inner in ast.walk(node):
+                        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+                            found.add(inner.id)
+                        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                            found.add(inner.name)
+                        elif isinstance(inner, ast.alias):
+                            found.add((inner.asname or inner.name).split(".")[0])
+            self._module_bound = frozenset(found)
+        return self._module_bound
 
     def may_have(self, keys: Set[str], method: str) -> bool:
         return ANY in keys or any(f"{key}.{method}" in self.class_pairs or f"{key}.{ANY}" in self.class_pairs
@@ -175,7 +217,11 @@ class _Filter:
         if not isinstance(func, ast.Attribute):
             return False
         method = func.attr
-        if method in self.anywhere or self.known(func):
+        if method in ASYNC_DUNDERS:
+            return True
+        if isinstance(func.value, _LITERALS):
+            return False  # `"".join()`: no type the resolver knows, no name
+        if self.known(func) or (method in self.anywhere and self.typable(func.value)):
             return True
         if method not in self.members:
             return False
@@ -202,6 +248,29 @@ class _Filter:
                     {func.id} if func.id in self.own_classes else set()), method)
             if isinstance(func, ast.Attribute):
                 return self.attribute_may_have(func.attr, method) and self.followable(func.value, scope)
+        return False
+
+    def typable(self, expr: ast.AST) -> bool:
+        """Whether the resolver's binding analysis may give ``expr`` a type (what methods of
+        known types, `session.get()`, are judged by): a call, a name, an `or` of two, or an
+        attribute of a name (`self.session`) that the file binds somewhere; not a deeper
+        attribute chain or a subscript."""
+        kind = type(expr)
+        if kind is ast.Call or kind is ast.Name or kind is ast.BoolOp:
+            return True
+        if kind is ast.Attribute and type(expr.value) is ast.Name:
+            if self._bound is None:
+                bound = set()
+                for node in nodes(self.tree):
+                    node_kind = type(node)
+                    if node_kind is ast.Attribute and type(node.ctx) is ast.Store:
+                        bound.add(node.attr)
+                    elif node_kind is ast.Name and type(node.ctx) is ast.Store:
+                        bound.add(node.id)
+                    elif node_kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                        bound.add(node.name)
+                self._bound = frozenset(bound)
+            return expr.attr in self._bound
         return False
 
     def attribute_may_have(self, name: str, method: str) -> bool:
@@ -257,7 +326,12 @@ class _Filter:
             func = call.func
             kind = type(func)
             if kind is ast.Attribute:
-                if func.attr in members or func.attr in anywhere or self.known(func):
+                if func.attr in ASYNC_DUNDERS:
+                    lines.add(call.lineno)
+                elif isinstance(func.value, _LITERALS):
+                    continue
+                elif func.attr in members or self.known(func) or \
+                        (func.attr in anywhere and self.typable(func.value)):
                     lines.add(call.lineno)
             elif kind is ast.Name:
                 if func.id in own or func.id in imported or self.known(func):

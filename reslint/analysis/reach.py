@@ -28,7 +28,7 @@ from .types import ANNOTATIONS, AWAITED_TUPLES, CONSTRUCTORS, METHOD_RETURNS
 
 _BUILTINS = frozenset(dir(builtins))
 # the fields that hold statements: imports, defs and classes are only ever found through them
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")  # the fields that hold statements
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
@@ -238,7 +238,7 @@ def statements(tree: ast.AST) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        for name in _STATEMENT_FIELDS:
+        for name in STATEMENT_FIELDS:
             value = getattr(node, name, None)
             if value and isinstance(value, list):
                 stack.extend(value)
@@ -353,6 +353,39 @@ def ast_dotted(node: ast.AST) -> Optional[str]:
         return None
     parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+def declared_class(node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
+    """The dotted class name an annotation declares, as written (`T`, `"T"`, `Optional[T]`, `T |
+    None`, `Union[T, None]`, `Generic[...]` subscripts of a class), or None: how the project index
+    and RES501's prefilter read a declared type."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            inner = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return declared_class(inner, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
+        return declared_class(sides[0], depth + 1) if len(sides) == 1 else None
+    if isinstance(node, ast.Subscript):
+        base = ast_dotted(node.value) or ""
+        last = base.rsplit(".", 1)[-1]
+        inner = node.slice
+        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if last in _WRAPPERS:
+            return declared_class(elements[0], depth + 1) if elements else None
+        if last == "Union":
+            kept = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is None)]
+            return declared_class(kept[0], depth + 1) if len(kept) == 1 else None
+        return base or None  # a generic class: `Manager[int]` is a Manager
+    return ast_dotted(node)
+
+
+# `Optional[T]`, `ClassVar[T]`, ...: the type is the one inside
+_WRAPPERS = frozenset({"Optional", "ClassVar", "Final", "Annotated"})
 
 
 def calls(root: ast.AST, nested: bool = True) -> Iterator[Tuple[ast.Call, bool]]:

@@ -270,6 +270,24 @@ def receiver_configured(ctx, receiver_expr: cst.BaseExpression, wrappers: Collec
     code = ctx.module.code_for_node(receiver_expr)
     owner_type = cst.ClassDef if code.startswith("self.") else cst.FunctionDef
     scope = next((n for n in reversed(ctx.stack) if isinstance(n, owner_type)), ctx.module)
+    return _configured_in(ctx, scope, code, wrappers)
+
+
+def factory_configures(ctx, factory: Optional[cst.FunctionDef], wrappers: Collection[str] = ()) -> bool:
+    """The function of this file that built and returned the client (``factory``, from
+    :attr:`TypeInfo.factory`) gives the client it returns a default timeout, as
+    :func:`receiver_configured` reads it: `session.request = partial(session.request, timeout=t)`
+    then `return session`."""
+    if factory is None:
+        return False
+    returned = {small.value.value for small in small_statements(factory.body)
+                if isinstance(small, cst.Return) and isinstance(small.value, cst.Name)}
+    return any(_configured_in(ctx, factory, name, wrappers) for name in sorted(returned))
+
+
+def _configured_in(ctx, scope: cst.CSTNode, code: str, wrappers: Collection[str]) -> bool:
+    """Under ``scope``, the client written ``code`` gets a default timeout (see
+    :func:`receiver_configured`)."""
     defined = {stmt.name.value for stmt in ctx.module.body if isinstance(stmt, cst.ClassDef)}
     for call in _method_calls(scope, "mount"):
         if ctx.module.code_for_node(call.func.value) != code or len(call.args) < 2:
@@ -317,6 +335,8 @@ def receiver_unbounded(ctx, receiver, call: cst.Call, wrappers: Collection[str])
             return False
     if isinstance(call.func, cst.Attribute) and receiver_configured(ctx, call.func.value, wrappers):
         return False
+    if factory_configures(ctx, receiver.factory, wrappers):
+        return False  # `self.new_session().get(url)`: the method that built it set the timeout
     if receiver.origin is not None and wrappers:
         if ctx.qualified_name(receiver.origin.func) in wrappers:
             return False

@@ -101,7 +101,8 @@ class UnboundedWait(Rule):
     - the blocking half of a primitive a class implements: a method named as the standard
       library's blocking calls are (its last word `acquire`, `get`, `accept`, `wait`, `join`,
       `recv`, `receive`, `take`, `result`, `dequeue`, `next`), taking no timeout or blocking
-      parameter, whose class also ends the same wait elsewhere (`self._cond.notify()` in
+      parameter, waiting on the object's own state (`self._cond`, `self._queue`), whose class
+      also ends the same wait elsewhere (`self._cond.notify()` in
       `release`, `self._q.put(...)` in `put`): like `Queue.get()` or `Lock.acquire()` it
       promises to block until it can answer, and the bound belongs to its callers (subprocess
       waits are still reported there);

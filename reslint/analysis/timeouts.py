@@ -1145,7 +1145,8 @@ _SIGNALS = frozenset({"notify", "notify_all", "notifyAll", "put", "put_nowait", 
 def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
     """The wait is the blocking half of a primitive the class implements: a method named as
     the standard library's blocking calls are (its last word `acquire`, `get`, `accept`,
-    `wait`, `join`, `result`, ...), taking no timeout, whose class also holds the other half,
+    `wait`, `join`, `result`, ...), taking no timeout, waiting on the object's own state
+    (`self._cond`), whose class also holds the other half,
     a call that ends the same wait (`self._cond.notify()` in `release`, `self._q.put(...)` in
     `put`). Like `Queue.get()` or `Lock.acquire()`, it promises to block until it can answer,
     and the bound, if one is needed, belongs to its callers."""
@@ -1159,8 +1160,12 @@ def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
     words = [w for w in function.name.value.split("_") if w]
     if not words or words[-1] not in PRIMITIVE_VERBS:
         return False
-    if any(any(w in name.lower() for w in (*_BOUND_WORDS, "block")) for name in _parameter_names(function)):
+    names = _parameter_names(function)
+    if any(any(w in name.lower() for w in (*_BOUND_WORDS, "block")) for name in names):
         return False
+    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and names
+            and receiver.value.value == names[0]):
+        return False  # the primitive's state is the object's own: `self._cond`, `self._queue`
     code = ctx.module.code_for_node(receiver)
     return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in _SIGNALS
                and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))

@@ -285,6 +285,34 @@ def factory_configures(ctx, factory: Optional[cst.FunctionDef], wrappers: Collec
     return any(_configured_in(ctx, factory, name, wrappers) for name in sorted(returned))
 
 
+def module_sessions_configured(ctx, wrappers: Collection[str] = ()) -> bool:
+    """Every `requests.Session` the module builds gets a default timeout where it is built: each
+    constructor call is assigned to a name that the same function configures (see
+    :func:`receiver_configured`), and there is at least one. A session whose origin the file
+    does not show (a parameter annotated `requests.Session`) is then one of those."""
+    def compute() -> bool:
+        built = [call for call in find_all(ctx.module, cst.Call)
+                 if T.CONSTRUCTORS.get(ctx.qualified_name(call.func) or "") == T.SESSION]
+        if not built:
+            return False
+        owners = {}
+        for function in find_all(ctx.module, cst.FunctionDef):
+            for small in small_statements(function.body):
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                    owners[id(small.value)] = (function, small)
+        for call in built:
+            found = owners.get(id(call))
+            if found is None:
+                return False  # built elsewhere than in an assignment of a function
+            function, assign = found
+            names = [t.target.value for t in assign.targets if isinstance(t.target, cst.Name)]
+            if len(names) != 1 or not _configured_in(ctx, function, names[0], wrappers):
+                return False
+        return True
+
+    return ctx.memo((module_sessions_configured, tuple(sorted(wrappers))), compute)
+
+
 def _configured_in(ctx, scope: cst.CSTNode, code: str, wrappers: Collection[str]) -> bool:
     """Under ``scope``, the client written ``code`` gets a default timeout (see
     :func:`receiver_configured`)."""
@@ -337,6 +365,9 @@ def receiver_unbounded(ctx, receiver, call: cst.Call, wrappers: Collection[str])
         return False
     if factory_configures(ctx, receiver.factory, wrappers):
         return False  # `self.new_session().get(url)`: the method that built it set the timeout
+    if receiver.type == T.SESSION and receiver.origin is None and receiver.factory is None \
+            and module_sessions_configured(ctx, wrappers):
+        return False  # `def page(self, session: requests.Session)` in a module whose sessions all have one
     if receiver.origin is not None and wrappers:
         if ctx.qualified_name(receiver.origin.func) in wrappers:
             return False

@@ -15,6 +15,7 @@ from reslint.analysis.timeouts import (
     WAIT_METHODS,
     blocking_primitive,
     emptiness_checked,
+    hands_over,
     interactive_command,
     joined_by_executor,
     killed_before,
@@ -95,6 +96,10 @@ class UnboundedWait(Rule):
       holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
       `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
       takes, as if `timeout=timeout` were passed on;
+    - a program that hands over to its child: the wait's exit status is the program's own
+      (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
+      `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
+      user asked to run;
     - `communicate()` / `wait()` after a `while proc.poll() is None:` loop on the same process
       that has no `break` (the child has ended), run always or under `if timeout:` (the other
       path being the caller's choice);
@@ -182,6 +187,8 @@ class UnboundedWait(Rule):
             origin = node if receiver is None else receiver.origin
             if quick_command(origin) or interactive_command(self.ctx, origin) or piped_from_quick(self.ctx, origin):
                 return True
+            if hands_over(self.ctx):
+                return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program
             return isinstance(node.func, cst.Attribute) and receiver is not None \
                 and (killed_before(self.ctx, node.func.value) or polled_until_exit(self.ctx, node.func.value))
         if isinstance(node.func, cst.Attribute) and blocking_primitive(self.ctx, node.func.value):

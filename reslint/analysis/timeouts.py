@@ -1200,3 +1200,30 @@ def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
     code = ctx.module.code_for_node(receiver)
     return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in _SIGNALS
                and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
+
+
+# calls that end the program with the status they are given
+_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "builtins.SystemExit", "SystemExit",
+                    "exit", "quit"})
+
+
+def hands_over(ctx) -> bool:
+    """The program hands over to the child: the wait's exit status is the program's own
+    (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
+    `os._exit(proc.wait())`), as `os.exec*` would do. The child is the rest of the program's
+    life (a launcher, `tool run app` on a platform with no exec); a timeout would kill it."""
+    stack = ctx.stack
+    index = len(stack) - 1
+    call = stack[index]
+    node = stack[index - 1] if index >= 1 else None
+    if isinstance(node, cst.Attribute) and node.value is call and node.attr.value == "returncode":
+        index -= 1
+        call = node
+        node = stack[index - 1] if index >= 1 else None
+    if not (isinstance(node, cst.Arg) and node.value is call and node.keyword is None):
+        return False
+    outer = stack[index - 2] if index >= 2 else None
+    if not isinstance(outer, cst.Call) or len(outer.args) != 1:
+        return False
+    qualified = ctx.qualified_name(outer.func) or dotted_name(outer.func)
+    return qualified in _EXITS

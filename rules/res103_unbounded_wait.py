@@ -100,9 +100,10 @@ class UnboundedWait(Rule):
       (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
       `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
       user asked to run;
-    - `communicate()` / `wait()` after a `while proc.poll() is None:` loop on the same process
-      that has no `break` (the child has ended), run always or under `if timeout:` (the other
-      path being the caller's choice);
+    - `communicate()` / `wait()` after a loop on the same process that ends only once the child
+      has: `while proc.poll() is None:` with no `break`, or `while True:` whose every `break` is
+      under a test that it ended (`rc = proc.poll()` ... `if not line and rc is not None:
+      break`); run always or under `if timeout:` (the other path being the caller's choice);
     - the blocking half of a primitive a class implements: a method named as the standard
       library's blocking calls are (its last word `acquire`, `get`, `accept`, `wait`, `join`,
       `recv`, `receive`, `take`, `result`, `dequeue`, `next`), taking no timeout or blocking

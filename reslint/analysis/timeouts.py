@@ -1124,25 +1124,91 @@ def unbounded_on_request(ctx) -> bool:
     return False
 
 
+def _is_poll(expr: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
+    """`proc.poll()` on the process written ``code``, or a name the loop assigned it to."""
+    if isinstance(expr, cst.Name):
+        return expr.value in polled
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "poll" \
+        and module.code_for_node(expr.func.value) == code
+
+
+def _says_exited(test: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
+    """`proc.poll() is not None` / `rc is not None` (with `rc = proc.poll()`), alone or as one
+    term of an `and`: the test holds only once the process has ended."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _says_exited(test.left, code, module, polled) or _says_exited(test.right, code, module, polled)
+    return isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+        and isinstance(test.comparisons[0].operator, cst.IsNot) and is_none(test.comparisons[0].comparator) \
+        and _is_poll(test.left, code, module, polled)
+
+
+def _breaks_after_exit(block: cst.CSTNode, code: str, module: cst.Module, polled, guarded: bool) -> Optional[int]:
+    """The number of `break`s of the loop whose body is ``block`` (nested loops and functions
+    left out), or None when one of them is not under a test that the process has ended."""
+    count = 0
+    for stmt in getattr(block, "body", ()):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            if any(isinstance(small, cst.Break) for small in stmt.body):
+                if not guarded:
+                    return None
+                count += 1
+            continue
+        if isinstance(stmt, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(stmt, cst.If):
+            branches = [(stmt.body, guarded or _says_exited(stmt.test, code, module, polled))]
+            orelse = stmt.orelse
+            while orelse is not None:
+                if isinstance(orelse, cst.If):
+                    branches.append((orelse.body, guarded or _says_exited(orelse.test, code, module, polled)))
+                    orelse = orelse.orelse
+                else:
+                    branches.append((orelse.body, guarded))
+                    orelse = None
+        else:
+            branches = [(b, guarded) for b in _blocks_of(stmt)]
+        for body, inner_guarded in branches:
+            found = _breaks_after_exit(body, code, module, polled, inner_guarded)
+            if found is None:
+                return None
+            count += found
+    return count
+
+
+def _blocks_of(stmt: cst.CSTNode) -> List[cst.CSTNode]:
+    """The blocks of a `try` or `with` statement (handlers, `else`, `finally` included)."""
+    blocks = [stmt.body] if isinstance(getattr(stmt, "body", None), cst.BaseSuite) else []
+    for handler in getattr(stmt, "handlers", ()) or ():
+        blocks.append(handler.body)
+    for name in ("orelse", "finalbody"):
+        extra = getattr(stmt, name, None)
+        if extra is not None and isinstance(getattr(extra, "body", None), cst.BaseSuite):
+            blocks.append(extra.body)
+    return blocks
+
+
 def _polls_until_exit(loop: cst.CSTNode, code: str, module: cst.Module) -> bool:
-    """`while proc.poll() is None:` with no `break`: the loop ends when the process has (or
-    raises)."""
+    """A loop that ends only once the process has (or raises): `while proc.poll() is None:`
+    with no `break`, or `while True:` whose every `break` is under a test that the process has
+    ended (`rc = proc.poll()` ... `if not line and rc is not None: break`)."""
     if not isinstance(loop, cst.While):
         return False
+    polled = {t.target.value for small in small_statements(loop.body) if isinstance(small, cst.Assign)
+              and _is_poll(small.value, code, module, ()) for t in small.targets if isinstance(t.target, cst.Name)}
     test = loop.test
-    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].operator, cst.Is) and is_none(test.comparisons[0].comparator)):
-        return False
-    call = test.left
-    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "poll"
-            and module.code_for_node(call.func.value) == code):
-        return False
-    return not any(isinstance(node, cst.Break) for node in walk(loop.body, into_loops=False))
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+            and isinstance(test.comparisons[0].operator, cst.Is) and is_none(test.comparisons[0].comparator) \
+            and _is_poll(test.left, code, module, ()):
+        return _breaks_after_exit(loop.body, code, module, polled, False) == 0
+    if isinstance(test, cst.Name) and test.value == "True" and polled:
+        return bool(_breaks_after_exit(loop.body, code, module, polled, False))
+    return False
 
 
 def polled_until_exit(ctx, receiver: cst.BaseExpression) -> bool:
     """Before the wait, the function polled the same process until it ended (`while
-    proc.poll() is None: ...`, with no `break`), either always or when its timeout parameter is
+    proc.poll() is None: ...` with no `break`, or `while True:` leaving only once
+    `rc = proc.poll()` is not None), either always or when its timeout parameter is
     set (`if timeout:`, whose other path is the caller's choice of no bound): then
     `communicate()` / `wait()` only collects what the finished child left."""
     function = _enclosing_function(ctx)

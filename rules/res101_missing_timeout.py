@@ -93,7 +93,13 @@ class MissingTimeout(Rule):
     alone: a timeout given by keyword or position, or possibly through `**kwargs`; receivers that
     cannot be resolved; httpx and aiohttp (their defaults are bounded: 5 s, 300 s); a `Session`
     subclass of the project that overrides `request`/`send` or mounts an adapter (the common ways
-    to set a default timeout); socket-based calls in a module that calls
+    to set a default timeout); a session set up the same way where it is built: its `request` /
+    `send` replaced (`s.request = functools.partial(s.request, timeout=30)`) or an adapter
+    mounted that carries a timeout, in the function around the call, in the class for
+    `self.<attr>`, or in the function or method of the file that built and returned it
+    (`with self.anonymous_session() as s: s.get(url)`); a session whose origin the file does not
+    show (a parameter annotated `requests.Session`) in a module whose every `requests.Session()`
+    is configured that way where it is built; socket-based calls in a module that calls
     `socket.setdefaulttimeout(<number>)`; websocket-client's `create_connection` in a module that
     calls `websocket.setdefaulttimeout(<number>)`; a `psycopg` DSN given as a variable, or a literal one that
     sets `connect_timeout`; calls inside the `timeout-wrappers` you declare.

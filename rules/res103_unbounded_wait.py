@@ -13,13 +13,19 @@ from reslint.analysis.timeouts import (
     THREAD_JOIN,
     WAIT_FUNCTIONS,
     WAIT_METHODS,
+    blocking_primitive,
     emptiness_checked,
+    hands_over,
+    interactive_command,
     joined_by_executor,
     killed_before,
     never_blocks,
+    piped_from_quick,
+    polled_until_exit,
     quick_command,
     resolve_call,
     sentinel_consumer,
+    unbounded_on_request,
 )
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -75,16 +81,44 @@ class UnboundedWait(Rule):
     `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
     blocking; `with lock:`. Also waits that return at once whatever happens:
     - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
-      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, ...), a shell line of them piped
-      through standard filters (`ps aux | grep worker | wc -l`), a version probe (`[tool,
-      "--version"]`, `-version`, `-V`), also on the `Popen` built from one;
+      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, `lsof`, ...), a shell line of
+      them piped through standard filters (`ps aux | grep worker | wc -l`), a filter whose
+      `stdin=` is the output of a `Popen` of one (`grep` reading `lsof`), a version or usage
+      probe (`[tool, "--version"]`, `-version`, `-V`, `--help`, `[tool, "help"]`), a `python -c`
+      snippet given as a literal that only imports and prints (`import sys;
+      print(sys.executable)`, interpreter options allowed before `-c`), also on the `Popen`
+      built from one;
+    - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
+      `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
+      `$VISUAL` or `$PAGER` names (read in the call, or in a local name of the function): the
+      wait lasts as long as the user wants, and a timeout would close their editor;
+    - a wait on the path where the function's own timeout parameter (a parameter whose name
+      holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
+      `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
+      takes, as if `timeout=timeout` were passed on;
+    - a program that hands over to its child: the wait's exit status is the program's own
+      (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
+      `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
+      user asked to run;
+    - `communicate()` / `wait()` after a loop on the same process that ends only once the child
+      has: `while proc.poll() is None:` with no `break`, or `while True:` whose every `break` is
+      under a test that it ended (`rc = proc.poll()` ... `if not line and rc is not None:
+      break`); run always or under `if timeout:` (the other path being the caller's choice);
+    - the blocking half of a primitive a class implements: a method named as the standard
+      library's blocking calls are (its last word `acquire`, `get`, `accept`, `wait`, `join`,
+      `recv`, `receive`, `take`, `result`, `dequeue`, `next`), taking no timeout or blocking
+      parameter, waiting on the object's own state (`self._cond`, `self._queue`), whose class
+      also ends the same wait elsewhere (`self._cond.notify()` in
+      `release`, `self._q.put(...)` in `put`): like `Queue.get()` or `Lock.acquire()` it
+      promises to block until it can answer, and the bound belongs to its callers (subprocess
+      waits are still reported there);
     - `as_completed(futures)`, `wait(futures)` and `future.result()` on futures bound inside a
       `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
       joined them all;
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
       `while q.empty() is False:`, `if q.qsize():`), as a single consumer does;
     - a worker's `job = q.get()` in a `while` loop that leaves when `job` is the end marker
-      (`if job is None: break`): waiting for work until the producer says there is no more is
+      (`if job is None: break`, also after cleanup: `thread.join(); return`): waiting for work until the producer says there is no more is
       the loop's design, and a timeout would only make it go round (the producer that may die
       before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
@@ -104,7 +138,12 @@ class UnboundedWait(Rule):
     ## Known limitations
     Objects passed in without an annotation, or whose class the file does not define, are not
     checked; a union of classes is resolved only when every member binds the attribute to the
-    same type. `multiprocessing.SimpleQueue.get()` takes no timeout and is not reported.
+    same type. `multiprocessing.SimpleQueue.get()` takes no timeout and is not reported. A
+    blocking primitive method (`def get(self): return self._q.get()`) is left alone even when
+    the wait it wraps can never end (a connection pool that nothing refills): its callers are
+    not followed. A primitive whose other half lives outside its class (a module function
+    that puts into the listener's queue) is still reported. The quick and interactive programs are known by name: a `ps` or `lsof` that
+    hangs on a stale network mount is not foreseen.
 
     ## References
     - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)
@@ -143,12 +182,18 @@ class UnboundedWait(Rule):
         """The wait returns at once whatever happens: a quick command, futures an executor's
         `with` block already joined, a get on a queue just seen to hold an item."""
         display = spec.display
+        if unbounded_on_request(self.ctx):
+            return True  # `if timeout is None: proc.wait()`: the caller asked for no bound
         if display.startswith("subprocess."):
             origin = node if receiver is None else receiver.origin
-            if quick_command(origin):
+            if quick_command(origin) or interactive_command(self.ctx, origin) or piped_from_quick(self.ctx, origin):
                 return True
+            if hands_over(self.ctx):
+                return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program
             return isinstance(node.func, cst.Attribute) and receiver is not None \
-                and killed_before(self.ctx, node.func.value)
+                and (killed_before(self.ctx, node.func.value) or polled_until_exit(self.ctx, node.func.value))
+        if isinstance(node.func, cst.Attribute) and blocking_primitive(self.ctx, node.func.value):
+            return True  # `def acquire(self): ... self._cond.wait()`: the method is the blocking call
         if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
             first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
             return joined_by_executor(self.ctx, first)

@@ -95,6 +95,8 @@ class TypeInfo:
     origin: Optional[cst.Call] = None
     # a project class (in this file) the value is an instance of, subclassing ``type``
     subclass: Optional[cst.ClassDef] = None
+    # the function or method of this file that built and returned it (`self._new_session()`)
+    factory: Optional[cst.FunctionDef] = None
 
 
 _UNKNOWN = object()
@@ -107,9 +109,12 @@ def _merge(infos: Sequence[Any]) -> Optional[TypeInfo]:
     first = known[0]
     if any(i.type != first.type or i.subclass is not first.subclass for i in known):
         return None
-    if all(i.origin is first.origin for i in known):
+    same_origin = all(i.origin is first.origin for i in known)
+    same_factory = all(i.factory is first.factory for i in known)
+    if same_origin and same_factory:
         return first
-    return TypeInfo(first.type, None, first.subclass)
+    return TypeInfo(first.type, first.origin if same_origin else None, first.subclass,
+                    first.factory if same_factory else None)
 
 
 def _small(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -327,6 +332,8 @@ class Bindings:
                             infos.append(self._value_info(small.value, (self.module, func)))
                 merged = _merge(infos) if infos else None
                 result = TypeInfo(merged.type, None, merged.subclass) if merged is not None else None
+            if result is not None:
+                result = TypeInfo(result.type, None, result.subclass, func)
         finally:
             self._busy.discard(key)
         self._factories[key] = result

@@ -270,6 +270,52 @@ def receiver_configured(ctx, receiver_expr: cst.BaseExpression, wrappers: Collec
     code = ctx.module.code_for_node(receiver_expr)
     owner_type = cst.ClassDef if code.startswith("self.") else cst.FunctionDef
     scope = next((n for n in reversed(ctx.stack) if isinstance(n, owner_type)), ctx.module)
+    return _configured_in(ctx, scope, code, wrappers)
+
+
+def factory_configures(ctx, factory: Optional[cst.FunctionDef], wrappers: Collection[str] = ()) -> bool:
+    """The function of this file that built and returned the client (``factory``, from
+    :attr:`TypeInfo.factory`) gives the client it returns a default timeout, as
+    :func:`receiver_configured` reads it: `session.request = partial(session.request, timeout=t)`
+    then `return session`."""
+    if factory is None:
+        return False
+    returned = {small.value.value for small in small_statements(factory.body)
+                if isinstance(small, cst.Return) and isinstance(small.value, cst.Name)}
+    return any(_configured_in(ctx, factory, name, wrappers) for name in sorted(returned))
+
+
+def module_sessions_configured(ctx, wrappers: Collection[str] = ()) -> bool:
+    """Every `requests.Session` the module builds gets a default timeout where it is built: each
+    constructor call is assigned to a name that the same function configures (see
+    :func:`receiver_configured`), and there is at least one. A session whose origin the file
+    does not show (a parameter annotated `requests.Session`) is then one of those."""
+    def compute() -> bool:
+        built = [call for call in find_all(ctx.module, cst.Call)
+                 if T.CONSTRUCTORS.get(ctx.qualified_name(call.func) or "") == T.SESSION]
+        if not built:
+            return False
+        owners = {}
+        for function in find_all(ctx.module, cst.FunctionDef):
+            for small in small_statements(function.body):
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                    owners[id(small.value)] = (function, small)
+        for call in built:
+            found = owners.get(id(call))
+            if found is None:
+                return False  # built elsewhere than in an assignment of a function
+            function, assign = found
+            names = [t.target.value for t in assign.targets if isinstance(t.target, cst.Name)]
+            if len(names) != 1 or not _configured_in(ctx, function, names[0], wrappers):
+                return False
+        return True
+
+    return ctx.memo((module_sessions_configured, tuple(sorted(wrappers))), compute)
+
+
+def _configured_in(ctx, scope: cst.CSTNode, code: str, wrappers: Collection[str]) -> bool:
+    """Under ``scope``, the client written ``code`` gets a default timeout (see
+    :func:`receiver_configured`)."""
     defined = {stmt.name.value for stmt in ctx.module.body if isinstance(stmt, cst.ClassDef)}
     for call in _method_calls(scope, "mount"):
         if ctx.module.code_for_node(call.func.value) != code or len(call.args) < 2:
@@ -317,6 +363,11 @@ def receiver_unbounded(ctx, receiver, call: cst.Call, wrappers: Collection[str])
             return False
     if isinstance(call.func, cst.Attribute) and receiver_configured(ctx, call.func.value, wrappers):
         return False
+    if factory_configures(ctx, receiver.factory, wrappers):
+        return False  # `self.new_session().get(url)`: the method that built it set the timeout
+    if receiver.type == T.SESSION and receiver.origin is None and receiver.factory is None \
+            and module_sessions_configured(ctx, wrappers):
+        return False  # `def page(self, session: requests.Session)` in a module whose sessions all have one
     if receiver.origin is not None and wrappers:
         if ctx.qualified_name(receiver.origin.func) in wrappers:
             return False
@@ -484,12 +535,27 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
 QUICK_PROGRAMS = frozenset({
     "kill", "pkill", "killall", "true", "false", "uname", "id", "whoami", "which", "nproc", "getconf",
     "arch", "date", "echo", "printenv", "pwd", "tty", "ps", "pgrep", "taskkill", "tasklist",
+    "lsof", "netstat", "ss", "hostname",
 })
 # filters that only read their standard input: quick behind a quick program in a pipeline
 PIPE_FILTERS = frozenset({"grep", "egrep", "fgrep", "awk", "sed", "cut", "sort", "uniq", "wc", "head", "tail", "tr"})
 # the argument of a version probe: `git --version`, `java -version`, `ssh -V` (not a `version`
 # subcommand: `docker version` and `kubectl version` ask a server)
 VERSION_FLAGS = frozenset({"--version", "-version", "-V"})
+# the same for a usage probe: `pyenv help`, `tool --help` print a text and exit
+PROBE_FLAGS = VERSION_FLAGS | frozenset({"--help", "help"})
+# programs a person drives: a pager or an editor runs until the user quits it
+INTERACTIVE_PROGRAMS = frozenset({
+    "man", "less", "more", "most", "pager", "sensible-pager", "vi", "vim", "nvim", "view", "nano", "pico",
+    "emacs", "editor", "sensible-editor", "micro", "joe",
+})
+# environment variables that name the user's own editor or pager
+USER_PROGRAM_VARIABLES = frozenset({"EDITOR", "VISUAL", "PAGER", "GIT_EDITOR", "MANPAGER"})
+# words of a `python -c` snippet that may wait: input, sleeps, joins, network, child processes
+_SNIPPET_WAITS = frozenset({
+    "input", "stdin", "sleep", "wait", "join", "accept", "recv", "urlopen", "connect", "request", "system",
+    "run", "call", "Popen", "check_output", "check_call", "serve_forever", "run_forever", "getpass",
+})
 SUBPROCESS_COMMANDS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
                                  "subprocess.check_output", "subprocess.Popen"})
 
@@ -505,7 +571,7 @@ def _quick_command_line(text: str) -> bool:
     if not all(segments) or any(ch in text for ch in ";&`$<>"):
         return False
     first = segments[0]
-    if len(segments) == 1 and len(first) == 2 and first[1] in VERSION_FLAGS:
+    if len(segments) == 1 and len(first) == 2 and first[1] in PROBE_FLAGS:
         return True
     if _program(first[0]) not in QUICK_PROGRAMS:
         return False
@@ -531,10 +597,174 @@ def quick_command(call: Optional[cst.Call]) -> bool:
         if not elements or any(isinstance(e, cst.StarredElement) for e in elements):
             return False
         words = [string_value(e.value) for e in elements]
-        if len(words) == 2 and words[1] in VERSION_FLAGS:
+        if len(words) == 2 and words[1] in PROBE_FLAGS:
+            return True
+        if _python_probe(elements, words):
             return True
         return words[0] is not None and _program(words[0]) in QUICK_PROGRAMS
     return False
+
+
+def _flag_like(element: cst.BaseElement) -> bool:
+    """A literal option (`"-I"`), or an f-string that starts with one (`f"-{version}"`)."""
+    value = element.value
+    text = string_value(value)
+    if text is not None:
+        return text.startswith("-")
+    if isinstance(value, cst.FormattedString) and value.parts and isinstance(value.parts[0], cst.FormattedStringText):
+        return value.parts[0].value.startswith("-")
+    return False
+
+
+def _python_probe(elements, words) -> bool:
+    """`[python, "-c", "import sys; print(sys.executable)"]` (options may stand before `-c`): the
+    interpreter runs a literal snippet that imports and prints, with nothing that may wait."""
+    if "-c" not in words[1:]:
+        return False
+    index = words.index("-c", 1)
+    if index + 1 >= len(words) or words[index + 1] is None:
+        return False
+    if not all(_flag_like(e) for e in elements[1:index]):
+        return False
+    return _quick_snippet(words[index + 1])
+
+
+def _quick_snippet(code: str) -> bool:
+    """Python source that only imports and prints facts: statements are imports, assignments
+    and expressions, at least one import and one call, and no name that may wait (`input`,
+    `sleep`, `urlopen`, `subprocess.run`, ...). A shell line (`sh -c "ls"`) is never one."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    if not tree.body or not all(isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr, ast.Assign))
+                                for stmt in tree.body):
+        return False
+    imports = calls = 0
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports += 1
+            if any(alias.name.split(".")[0] in _SNIPPET_WAITS or alias.name.startswith(("socket", "urllib", "http"))
+                   for alias in node.names):
+                return False
+        elif isinstance(node, ast.Call):
+            calls += 1
+        word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if word in _SNIPPET_WAITS:
+            return False
+    return imports > 0 and calls > 0
+
+
+def interactive_command(ctx, call: Optional[cst.Call]) -> bool:
+    """The subprocess runs a program the user drives and quits: a pager or an editor (`man`,
+    `less`, `vim`, ...), or the program named by `$EDITOR` / `$VISUAL` / `$PAGER`, read in the
+    call or in a local name of the function (`editor = os.environ.get("EDITOR", "vi")`). The
+    wait lasts as long as the person wants; a timeout would close their editor."""
+    if call is None:
+        return False
+    args = [a for a in call.args if a.keyword is None and not a.star]
+    command = args[0] if args else find_arg(call, "args")
+    if command is None:
+        return False
+    value = command.value
+    text = _leading_word(value)
+    if text is not None:
+        return _program(text) in INTERACTIVE_PROGRAMS
+    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements \
+            or isinstance(value.elements[0], cst.StarredElement):
+        return False
+    first = value.elements[0].value
+    word = string_value(first)
+    if word is None and isinstance(first, cst.Name):
+        word = _module_string(ctx, first.value)  # `MAN_COMMAND = "man"` at the top of the module
+    if word is not None:
+        return _program(word) in INTERACTIVE_PROGRAMS
+    return _names_user_program(ctx, first)
+
+
+def _module_string(ctx, name: str) -> Optional[str]:
+    """The string a module-level `NAME = "..."` binds, when that is the module's only binding of
+    the name and the enclosing function binds no local of that name."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is not None and (name in _parameter_names(function) or any(
+            isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and name in _assigned_names(small)
+            for small in small_statements(function.body))):
+        return None
+    values = [small.value for small in small_statements(ctx.module.body)
+              if isinstance(small, (cst.Assign, cst.AnnAssign)) and name in _assigned_names(small)]
+    return string_value(values[0]) if len(values) == 1 and values[0] is not None else None
+
+
+def _assigned_names(small: cst.CSTNode) -> List[str]:
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+    return [t.value for t in targets if isinstance(t, cst.Name)]
+
+
+def _leading_word(value: cst.BaseExpression) -> Optional[str]:
+    """The first word of a shell line whose start is written out: `"less -R"`, `"less -R " +
+    path`, `f"less -R {path}"`; None when the first word is not all literal."""
+    text = None
+    complete = True
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            value = value.left
+        text, complete = string_value(value), False
+    elif isinstance(value, cst.FormattedString):
+        first = value.parts[0] if value.parts else None
+        text = first.value if isinstance(first, cst.FormattedStringText) else None
+        complete = len(value.parts) == 1
+    else:
+        text = string_value(value)
+    if not text:
+        return None
+    words = text.split()
+    if not words or (not complete and len(words) == 1 and not text[-1].isspace()):
+        return None  # `"less" + suffix`: the first word goes on
+    return words[0]
+
+
+def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
+    """``expr`` reads `$EDITOR` / `$VISUAL` / `$PAGER`, itself or through a local name assigned
+    from such a read in the enclosing function."""
+    if any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(expr) if isinstance(node, cst.SimpleString)):
+        return True
+    if not isinstance(expr, cst.Name):
+        return False
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    values = [small.value for small in small_statements(function.body) if isinstance(small, cst.Assign)
+              and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in small.targets)]
+    return bool(values) and all(
+        any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(v) if isinstance(node, cst.SimpleString))
+        for v in values)
+
+
+def piped_from_quick(ctx, call: Optional[cst.Call]) -> bool:
+    """`check_output(("grep", port), stdin=ls.stdout)` with `ls = Popen(("lsof", "-i"), ...)`: a
+    standard filter that reads the output of a quick program ends when that program does."""
+    if call is None:
+        return False
+    args = [a for a in call.args if a.keyword is None and not a.star]
+    command = args[0] if args else find_arg(call, "args")
+    stdin = find_arg(call, "stdin")
+    if command is None or stdin is None:
+        return False
+    value = command.value
+    if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
+        word = string_value(value.elements[0].value)
+    else:
+        text = string_value(value)
+        word = text.split()[0] if text and text.split() else None
+    if word is None or _program(word) not in PIPE_FILTERS or any(ch in (string_value(value) or "") for ch in ";&`$<>|"):
+        return False
+    source = stdin.value
+    if not (isinstance(source, cst.Attribute) and source.attr.value == "stdout"):
+        return False
+    producer = ctx.type_of(source.value)
+    return producer is not None and producer.type == T.POPEN and quick_command(producer.origin)
 
 
 def _binds(block: cst.CSTNode, name: str) -> bool:
@@ -610,7 +840,8 @@ def _says_false(target: cst.ComparisonTarget) -> bool:
 
 def sentinel_consumer(ctx, call: cst.Call) -> bool:
     """`while True: job = q.get(); if job is None: break`: a worker that waits for work until
-    its producer sends the end marker. Waiting without a bound is the design of such a loop (a
+    its producer sends the end marker (the marker's branch may clean up before it leaves the
+    loop: `thread.join(); return`). Waiting without a bound is the design of such a loop (a
     timeout would only make it go round); the rule leaves it to the producer's side."""
     assign = ctx.parent()
     if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
@@ -629,11 +860,12 @@ def sentinel_consumer(ctx, call: cst.Call) -> bool:
             tested = test.expression
         if not (isinstance(tested, cst.Name) and tested.value == name):
             continue
-        body = node.body.body
-        first = body[0] if body else None
-        smalls = first.body if isinstance(first, cst.SimpleStatementLine) else ()
-        if any(isinstance(small, (cst.Break, cst.Return)) for small in smalls):
-            return True
+        # the marker's branch leaves the loop, at once or after some cleanup (`thread.join()`,
+        # `session.close()`, then `break` / `return` / `raise`)
+        for stmt in node.body.body:
+            smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
+            if any(isinstance(small, (cst.Break, cst.Return, cst.Raise)) for small in smalls):
+                return True
     return False
 
 
@@ -820,3 +1052,244 @@ def _network_spec(ctx, call: cst.Call, scope) -> Optional[TimeoutArg]:
         if receiver is not None:
             return DISABLEABLE_METHODS.get((receiver.type, call.func.attr.value))
     return None
+
+
+# -- waits whose caller chose to wait (RES103) -----------------------------------------------
+
+# words of a parameter that bounds the function's waits
+_BOUND_WORDS = ("timeout", "deadline")
+# the last word of a method that is itself a blocking primitive, as the standard library's are
+PRIMITIVE_VERBS = frozenset({"acquire", "get", "accept", "wait", "join", "recv", "receive", "take", "result",
+                             "dequeue", "next"})
+
+
+def _enclosing_function(ctx) -> Optional[cst.FunctionDef]:
+    return next((n for n in reversed(ctx.stack[:-1]) if isinstance(n, cst.FunctionDef)), None)
+
+
+def _parameter_names(function: cst.FunctionDef) -> List[str]:
+    params = function.params
+    names = [p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names
+
+
+def _bound_parameters(function: cst.FunctionDef) -> "frozenset[str]":
+    """The function's parameters that name a bound: `timeout`, `read_timeout`, `deadline`."""
+    return frozenset(name for name in _parameter_names(function) if any(w in name.lower() for w in _BOUND_WORDS))
+
+
+def _tested(test: cst.BaseExpression, names) -> Optional[bool]:
+    """What ``test`` says of one of ``names``: False for "not set" (`t is None`, `not t`,
+    `t == None`), True for "set" (`t`, `t is not None`, `t != None`), None for anything else."""
+    if isinstance(test, cst.Name):
+        return True if test.value in names else None
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _tested(test.expression, names)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
+            and test.left.value in names and is_none(test.comparisons[0].comparator):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, (cst.Is, cst.Equal)):
+            return False
+        if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+            return True
+    return None
+
+
+def unbounded_on_request(ctx) -> bool:
+    """The wait runs only where the function's own timeout parameter asks for no bound: in the
+    branch of `if timeout is None:` (or `not timeout`, or the `else` of `if timeout:`), the
+    same as passing `timeout=timeout` on; the caller chose to wait for as long as it takes."""
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    names = _bound_parameters(function)
+    if not names:
+        return False
+    stack = ctx.stack
+    start = next(i for i in range(len(stack) - 1, -1, -1) if stack[i] is function)
+    for index in range(start + 1, len(stack) - 1):
+        node = stack[index]
+        if not isinstance(node, cst.If):
+            continue
+        said = _tested(node.test, names)
+        if said is None:
+            continue
+        branch = stack[index + 1]
+        if (said is False and branch is node.body) or (said is True and branch is node.orelse):
+            return True
+    return False
+
+
+def _is_poll(expr: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
+    """`proc.poll()` on the process written ``code``, or a name the loop assigned it to."""
+    if isinstance(expr, cst.Name):
+        return expr.value in polled
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "poll" \
+        and module.code_for_node(expr.func.value) == code
+
+
+def _says_exited(test: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
+    """`proc.poll() is not None` / `rc is not None` (with `rc = proc.poll()`), alone or as one
+    term of an `and`: the test holds only once the process has ended."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _says_exited(test.left, code, module, polled) or _says_exited(test.right, code, module, polled)
+    return isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+        and isinstance(test.comparisons[0].operator, cst.IsNot) and is_none(test.comparisons[0].comparator) \
+        and _is_poll(test.left, code, module, polled)
+
+
+def _breaks_after_exit(block: cst.CSTNode, code: str, module: cst.Module, polled, guarded: bool) -> Optional[int]:
+    """The number of `break`s of the loop whose body is ``block`` (nested loops and functions
+    left out), or None when one of them is not under a test that the process has ended."""
+    count = 0
+    for stmt in getattr(block, "body", ()):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            if any(isinstance(small, cst.Break) for small in stmt.body):
+                if not guarded:
+                    return None
+                count += 1
+            continue
+        if isinstance(stmt, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(stmt, cst.If):
+            branches = [(stmt.body, guarded or _says_exited(stmt.test, code, module, polled))]
+            orelse = stmt.orelse
+            while orelse is not None:
+                if isinstance(orelse, cst.If):
+                    branches.append((orelse.body, guarded or _says_exited(orelse.test, code, module, polled)))
+                    orelse = orelse.orelse
+                else:
+                    branches.append((orelse.body, guarded))
+                    orelse = None
+        else:
+            branches = [(b, guarded) for b in _blocks_of(stmt)]
+        for body, inner_guarded in branches:
+            found = _breaks_after_exit(body, code, module, polled, inner_guarded)
+            if found is None:
+                return None
+            count += found
+    return count
+
+
+def _blocks_of(stmt: cst.CSTNode) -> List[cst.CSTNode]:
+    """The blocks of a `try` or `with` statement (handlers, `else`, `finally` included)."""
+    blocks = [stmt.body] if isinstance(getattr(stmt, "body", None), cst.BaseSuite) else []
+    for handler in getattr(stmt, "handlers", ()) or ():
+        blocks.append(handler.body)
+    for name in ("orelse", "finalbody"):
+        extra = getattr(stmt, name, None)
+        if extra is not None and isinstance(getattr(extra, "body", None), cst.BaseSuite):
+            blocks.append(extra.body)
+    return blocks
+
+
+def _polls_until_exit(loop: cst.CSTNode, code: str, module: cst.Module) -> bool:
+    """A loop that ends only once the process has (or raises): `while proc.poll() is None:`
+    with no `break`, or `while True:` whose every `break` is under a test that the process has
+    ended (`rc = proc.poll()` ... `if not line and rc is not None: break`)."""
+    if not isinstance(loop, cst.While):
+        return False
+    polled = {t.target.value for small in small_statements(loop.body) if isinstance(small, cst.Assign)
+              and _is_poll(small.value, code, module, ()) for t in small.targets if isinstance(t.target, cst.Name)}
+    test = loop.test
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+            and isinstance(test.comparisons[0].operator, cst.Is) and is_none(test.comparisons[0].comparator) \
+            and _is_poll(test.left, code, module, ()):
+        return _breaks_after_exit(loop.body, code, module, polled, False) == 0
+    if isinstance(test, cst.Name) and test.value == "True" and polled:
+        return bool(_breaks_after_exit(loop.body, code, module, polled, False))
+    return False
+
+
+def polled_until_exit(ctx, receiver: cst.BaseExpression) -> bool:
+    """Before the wait, the function polled the same process until it ended (`while
+    proc.poll() is None: ...` with no `break`, or `while True:` leaving only once
+    `rc = proc.poll()` is not None), either always or when its timeout parameter is
+    set (`if timeout:`, whose other path is the caller's choice of no bound): then
+    `communicate()` / `wait()` only collects what the finished child left."""
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    code = ctx.module.code_for_node(receiver)
+    names = _bound_parameters(function)
+    stack = ctx.stack
+    start = next(i for i in range(len(stack) - 1, -1, -1) if stack[i] is function)
+    for index in range(start + 1, len(stack) - 1):
+        block = stack[index]
+        if not isinstance(block, cst.IndentedBlock):
+            continue
+        child = stack[index + 1]
+        for stmt in block.body:
+            if stmt is child:
+                break
+            if _polls_until_exit(stmt, code, ctx.module):
+                return True
+            if isinstance(stmt, cst.If) and names and _tested(stmt.test, names) is True and any(
+                    _polls_until_exit(inner, code, ctx.module) for inner in getattr(stmt.body, "body", ())):
+                return True
+    return False
+
+
+# calls that end a wait on the same object: the other half of a primitive
+_SIGNALS = frozenset({"notify", "notify_all", "notifyAll", "put", "put_nowait", "set", "release",
+                      "set_result", "set_exception"})
+
+
+def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
+    """The wait is the blocking half of a primitive the class implements: a method named as
+    the standard library's blocking calls are (its last word `acquire`, `get`, `accept`,
+    `wait`, `join`, `result`, ...), taking no timeout, waiting on the object's own state
+    (`self._cond`), whose class also holds the other half,
+    a call that ends the same wait (`self._cond.notify()` in `release`, `self._q.put(...)` in
+    `put`). Like `Queue.get()` or `Lock.acquire()`, it promises to block until it can answer,
+    and the bound, if one is needed, belongs to its callers."""
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
+    cls = ctx.stack[index - 2] if index >= 2 else None
+    if not isinstance(cls, cst.ClassDef):
+        return False  # a method, directly in its class
+    words = [w for w in function.name.value.split("_") if w]
+    if not words or words[-1] not in PRIMITIVE_VERBS:
+        return False
+    names = _parameter_names(function)
+    if any(any(w in name.lower() for w in (*_BOUND_WORDS, "block")) for name in names):
+        return False
+    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and names
+            and receiver.value.value == names[0]):
+        return False  # the primitive's state is the object's own: `self._cond`, `self._queue`
+    code = ctx.module.code_for_node(receiver)
+    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in _SIGNALS
+               and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
+
+
+# calls that end the program with the status they are given
+_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "builtins.SystemExit", "SystemExit",
+                    "exit", "quit"})
+
+
+def hands_over(ctx) -> bool:
+    """The program hands over to the child: the wait's exit status is the program's own
+    (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
+    `os._exit(proc.wait())`), as `os.exec*` would do. The child is the rest of the program's
+    life (a launcher, `tool run app` on a platform with no exec); a timeout would kill it."""
+    stack = ctx.stack
+    index = len(stack) - 1
+    call = stack[index]
+    node = stack[index - 1] if index >= 1 else None
+    if isinstance(node, cst.Attribute) and node.value is call and node.attr.value == "returncode":
+        index -= 1
+        call = node
+        node = stack[index - 1] if index >= 1 else None
+    if not (isinstance(node, cst.Arg) and node.value is call and node.keyword is None):
+        return False
+    outer = stack[index - 2] if index >= 2 else None
+    if not isinstance(outer, cst.Call) or len(outer.args) != 1:
+        return False
+    qualified = ctx.qualified_name(outer.func) or dotted_name(outer.func)
+    return qualified in _EXITS

@@ -20,6 +20,7 @@ from reslint.analysis.handlers import (
     function_locals,
     keeps_default,
     lost_operations,
+    only_logs,
     raises_after,
     reads_future,
     reports_outer_error,
@@ -125,9 +126,13 @@ class SwallowedException(Rule):
       looked up (`return self.inodes[dev][inode]`), assignments (`v.__warningregistry__ = None`,
       a flag set under a check) included. What can fail there is the shape of the data, never
       an operation (a parse that skips a bad item, a lookup that falls back to `None`);
-    - an optional dependency configured: the `try` imports something, then only calls things on
-      it (`from urllib3.exceptions import InsecureRequestWarning` then
-      `warnings.simplefilter("ignore", category=InsecureRequestWarning)`);
+    - an optional dependency configured or used: the `try` imports something, then only calls
+      things on it or on what it made from it (`from urllib3.exceptions import
+      InsecureRequestWarning` then `warnings.simplefilter("ignore",
+      category=InsecureRequestWarning)`; `import chardet`, `u = chardet.UniversalDetector()`,
+      `u.feed(data)`, `return u.result["encoding"]`);
+    - a `try` (or `with suppress(Exception):`) that only writes log lines (`logger.log(level,
+      message)`): a failure of logging has nowhere left to be reported;
     - a failure while reporting a failure: a `try` inside an `except` handler that prints a
       traceback (`traceback.*`) or uses that handler's error, or inside a handler that catches
       everything and records the error itself (`self.log_info(...)`, then `try: request.error(500)`),
@@ -141,7 +146,9 @@ class SwallowedException(Rule):
       `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`; a closing verb such as
       `close`, `shutdown`, `stop` or `unregister` counts anywhere in a called name,
       `pool.force_close_all()`, and so do `__exit__` / `__aexit__`; a function looked up by name
-      is named by the key's last word, `__salt__["file.remove"](tmp)`),
+      is named by the key's last word, `__salt__["file.remove"](tmp)`; a cleanup handed to an
+      event loop counts too, `loop.call_soon_threadsafe(loop.stop)`, and so does an `if` whose
+      branches all clean up, `if client is not None: client.disconnect()`),
       and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
       `tearDown`, `destroy`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
@@ -202,7 +209,7 @@ class SwallowedException(Rule):
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
                     or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
                                   self.ctx.stack[:-2])
-                    or reads_future(parent.body)
+                    or reads_future(parent.body) or only_logs(parent.body)
                     or calls_nothing(parent.body, function_locals(function), self.ctx.imports)
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
@@ -233,7 +240,7 @@ class SwallowedException(Rule):
         with_stmt = self.ctx.parent(2)
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
             if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
-                    or calls_nothing(with_stmt.body, function_locals(enclosing_function(self.ctx.stack)),
+                    or only_logs(with_stmt.body) or calls_nothing(with_stmt.body, function_locals(enclosing_function(self.ctx.stack)),
                                       self.ctx.imports):
                 return
             # a preset default kept when the computation fails: `local = set()` then

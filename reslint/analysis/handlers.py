@@ -236,6 +236,14 @@ def _on_plain_data(call: cst.Call, imports: Optional[ImportTable]) -> bool:
     return True
 
 
+def only_logs(block: cst.BaseSuite) -> bool:
+    """The block only writes log lines (`logger.log(level, message)`): a failure of logging has
+    nowhere left to be reported."""
+    statements = body_statements(block)
+    return bool(statements) and all(
+        isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _logs(s.value) for s in statements)
+
+
 def _logs(call: cst.Call) -> bool:
     """`logger.debug(...)`, `log.info(...)`: a log line, which a failure of it would only lose."""
     from .cleanup import called_name
@@ -248,8 +256,10 @@ def _logs(call: cst.Call) -> bool:
 def configures_optional_import(block: cst.BaseSuite) -> bool:
     """An optional dependency: the block starts by importing something and then only calls
     things on what it imported (`from urllib3.exceptions import InsecureRequestWarning` then
-    `warnings.simplefilter("ignore", category=InsecureRequestWarning)`); what fails there is the
-    import, and without it there is nothing to configure."""
+    `warnings.simplefilter("ignore", category=InsecureRequestWarning)`), or on what it made
+    from it (`u = detector.UniversalDetector()`, `u.feed(s)`), and may end by returning what
+    that computed (`return u.result["encoding"]`); what fails there is the import, and without
+    it there is nothing to configure or compute."""
     from .names import dotted_name, names_in
 
     statements = body_statements(block)
@@ -264,6 +274,14 @@ def configures_optional_import(block: cst.BaseSuite) -> bool:
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 imported.add((dotted_name(bound) or "").split(".")[0])
             continue
+        if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0].target, cst.Name) \
+                and not _acts(stmt.value) and names_in(stmt.value) & imported:
+            # `u = chardet.UniversalDetector()`: what the optional dependency made is its too
+            imported.add(stmt.targets[0].target.value)
+            continue
+        if isinstance(stmt, cst.Return) and stmt.value is not None and statements[-1] is stmt \
+                and not _acts(stmt.value) and names_in(stmt.value) & imported:
+            continue  # `return u.result["encoding"]`: what it computed
         if not (isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call)) or _acts(stmt.value) \
                 or not names_in(stmt.value) & imported:
             return False
@@ -301,14 +319,18 @@ def _list_insert(call: cst.Call) -> bool:
 
 
 def _acts(expr: cst.BaseExpression) -> bool:
-    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`)."""
+    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`,
+    `s3.upload_file(path)`, `send_message(chat, text)`: the verb as the name or one of its words)."""
     from .blocks import walk
+    from .cleanup import name_words
 
     for node in walk(expr):
         if isinstance(node, cst.Call):
             func = node.func
             word = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            if word in _ACTS and not _list_insert(node):
+            if not isinstance(word, str) or _list_insert(node):
+                continue
+            if word in _ACTS or any(part in _ACTS for part in name_words(word)):
                 return True
     return False
 

@@ -148,7 +148,8 @@ class SwallowedException(Rule):
       `pool.force_close_all()`, and so do `__exit__` / `__aexit__`; a function looked up by name
       is named by the key's last word, `__salt__["file.remove"](tmp)`; a cleanup handed to an
       event loop counts too, `loop.call_soon_threadsafe(loop.stop)`, and so does an `if` whose
-      branches all clean up, `if client is not None: client.disconnect()`),
+      branches all clean up, `if client is not None: client.disconnect()`, beside local names
+      bound to values that call nothing, `client = shared.client`),
       and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
       `tearDown`, `destroy`, `stop_server`, ...). Business verbs count only as the whole name or its last word,

@@ -110,9 +110,19 @@ def _names_cleanup(expr: cst.BaseExpression, words: Collection[str]) -> bool:
 
 def is_cleanup_block(block: cst.BaseSuite, words: Collection[str]) -> bool:
     """The block holds only cleanup calls (at least one), also under an `if` whose every branch
-    does (`if client is not None: client.disconnect()`)."""
+    does (`if client is not None: client.disconnect()`), beside assignments of local names that
+    call nothing (`client = shared_client`)."""
     statements = body_statements(block)
-    return bool(statements) and all(_cleans_up(stmt, words) for stmt in statements)
+    cleanups = [stmt for stmt in statements if not _plain_binding(stmt)]
+    return bool(cleanups) and all(_cleans_up(stmt, words) for stmt in cleanups)
+
+
+def _plain_binding(stmt: cst.CSTNode) -> bool:
+    """`client = shared_client`: a local name bound to a value that calls nothing."""
+    from .blocks import walk
+
+    return (isinstance(stmt, cst.Assign) and all(isinstance(t.target, cst.Name) for t in stmt.targets)
+            and not any(isinstance(node, (cst.Call, cst.Await)) for node in walk(stmt.value)))
 
 
 def _cleans_up(stmt: cst.CSTNode, words: Collection[str]) -> bool:

@@ -17,8 +17,10 @@ from reslint.analysis.handlers import (
     clause_text,
     drops_error,
     falls_back,
+    function_locals,
     keeps_default,
     lost_operations,
+    only_logs,
     raises_after,
     reads_future,
     reports_outer_error,
@@ -86,7 +88,8 @@ class SwallowedException(Rule):
       probe, or a chain of them ending in `return []`); names that all had a value before the
       `try` (`name = None` then an `if`/`elif` that computes it; temporaries read nowhere else
       need none); outside a loop, an optional key
-      of a local dict left unset (`info["email"] = ...`); or a `try` that ends by assigning a
+      of a local dict left unset (`info["email"] = ...`, also `data["lang"] = lang = ...` and
+      `info.update(parse(extra))`); or a `try` that ends by assigning a
       local name (the same as
       `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
       around such a computation (`local = set()` then `with suppress(Exception): local =
@@ -113,11 +116,23 @@ class SwallowedException(Rule):
     - awaiting a future or task that runs elsewhere (`await self._ready`, a name or attribute,
       not a call; also under `with suppress(Exception):`, as after `task.cancel()`), log lines
       beside it aside: only its outcome is read, as with `fut.result()`;
-    - a `try` with no call, `await`, `return` or `yield` in it (`v.__warningregistry__ = None`):
-      it holds no operation whose failure could be lost;
-    - an optional dependency configured: the `try` imports something, then only calls things on
-      it (`from urllib3.exceptions import InsecureRequestWarning` then
-      `warnings.simplefilter("ignore", category=InsecureRequestWarning)`);
+    - a `try` that holds no operation, whatever its handler does (returns `None`, skips the item,
+      stops): no `await` or `yield`, and no call but work on plain data, that is builtin
+      conversions (`int(x)`, `len(x)`), standard-library parsers (`json.loads(text)`,
+      `datetime.datetime(y, m, d)`, `re.match(...)`), string methods (`page.index(marker)`,
+      `url.split("/")`), a match's `m.group(1)`, and building or editing collections held in
+      local names (`pics.extend(p["pic"]["pics"])`, `params.pop("page", None)`,
+      `result.insert(0, value)`); lookups and returns of what was
+      looked up (`return self.inodes[dev][inode]`), assignments (`v.__warningregistry__ = None`,
+      a flag set under a check) included. What can fail there is the shape of the data, never
+      an operation (a parse that skips a bad item, a lookup that falls back to `None`);
+    - an optional dependency configured or used: the `try` imports something, then only calls
+      things on it or on what it made from it (`from urllib3.exceptions import
+      InsecureRequestWarning` then `warnings.simplefilter("ignore",
+      category=InsecureRequestWarning)`; `import chardet`, `u = chardet.UniversalDetector()`,
+      `u.feed(data)`, `return u.result["encoding"]`);
+    - a `try` (or `with suppress(Exception):`) that only writes log lines (`logger.log(level,
+      message)`): a failure of logging has nowhere left to be reported;
     - a failure while reporting a failure: a `try` inside an `except` handler that prints a
       traceback (`traceback.*`) or uses that handler's error, or inside a handler that catches
       everything and records the error itself (`self.log_info(...)`, then `try: request.error(500)`),
@@ -131,7 +146,10 @@ class SwallowedException(Rule):
       `os.unlink(tmp)`, `self._pool[key].close()` (see `cleanup-calls`; a closing verb such as
       `close`, `shutdown`, `stop` or `unregister` counts anywhere in a called name,
       `pool.force_close_all()`, and so do `__exit__` / `__aexit__`; a function looked up by name
-      is named by the key's last word, `__salt__["file.remove"](tmp)`),
+      is named by the key's last word, `__salt__["file.remove"](tmp)`; a cleanup handed to an
+      event loop counts too, `loop.call_soon_threadsafe(loop.stop)`, and so does an `if` whose
+      branches all clean up, `if client is not None: client.disconnect()`, beside local names
+      bound to values that call nothing, `client = shared.client`),
       and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
       `tearDown`, `destroy`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
@@ -139,15 +157,18 @@ class SwallowedException(Rule):
 
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
     sends, commits or changes shared state (`os.makedirs(dest)`, `db.insert(row)`,
-    `self.pending -= len(queue.get_nowait())`),
-    even when a default would be kept; items appended in a loop that silently drops the one that
-    failed; a handler that returns `None` from a function whose callers then cannot tell a
-    failure from "nothing".
+    `self.pending -= len(queue.get_nowait())`, `self.items.append(x)`, `path.replace(target)`),
+    even when a default would be kept; items appended in a loop that silently drops the one whose
+    operation failed (`pages.append(fetch(url))`); a handler that returns `None`, after a call
+    that is not plain data, from a function whose callers then cannot tell a failure from
+    "nothing".
 
     The message names what may have failed: the calls of the `try` that act or run for their
     effect (`a failure of `self.fs.rm()` or `self.fs.mkdir()``), else its first call.
 
     ## Known limitations
+    Plain data is told by the called name: a string method name (`split`, `index`, `lower`, ...)
+    on another type counts as plain data too, and `dict.get`, which HTTP clients share, does not.
     A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved. The
     state-changing verbs are read from the called name, so a computation named like one
     (`parser.send(token)`) counts as an operation.
@@ -189,7 +210,8 @@ class SwallowedException(Rule):
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
                     or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
                                   self.ctx.stack[:-2])
-                    or reads_future(parent.body) or calls_nothing(parent.body)
+                    or reads_future(parent.body) or only_logs(parent.body)
+                    or calls_nothing(parent.body, function_locals(function), self.ctx.imports)
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
                     or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)):
@@ -219,7 +241,8 @@ class SwallowedException(Rule):
         with_stmt = self.ctx.parent(2)
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
             if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
-                    or calls_nothing(with_stmt.body):
+                    or only_logs(with_stmt.body) or calls_nothing(with_stmt.body, function_locals(enclosing_function(self.ctx.stack)),
+                                      self.ctx.imports):
                 return
             # a preset default kept when the computation fails: `local = set()` then
             # `with suppress(Exception): local = listing()`

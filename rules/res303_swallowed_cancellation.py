@@ -136,7 +136,10 @@ class SwallowedCancellation(Rule):
     - `except CancelledError: return` in a coroutine this module starts as a task
       (`asyncio.create_task(self._run())`, `loop.create_task(coro)` with `coro = self._run()`,
       `ensure_future`, `run_coroutine_threadsafe`, `start_soon`, `asyncio.run`): returning ends the
-      task, which is what the cancellation asked for;
+      task, which is what the cancellation asked for; the same in a coroutine that can end no
+      other way, whoever starts it (a base class in another module): it ends in a `while True:`
+      loop that holds the handler and has no `break` of its own, and every other `return` of the
+      function is in an `except` handler, so no caller awaits it to go on afterwards;
     - handlers outside a loop that hand the exception on to be raised elsewhere
       (`future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`),
       also in a loop when the handler ends it (`break`, `return`, a `break` right after the
@@ -150,7 +153,8 @@ class SwallowedCancellation(Rule):
     Still reported: a task's coroutine whose handler only passes (`except CancelledError: pass`),
     which reads as "ignore the cancellation" and lets the task report a normal finish; a
     coroutine whose handler returns but that its callers await rather than run as a task, since
-    the caller's cancellation is then lost.
+    the caller's cancellation is then lost (one that can finish normally: a loop on a flag, a
+    `break`, a `return` after the loop).
 
     ## Fix safety
     Unsafe. For a bare `except:` or `except BaseException:` the fix narrows the clause to `except
@@ -168,7 +172,8 @@ class SwallowedCancellation(Rule):
 
     ## Known limitations
     `contextlib.suppress(asyncio.CancelledError)` is not checked. A handler that re-raises only on
-    some paths counts as re-raising.
+    some paths counts as re-raising. A coroutine that can only end by a handler's `return` is
+    taken for a task's; one awaited directly by a caller that goes on afterwards is missed.
 
     ## References
     - [asyncio: task cancellation](https://docs.python.org/3/library/asyncio-task.html#task-cancellation)

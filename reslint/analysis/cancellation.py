@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
 
-from .blocks import body_statements
+from .blocks import body_statements, child_blocks, walk
 from .cleanup import called_name
 
 # what an `except` may name to catch cancellation (a call: the class it returns)
@@ -150,13 +150,52 @@ def task_entries(module: cst.Module, imports) -> Set[str]:
 
 
 def ends_task(handler: cst.CSTNode, stack: Sequence[cst.CSTNode], entries: Set[str]) -> bool:
-    """`except CancelledError: return` in the coroutine a task runs (one of ``entries``): the
-    handler returns, so the task ends and the cancellation has done its work."""
+    """`except CancelledError: return` in the coroutine a task runs (one of ``entries``, or a
+    coroutine that can end no other way, :func:`runs_forever`): the handler returns, so the task
+    ends and the cancellation has done its work."""
     statements = body_statements(handler.body)
     if not statements or not isinstance(statements[-1], cst.Return):
         return False
     func = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
-    return isinstance(func, cst.FunctionDef) and func.asynchronous is not None and func.name.value in entries
+    if not isinstance(func, cst.FunctionDef) or func.asynchronous is None:
+        return False
+    return func.name.value in entries or runs_forever(func, stack)
+
+
+def runs_forever(func: cst.FunctionDef, stack: Sequence[cst.CSTNode]) -> bool:
+    """The coroutine ends in a `while True:` loop that holds the handler, has no `break` of its
+    own, and no `return` of the function lies outside an `except` handler: it can only end by an
+    error or by a handler's `return`. No caller awaits such a coroutine to go on afterwards, so it
+    runs as a task (started in another module, or by a base class), and a `return` on
+    cancellation ends that task (`while True: try: msg = await sub.get() ... except
+    CancelledError: return`)."""
+    body = list(func.body.body) if isinstance(func.body, cst.IndentedBlock) else []
+    loop = body[-1] if body else None
+    if not isinstance(loop, cst.While) or loop not in stack or not _always_true(loop.test):
+        return False
+    if any(isinstance(node, cst.Break) for node in walk(loop.body, into_loops=False)):
+        return False
+    return not _returns_outside_handlers(func.body)
+
+
+def _always_true(test: cst.BaseExpression) -> bool:
+    return (isinstance(test, cst.Name) and test.value == "True") or (
+        isinstance(test, cst.Integer) and test.value == "1")
+
+
+def _returns_outside_handlers(block: cst.BaseSuite) -> bool:
+    """A `return` in the block (nested functions excluded) that is not inside an `except` handler."""
+    for stmt in block.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            if any(isinstance(small, cst.Return) for small in stmt.body):
+                return True
+            continue
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        handlers = {id(h.body) for h in getattr(stmt, "handlers", ())}
+        if any(id(child) not in handlers and _returns_outside_handlers(child) for child in child_blocks(stmt)):
+            return True
+    return False
 
 
 # -- what a handler's fix may assume ----------------------------------------------------------------

@@ -80,22 +80,62 @@ def called_name(expr: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+# what hands a callable to an event loop to run later
+SCHEDULERS = frozenset({"call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_callback"})
+
+
 def is_cleanup_call(expr: cst.BaseExpression, words: Collection[str]) -> bool:
     """A call of a cleanup name; the leading verbs count anywhere in it (`force_close_all()`,
-    `safe_shutdown()`): a call that closes or stops something is cleanup however it is qualified."""
+    `safe_shutdown()`): a call that closes or stops something is cleanup however it is qualified.
+    Handing a cleanup to an event loop is cleanup too (`loop.call_soon_threadsafe(loop.stop)`)."""
     name = called_name(expr)
     if not name:
         return False
+    if name in SCHEDULERS and isinstance(expr, cst.Call):
+        return any(not arg.keyword and not arg.star and _names_cleanup(arg.value, words) for arg in expr.args)
+    return _cleanup_name(name, words)
+
+
+def _cleanup_name(name: str, words: Collection[str]) -> bool:
     return matches_cleanup_word(name, words) or any(
         word in LEADING_CLEANUP_VERBS and word in words for word in name_words(name))
 
 
+def _names_cleanup(expr: cst.BaseExpression, words: Collection[str]) -> bool:
+    """A reference (not a call) to a cleanup function or method: `loop.stop`, `client.disconnect`."""
+    if isinstance(expr, cst.Attribute):
+        return _cleanup_name(expr.attr.value, words)
+    return isinstance(expr, cst.Name) and _cleanup_name(expr.value, words)
+
+
 def is_cleanup_block(block: cst.BaseSuite, words: Collection[str]) -> bool:
-    """The block holds only cleanup calls (at least one)."""
+    """The block holds only cleanup calls (at least one), also under an `if` whose every branch
+    does (`if client is not None: client.disconnect()`), beside assignments of local names that
+    call nothing (`client = shared_client`)."""
     statements = body_statements(block)
-    return bool(statements) and all(
-        isinstance(stmt, cst.Expr) and is_cleanup_call(stmt.value, words) for stmt in statements
-    )
+    cleanups = [stmt for stmt in statements if not _plain_binding(stmt)]
+    return bool(cleanups) and all(_cleans_up(stmt, words) for stmt in cleanups)
+
+
+def _plain_binding(stmt: cst.CSTNode) -> bool:
+    """`client = shared_client`: a local name bound to a value that calls nothing."""
+    from .blocks import walk
+
+    return (isinstance(stmt, cst.Assign) and all(isinstance(t.target, cst.Name) for t in stmt.targets)
+            and not any(isinstance(node, (cst.Call, cst.Await)) for node in walk(stmt.value)))
+
+
+def _cleans_up(stmt: cst.CSTNode, words: Collection[str]) -> bool:
+    if isinstance(stmt, cst.Expr):
+        return is_cleanup_call(stmt.value, words)
+    if not isinstance(stmt, cst.If):
+        return False
+    branch = stmt
+    while isinstance(branch, cst.If):
+        if not is_cleanup_block(branch.body, words):
+            return False
+        branch = branch.orelse
+    return branch is None or is_cleanup_block(branch.body, words)
 
 
 def is_cleanup_function(func: Optional[cst.CSTNode], words: Collection[str]) -> bool:

@@ -169,12 +169,79 @@ def reads_future(block: cst.BaseSuite) -> bool:
             and call.func.attr.value in ("result", "exception"))
 
 
-def calls_nothing(block: cst.BaseSuite) -> bool:
-    """No call, `await`, `return` or `yield` anywhere in the block (nested functions excluded): it
-    only assigns, compares and looks things up, so there is no operation whose failure could be
-    lost (`v.__warningregistry__ = None`, `inst.subscriber = None`), and no result handed back
-    that the handler would turn into `None`."""
-    return not any(isinstance(node, (cst.Call, cst.Await, cst.Return, cst.Yield)) for node in walk(block))
+def calls_nothing(block: cst.BaseSuite, local: "set[str]" = frozenset(),
+                  imports: Optional[ImportTable] = None) -> bool:
+    """No operation anywhere in the block (nested functions excluded): no `await` or `yield`, and
+    no call other than building or editing a collection held in a local name (``local``:
+    `found.append(item["name"])`, `params.pop("page", None)`) or a computation on plain data (a
+    builtin conversion such as `int(x)` or `len(x)`, a standard-library parser such as
+    `json.loads(text)` or `dt.datetime(y, m, d)`, with ``imports`` to tell what they are; a
+    string method such as `text.split("/")` or `page.index(marker)`, a match's `m.group(1)`).
+    It only assigns,
+    compares, converts, looks things up and returns what it found, so what can fail is the shape
+    of the data (a missing key, a wrong type, a marker not found), never an operation whose
+    failure could be lost (`v.__warningregistry__ = None`, `return self.inodes[dev][inode]`, a
+    parse that skips a bad item)."""
+    for node in walk(block):
+        if isinstance(node, (cst.Await, cst.Yield)):
+            return False
+        if isinstance(node, cst.Call) and not _edits_local(node, local) and not _on_plain_data(node, imports):
+            return False
+    return True
+
+
+def _edits_local(call: cst.Call, local: "set[str]") -> bool:
+    """`found.append(x)`, `params.pop("page", None)`: a call that builds or edits a collection
+    held in a local name (not `self`), with no state-changing verb in it."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value in _BUILDS | _EDITS
+            and _root(func.value) in local and not _acts(call))
+
+
+# builtins (and, below, standard-library functions) that only compute on the data they are given
+_PURE_FUNCTIONS = frozenset(f"builtins.{name}" for name in (
+    "int", "float", "complex", "str", "bytes", "bool", "len", "isinstance", "issubclass", "tuple", "list",
+    "dict", "set", "frozenset", "sorted", "reversed", "min", "max", "abs", "round", "divmod", "ord", "chr",
+    "hex", "oct", "bin", "repr", "hash", "range", "enumerate", "zip", "sum", "any", "all", "hasattr")) | {
+    # standard-library functions and constructors that only parse or convert the data they are given
+    "json.loads", "re.match", "re.search", "re.fullmatch", "re.findall", "re.finditer", "re.sub",
+    "re.split", "re.compile", "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta",
+    "datetime.datetime.strptime", "datetime.datetime.fromisoformat", "datetime.date.fromisoformat",
+    "base64.b64decode", "base64.b64encode", "base64.urlsafe_b64decode", "base64.urlsafe_b64encode",
+    "binascii.hexlify", "binascii.unhexlify", "struct.pack", "struct.unpack", "urllib.parse.urlparse",
+    "urllib.parse.urlsplit", "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.parse.unquote",
+    "urllib.parse.quote", "urllib.parse.urljoin", "ipaddress.ip_address", "ipaddress.ip_network",
+    "uuid.UUID", "decimal.Decimal", "fractions.Fraction", "shlex.split", "shlex.quote"}
+# string methods: no other common type has a method of these names that does I/O (`join`, which
+# a thread has too, counts only with its one argument; `replace`, which `Path` has, not at all)
+_STRING_METHODS = frozenset({
+    "split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
+    "capitalize", "startswith", "endswith", "index", "rindex", "find", "rfind", "partition", "rpartition",
+    "removeprefix", "removesuffix", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace",
+    "zfill", "ljust", "rjust", "center", "expandtabs", "format", "join", "encode", "decode",
+    # a regular expression's match, a date's formatting
+    "group", "groups", "groupdict", "strftime", "isoformat"})
+
+
+def _on_plain_data(call: cst.Call, imports: Optional[ImportTable]) -> bool:
+    """`int(x)`, `len(items)`, `text.split("/")`, `", ".join(parts)`: a computation on plain data,
+    whose only failure is the data's shape."""
+    func = call.func
+    if imports is not None and imports.resolve(func) in _PURE_FUNCTIONS:
+        return True
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _STRING_METHODS:
+        return False
+    if func.attr.value == "join":
+        return len(call.args) == 1 and not call.args[0].keyword and not call.args[0].star
+    return True
+
+
+def only_logs(block: cst.BaseSuite) -> bool:
+    """The block only writes log lines (`logger.log(level, message)`): a failure of logging has
+    nowhere left to be reported."""
+    statements = body_statements(block)
+    return bool(statements) and all(
+        isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _logs(s.value) for s in statements)
 
 
 def _logs(call: cst.Call) -> bool:
@@ -189,8 +256,10 @@ def _logs(call: cst.Call) -> bool:
 def configures_optional_import(block: cst.BaseSuite) -> bool:
     """An optional dependency: the block starts by importing something and then only calls
     things on what it imported (`from urllib3.exceptions import InsecureRequestWarning` then
-    `warnings.simplefilter("ignore", category=InsecureRequestWarning)`); what fails there is the
-    import, and without it there is nothing to configure."""
+    `warnings.simplefilter("ignore", category=InsecureRequestWarning)`), or on what it made
+    from it (`u = detector.UniversalDetector()`, `u.feed(s)`), and may end by returning what
+    that computed (`return u.result["encoding"]`); what fails there is the import, and without
+    it there is nothing to configure or compute."""
     from .names import dotted_name, names_in
 
     statements = body_statements(block)
@@ -205,6 +274,14 @@ def configures_optional_import(block: cst.BaseSuite) -> bool:
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 imported.add((dotted_name(bound) or "").split(".")[0])
             continue
+        if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0].target, cst.Name) \
+                and not _acts(stmt.value) and names_in(stmt.value) & imported:
+            # `u = chardet.UniversalDetector()`: what the optional dependency made is its too
+            imported.add(stmt.targets[0].target.value)
+            continue
+        if isinstance(stmt, cst.Return) and stmt.value is not None and statements[-1] is stmt \
+                and not _acts(stmt.value) and names_in(stmt.value) & imported:
+            continue  # `return u.result["encoding"]`: what it computed
         if not (isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call)) or _acts(stmt.value) \
                 or not names_in(stmt.value) & imported:
             return False
@@ -227,20 +304,33 @@ def _returns_value_after(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
 
 # collection methods that build a local result (`found.append(x)`): computing, not acting
 _BUILDS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
+# methods that edit a local collection in place (`params.pop("page", None)`, `found.clear()`): computing too
+_EDITS = frozenset({"pop", "popitem", "popleft", "discard", "clear", "sort", "reverse"})
 # verbs that change state somewhere else: a call of one is an operation even when its result is kept
 _ACTS = frozenset({"post", "put", "patch", "delete", "send", "sendall", "write", "save", "commit", "publish",
                    "insert", "upload", "remove", "unlink", "rename", "kill", "terminate", "acknowledge", "ack"})
 
 
+def _list_insert(call: cst.Call) -> bool:
+    """`items.insert(0, entry)`: a list insertion at a literal position, not a database insert."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "insert" and len(call.args) == 2
+            and all(not a.keyword and not a.star for a in call.args) and isinstance(call.args[0].value, cst.Integer))
+
+
 def _acts(expr: cst.BaseExpression) -> bool:
-    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`)."""
+    """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`,
+    `s3.upload_file(path)`, `send_message(chat, text)`: the verb as the name or one of its words)."""
     from .blocks import walk
+    from .cleanup import name_words
 
     for node in walk(expr):
         if isinstance(node, cst.Call):
             func = node.func
             word = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            if word in _ACTS:
+            if not isinstance(word, str) or _list_insert(node):
+                continue
+            if word in _ACTS or any(part in _ACTS for part in name_words(word)):
                 return True
     return False
 
@@ -333,9 +423,7 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
             value = stmt.value
             if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
                 continue
-            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
-                    and value.func.attr.value in _BUILDS and _root(value.func.value) in local
-                    and not _acts(value)):
+            if isinstance(value, cst.Call) and _edits_local(value, local):
                 continue
             if checks and isinstance(value, (cst.Call, cst.Await)) and not _acts(value):
                 continue  # a check run for the exception it may raise (`af_for_address(host)`)
@@ -491,11 +579,16 @@ def _sets_keys_only(block: cst.BaseSuite, local: "set[str]", constant: "frozense
     for stmt in small_statements(block):
         if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) \
                 and isinstance(stmt.value.func, cst.Attribute) and stmt.value.func.attr.value in _BUILDS:
-            return False
-        if isinstance(stmt, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in stmt.targets):
-            if not all(isinstance(t.target, cst.Subscript) and _root(t.target) in local for t in stmt.targets):
+            if literal or stmt.value.func.attr.value != "update" or _root(stmt.value.func.value) not in local:
                 return False
-            if literal and not all(_literal_key(t.target) and _root(t.target) in constant for t in stmt.targets):
+            found = True  # `info.update(parse(extra))`: optional keys of a local dict, set at once
+            continue
+        if isinstance(stmt, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in stmt.targets):
+            # `data["lang"] = lang = ...`: a local name bound beside the key changes nothing else
+            keys = [t.target for t in stmt.targets if not isinstance(t.target, cst.Name)]
+            if not all(isinstance(t, cst.Subscript) and _root(t) in local for t in keys):
+                return False
+            if literal and not all(_literal_key(t) and _root(t) in constant for t in keys):
                 return False
             found = True
     return found

@@ -326,6 +326,23 @@ class Coroutines:
             return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator)
         return None
 
+    def may_be_syncified(self, call: cst.Call) -> bool:
+        """A project method call that a project which rewrites its coroutine methods into sync
+        wrappers at run time (`setattr(cls, name, async_to_sync(...))` over the members that
+        `iscoroutinefunction` picks) may reach as the sync wrapper: an attribute call that is not
+        an async dunder nor a known async API."""
+        func = call.func
+        project = self.ctx.project
+        if project is None or not isinstance(func, cst.Attribute) or func.attr.value in ASYNC_DUNDERS:
+            return False
+        qualified = self.ctx.qualified_name(func)
+        if qualified is not None and (qualified in KNOWN_COROUTINE_FUNCTIONS or qualified in self.extra):
+            return False
+        info = self.ctx.type_of(func.value)
+        if info is not None and (info.type, func.attr.value) in KNOWN_COROUTINE_METHODS:
+            return False
+        return bool(project.syncifies_methods())
+
     # -- receivers that are instances of project classes -------------------------------
     def _module(self) -> Tuple[str, bool]:
         if self._module_name is None:

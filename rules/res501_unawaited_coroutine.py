@@ -107,6 +107,9 @@ class UnawaitedCoroutine(Rule):
     function rebinds with `global`. A declared
     type is trusted: an instance of a subclass that overrides the coroutine method with a sync
     one is not told apart.
+    In a project that rewrites coroutine methods into sync wrappers at run time, the index does
+    not follow which classes the rewrite reaches: no project method call in sync code is flagged
+    there, whatever its class.
 
     ## References
     - [asyncio: Coroutines](https://docs.python.org/3/library/asyncio-task.html#coroutines)

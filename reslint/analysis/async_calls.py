@@ -125,9 +125,11 @@ def is_task_call(ctx, call: cst.Call) -> bool:
     """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or `create_task` on something that
     is an event loop: resolved as one (a name or `self.<attr>` bound to a loop factory's result or
     annotated as a loop), got from `get_running_loop()`, or named `loop` or `*loop`
-    (`thread_loop`)."""
+    (`thread_loop`). Not `ensure_future` of a future that is already there: an executor's
+    (`loop.run_in_executor(...)`, `asyncio.wrap_future(...)`) comes back as it is, no task is made,
+    and the executor holds the work until it is done."""
     if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
-        return True
+        return not _executor_future(ctx, call)
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS):
         return False
@@ -142,6 +144,20 @@ def is_task_call(ctx, call: cst.Call) -> bool:
         return False
     last = name.rsplit(".", 1)[-1]
     return last in LOOP_NAMES or last.lower().endswith("loop")
+
+
+def _executor_future(ctx, call: cst.Call) -> bool:
+    """`ensure_future(loop.run_in_executor(...))` / `ensure_future(asyncio.wrap_future(...))`."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in ("ensure_future", "async") or not call.args or call.args[0].keyword is not None:
+        return False
+    inner = call.args[0].value
+    if not isinstance(inner, cst.Call):
+        return False
+    if isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "run_in_executor":
+        return True
+    return ctx.qualified_name(inner.func) in ("asyncio.wrap_future", "asyncio.futures.wrap_future")
 
 
 def is_generator(func: cst.FunctionDef) -> bool:

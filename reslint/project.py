@@ -18,10 +18,13 @@ up `__init__.py` files, the path under the root, and the path under `src/`):
 - imports (`from .impl import fetch` in `__init__.py` is a re-export);
 - what a call returns when a sync function or method declares it (`def store(self) -> Store`,
   kept as the attribute `store()`), and module-level instances (`registry = Registry()`,
-  `registry: Registry = ...`, bound once).
+  `registry: Registry = ...`, bound once);
+- whether the module rewrites coroutine methods into sync wrappers at run time (it tests
+  `iscoroutinefunction` and `setattr`s under a computed name in a function).
 
 Only modules that can matter are parsed, with the stdlib parser: those whose
-text contains `async def` and every package `__init__.py` (re-exports); then,
+text contains `async def`, every package `__init__.py` (re-exports) and those that say
+`iscoroutinefunction` and `setattr`; then,
 a few rounds more, the modules that define a base class or an attribute type
 those name (so `self.coresys.plugins.dns.write()` is followed through a
 `CoreSys` defined in a module with no `async def`). Entries are cached by file
@@ -44,7 +47,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set,
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 from .analysis.reach import ast_dotted, declared_class
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -106,6 +109,9 @@ class ModuleEntry:
     # module-level name -> the project class it is an instance of (`registry = Registry()`, bound
     # once); `name()` -> the class a sync function of the module declares it returns
     instances: Dict[str, str] = field(default_factory=dict)
+    # the module rewrites coroutine methods into sync ones at run time: a function of it tests
+    # `iscoroutinefunction` and `setattr`s a wrapper under a computed name (`async_to_sync`)
+    syncifies: bool = False
 
     def to_json(self):
         data: Dict[str, Any] = {
@@ -121,6 +127,8 @@ class ModuleEntry:
             data["decorated"] = {k: list(v) for k, v in self.decorated.items()}
         if self.instances:
             data["instances"] = self.instances
+        if self.syncifies:
+            data["syncifies"] = True
         return data
 
     @classmethod
@@ -129,7 +137,7 @@ class ModuleEntry:
             coroutines=tuple(data["coroutines"]), names=tuple(data["names"]), imports=dict(data["imports"]),
             typevars=dict(data.get("typevars", {})), coroutine_decorators=tuple(data.get("coroutine_decorators", ())),
             decorated={k: tuple(v) for k, v in data.get("decorated", {}).items()},
-            instances=dict(data.get("instances", {})),
+            instances=dict(data.get("instances", {})), syncifies=bool(data.get("syncifies", False)),
             classes={k: _class_from_json(v) for k, v in data["classes"].items()},
         )
 
@@ -556,7 +564,25 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     coroutines = [c for c in coroutines if c not in names_set]
     decorated = {k: v for k, v in decorated.items() if names.count(k) == 1 and k not in classes}
     return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars, tuple(coroutine_decorators),
-                       decorated, _module_instances(tree, resolve, generators))
+                       decorated, _module_instances(tree, resolve, generators),
+                       "iscoroutinefunction" in text and _syncifies(tree))
+
+
+def _syncifies(tree: ast.Module) -> bool:
+    """Whether the module tests `iscoroutinefunction` and, in a function, `setattr`s under a
+    computed name: it rewrites coroutine methods into sync wrappers at run time."""
+    tests = setter = False
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Attribute, ast.Name)) and \
+                (node.attr if isinstance(node, ast.Attribute) else node.id) == "iscoroutinefunction":
+            tests = True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not setter:
+            setter = any(isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                         and inner.func.id == "setattr" and len(inner.args) == 3
+                         and not isinstance(inner.args[1], ast.Constant) for inner in ast.walk(node))
+        if tests and setter:
+            return True
+    return False
 
 
 class ProjectIndex:
@@ -675,6 +701,15 @@ class ProjectIndex:
                     names |= inherited
                 found = None if names is None else frozenset(names)
         memo[qualified] = found
+        return found
+
+    def syncifies_methods(self) -> bool:
+        """Whether a module of the project rewrites coroutine methods into sync wrappers at run
+        time (see :func:`_syncifies`): then a project's coroutine method called from sync code may
+        well be the sync wrapper by the time it runs."""
+        found = getattr(self, "_syncifies", None)
+        if found is None:
+            found = self._syncifies = any(entry.syncifies for entry in self.modules.values())
         return found
 
     def names_key(self, which: str) -> str:
@@ -961,6 +996,9 @@ class RecordingIndex:
     def class_entry(self, qualified: str):
         return self._ask("class_entry", qualified)
 
+    def syncifies_methods(self) -> bool:
+        return self._ask("syncifies_methods")
+
     def queries(self) -> Tuple[tuple, ...]:
         """(method, args, answer) for each question asked; see the class docstring for the names."""
         out = [(method, args, answer) for (method, args), answer in self._queries.items()]
@@ -980,7 +1018,8 @@ def _cache_dir() -> Optional[Path]:
 
 
 def _wanted(rel: str, data: bytes) -> bool:
-    return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data
+    return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data or \
+        (b"iscoroutinefunction" in data and b"setattr" in data)
 
 
 def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True,

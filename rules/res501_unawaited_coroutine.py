@@ -85,7 +85,10 @@ class UnawaitedCoroutine(Rule):
     rebound in the function; a receiver whose type is unknown (an
     unannotated parameter, an attribute assigned something else than `T(...)` or bound to two
     different classes, a class of another library); the same method names on sync classes and a
-    sync override in a subclass of the declared type; code that can never run (the `else` of
+    sync override in a subclass of the declared type; a project method called from sync code in a
+    project that rewrites its coroutine methods into sync wrappers at run time (a module that tests
+    `iscoroutinefunction` and `setattr`s a wrapper under a computed name, as `async_to_sync`
+    helpers do: `with Client():` then runs `stop()` to completion); code that can never run (the `else` of
     `if True:`, the body of `if False:` or `if TYPE_CHECKING:`, as code generators leave them).
 
     ## Fix safety
@@ -104,6 +107,9 @@ class UnawaitedCoroutine(Rule):
     function rebinds with `global`. A declared
     type is trusted: an instance of a subclass that overrides the coroutine method with a sync
     one is not told apart.
+    In a project that rewrites coroutine methods into sync wrappers at run time, the index does
+    not follow which classes the rewrite reaches: no project method call in sync code is flagged
+    there, whatever its class.
 
     ## References
     - [asyncio: Coroutines](https://docs.python.org/3/library/asyncio-task.html#coroutines)
@@ -153,6 +159,8 @@ class UnawaitedCoroutine(Rule):
         if len(shown) > 60:
             shown = shown[:57] + "..."
         in_async = self.ctx.in_async_function()
+        if not in_async and self._coroutines().may_be_syncified(node):
+            return  # the project turns its coroutine methods into sync ones at run time
         fix = None
         if how == "condition":
             message = (f"coroutine `{shown}()` is used as a condition and never awaited; a coroutine object is "

@@ -55,7 +55,10 @@ class DanglingTask(Rule):
     awaited, returned, passed on (`asyncio.wait`, `gather`), read later (a done-callback,
     `cancel()`); `TaskGroup.create_task` and nursery `start_soon`, whose owner holds the task;
     `create_task` methods of other objects (a receiver known to be something else, or named
-    otherwise: `group`, `jobs`, `loops`); a project's own `gather` methods.
+    otherwise: `group`, `jobs`, `loops`); a project's own `gather` methods; `ensure_future` of a
+    future an executor already made (`loop.run_in_executor(...)`, `asyncio.wrap_future(...)`): it
+    comes back as it is, no task is made, and the executor holds the work until it is done
+    (`asyncio.to_thread(...)` is a coroutine: wrapped in a task, it is flagged).
 
     ## Fix safety
     No fix: where the task should be kept is a design decision.

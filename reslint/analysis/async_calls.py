@@ -125,9 +125,11 @@ def is_task_call(ctx, call: cst.Call) -> bool:
     """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or `create_task` on something that
     is an event loop: resolved as one (a name or `self.<attr>` bound to a loop factory's result or
     annotated as a loop), got from `get_running_loop()`, or named `loop` or `*loop`
-    (`thread_loop`)."""
+    (`thread_loop`). Not `ensure_future` of a future that is already there: an executor's
+    (`loop.run_in_executor(...)`, `asyncio.wrap_future(...)`) comes back as it is, no task is made,
+    and the executor holds the work until it is done."""
     if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
-        return True
+        return not _executor_future(ctx, call)
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS):
         return False
@@ -142,6 +144,20 @@ def is_task_call(ctx, call: cst.Call) -> bool:
         return False
     last = name.rsplit(".", 1)[-1]
     return last in LOOP_NAMES or last.lower().endswith("loop")
+
+
+def _executor_future(ctx, call: cst.Call) -> bool:
+    """`ensure_future(loop.run_in_executor(...))` / `ensure_future(asyncio.wrap_future(...))`."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in ("ensure_future", "async") or not call.args or call.args[0].keyword is not None:
+        return False
+    inner = call.args[0].value
+    if not isinstance(inner, cst.Call):
+        return False
+    if isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "run_in_executor":
+        return True
+    return ctx.qualified_name(inner.func) in ("asyncio.wrap_future", "asyncio.futures.wrap_future")
 
 
 def is_generator(func: cst.FunctionDef) -> bool:
@@ -325,6 +341,23 @@ class Coroutines:
         if owner is not None:
             return lookup_method(self._class_entry, owner, attr, self._coroutine_decorator)
         return None
+
+    def may_be_syncified(self, call: cst.Call) -> bool:
+        """A project method call that a project which rewrites its coroutine methods into sync
+        wrappers at run time (`setattr(cls, name, async_to_sync(...))` over the members that
+        `iscoroutinefunction` picks) may reach as the sync wrapper: an attribute call that is not
+        an async dunder nor a known async API."""
+        func = call.func
+        project = self.ctx.project
+        if project is None or not isinstance(func, cst.Attribute) or func.attr.value in ASYNC_DUNDERS:
+            return False
+        qualified = self.ctx.qualified_name(func)
+        if qualified is not None and (qualified in KNOWN_COROUTINE_FUNCTIONS or qualified in self.extra):
+            return False
+        info = self.ctx.type_of(func.value)
+        if info is not None and (info.type, func.attr.value) in KNOWN_COROUTINE_METHODS:
+            return False
+        return bool(project.syncifies_methods())
 
     # -- receivers that are instances of project classes -------------------------------
     def _module(self) -> Tuple[str, bool]:

@@ -659,7 +659,7 @@ def ast_task_candidate(tree) -> bool:
     import ast
 
     from .coroutines import GATHER_FUNCTIONS
-    from .reach import STATEMENT_FIELDS, reach_of, subtree
+    from .reach import carried, reach_of, subtree
 
     resolve = reach_of(tree).resolver(TASK_FUNCTIONS | GATHER_FUNCTIONS)
     uses: Dict[int, Dict[str, int]] = {}
@@ -680,21 +680,16 @@ def ast_task_candidate(tree) -> bool:
                         counts[node.id] = counts.get(node.id, 0) + 1
         return counts.get(name, 0) > 1  # the target itself is one
 
-    stack = [(tree, None)]
-    while stack:
-        node, scope = stack.pop()
+    def enter(node, scope):  # the function a statement is in
+        return node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope
+
+    for node, scope in carried(tree, None, enter):
         kind = type(node)
-        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-            scope = node
-        elif kind is ast.Expr:
+        if kind is ast.Expr:
             if schedules(node.value):
                 return True
         elif kind is ast.Assign and scope is not None and len(node.targets) == 1 and \
                 type(node.targets[0]) is ast.Name and schedules(node.value) and \
                 not read_again(scope, node.targets[0].id):
             return True
-        for name in STATEMENT_FIELDS:
-            children = getattr(node, name, None)
-            if children:
-                stack.extend((child, scope) for child in children)
     return False

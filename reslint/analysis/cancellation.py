@@ -293,7 +293,7 @@ def ast_cancellation_candidate(tree, extra: Sequence[str] = ()) -> bool:
     over-approximation of what RES303 reports, on the stdlib tree."""
     import ast
 
-    from .reach import STATEMENT_FIELDS, reach_of, subtree
+    from .reach import STATEMENT_FIELDS, carried, reach_of, subtree
 
     words = set(_CANCELLATION_WORDS) | {name.rsplit(".", 1)[-1].rstrip("()") for name in extra}
     reach = reach_of(tree)
@@ -337,19 +337,11 @@ def ast_cancellation_candidate(tree, extra: Sequence[str] = ()) -> bool:
                    for stmt in body for node in subtree(stmt))
 
     try_types = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
-    stack = [(tree, False)]
-    while stack:
-        node, in_async = stack.pop()
+
+    def enter(node, in_async):  # whether the nearest function is a coroutine
         kind = type(node)
-        if kind is ast.AsyncFunctionDef:
-            in_async = True
-        elif kind is ast.FunctionDef:
-            in_async = False
-        elif in_async and kind in try_types:
-            if any(catches(h) and not raises(h.body) for h in node.handlers) and suspends(node.body):
-                return True
-        for name in STATEMENT_FIELDS:
-            children = getattr(node, name, None)
-            if children:
-                stack.extend((child, in_async) for child in children)
-    return False
+        return True if kind is ast.AsyncFunctionDef else False if kind is ast.FunctionDef else in_async
+
+    return any(in_async and type(node) in try_types and suspends(node.body) and
+               any(catches(h) and not raises(h.body) for h in node.handlers)
+               for node, in_async in carried(tree, False, enter))

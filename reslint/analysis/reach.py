@@ -244,6 +244,21 @@ def statements(tree: ast.AST) -> Iterator[ast.AST]:
                 stack.extend(value)
 
 
+def carried(tree: ast.AST, initial, enter) -> Iterator[Tuple[ast.AST, object]]:
+    """Every statement of the tree (the tree itself first) with a state carried down from the
+    statements around it: ``enter(node, state)`` gives the state of what ``node`` holds (the
+    function a statement is in, whether that function is a coroutine...)."""
+    stack = [(tree, initial)]
+    while stack:
+        node, state = stack.pop()
+        yield node, state
+        inner = enter(node, state)
+        for name in STATEMENT_FIELDS:
+            children = getattr(node, name, None)
+            if children:
+                stack.extend((child, inner) for child in children)
+
+
 @functools.lru_cache(maxsize=64)
 def _type_sources(types: FrozenSet[str]) -> FrozenSet[str]:
     """The qualified names whose call, annotation or awaited result may give a value of one of

@@ -578,17 +578,22 @@ def _quick_command_line(text: str) -> bool:
     return all(_program(segment[0]) in PIPE_FILTERS | QUICK_PROGRAMS for segment in segments[1:])
 
 
+def _command(call: Optional[cst.Call]) -> Optional[cst.BaseExpression]:
+    """The command a subprocess call runs (its first positional argument, or `args=`), or None."""
+    if call is None:
+        return None
+    args = [a for a in call.args if a.keyword is None and not a.star]
+    command = args[0] if args else find_arg(call, "args")
+    return command.value if command is not None else None
+
+
 def quick_command(call: Optional[cst.Call]) -> bool:
     """The subprocess call runs a command that cannot hang: a quick program (`kill`, `pkill`,
     `uname`, `ps`, ...), a short pipeline of them through standard filters (`ps aux | grep x`),
     or a version probe (`[tool, "--version"]`, whatever the tool)."""
-    if call is None:
+    value = _command(call)
+    if value is None:
         return False
-    args = [a for a in call.args if a.keyword is None and not a.star]
-    command = args[0] if args else find_arg(call, "args")
-    if command is None:
-        return False
-    value = command.value
     text = string_value(value)
     if text is not None:
         return _quick_command_line(text)
@@ -662,13 +667,9 @@ def interactive_command(ctx, call: Optional[cst.Call]) -> bool:
     `less`, `vim`, ...), or the program named by `$EDITOR` / `$VISUAL` / `$PAGER`, read in the
     call or in a local name of the function (`editor = os.environ.get("EDITOR", "vi")`). The
     wait lasts as long as the person wants; a timeout would close their editor."""
-    if call is None:
+    value = _command(call)
+    if value is None:
         return False
-    args = [a for a in call.args if a.keyword is None and not a.star]
-    command = args[0] if args else find_arg(call, "args")
-    if command is None:
-        return False
-    value = command.value
     text = _leading_word(value)
     if text is not None:
         return _program(text) in INTERACTIVE_PROGRAMS
@@ -745,14 +746,10 @@ def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
 def piped_from_quick(ctx, call: Optional[cst.Call]) -> bool:
     """`check_output(("grep", port), stdin=ls.stdout)` with `ls = Popen(("lsof", "-i"), ...)`: a
     standard filter that reads the output of a quick program ends when that program does."""
-    if call is None:
+    value = _command(call)
+    stdin = find_arg(call, "stdin") if call is not None else None
+    if value is None or stdin is None:
         return False
-    args = [a for a in call.args if a.keyword is None and not a.star]
-    command = args[0] if args else find_arg(call, "args")
-    stdin = find_arg(call, "stdin")
-    if command is None or stdin is None:
-        return False
-    value = command.value
     if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
         word = string_value(value.elements[0].value)
     else:

@@ -132,7 +132,9 @@ class SwallowedCancellation(Rule):
       earlier in the function or in the same `try` (`try: task.cancel(); await task`), in a
       closure of the function or a sibling closure (`def on_lost(): reply.cancel()`), or in
       another method of the class for `self.<task>`, then `await task` / `except
-      CancelledError: pass`;
+      CancelledError: pass`; a `cancel` handed to the loop to call later
+      (`loop.call_soon_threadsafe(self._done.cancel)`, `loop.call_later(5, task.cancel)`) counts
+      as a call;
     - `except CancelledError: return` in a coroutine this module starts as a task
       (`asyncio.create_task(self._run())`, `loop.create_task(coro)` with `coro = self._run()`,
       `ensure_future`, `run_coroutine_threadsafe`, `start_soon`, `asyncio.run`): returning ends the
@@ -141,7 +143,8 @@ class SwallowedCancellation(Rule):
       loop that holds the handler and has no `break` of its own, and every other `return` of the
       function is in an `except` handler, so no caller awaits it to go on afterwards;
     - handlers outside a loop that hand the exception on to be raised elsewhere
-      (`future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`),
+      (`future.set_exception(e)`, `future.failure(e)`, `errors.append(e)`, `queue.put((ERROR, e))`,
+      also deferred: `partial(fut.set_exception, e)`, `loop.call_soon_threadsafe(fut.set_exception, e)`),
       also in a loop when the handler ends it (`break`, `return`, a `break` right after the
       `try`, or `running = False` on the flag the `while` tests); and, in a loop over cleanup
       steps, a handler that keeps each error

@@ -60,9 +60,11 @@ def _is_cancel_call(stmt: cst.CSTNode) -> bool:
 
 
 def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[cst.CSTNode] = None) -> Set[str]:
-    """Source text of the receivers of `.cancel()` calls under ``node``, and of the iterables of
-    loops that cancel their items (`for t in tasks: t.cancel()` -> `t`, `tasks`). With
-    ``stop_at``, only calls before that node (in source order) count."""
+    """Source text of the receivers of `.cancel()` calls under ``node`` (and of `.cancel` handed
+    to be called later: `loop.call_soon_threadsafe(fut.cancel)`, `loop.call_later(5,
+    task.cancel)`), and of the iterables of loops that cancel their items (`for t in tasks:
+    t.cancel()` -> `t`, `tasks`). With ``stop_at``, only calls before that node (in source
+    order) count."""
     targets: Set[str] = set()
     # depth first, children in order (`.children` is source order): as a visitor goes
     stack: List[Tuple[cst.CSTNode, Tuple[cst.For, ...]]] = [(node, ())]
@@ -77,6 +79,9 @@ def cancelled_targets(node: cst.CSTNode, module: cst.Module, stop_at: Optional[c
             for loop in loops:
                 if module.code_for_node(loop.target) == receiver:
                     targets.add(module.code_for_node(loop.iter))
+        elif isinstance(current, cst.Arg) and isinstance(current.value, cst.Attribute) \
+                and current.value.attr.value == "cancel":
+            targets.add(module.code_for_node(current.value.value))  # the bound method, called later
         inner = loops + (current,) if isinstance(current, cst.For) else loops
         stack.extend((child, inner) for child in reversed(current.children))
     return targets

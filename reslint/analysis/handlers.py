@@ -731,7 +731,9 @@ def _bound(handler: Handler) -> Optional[str]:
 
 def _handing_on_calls(handler: Handler, methods: "frozenset[str]") -> Iterator[cst.Call]:
     """Calls `x.<method>(...)` in the handler whose arguments hold the bound error anywhere
-    (`fut.set_exception(e)`, `queue.put((ERROR, e))`), nested functions excluded."""
+    (`fut.set_exception(e)`, `queue.put((ERROR, e))`), and calls that hand such a method and the
+    error on together to call it later (`partial(fut.set_exception, e)`,
+    `loop.call_soon_threadsafe(fut.set_exception, e)`), nested functions excluded."""
     from .blocks import walk
 
     bound = _bound(handler)
@@ -744,6 +746,11 @@ def _handing_on_calls(handler: Handler, methods: "frozenset[str]") -> Iterator[c
         if isinstance(func, cst.Attribute) and func.attr.value in methods:
             if any(bound in _names_read(arg.value) for arg in node.args):
                 yield node
+            continue
+        handed = [arg for arg in node.args
+                  if isinstance(arg.value, cst.Attribute) and arg.value.attr.value in methods]
+        if handed and any(bound in _names_read(arg.value) for arg in node.args if arg not in handed):
+            yield node
 
 
 def _names_read(expr: cst.BaseExpression) -> set:

@@ -47,7 +47,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set,
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 from .analysis.reach import ast_dotted, declared_class
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -112,6 +112,9 @@ class ModuleEntry:
     # the module rewrites coroutine methods into sync ones at run time: a function of it tests
     # `iscoroutinefunction` and `setattr`s a wrapper under a computed name (`async_to_sync`)
     syncifies: bool = False
+    # the module sets a process-wide default socket timeout: `socket.setdefaulttimeout(n)`, `n`
+    # not a literal None, anywhere in it
+    socket_default: bool = False
 
     def to_json(self):
         data: Dict[str, Any] = {
@@ -129,6 +132,8 @@ class ModuleEntry:
             data["instances"] = self.instances
         if self.syncifies:
             data["syncifies"] = True
+        if self.socket_default:
+            data["socket_default"] = True
         return data
 
     @classmethod
@@ -138,6 +143,7 @@ class ModuleEntry:
             typevars=dict(data.get("typevars", {})), coroutine_decorators=tuple(data.get("coroutine_decorators", ())),
             decorated={k: tuple(v) for k, v in data.get("decorated", {}).items()},
             instances=dict(data.get("instances", {})), syncifies=bool(data.get("syncifies", False)),
+            socket_default=bool(data.get("socket_default", False)),
             classes={k: _class_from_json(v) for k, v in data["classes"].items()},
         )
 
@@ -565,7 +571,21 @@ def index_source(text: str, module: str, is_package: bool) -> Optional[ModuleEnt
     decorated = {k: v for k, v in decorated.items() if names.count(k) == 1 and k not in classes}
     return ModuleEntry(tuple(coroutines), tuple(names), classes, imports, typevars, tuple(coroutine_decorators),
                        decorated, _module_instances(tree, resolve, generators),
-                       "iscoroutinefunction" in text and _syncifies(tree))
+                       "iscoroutinefunction" in text and _syncifies(tree),
+                       "setdefaulttimeout" in text and _sets_socket_default(tree, resolve))
+
+
+def _sets_socket_default(tree: ast.Module, resolve) -> bool:
+    """Whether the module calls `socket.setdefaulttimeout(x)` (through any import of it) with
+    something else than a literal `None`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            dotted = ast_dotted(node.func)
+            if dotted is not None and dotted.rsplit(".", 1)[-1] == "setdefaulttimeout" and \
+                    resolve(dotted) == "socket.setdefaulttimeout" and \
+                    not (isinstance(node.args[0], ast.Constant) and node.args[0].value is None):
+                return True
+    return False
 
 
 def _syncifies(tree: ast.Module) -> bool:
@@ -711,6 +731,19 @@ class ProjectIndex:
         if found is None:
             found = self._syncifies = any(entry.syncifies for entry in self.modules.values())
         return found
+
+    def sets_socket_default(self, package: str) -> bool:
+        """Whether a module of the top-level ``package``, outside its tests, sets a process-wide
+        default socket timeout (`socket.setdefaulttimeout(n)`, typically in the program's
+        command-line entry point): the program's socket-level calls without a timeout of their
+        own are bounded by it. Per package, so that one program of a repository that holds
+        several does not speak for the others."""
+        found = getattr(self, "_socket_default", None)
+        if found is None:
+            found = self._socket_default = frozenset(
+                name.split(".")[0] for name, entry in self.modules.items()
+                if entry.socket_default and not _test_module(name))
+        return package in found
 
     def names_key(self, which: str) -> str:
         """A digest of one of the name sets above (the result cache compares it)."""
@@ -999,6 +1032,9 @@ class RecordingIndex:
     def syncifies_methods(self) -> bool:
         return self._ask("syncifies_methods")
 
+    def sets_socket_default(self, package: str) -> bool:
+        return self._ask("sets_socket_default", package)
+
     def queries(self) -> Tuple[tuple, ...]:
         """(method, args, answer) for each question asked; see the class docstring for the names."""
         out = [(method, args, answer) for (method, args), answer in self._queries.items()]
@@ -1019,7 +1055,17 @@ def _cache_dir() -> Optional[Path]:
 
 def _wanted(rel: str, data: bytes) -> bool:
     return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data or \
-        (b"iscoroutinefunction" in data and b"setattr" in data)
+        (b"iscoroutinefunction" in data and b"setattr" in data) or b"setdefaulttimeout" in data
+
+
+_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+
+
+def _test_module(name: str) -> bool:
+    """A module of the project's tests, by its dotted name (`tests.test_x`, `pkg.conftest`)."""
+    parts = name.split(".")
+    last = parts[-1]
+    return any(part in _TEST_PARTS for part in parts) or last.startswith("test_") or last.endswith("_test")
 
 
 def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True,
@@ -1232,7 +1278,7 @@ def _rebased(entry: ModuleEntry, primary: str, alias: str) -> ModuleEntry:
     return ModuleEntry(entry.coroutines, entry.names, classes, dict(entry.imports),
                        {k: fix(v) for k, v in entry.typevars.items()}, entry.coroutine_decorators,
                        {k: tuple(fix(d) for d in v) for k, v in entry.decorated.items()},
-                       {k: fix(v) for k, v in entry.instances.items()})
+                       {k: fix(v) for k, v in entry.instances.items()}, entry.syncifies, entry.socket_default)
 
 
 _NOT_PACKAGES = frozenset({"src", "lib", "lib64", "site-packages", "dist-packages", "python", "tmp", "home", "usr"})

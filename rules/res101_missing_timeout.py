@@ -99,8 +99,12 @@ class MissingTimeout(Rule):
     `self.<attr>`, or in the function or method of the file that built and returned it
     (`with self.anonymous_session() as s: s.get(url)`); a session whose origin the file does not
     show (a parameter annotated `requests.Session`) in a module whose every `requests.Session()`
-    is configured that way where it is built; socket-based calls in a module that calls
-    `socket.setdefaulttimeout(<number>)`; websocket-client's `create_connection` in a module that
+    is configured that way where it is built; socket-based calls (`urlopen`, `http.client`,
+    `socket.create_connection`, `smtplib`...) in a module that calls
+    `socket.setdefaulttimeout(<number>)`, or in a package one of whose modules outside its tests
+    calls it (a command-line entry point that sets `socket.setdefaulttimeout(args.timeout)` for
+    the whole program; the same top-level package, so one program of a repository that holds
+    several does not speak for the others); websocket-client's `create_connection` in a module that
     calls `websocket.setdefaulttimeout(<number>)`; a `psycopg` DSN given as a variable, or a literal one that
     sets `connect_timeout`; calls inside the `timeout-wrappers` you declare.
 
@@ -114,7 +118,10 @@ class MissingTimeout(Rule):
     ## Known limitations
     Only names bound in the same file are resolved; a client built in another module and passed
     around without an annotation is not checked. `socket.setdefaulttimeout(n)` and
-    `websocket.setdefaulttimeout(n)` count anywhere in the module, whatever runs first. Flow is not followed: a name bound to a
+    `websocket.setdefaulttimeout(n)` count anywhere in the module, whatever runs first; a
+    package's `socket.setdefaulttimeout(n)` counts for all its modules, although a library whose
+    command-line module sets it leaves callers that import it without the default. Without a
+    project (a file read from standard input) only the module's own call counts. Flow is not followed: a name bound to a
     session in one branch and to something else in another is left alone.
 
     ## References
@@ -135,15 +142,26 @@ class MissingTimeout(Rule):
         r"|http|socket|asyncio|websocket)\b",
     )
     Options = Options
+    # the project index tells whether the program sets a default socket timeout in another module
+    scope = "project"
 
     @classmethod
-    def is_ast_candidate(cls, tree, text, options=None) -> bool:
+    def is_ast_candidate(cls, tree, text, options=None, project=None) -> bool:
         extra = tuple(spec.split(":")[0].strip() for spec in options.extra_calls) if options is not None else ()
         return may_call(tree, text, (*NETWORK_FUNCTIONS, *ASYNC_CONTEXT_BOUNDED, *extra), NETWORK_METHODS)
 
     @classmethod
     def option_triggers(cls, options: Options):
         return tuple((re.escape(spec.split(":")[0].rsplit(".", 1)[-1]),) for spec in options.extra_calls if spec)
+
+    def _program_default(self) -> bool:
+        """A module of this file's top-level package, outside its tests, sets
+        `socket.setdefaulttimeout(n)` (see :meth:`reslint.project.ProjectIndex.sets_socket_default`)."""
+        project = self.ctx.project
+        if project is None:
+            return False
+        module = project.module_of(self.ctx.path)[0]
+        return bool(module) and bool(project.sets_socket_default(module.split(".")[0]))
 
     def _functions(self):
         extra = getattr(self, "_extra", None)
@@ -174,7 +192,7 @@ class MissingTimeout(Rule):
             return  # the pool carries the connection options
         if spec.dsn and dsn_covers(node, spec):
             return
-        if spec.socket_default and socket_default_timeout(self.ctx):
+        if spec.socket_default and (socket_default_timeout(self.ctx) or self._program_default()):
             return
         if spec.default_setter and socket_default_timeout(self.ctx, spec.default_setter):
             return

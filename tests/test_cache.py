@@ -160,6 +160,21 @@ def test_a_changed_coroutine_invalidates_exactly_its_users(cached):
     assert linted == ["pkg/io.py"] and ("user.py", "RES501", 4) in found
 
 
+def test_a_default_socket_timeout_set_elsewhere_invalidates_the_socket_users(cached):
+    """RES101 asks the project index whether the program sets `socket.setdefaulttimeout(n)`."""
+    _write(cached.root, "pkg/__init__.py", "")
+    _write(cached.root, "pkg/fetch.py", "import urllib.request\n\ndef f(url):\n    return urllib.request.urlopen(url)\n")
+    _write(cached.root, "pkg/cli.py", "import socket\n\ndef main():\n    socket.setdefaulttimeout(30)\n")
+    _, found = cached()
+    assert not [f for f in found if f[1] == "RES101"]
+    _write(cached.root, "pkg/cli.py", "import socket\n\ndef main():\n    pass\n")
+    linted, found = cached()
+    assert "pkg/fetch.py" in linted and ("pkg/fetch.py", "RES101", 4) in found
+    _write(cached.root, "pkg/cli.py", "import socket\n\ndef main():\n    socket.setdefaulttimeout(10)\n")
+    linted, found = cached()
+    assert "pkg/fetch.py" in linted and not [f for f in found if f[1] == "RES101"]
+
+
 def test_a_changed_async_method_invalidates_its_callers(cached):
     _write(cached.root, "pkg/__init__.py", "")
     _write(cached.root, "pkg/base.py", "class Base:\n    async def close(self):\n        pass\n")

@@ -21,6 +21,7 @@ from reslint.analysis.timeouts import (
     receiver_unbounded,
     resolve_call,
     socket_default_timeout,
+    used_inside,
 )
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -61,7 +62,9 @@ class MissingTimeout(Rule):
     urllib3 requests on a pool built without a timeout, `redis.Redis` / `from_url` without
     `socket_timeout`, `psycopg2` / `psycopg` `connect` without `connect_timeout`,
     websocket-client's `websocket.create_connection`, `urllib.request.build_opener().open(...)`,
-    and `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()`.
+    and `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()` (a coroutine made
+    earlier, `pending = asyncio.open_connection(h, p)`, counts as inside when every use of the
+    name is: `async with asyncio.timeout(5): await pending`).
 
     ## Why is this bad?
     These libraries wait forever by default. One peer that accepts the connection and then stops
@@ -174,7 +177,8 @@ class MissingTimeout(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualified_name(node.func)
         if qualified in ASYNC_CONTEXT_BOUNDED:
-            if not inside(self.ctx, TIMEOUT_SCOPES | set(self.options.timeout_wrappers)):
+            scopes = TIMEOUT_SCOPES | set(self.options.timeout_wrappers)
+            if not inside(self.ctx, scopes) and not used_inside(self.ctx, node, scopes):
                 self.report(node.func, f"`{ASYNC_CONTEXT_BOUNDED[qualified]}` has no timeout; wrap it in "
                                   f"`asyncio.timeout()` or `asyncio.wait_for()`")
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Collection, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
 
@@ -251,8 +251,48 @@ def _callee_names(ctx, call: cst.Call):
 
 def inside(ctx, names: Iterable[str]) -> bool:
     """Inside a call to, or a `with` block of, one of ``names`` (qualified or as written)."""
-    names = set(names)
-    for node in ctx.stack[:-1]:
+    return _inside(ctx, ctx.stack[:-1], set(names))
+
+
+def used_inside(ctx, call: cst.Call, names: Iterable[str]) -> bool:
+    """The call's result is bound to a local name (`conn = asyncio.open_connection(h, p)`) whose
+    every use in the function is inside a call to, or a `with` block of, one of ``names`` (`async
+    with asyncio.timeout(5): await conn`, `await asyncio.wait_for(conn, 5)`): a coroutine runs
+    only where it is awaited, so made before the scope it is still bounded by it."""
+    from ..walker import child_nodes
+
+    parent = ctx.parent()
+    if not (isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)):
+        return False
+    target = parent.targets[0].target
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    wanted = set(names)
+    uses = 0
+    pending: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(function.body, ())]
+    while pending:
+        node, above = pending.pop()
+        if isinstance(node, cst.Name):
+            if node.value == target.value and node is not target:
+                if not _inside(ctx, above, wanted):
+                    return False  # used outside the scope, or bound again
+                uses += 1
+            continue
+        inner = (*above, node)
+        if isinstance(node, cst.Attribute):
+            pending.append((node.value, inner))  # `x.conn` is not the name
+            continue
+        if isinstance(node, cst.Arg):
+            pending.append((node.value, inner))  # nor is a keyword `conn=`
+            continue
+        pending.extend((child, inner) for child in child_nodes(node))
+    return uses > 0
+
+
+def _inside(ctx, stack: Sequence[cst.CSTNode], names: Set[str]) -> bool:
+    for node in stack:
         if isinstance(node, cst.Call) and _callee_names(ctx, node) & names:
             return True
         if isinstance(node, cst.With):

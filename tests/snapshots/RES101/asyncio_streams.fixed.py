@@ -55,3 +55,27 @@ class LineProtocolClient:
     async def send(self, line):
         self.writer.write(line.encode() + b"\n")
         await self.writer.drain()
+
+
+# --- a coroutine made before the deadline runs only where it is awaited ----------------------
+
+async def connect_made_early(host, port):
+    # awaited under the deadline: bounded (left alone)
+    pending = asyncio.open_connection(host, port)
+    async with asyncio.timeout(5):
+        reader, writer = await pending
+    return reader, writer
+
+
+async def connect_wait_for(host, port):
+    # handed to wait_for: bounded (left alone)
+    pending = asyncio.open_connection(host, port)
+    return await asyncio.wait_for(pending, 5)
+
+
+async def connect_awaited_outside(host, port):
+    pending = asyncio.open_connection(host, port)  # expect: RES101
+    async with asyncio.timeout(5):
+        await asyncio.sleep(0)
+    return await pending
+

@@ -141,7 +141,11 @@ def lint(
                 findings = _run_rules(text, path, parsed.module, tree, candidates, ruleset, want_edits, result,
                                       project)
             except RecursionError:
-                findings = [syntax_error_finding(path, TOO_DEEP, 1, 0, text)] if ruleset.syntax_errors else []
+                findings = []
+                if ruleset.syntax_errors:
+                    findings.append(syntax_error_finding(path, TOO_DEEP, 1, 0, text))
+                else:  # never skipped in silence
+                    result.notices.append(f"{path}: not linted: {TOO_DEEP[0].lower()}{TOO_DEEP[1:]}")
 
     result.findings = _suppress(text, path, findings, ruleset, want_edits, keep_suppressed)
     if not ruleset.unused_suppressions:  # RES900, when on, reports them as findings

@@ -138,6 +138,11 @@ def build_dispatch(instances: Sequence[Rule]) -> Dispatch:
     return dispatch
 
 
+# libcst levels beyond which a RecursionError may come from the code's own nesting (ordinary
+# modules stay under a hundred; the analysis runs with a recursion limit of 10,000)
+DEEP_CODE = 300
+
+
 class Walker:
     """Walks one module for the rules in ``dispatch``; ``notices`` and ``failed`` say what broke."""
 
@@ -152,14 +157,33 @@ class Walker:
             return
         try:
             fn(node)
-        except RecursionError:
-            raise
+        except RecursionError as exc:
+            if self._deep():
+                raise  # the code is nested too deeply for the analysis: the file becomes RES000
+            self._fail(rule, exc)  # code of ordinary depth: the rule recursed without end, a bug
         except Exception as exc:  # a bug in a rule must not cost the other rules or files
-            self.failed.add(rule)
-            self.notices.append(
-                f"{self.ctx.path}: internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
-                "the rule was skipped for this file (please report this with the file)"
-            )
+            self._fail(rule, exc)
+
+    def _fail(self, rule: Rule, exc: BaseException) -> None:
+        self.failed.add(rule)
+        self.notices.append(
+            f"{self.ctx.path}: internal error in {rule.code} ({rule.name}): {type(exc).__name__}: {exc}; "
+            "the rule was skipped for this file (please report this with the file)"
+        )
+
+    def _deep(self) -> bool:
+        """Whether the module's tree is deep enough that analysing it may exhaust the recursion
+        limit (:data:`DEEP_CODE` levels); measured without recursion, once, when one is hit."""
+        found = getattr(self, "_deep_found", None)
+        if found is None:
+            found = False
+            pending = [(self.ctx.module, 1)]
+            while pending and not found:
+                node, depth = pending.pop()
+                found = depth > DEEP_CODE
+                pending.extend((child, depth + 1) for child in child_nodes(node))
+            self._deep_found = found
+        return found
 
     def walk(self, node: Any) -> None:
         stack = self.ctx.stack

@@ -259,6 +259,22 @@ def test_a_rule_that_fails_is_a_notice_and_the_exit_code_follows_the_findings(pr
     assert strict.exit_code == 2
 
 
+def test_a_rule_that_recurses_without_end_on_ordinary_code_is_a_notice_not_res000(project, monkeypatch):
+    """A RecursionError in a rule on a shallow file is the rule's bug: the rule is skipped for the
+    file and said so; the file is not reported as nested too deeply, and the other rules still run."""
+    from reslint.rules.res301_bare_except import BareExcept
+
+    def endless(self, node):
+        return endless(self, node)
+
+    monkeypatch.setattr(BareExcept, "visit_ExceptHandler", endless)
+    (project / "a.py").write_text("try:\n    go()\nexcept:\n    pass\n")
+    result = run("check", "--jobs", "1", "--no-cache", "--select", "RES000,RES301,RES302", "a.py")
+    assert "a.py:3:1: RES302" in result.output
+    assert "internal error in RES301" in result.output and "RecursionError" in result.output
+    assert "RES000" not in result.output
+
+
 def test_a_missing_path_is_never_all_checks_passed(project):
     (project / "a.py").write_text(GOOD)
     result = run("check", "--no-cache", "a.py", "missing.py")

@@ -16,7 +16,7 @@ Flow is not followed: precision comes from refusing to guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
 
 from ..lazycst import cst
 
@@ -471,13 +471,15 @@ class Bindings:
         return params[0].name.value if params else None
 
     # -- declared types ----------------------------------------------------------
-    def _declared(self, name: str, scope: Sequence[cst.CSTNode]) -> Optional[cst.BaseExpression]:
+    def _declared(self, name: str, scope: Sequence[cst.CSTNode],
+                  seen: FrozenSet[str] = frozenset()) -> Optional[cst.BaseExpression]:
         """The annotation a name of the innermost function is declared with: a parameter's, an
         annotated assignment's (`child: Union[A, B]`), or, for a loop variable, the element type
         of what it iterates when that is declared (`for w in self.workers` with `workers:
-        List[Worker]`, `for q in queues.values()` with `queues: Dict[str, Queue]`)."""
+        List[Worker]`, `for q in queues.values()` with `queues: Dict[str, Queue]`). ``seen``: the
+        loop variables already followed (`for chunk in chunk:` iterates itself)."""
         func = next((n for n in reversed(scope) if isinstance(n, cst.FunctionDef)), None)
-        if func is None:
+        if func is None or name in seen:
             return None
         annotations, loops = self._declarations(func)
         if name in annotations:
@@ -489,7 +491,7 @@ class Bindings:
         if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
                 and iterated.func.attr.value == "values" and not iterated.args:
             iterated, via_values = iterated.func.value, True
-        container = self._declared_expr(iterated, scope)
+        container = self._declared_expr(iterated, scope, seen | {name})
         return element_annotation(container, via_values) if container is not None else None
 
     def _declarations(self, func: cst.FunctionDef):
@@ -513,10 +515,11 @@ class Bindings:
             found = self._declared_cache[key] = (annotations, loops)
         return found
 
-    def _declared_expr(self, expr: cst.BaseExpression, scope: Sequence[cst.CSTNode]) -> Optional[cst.BaseExpression]:
+    def _declared_expr(self, expr: cst.BaseExpression, scope: Sequence[cst.CSTNode],
+                       seen: FrozenSet[str] = frozenset()) -> Optional[cst.BaseExpression]:
         """The declared annotation of a name or of `self.<attr>` (class-level or `self.x: T = ...`)."""
         if isinstance(expr, cst.Name):
-            return self._declared(expr.value, scope)
+            return self._declared(expr.value, scope, seen)
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             method, cls = self._enclosing_class(scope)
             if cls is None or expr.value.value != self._self_name(method):

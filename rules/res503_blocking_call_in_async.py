@@ -31,8 +31,10 @@ class BlockingCallInAsync(Rule):
     `communicate()`, reads and writes on a `Popen`'s pipes, `with subprocess.Popen(...)`, whose
     exit waits, `os.spawn*(os.P_WAIT, ...)`, `os.wait*`, `os.system`), `socket.create_connection`,
     the sync clients of RES101's table (smtplib, ftplib, ...), sync database drivers (`sqlite3`,
-    `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync redis commands, `input()`, and file
-    I/O.
+    `psycopg2`, `pymysql` connect; sqlite3 `execute`), sync redis commands, `input()`, waits on
+    a thread's primitives (`queue.Queue.get()`, `threading.Event.wait()`, `Condition.wait()`,
+    `concurrent.futures.wait()` / `as_completed()`, multiprocessing's equivalents: a timeout
+    only shortens the stall), and file I/O.
 
     File I/O, as flake8-async's ASYNC230 / ASYNC232 see it: `open()` (and `io.open`, `os.fdopen`,
     `codecs` / `gzip` / `bz2` / `lzma.open`), reads and writes on a file object opened elsewhere
@@ -72,7 +74,10 @@ class BlockingCallInAsync(Rule):
 
     Left alone: calls in a nested sync function or lambda, and functions passed (not called) to
     `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; awaited calls;
-    `time.sleep(0)`; async clients and async files (`aiofiles.open`, `anyio.open_file`,
+    `time.sleep(0)`; a wait that returns at once (`q.get(block=False)`, `event.wait(0)`, a get
+    under `if not q.empty():`, futures after the executor's `with` block); `Thread.join()` and a
+    future's `result()`, which a coroutine mostly reaches once the work has signalled its end
+    (RES103 covers them where they have no timeout); async clients and async files (`aiofiles.open`, `anyio.open_file`,
     `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`); a bare
     `subprocess.Popen(...)`, `os.posix_spawn*` and `os.spawn*` with another mode than `P_WAIT`,
     which only start the child (a brief fork and exec); the writes on a file opened in the same

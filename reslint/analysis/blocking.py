@@ -17,7 +17,7 @@ from ..lazycst import cst
 
 from . import types as T
 from .blocks import walk
-from .calls import positional_args
+from .calls import find_arg, positional_args
 from .http import (
     HTTP_CONNECTION_METHODS,
     HTTPX_CLIENT_METHODS,
@@ -27,7 +27,15 @@ from .http import (
 )
 from .names import dotted_name, target_names
 from .scopes import enclosing_function
-from .timeouts import NETWORK_FUNCTIONS
+from .timeouts import (
+    NETWORK_FUNCTIONS,
+    WAIT_FUNCTIONS,
+    WAIT_METHODS,
+    TimeoutArg,
+    emptiness_checked,
+    joined_by_executor,
+    never_blocks,
+)
 
 # qualified callee -> what to suggest instead
 BLOCKING_FUNCTIONS: Dict[str, str] = {
@@ -87,6 +95,19 @@ BLOCKING_METHODS.update({(T.HTTP_CONNECTION, m): "an async HTTP client" for m in
 BLOCKING_METHODS.update({(T.POPEN, m): "`asyncio.create_subprocess_exec`" for m in ("wait", "communicate")})
 BLOCKING_METHODS.update({(T.SQLITE, m): "aiosqlite or `asyncio.to_thread`"
                          for m in ("execute", "executemany", "executescript", "commit")})
+# waits on a thread's or a process's primitive (RES103's waits): the loop stops until another
+# thread acts, however short the timeout given. Not `Thread.join()` nor a future's `result()`:
+# coroutines mostly reach those once the work has signalled its end (an awaited future it sets,
+# a stop event it obeys), and then they return at once
+THREAD_WAITS: Dict[Tuple[str, str], TimeoutArg] = {
+    key: spec for key, spec in WAIT_METHODS.items() if key[0] not in (T.POPEN, T.FUTURE)}
+_THREAD_INSTEAD = {
+    T.QUEUE: "`asyncio.Queue`, or `await asyncio.to_thread(q.get)`",
+    T.EVENT: "`asyncio.Event`, or `await asyncio.to_thread(event.wait)`",
+    T.CONDITION: "`asyncio.Condition`, or `await asyncio.to_thread(...)`",
+}
+_THREAD_WAIT_FUNCTIONS = {name: WAIT_FUNCTIONS[name] for name in ("concurrent.futures.wait",
+                                                                 "concurrent.futures.as_completed")}
 # sync redis: every command is a network round trip, except these (and private methods)
 _REDIS_LOCAL = frozenset({"pipeline", "pubsub", "lock", "register_script", "from_url", "connection_pool",
                           "get_connection_kwargs", "get_encoder", "set_response_callback"})
@@ -123,6 +144,10 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
             return qualified, "`asyncio.create_subprocess_exec`"  # leaving the block waits for the child
         if qualified in SPAWN_FUNCTIONS and _spawn_waits(ctx, call):
             return qualified, "`asyncio.create_subprocess_exec`"
+        if qualified in _THREAD_WAIT_FUNCTIONS:
+            first = next((a.value for a in call.args if a.keyword is None and not a.star), None)
+            if not _returns_at_once(_THREAD_WAIT_FUNCTIONS[qualified], call) and not joined_by_executor(ctx, first):
+                return qualified, "`asyncio.wait` over `asyncio.wrap_future(...)` of each"
     if isinstance(call.func, cst.Attribute):
         info = ctx.type_of(call.func.value)
         attr = call.func.attr.value
@@ -130,6 +155,11 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
             instead = BLOCKING_METHODS.get((info.type, attr))
             if instead is not None:
                 return f"{info.type}.{attr}", instead
+            spec = THREAD_WAITS.get((info.type, attr))
+            if spec is not None:
+                if _thread_wait_returns(ctx, spec, call):
+                    return None
+                return spec.display, _THREAD_INSTEAD.get(info.type, "`await asyncio.to_thread(...)`")
             if info.type == T.REDIS and attr not in _REDIS_LOCAL and not attr.startswith("_"):
                 return f"redis.Redis.{attr}", "`redis.asyncio.Redis`"
             if info.type == T.FILE and attr in FILE_METHODS and not _opened_here(ctx, info, call.func.value):
@@ -145,6 +175,29 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
             if owner is not None and owner.type == T.POPEN:
                 return f"subprocess.Popen.{receiver.attr.value}.{attr}", "`asyncio.create_subprocess_exec`"
     return None
+
+
+def _returns_at_once(spec: TimeoutArg, call: cst.Call) -> bool:
+    """A zero timeout (`event.wait(0)`, `fut.result(timeout=0)`) or the non-blocking form
+    (`q.get(block=False)`): the wait only looks."""
+    if never_blocks(spec, call):
+        return True
+    given = find_arg(call, spec.keyword, spec.position)
+    return given is not None and isinstance(given.value, (cst.Integer, cst.Float)) \
+        and float(given.value.value) == 0
+
+
+def _thread_wait_returns(ctx, spec: TimeoutArg, call: cst.Call) -> bool:
+    """The wait returns at once: :func:`_returns_at_once`, or a get on a queue just seen to hold
+    an item."""
+    if _returns_at_once(spec, call):
+        return True
+    receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+    if receiver is None:
+        return False
+    if spec.display == "queue.Queue.get":
+        return emptiness_checked(ctx, receiver)
+    return False
 
 
 def _path_like(expr: cst.BaseExpression) -> bool:
@@ -222,9 +275,10 @@ def _spawn_waits(ctx, call: cst.Call) -> bool:
 
 
 # -- the stdlib-`ast` prefilter (see reslint.analysis.reach) ---------------------------------------
-_BLOCKING_NAMES = frozenset(BLOCKING_FUNCTIONS) | FILE_OPENERS | SHUTIL_FUNCTIONS | WAITS_FOR_PROCESS
+_BLOCKING_NAMES = frozenset(BLOCKING_FUNCTIONS) | FILE_OPENERS | SHUTIL_FUNCTIONS | WAITS_FOR_PROCESS \
+    | frozenset(_THREAD_WAIT_FUNCTIONS)
 _TYPED_METHODS: Dict[str, frozenset] = {}
-for (_type, _method) in BLOCKING_METHODS:
+for (_type, _method) in (*BLOCKING_METHODS, *THREAD_WAITS):
     _TYPED_METHODS[_type] = _TYPED_METHODS.get(_type, frozenset()) | {_method}
 _TYPED_METHODS[T.FILE] = FILE_METHODS
 _TYPED_METHODS[T.POPEN] = _TYPED_METHODS[T.POPEN] | FILE_METHODS  # `proc.stdout.read()`

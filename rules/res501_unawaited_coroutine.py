@@ -7,7 +7,7 @@ from typing import Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.async_calls import Coroutines, dropped, in_dead_branch, truth_tested
+from reslint.analysis.async_calls import Coroutines, callback_of, dropped, in_dead_branch, truth_tested
 from reslint.analysis.dropped_calls import may_drop_coroutine
 from reslint.analysis.names import dotted_name
 from reslint.triggers import identifiers
@@ -34,6 +34,13 @@ class UnawaitedCoroutine(Rule):
     `while not ready():`, `x or not coro()`, `coro() == ...`): a coroutine object is always true,
     so the test decides nothing and the call never runs. Calls in sync code are flagged too:
     there the coroutine can never run.
+
+    Also flagged: a coroutine function handed to something that calls it later and drops what it
+    returns: an event loop's `call_soon`, `call_soon_threadsafe`, `call_later`, `call_at`,
+    `add_signal_handler`, `add_reader` or `add_writer` (on a receiver resolved as a loop, got from
+    `get_running_loop()`, or named `loop` / `*loop`), `atexit.register`, `signal.signal`,
+    `threading.Thread(target=...)` and `threading.Timer`; handed on as it is, through
+    `functools.partial`, or as a `lambda` whose body calls it (`lambda: self.shutdown()`).
 
     The callee is resolved: an `async def` of the same module (or nested in the same function); a method of the same class or of a
     project base class, in any module, through `self.`, `cls.` or `super().`; an `async def`
@@ -76,7 +83,11 @@ class UnawaitedCoroutine(Rule):
             await self.flush()
     ```
 
-    Left alone: results that are awaited, returned, yielded, stored, passed to a call
+    Left alone: callbacks that schedule the coroutine or run it (`lambda:
+    tasks.add(asyncio.create_task(self.shutdown()))`, `Thread(target=asyncio.run, args=(main(),))`),
+    a coroutine function passed as an argument of the callback (`loop.call_later(1, print,
+    self.shutdown)`), and a receiver not known as an event loop (`self.timers.call_later(...)`);
+    results that are awaited, returned, yielded, stored, passed to a call
     (`asyncio.gather`, `create_task`, `asyncio.run`, `run_coroutine_threadsafe`, ...) or read later;
     a condition that awaits (`if await self.check():`); async generators and
     `@asynccontextmanager` functions (calling them does not make a coroutine); `async def`\\ s
@@ -107,6 +118,8 @@ class UnawaitedCoroutine(Rule):
     function rebinds with `global`. A declared
     type is trusted: an instance of a subclass that overrides the coroutine method with a sync
     one is not told apart.
+    Callback registries other than those above (`add_done_callback`, GUI toolkits, a
+    framework's hooks) are not followed: some of them await a coroutine callback.
     In a project that rewrites coroutine methods into sync wrappers at run time, the index does
     not follow which classes the rewrite reaches: no project method call in sync code is flagged
     there, whatever its class.
@@ -150,6 +163,7 @@ class UnawaitedCoroutine(Rule):
         return found
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._callback(node)
         how = dropped(self.ctx, node) or truth_tested(self.ctx, node)
         if how is None:
             return
@@ -175,3 +189,48 @@ class UnawaitedCoroutine(Rule):
         else:
             message = f"coroutine `{shown}()` is bound to a name that is never awaited; it never runs"
         self.report(node, message, fix=fix)
+
+    def _callback(self, node: cst.Call) -> None:
+        """A coroutine function handed to something that calls it and drops what it returns."""
+        found = callback_of(self.ctx, node)
+        if found is None:
+            return
+        taker, callback = found
+        coroutines = self._coroutines()
+        if isinstance(callback, cst.Lambda):
+            # `lambda: self.stop()`: the lambda returns the coroutine to a caller that drops it
+            body = callback.body
+            if not isinstance(body, cst.Call) or coroutines.of_call(body) is not True \
+                    or coroutines.may_be_syncified(body):
+                return
+            shown = _short(dotted_name(body.func) or "...")
+            target = body
+            message = (f"`lambda: {shown}()` is handed to `{taker}()`, which calls it and drops the coroutine it "
+                       f"returns: `{shown}()` never runs")
+        else:
+            if coroutines.of_callee(callback) is not True or coroutines.callee_may_be_syncified(callback):
+                return
+            shown = _short(dotted_name(callback) or "...")
+            target = callback
+            if taker == "loop.add_signal_handler":
+                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which raises TypeError for "
+                           "one: the handler is never installed")
+            else:
+                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it and drops the "
+                           f"coroutine: `{shown}` never runs")
+        if in_dead_branch(self.ctx.stack):
+            return
+        self.report(target, f"{message}; {_CALLBACK_INSTEAD.get(taker, _LOOP_INSTEAD)}")
+
+
+def _short(shown: str) -> str:
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+_LOOP_INSTEAD = "pass a sync callback that creates a task for it, and keep the task"
+_CALLBACK_INSTEAD = {
+    "atexit.register": "register a sync function that runs it to completion (`asyncio.run(...)`)",
+    "signal.signal": "use `loop.add_signal_handler()` with a sync callback that creates a task for it",
+    "threading.Thread": "give the thread `target=asyncio.run, args=(coro(),)` or a sync function",
+    "threading.Timer": "give the timer a sync function, or use `loop.call_later()` with one that creates a task",
+}

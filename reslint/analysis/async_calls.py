@@ -27,8 +27,10 @@ from .blocks import small_statements, walk
 from ..project import lookup_attribute, lookup_method
 from .coroutines import (
     ASYNC_DUNDERS,
+    CALLBACK_FUNCTIONS,
     KNOWN_COROUTINE_FUNCTIONS,
     KNOWN_COROUTINE_METHODS,
+    LOOP_CALLBACK_METHODS,
     LOOP_GETTERS,
     LOOP_NAMES,
     LOOP_TASK_METHODS,
@@ -131,9 +133,13 @@ def is_task_call(ctx, call: cst.Call) -> bool:
     if ctx.qualified_name(call.func) in TASK_FUNCTIONS:
         return not _executor_future(ctx, call)
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS):
-        return False
-    receiver = func.value
+    return isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS and is_loop(ctx, func.value)
+
+
+def is_loop(ctx, receiver: cst.BaseExpression) -> bool:
+    """The receiver is an event loop: resolved as one (a name or `self.<attr>` bound to a loop
+    factory's result or annotated as a loop), got from `get_running_loop()`, or named `loop` or
+    `*loop` (`thread_loop`)."""
     info = ctx.type_of(receiver)
     if info is not None:
         return info.type == LOOP
@@ -144,6 +150,44 @@ def is_task_call(ctx, call: cst.Call) -> bool:
         return False
     last = name.rsplit(".", 1)[-1]
     return last in LOOP_NAMES or last.lower().endswith("loop")
+
+
+def callback_of(ctx, call: cst.Call) -> Optional[Tuple[str, cst.BaseExpression]]:
+    """(what takes it, the callable) when ``call`` hands a callable to something that calls it
+    later and drops what it returns: an event loop's `call_soon` / `call_later` / `call_at` /
+    `call_soon_threadsafe` / `add_signal_handler` / `add_reader` / `add_writer`, `atexit.register`,
+    `signal.signal`, `threading.Thread(target=...)`, `threading.Timer`. A
+    `functools.partial(f, ...)` stands for ``f``."""
+    func = call.func
+    position: Optional[int] = None
+    keyword: Optional[str] = None
+    if isinstance(func, cst.Attribute) and func.attr.value in LOOP_CALLBACK_METHODS:
+        if not is_loop(ctx, func.value):
+            return None
+        shown, position = f"loop.{func.attr.value}", LOOP_CALLBACK_METHODS[func.attr.value]
+    else:
+        qualified = ctx.qualified_name(func)
+        if qualified not in CALLBACK_FUNCTIONS:
+            return None
+        shown = qualified
+        position, keyword = CALLBACK_FUNCTIONS[qualified]
+    value = _argument(call, position, keyword)
+    while isinstance(value, cst.Call) and ctx.qualified_name(value.func) == "functools.partial":
+        value = _argument(value, 0, None)
+    return (shown, value) if value is not None else None
+
+
+def _argument(call: cst.Call, position: Optional[int], keyword: Optional[str]) -> Optional[cst.BaseExpression]:
+    """The argument at ``position`` (every argument before it positional) or under ``keyword``."""
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None  # `*args`: the positions after it are unknown
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+        elif index == position:
+            return arg.value
+    return None
 
 
 def _executor_future(ctx, call: cst.Call) -> bool:
@@ -305,7 +349,10 @@ class Coroutines:
     # -- the callee ---------------------------------------------------------------------
     def of_call(self, call: cst.Call) -> Optional[bool]:
         """Is the callee of ``call`` (the node being visited) a coroutine function?"""
-        func = call.func
+        return self.of_callee(call.func)
+
+    def of_callee(self, func: cst.BaseExpression) -> Optional[bool]:
+        """Is ``func``, an expression in the node being visited, a coroutine function?"""
         if isinstance(func, cst.Name):
             return self._name(func.value)
         if not isinstance(func, cst.Attribute):
@@ -347,7 +394,10 @@ class Coroutines:
         wrappers at run time (`setattr(cls, name, async_to_sync(...))` over the members that
         `iscoroutinefunction` picks) may reach as the sync wrapper: an attribute call that is not
         an async dunder nor a known async API."""
-        func = call.func
+        return self.callee_may_be_syncified(call.func)
+
+    def callee_may_be_syncified(self, func: cst.BaseExpression) -> bool:
+        """:meth:`may_be_syncified` for a callee expression (a method handed on as a callback)."""
         project = self.ctx.project
         if project is None or not isinstance(func, cst.Attribute) or func.attr.value in ASYNC_DUNDERS:
             return False

@@ -58,3 +58,13 @@ LOOP_GETTERS = ("asyncio.get_running_loop", "asyncio.get_event_loop")
 LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
 # functions that wrap their awaitables in tasks and return a future of them all
 GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+# what calls a callable later and drops what it returns: a coroutine function handed to one of
+# these makes a coroutine nobody awaits (the loop's `call_*` and `add_signal_handler` refuse one
+# with a TypeError, but not a `lambda` or `partial` that calls it)
+# loop method -> position of the callback
+LOOP_CALLBACK_METHODS = {"call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1,
+                         "add_signal_handler": 1, "add_reader": 1, "add_writer": 1}
+# qualified function -> (position of the callback or None, its keyword)
+CALLBACK_FUNCTIONS = {"atexit.register": (0, "func"), "signal.signal": (1, "handler"),
+                      "threading.Thread": (None, "target"), "threading.Timer": (1, "function")}

@@ -27,7 +27,8 @@ import bisect
 import builtins
 from typing import Dict, FrozenSet, List, Optional, Set
 
-from .coroutines import ASYNC_DUNDERS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS
+from .coroutines import (ASYNC_DUNDERS, CALLBACK_FUNCTIONS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS,
+                         LOOP_CALLBACK_METHODS)
 from .reach import declared_class, nodes, reach_of, statements
 
 ANY = "*"
@@ -319,26 +320,51 @@ class _Filter:
     def plausible_lines(self) -> List[int]:
         """A cheap first look at the file's calls: the lines of those whose name may be a
         coroutine function's (whatever their position)."""
-        members, anywhere, own = self.members, self.anywhere, self.own
-        imported = {local for local, names in self.imported.items() if not names.isdisjoint(members)}
-        lines = set()
+        imported = {local for local, names in self.imported.items() if not names.isdisjoint(self.members)}
+        return sorted({call.lineno for call in self.reach.all_calls() if self.may_name(call.func, imported)})
+
+    def may_name(self, func: ast.AST, imported) -> bool:
+        """Whether ``func`` may name a coroutine function (``imported``: the local names imports
+        bind to a name one has)."""
+        kind = type(func)
+        if kind is ast.Attribute:
+            if func.attr in ASYNC_DUNDERS:
+                return True
+            if isinstance(func.value, _LITERALS):
+                return False
+            return func.attr in self.members or self.known(func) or \
+                (func.attr in self.anywhere and self.typable(func.value))
+        if kind is ast.Name:
+            return func.id in self.own or func.id in imported or self.known(func)
+        return False
+
+    def hands_on(self) -> bool:
+        """A callable that may be a coroutine function (or a `lambda` that calls one) handed to
+        something that calls it and drops what it returns (see ``async_calls.callback_of``): an
+        event loop's `call_*` / `add_*` methods on any receiver, or a callee that may resolve to one
+        of ``CALLBACK_FUNCTIONS``; any of its arguments, through `partial(...)` calls."""
+        takes = self.reach.resolver(CALLBACK_FUNCTIONS)
+        imported = None
         for call in self.reach.all_calls():
             func = call.func
-            kind = type(func)
-            if kind is ast.Attribute:
-                if func.attr in ASYNC_DUNDERS:
-                    lines.add(call.lineno)
-                elif isinstance(func.value, _LITERALS):
-                    continue
-                elif func.attr in members or self.known(func) or \
-                        (func.attr in anywhere and self.typable(func.value)):
-                    lines.add(call.lineno)
-            elif kind is ast.Name:
-                if func.id in own or func.id in imported or self.known(func):
-                    lines.add(call.lineno)
-        return sorted(lines)
+            if not ((type(func) is ast.Attribute and func.attr in LOOP_CALLBACK_METHODS) or takes(func)):
+                continue
+            if imported is None:
+                imported = {local for local, names in self.imported.items() if not names.isdisjoint(self.members)}
+            for value in (*call.args, *(k.value for k in call.keywords)):
+                while isinstance(value, ast.Call) and value.args:
+                    value = value.args[0]  # `partial(f, ...)` (or any call: more than needed)
+                if isinstance(value, ast.Starred):
+                    value = value.value
+                if isinstance(value, ast.Lambda):
+                    value = value.body.func if isinstance(value.body, ast.Call) else None
+                if value is not None and self.may_name(value, imported):
+                    return True
+        return False
 
     def run(self) -> bool:
+        if self.hands_on():
+            return True
         lines = self.plausible_lines()
         if not lines:
             return False

@@ -615,6 +615,9 @@ class ProjectIndex:
         self.paths: Dict[str, Tuple[str, ...]] = paths or {}   # rel path -> module names
         self.files = files
         self.parsed = parsed
+        # modules under a name two files claim: out of the lookups, but what they do to the whole
+        # program (rewrite coroutine methods, set a default socket timeout) still counts
+        self.shadowed: Dict[str, ModuleEntry] = {}
         # the root the linted files' paths are relative to (the settings' root), if not ``root``
         self.lint_root = root
 
@@ -729,7 +732,8 @@ class ProjectIndex:
         well be the sync wrapper by the time it runs."""
         found = getattr(self, "_syncifies", None)
         if found is None:
-            found = self._syncifies = any(entry.syncifies for entry in self.modules.values())
+            found = self._syncifies = any(entry.syncifies for entry in (*self.modules.values(),
+                                                                         *self.shadowed.values()))
         return found
 
     def sets_socket_default(self, package: str) -> bool:
@@ -741,7 +745,7 @@ class ProjectIndex:
         found = getattr(self, "_socket_default", None)
         if found is None:
             found = self._socket_default = frozenset(
-                name.split(".")[0] for name, entry in self.modules.items()
+                name.split(".")[0] for name, entry in (*self.modules.items(), *self.shadowed.items())
                 if entry.socket_default and not _test_module(name))
         return package in found
 
@@ -1102,6 +1106,7 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
     packages: Dict[str, List[str]] = {}
     # files not indexed in the first pass, by module name: (path, rel, names, signature, cache hit)
     reserve: Dict[str, tuple] = {}
+    claims: Dict[str, List[str]] = {}  # module name -> the files that would be imported under it
 
     def add(rel: str, names: Tuple[str, ...], entry: ModuleEntry) -> None:
         paths[rel] = names
@@ -1131,6 +1136,8 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             names = tuple(hit[2])
         else:
             names = tuple(module_names(rel, root, packages))
+        for name in names:
+            claims.setdefault(name, []).append(rel)
         entry: Optional[ModuleEntry] = None
         reuse = hit is not None and hit[0] == signature and tuple(hit[2] or ()) == names
         if reuse:
@@ -1210,11 +1217,19 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
             # not needed this time; a cached second-pass entry is kept for the next run
             hit = item[4]
             fresh[item[1]] = hit if hit is not None else [item[3], None, list(item[2]), None, False]
+    # a name two files claim (a vendored fork of a package, two projects in one tree): which one
+    # an import reaches depends on the path the program runs with, so neither is the answer
+    shadowed: Dict[str, ModuleEntry] = {}
+    for name, rels in claims.items():
+        if len(rels) > 1 and name in modules:
+            shadowed[name] = modules.pop(name)
     if cache_file is not None and fresh != cached:
         from .cache import write_atomic
 
         write_atomic(cache_file, json.dumps(fresh).encode("utf-8"))  # on failure: warned, parsed again next time
-    return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
+    index = ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
+    index.shadowed = shadowed
+    return index
 
 
 def _references(entries: Iterable[ModuleEntry]) -> set:

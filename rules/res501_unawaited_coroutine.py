@@ -118,6 +118,9 @@ class UnawaitedCoroutine(Rule):
     function rebinds with `global`. A declared
     type is trusted: an instance of a subclass that overrides the coroutine method with a sync
     one is not told apart.
+    A module name that two files of the tree claim (a vendored fork of a package, two projects
+    under one root) is not followed: which file an import reaches depends on the path the program
+    runs with.
     Callback registries other than those above (`add_done_callback`, GUI toolkits, a
     framework's hooks) are not followed: some of them await a coroutine callback.
     In a project that rewrites coroutine methods into sync wrappers at run time, the index does

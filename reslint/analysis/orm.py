@@ -557,13 +557,16 @@ def ast_orm_candidate(tree, text: Optional[str] = None) -> bool:
         for node in nodes:
             if isinstance(node, ast.Attribute):
                 attr = node.attr
-                if attr in ("create", "save", "add"):
+                if attr in ("create", "save"):
                     inserts = True
                 elif attr == "get" or _lookup_word(attr):
                     lookups = True
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
-                self_called.add(node.func.attr)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr == "add" and len(node.args) + len(node.keywords) == 1 \
+                        and _ast_session(node.func.value):
+                    inserts = True  # only `<...session...>.add(x)` is an insert (see insert())
+                if isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                    self_called.add(node.func.attr)
             elif isinstance(node, ast.ExceptHandler) and node.type is not None and any(
                     (ast_name(n) or "").endswith(MISSING_ROW) for n in ast.walk(node.type)):
                 catches_missing = True
@@ -604,6 +607,18 @@ def ast_orm_candidate(tree, text: Optional[str] = None) -> bool:
                         isinstance(n, ast.Attribute) and ast.unparse(n) == field for n in ast.walk(node.value)):
                     return True  # `row.n = row.n + 1`: a new value computed from the field itself
     return False
+
+
+def _ast_session(receiver) -> bool:
+    """A receiver written as a chain of names one of which says "session" (what :func:`insert`
+    asks of an `add`'s receiver)."""
+    import ast
+
+    while isinstance(receiver, ast.Attribute):
+        if "session" in receiver.attr.lower():
+            return True
+        receiver = receiver.value
+    return isinstance(receiver, ast.Name) and "session" in receiver.id.lower()
 
 
 def _ast_row_field(target, rows: Set[str]) -> Optional[str]:

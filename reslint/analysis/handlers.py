@@ -226,9 +226,13 @@ _STRING_METHODS = frozenset({
 def _on_plain_data(call: cst.Call, imports: Optional[ImportTable]) -> bool:
     """`int(x)`, `len(items)`, `text.split("/")`, `", ".join(parts)`: a computation on plain data,
     whose only failure is the data's shape."""
+    from .queries import queries_environment
+
     func = call.func
     if imports is not None and imports.resolve(func) in _PURE_FUNCTIONS:
         return True
+    if queries_environment(call, imports):
+        return True  # `socket.gethostname()`, `sock.setsockopt(...)`: a failure means "not available"
     if not isinstance(func, cst.Attribute) or func.attr.value not in _STRING_METHODS:
         return False
     if func.attr.value == "join":
@@ -362,9 +366,14 @@ def _local_target(target: cst.BaseExpression, local: "set[str]") -> bool:
 
 def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
     """The names a function binds itself (parameters other than `self`/`cls`, assignments, loop
-    and `with` targets), nested functions excluded."""
+    and `with` targets), nested functions excluded; for a module, the names it binds outside
+    its functions and classes."""
     from .blocks import statements
 
+    if isinstance(function, cst.Module):
+        # a module's own names are its locals: `__all__.append("UnixSocketSession")` at import time
+        # edits the module's export list, not shared state
+        return {name for stmt in statements(function.body) for name in _bound_by(stmt, bare_annotations=True)}
     if not isinstance(function, cst.FunctionDef):
         return set()
     params = function.params
@@ -406,6 +415,8 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
     for stmt in body_statements(block):
         if isinstance(stmt, (cst.Pass, cst.Continue, cst.Break)):
             continue
+        if isinstance(stmt, cst.Assert) and not _acts(stmt.test):
+            continue  # a check, like an `if` that raises
         if isinstance(stmt, cst.Return):
             if stmt.value is not None and _acts(stmt.value):
                 return False

@@ -128,7 +128,7 @@ class SwallowedException(Rule):
       an operation (a parse that skips a bad item, a lookup that falls back to `None`). Questions
       asked of the environment count as plain data too, because their failure means "not
       available here": `socket.gethostname()`, `getpass.getuser()`, `os.getlogin()`,
-      `locale.*`, `importlib.metadata.version(...)`, `shutil.which(...)`, `platform.*`,
+      `locale.*`, `tzlocal.get_localzone()`, `importlib.metadata.version(...)`, `shutil.which(...)`, `platform.*`,
       `os.stat(path)`, and the socket and file methods `getpeercert()`, `getpeername()`,
       `getsockname()`, `getsockopt()`, `isatty()`; so does setting a socket option
       (`sock.setsockopt(...)`, "if possible": a failure leaves the platform's default). At a

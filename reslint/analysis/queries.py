@@ -1,7 +1,7 @@
-"""Environment queries: standard-library calls that read the machine, the user or the platform,
+"""Environment queries: calls (of the standard library, and tzlocal's) that read the machine, the user or the platform,
 and whose failure means only "not available here".
 
-`socket.gethostname()`, `getpass.getuser()`, `os.getlogin()`, `locale.getlocale()`,
+`socket.gethostname()`, `getpass.getuser()`, `os.getlogin()`, `locale.getlocale()`, `tzlocal.get_localzone()`,
 `importlib.metadata.version("pkg")`, `shutil.which("git")`, `platform.mac_ver()`, `os.stat(path)`
 ask a question of the environment: when they raise, the answer is "there is none" (no login
 name on a daemon, no such distribution installed, no such file), not a half-done operation.
@@ -31,6 +31,8 @@ QUERY_FUNCTIONS = frozenset({
     "os.getgid", "os.getegid", "os.getgroups", "pwd.getpwuid", "pwd.getpwnam", "grp.getgrgid", "grp.getgrnam",
     "os.cpu_count", "os.sched_getaffinity", "os.getloadavg", "os.uname", "os.get_terminal_size",
     "shutil.get_terminal_size", "shutil.which", "sys.getwindowsversion",
+    # the local time zone
+    "tzlocal.get_localzone", "tzlocal.get_localzone_name",
     # the locale
     "locale.getlocale", "locale.getdefaultlocale", "locale.getpreferredencoding", "locale.getencoding",
     "locale.setlocale", "locale.nl_langinfo", "locale.localeconv",

@@ -23,6 +23,7 @@ from reslint.analysis.handlers import (
     only_logs,
     raises_after,
     reads_future,
+    records_success,
     reports_outer_error,
 )
 from reslint.analysis.scopes import enclosing_function, in_loop
@@ -148,6 +149,11 @@ class SwallowedException(Rule):
     - a best-effort step on the way to a failure: the `try` (or `with suppress(Exception):`)
       is followed in its block by a `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
       function reports a failure anyway;
+    - a success flag: the handler only passes, the `try` ends by setting a local name to a
+      constant (`can = 1` after `os.chdir(path)`; only assignments that call nothing may
+      follow), the name had a value before the `try` (`can = 0`; inside a loop, in the same
+      pass) and is read after it (`if can:`, `return can`): the flag records the failure and
+      the code that reads it handles it;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
@@ -166,7 +172,9 @@ class SwallowedException(Rule):
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
     sends, commits or changes shared state (`os.makedirs(dest)`, `db.insert(row)`,
     `self.pending -= len(queue.get_nowait())`, `self.items.append(x)`, `path.replace(target)`),
-    even when a default would be kept; items appended in a loop that silently drops the one whose
+    even when a default would be kept; a success flag nothing reads, set before the operation,
+    or set before a loop by any pass (`delivered = True`), which hides the passes that failed;
+    items appended in a loop that silently drops the one whose
     operation failed (`pages.append(fetch(url))`); a handler that returns `None`, after a call
     that is not plain data, from a function whose callers then cannot tell a failure from
     "nothing".
@@ -230,6 +238,7 @@ class SwallowedException(Rule):
                     or calls_nothing(parent.body, function_locals(self._scope(function)), self.ctx.imports)
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
+                    or records_success(parent, node, function, self.ctx.stack[:-2])
                     or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)):
                 return
         if self._exempt_context():

@@ -722,6 +722,80 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
     return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
 
 
+def records_success(try_node: cst.CSTNode, handler: Handler, function: Optional[cst.CSTNode], stack=()) -> bool:
+    """The success flag idiom: the handler only passes, the `try` sets a local name to a constant
+    once its operations are done (`can = 1` after `os.chdir(path)`; only assignments that call
+    nothing may follow), that name had a value before the `try` (`can = 0`), in the same pass of
+    the innermost loop around the `try` if there is one, and is read after it (`if can: ...`,
+    `return can`). The failure is not lost: the flag says what happened, and the code that
+    reads it handles the failure. (A flag set before a loop and raised by any pass,
+    `delivered = True`, would hide the passes that failed.) ``stack`` holds the ancestors."""
+    from .blocks import statements as all_statements
+
+    loop = next((n for n in reversed(stack) if isinstance(n, (cst.For, cst.While, cst.FunctionDef, cst.Lambda))), None)
+    if isinstance(loop, (cst.For, cst.While)):
+        bound = set()
+        for stmt in all_statements(loop.body):
+            if stmt is try_node:
+                break
+            bound.update(_bound_by(stmt, bare_annotations=False))
+    else:
+        bound = None
+    if not isinstance(function, cst.FunctionDef) \
+            or not all(isinstance(s, cst.Pass) for s in body_statements(handler.body)):
+        return False
+    statements = body_statements(try_node.body)
+    for index, stmt in enumerate(statements):
+        if not (isinstance(stmt, cst.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0].target, cst.Name) and _constant(stmt.value)):
+            continue
+        if index == 0 or any(not isinstance(later, cst.Assign) or _has_call(later)
+                             for later in statements[index + 1:]):
+            continue
+        flag = stmt.targets[0].target.value
+        if bound is not None and flag not in bound:
+            continue
+        if _preset({flag}, function, try_node) and flag in _loaded_after(function, try_node):
+            return True
+    return False
+
+
+def _constant(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, kinds(*_CONSTANTS)) or (isinstance(expr, cst.Name) and expr.value in ("True", "False"))
+
+
+def _loaded_after(function: cst.CSTNode, node: cst.CSTNode) -> "set[str]":
+    """Names read (not only assigned) in ``function`` outside ``node`` and after its start:
+    what the code around a `try` looks at once it is done (nested functions excluded)."""
+    from ..walker import child_nodes
+    from .blocks import SCOPES
+    from .names import assignment_targets
+
+    scopes = kinds(*SCOPES)
+    out: set = set()
+    seen_node = False
+    stack = [function.body]
+    order = []
+    while stack:  # source order, depth first
+        current = stack.pop()
+        order.append(current)
+        if current is node:
+            continue
+        stack.extend(reversed([c for c in child_nodes(current) if not isinstance(c, scopes)]))
+    skipped: set = set()
+    for current in order:
+        if current is node:
+            seen_node = True
+            continue
+        if isinstance(current, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            for target in assignment_targets(current):
+                if isinstance(target, cst.Name):
+                    skipped.add(id(target))
+        if seen_node and isinstance(current, cst.Name) and id(current) not in skipped:
+            out.add(current.value)
+    return out
+
+
 def _returns_none_next(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:
     """The statement after ``try_node`` in ``holder`` is `return` or `return None`."""
     body = list(getattr(holder, "body", ()))

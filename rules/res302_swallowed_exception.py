@@ -23,6 +23,7 @@ from reslint.analysis.handlers import (
     only_logs,
     raises_after,
     reads_future,
+    records_success,
     reports_outer_error,
 )
 from reslint.analysis.scopes import enclosing_function, in_loop
@@ -94,7 +95,7 @@ class SwallowedException(Rule):
       `except Exception: x = None`). The same holds for `with contextlib.suppress(Exception):`
       around such a computation (`local = set()` then `with suppress(Exception): local =
       await store.ls()`);
-    - a search or a skip: in a loop, a `try` that computes and ends the loop when it succeeds
+    - a search or a skip (an `assert` in it is a check, like an `if`): in a loop, a `try` that computes and ends the loop when it succeeds
       (`break`, `return`), or goes on to the next item when a check succeeds (`continue`), hands
       a failing candidate over to the next, and the code after the loop
       is the fallback (`for server in servers: try: if ok(server): self._api = server; break`
@@ -125,7 +126,15 @@ class SwallowedException(Rule):
       `result.insert(0, value)`); lookups and returns of what was
       looked up (`return self.inodes[dev][inode]`), assignments (`v.__warningregistry__ = None`,
       a flag set under a check) included. What can fail there is the shape of the data, never
-      an operation (a parse that skips a bad item, a lookup that falls back to `None`);
+      an operation (a parse that skips a bad item, a lookup that falls back to `None`). Questions
+      asked of the environment count as plain data too, because their failure means "not
+      available here": `socket.gethostname()`, `getpass.getuser()`, `os.getlogin()`,
+      `locale.*`, `tzlocal.get_localzone()`, `importlib.metadata.version(...)`, `shutil.which(...)`, `platform.*`,
+      `os.stat(path)`, and the socket and file methods `getpeercert()`, `getpeername()`,
+      `getsockname()`, `getsockopt()`, `isatty()`; so does setting a socket option
+      (`sock.setsockopt(...)`, "if possible": a failure leaves the platform's default). At a
+      module's top level the module's own names are local (`__all__.append("UnixSession")`
+      after an optional import);
     - an optional dependency configured or used: the `try` imports something, then only calls
       things on it or on what it made from it (`from urllib3.exceptions import
       InsecureRequestWarning` then `warnings.simplefilter("ignore",
@@ -140,6 +149,11 @@ class SwallowedException(Rule):
     - a best-effort step on the way to a failure: the `try` (or `with suppress(Exception):`)
       is followed in its block by a `raise` (`conn.send_goaway()` in a `try`, then `raise ProtocolError(...)`), so the
       function reports a failure anyway;
+    - a success flag: the handler only passes, the `try` ends by setting a local name to a
+      constant (`can = 1` after `os.chdir(path)`; only assignments that call nothing may
+      follow), the name had a value before the `try` (`can = 0`; inside a loop, in the same
+      pass) and is read after it (`if can:`, `return can`): the flag records the failure and
+      the code that reads it handles it;
     - a done-callback that only reads a future's outcome (`try: fut.result()`), which exists to
       keep asyncio from logging "exception was never retrieved";
     - best-effort cleanup: a `try` whose body holds only calls such as `conn.close()`,
@@ -158,7 +172,9 @@ class SwallowedException(Rule):
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
     sends, commits or changes shared state (`os.makedirs(dest)`, `db.insert(row)`,
     `self.pending -= len(queue.get_nowait())`, `self.items.append(x)`, `path.replace(target)`),
-    even when a default would be kept; items appended in a loop that silently drops the one whose
+    even when a default would be kept; a success flag nothing reads, set before the operation,
+    or set before a loop by any pass (`delivered = True`), which hides the passes that failed;
+    items appended in a loop that silently drops the one whose
     operation failed (`pages.append(fetch(url))`); a handler that returns `None`, after a call
     that is not plain data, from a function whose callers then cannot tell a failure from
     "nothing".
@@ -167,7 +183,8 @@ class SwallowedException(Rule):
     effect (`a failure of `self.fs.rm()` or `self.fs.mkdir()``), else its first call.
 
     ## Known limitations
-    Plain data is told by the called name: a string method name (`split`, `index`, `lower`, ...)
+    Plain data is told by the called name: the environment queries are resolved through imports,
+    but the socket and file methods above are known by their name only; a string method name (`split`, `index`, `lower`, ...)
     on another type counts as plain data too, and `dict.get`, which HTTP clients share, does not.
     A class held in a variable (`errors = (Exception,)`; `except errors:`) is not resolved. The
     state-changing verbs are read from the called name, so a computation named like one
@@ -197,6 +214,13 @@ class SwallowedException(Rule):
         info = caught(handler, self.ctx.imports)
         return info.bare or info.catches_any(BROAD)
 
+    def _scope(self, function):
+        """The function around the node, else the module when the node sits at its top level (in
+        no class body): the scope whose own names count as local."""
+        if function is not None or any(isinstance(n, cst.ClassDef) for n in self.ctx.stack):
+            return function
+        return self.ctx.module
+
     def _exempt_context(self) -> bool:
         func = next((n for n in reversed(self.ctx.stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
         return is_cleanup_function(func, self.options.cleanup_calls)
@@ -211,9 +235,10 @@ class SwallowedException(Rule):
                     or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
                                   self.ctx.stack[:-2])
                     or reads_future(parent.body) or only_logs(parent.body)
-                    or calls_nothing(parent.body, function_locals(function), self.ctx.imports)
+                    or calls_nothing(parent.body, function_locals(self._scope(function)), self.ctx.imports)
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
+                    or records_success(parent, node, function, self.ctx.stack[:-2])
                     or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)):
                 return
         if self._exempt_context():
@@ -241,8 +266,8 @@ class SwallowedException(Rule):
         with_stmt = self.ctx.parent(2)
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
             if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
-                    or only_logs(with_stmt.body) or calls_nothing(with_stmt.body, function_locals(enclosing_function(self.ctx.stack)),
-                                      self.ctx.imports):
+                    or only_logs(with_stmt.body) or calls_nothing(
+                        with_stmt.body, function_locals(self._scope(enclosing_function(self.ctx.stack))), self.ctx.imports):
                 return
             # a preset default kept when the computation fails: `local = set()` then
             # `with suppress(Exception): local = listing()`

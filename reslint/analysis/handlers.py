@@ -226,9 +226,13 @@ _STRING_METHODS = frozenset({
 def _on_plain_data(call: cst.Call, imports: Optional[ImportTable]) -> bool:
     """`int(x)`, `len(items)`, `text.split("/")`, `", ".join(parts)`: a computation on plain data,
     whose only failure is the data's shape."""
+    from .queries import queries_environment
+
     func = call.func
     if imports is not None and imports.resolve(func) in _PURE_FUNCTIONS:
         return True
+    if queries_environment(call, imports):
+        return True  # `socket.gethostname()`, `sock.setsockopt(...)`: a failure means "not available"
     if not isinstance(func, cst.Attribute) or func.attr.value not in _STRING_METHODS:
         return False
     if func.attr.value == "join":
@@ -362,9 +366,14 @@ def _local_target(target: cst.BaseExpression, local: "set[str]") -> bool:
 
 def function_locals(function: Optional[cst.CSTNode]) -> "set[str]":
     """The names a function binds itself (parameters other than `self`/`cls`, assignments, loop
-    and `with` targets), nested functions excluded."""
+    and `with` targets), nested functions excluded; for a module, the names it binds outside
+    its functions and classes."""
     from .blocks import statements
 
+    if isinstance(function, cst.Module):
+        # a module's own names are its locals: `__all__.append("UnixSocketSession")` at import time
+        # edits the module's export list, not shared state
+        return {name for stmt in statements(function.body) for name in _bound_by(stmt, bare_annotations=True)}
     if not isinstance(function, cst.FunctionDef):
         return set()
     params = function.params
@@ -406,6 +415,8 @@ def computes(block: cst.BaseSuite, local: "set[str]" = frozenset(), checks: bool
     for stmt in body_statements(block):
         if isinstance(stmt, (cst.Pass, cst.Continue, cst.Break)):
             continue
+        if isinstance(stmt, cst.Assert) and not _acts(stmt.test):
+            continue  # a check, like an `if` that raises
         if isinstance(stmt, cst.Return):
             if stmt.value is not None and _acts(stmt.value):
                 return False
@@ -709,6 +720,80 @@ def falls_back(try_node: cst.CSTNode, handler: Handler, holder: cst.CSTNode,
                 and any(isinstance(s, cst.Return) for s in handler_statements)
                 and not suspends(try_node.body) and computes(try_node.body, function_locals(function)))
     return keeps_default(try_node.body, try_node, holder, function, in_loop, stack)
+
+
+def records_success(try_node: cst.CSTNode, handler: Handler, function: Optional[cst.CSTNode], stack=()) -> bool:
+    """The success flag idiom: the handler only passes, the `try` sets a local name to a constant
+    once its operations are done (`can = 1` after `os.chdir(path)`; only assignments that call
+    nothing may follow), that name had a value before the `try` (`can = 0`), in the same pass of
+    the innermost loop around the `try` if there is one, and is read after it (`if can: ...`,
+    `return can`). The failure is not lost: the flag says what happened, and the code that
+    reads it handles the failure. (A flag set before a loop and raised by any pass,
+    `delivered = True`, would hide the passes that failed.) ``stack`` holds the ancestors."""
+    from .blocks import statements as all_statements
+
+    loop = next((n for n in reversed(stack) if isinstance(n, (cst.For, cst.While, cst.FunctionDef, cst.Lambda))), None)
+    if isinstance(loop, (cst.For, cst.While)):
+        bound = set()
+        for stmt in all_statements(loop.body):
+            if stmt is try_node:
+                break
+            bound.update(_bound_by(stmt, bare_annotations=False))
+    else:
+        bound = None
+    if not isinstance(function, cst.FunctionDef) \
+            or not all(isinstance(s, cst.Pass) for s in body_statements(handler.body)):
+        return False
+    statements = body_statements(try_node.body)
+    for index, stmt in enumerate(statements):
+        if not (isinstance(stmt, cst.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0].target, cst.Name) and _constant(stmt.value)):
+            continue
+        if index == 0 or any(not isinstance(later, cst.Assign) or _has_call(later)
+                             for later in statements[index + 1:]):
+            continue
+        flag = stmt.targets[0].target.value
+        if bound is not None and flag not in bound:
+            continue
+        if _preset({flag}, function, try_node) and flag in _loaded_after(function, try_node):
+            return True
+    return False
+
+
+def _constant(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, kinds(*_CONSTANTS)) or (isinstance(expr, cst.Name) and expr.value in ("True", "False"))
+
+
+def _loaded_after(function: cst.CSTNode, node: cst.CSTNode) -> "set[str]":
+    """Names read (not only assigned) in ``function`` outside ``node`` and after its start:
+    what the code around a `try` looks at once it is done (nested functions excluded)."""
+    from ..walker import child_nodes
+    from .blocks import SCOPES
+    from .names import assignment_targets
+
+    scopes = kinds(*SCOPES)
+    out: set = set()
+    seen_node = False
+    stack = [function.body]
+    order = []
+    while stack:  # source order, depth first
+        current = stack.pop()
+        order.append(current)
+        if current is node:
+            continue
+        stack.extend(reversed([c for c in child_nodes(current) if not isinstance(c, scopes)]))
+    skipped: set = set()
+    for current in order:
+        if current is node:
+            seen_node = True
+            continue
+        if isinstance(current, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            for target in assignment_targets(current):
+                if isinstance(target, cst.Name):
+                    skipped.add(id(target))
+        if seen_node and isinstance(current, cst.Name) and id(current) not in skipped:
+            out.add(current.value)
+    return out
 
 
 def _returns_none_next(try_node: cst.CSTNode, holder: cst.CSTNode) -> bool:

@@ -38,9 +38,12 @@ class UnawaitedCoroutine(Rule):
     Also flagged: a coroutine function handed to something that calls it later and drops what it
     returns: an event loop's `call_soon`, `call_soon_threadsafe`, `call_later`, `call_at`,
     `add_signal_handler`, `add_reader` or `add_writer` (on a receiver resolved as a loop, got from
-    `get_running_loop()`, or named `loop` / `*loop`), `atexit.register`, `signal.signal`,
-    `threading.Thread(target=...)` and `threading.Timer`; handed on as it is, through
-    `functools.partial`, or as a `lambda` whose body calls it (`lambda: self.shutdown()`).
+    `get_running_loop()`, or named `loop` / `*loop`), a future's `add_done_callback`,
+    `atexit.register`, `signal.signal`, `threading.Thread(target=...)` and `threading.Timer`; or
+    something that calls it in a worker thread and hands back the coroutine unawaited:
+    `loop.run_in_executor`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, an executor's
+    `submit` / `map`. It may be handed on as it is, through `functools.partial`, or as a `lambda`
+    whose body calls it (`lambda: self.shutdown()`).
 
     The callee is resolved: an `async def` of the same module (or nested in the same function); a method of the same class or of a
     project base class, in any module, through `self.`, `cls.` or `super().`; an `async def`
@@ -121,8 +124,8 @@ class UnawaitedCoroutine(Rule):
     A module name that two files of the tree claim (a vendored fork of a package, two projects
     under one root) is not followed: which file an import reaches depends on the path the program
     runs with.
-    Callback registries other than those above (`add_done_callback`, GUI toolkits, a
-    framework's hooks) are not followed: some of them await a coroutine callback.
+    Callback registries other than those above (GUI toolkits, a framework's hooks) are not
+    followed: some of them await a coroutine callback.
     In a project that rewrites coroutine methods into sync wrappers at run time, the index does
     not follow which classes the rewrite reaches: no project method call in sync code is flagged
     there, whatever its class.
@@ -218,6 +221,9 @@ class UnawaitedCoroutine(Rule):
             if taker == "loop.add_signal_handler":
                 message = (f"coroutine function `{shown}` is handed to `{taker}()`, which raises TypeError for "
                            "one: the handler is never installed")
+            elif taker in _THREAD_RUNNERS:
+                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it in a worker "
+                           f"thread: that only makes a coroutine, which nothing awaits, so `{shown}` never runs")
             else:
                 message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it and drops the "
                            f"coroutine: `{shown}` never runs")
@@ -231,7 +237,10 @@ def _short(shown: str) -> str:
 
 
 _LOOP_INSTEAD = "pass a sync callback that creates a task for it, and keep the task"
+_THREAD_RUNNERS = frozenset({"loop.run_in_executor", "asyncio.to_thread", "anyio.to_thread.run_sync",
+                             "executor.submit", "executor.map"})
 _CALLBACK_INSTEAD = {
+    **{runner: "await the coroutine itself instead" for runner in _THREAD_RUNNERS},
     "atexit.register": "register a sync function that runs it to completion (`asyncio.run(...)`)",
     "signal.signal": "use `loop.add_signal_handler()` with a sync callback that creates a task for it",
     "threading.Thread": "give the thread `target=asyncio.run, args=(coro(),)` or a sync function",

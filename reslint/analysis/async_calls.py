@@ -28,6 +28,8 @@ from ..project import lookup_attribute, lookup_method
 from .coroutines import (
     ASYNC_DUNDERS,
     CALLBACK_FUNCTIONS,
+    DONE_CALLBACK,
+    EXECUTOR_CALLBACK_METHODS,
     KNOWN_COROUTINE_FUNCTIONS,
     KNOWN_COROUTINE_METHODS,
     LOOP_CALLBACK_METHODS,
@@ -39,7 +41,7 @@ from .coroutines import (
 )
 from .names import assignment_targets, dotted_name, target_names
 from .scopes import enclosing_method
-from .types import LOOP
+from .types import EXECUTOR, LOOP
 
 
 def dropped(ctx, call: cst.Call) -> Optional[str]:
@@ -155,16 +157,24 @@ def is_loop(ctx, receiver: cst.BaseExpression) -> bool:
 def callback_of(ctx, call: cst.Call) -> Optional[Tuple[str, cst.BaseExpression]]:
     """(what takes it, the callable) when ``call`` hands a callable to something that calls it
     later and drops what it returns: an event loop's `call_soon` / `call_later` / `call_at` /
-    `call_soon_threadsafe` / `add_signal_handler` / `add_reader` / `add_writer`, `atexit.register`,
-    `signal.signal`, `threading.Thread(target=...)`, `threading.Timer`. A
-    `functools.partial(f, ...)` stands for ``f``."""
+    `call_soon_threadsafe` / `add_signal_handler` / `add_reader` / `add_writer`, a future's
+    `add_done_callback`, `atexit.register`, `signal.signal`, `threading.Thread(target=...)`,
+    `threading.Timer`; or that calls it in a worker thread and hands back what it returns
+    unawaited: `loop.run_in_executor`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, an
+    executor's `submit` / `map`. A `functools.partial(f, ...)` stands for ``f``."""
     func = call.func
     position: Optional[int] = None
     keyword: Optional[str] = None
-    if isinstance(func, cst.Attribute) and func.attr.value in LOOP_CALLBACK_METHODS:
-        if not is_loop(ctx, func.value):
+    method = func.attr.value if isinstance(func, cst.Attribute) else None
+    if method in LOOP_CALLBACK_METHODS and is_loop(ctx, func.value):
+        shown, position = f"loop.{method}", LOOP_CALLBACK_METHODS[method]
+    elif method == DONE_CALLBACK:
+        shown, position, keyword = f"future.{method}", 0, "fn"
+    elif method in EXECUTOR_CALLBACK_METHODS:
+        info = ctx.type_of(func.value)
+        if info is None or info.type != EXECUTOR:
             return None
-        shown, position = f"loop.{func.attr.value}", LOOP_CALLBACK_METHODS[func.attr.value]
+        shown, position, keyword = f"executor.{method}", 0, "fn"
     else:
         qualified = ctx.qualified_name(func)
         if qualified not in CALLBACK_FUNCTIONS:

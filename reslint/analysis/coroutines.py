@@ -64,7 +64,16 @@ GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 # with a TypeError, but not a `lambda` or `partial` that calls it)
 # loop method -> position of the callback
 LOOP_CALLBACK_METHODS = {"call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1,
-                         "add_signal_handler": 1, "add_reader": 1, "add_writer": 1}
+                         "add_signal_handler": 1, "add_reader": 1, "add_writer": 1, "run_in_executor": 1}
+# a future's done-callback (asyncio's and concurrent.futures'), on any receiver: called with the
+# future, its result dropped
+DONE_CALLBACK = "add_done_callback"
+# an executor's methods that call a callable in a worker thread (the future's result is then the
+# coroutine, never awaited)
+EXECUTOR_CALLBACK_METHODS = {"submit": 0, "map": 0}
 # qualified function -> (position of the callback or None, its keyword)
 CALLBACK_FUNCTIONS = {"atexit.register": (0, "func"), "signal.signal": (1, "handler"),
-                      "threading.Thread": (None, "target"), "threading.Timer": (1, "function")}
+                      "threading.Thread": (None, "target"), "threading.Timer": (1, "function"),
+                      "asyncio.to_thread": (0, "func"), "anyio.to_thread.run_sync": (0, "func")}
+# every method name a callback is handed to, for the prefilter
+CALLBACK_METHOD_NAMES = frozenset({*LOOP_CALLBACK_METHODS, DONE_CALLBACK, *EXECUTOR_CALLBACK_METHODS})

@@ -27,8 +27,8 @@ import bisect
 import builtins
 from typing import Dict, FrozenSet, List, Optional, Set
 
-from .coroutines import (ASYNC_DUNDERS, CALLBACK_FUNCTIONS, KNOWN_COROUTINE_FUNCTIONS, KNOWN_COROUTINE_METHODS,
-                         LOOP_CALLBACK_METHODS)
+from .coroutines import (ASYNC_DUNDERS, CALLBACK_FUNCTIONS, CALLBACK_METHOD_NAMES, KNOWN_COROUTINE_FUNCTIONS,
+                         KNOWN_COROUTINE_METHODS)
 from .reach import declared_class, nodes, reach_of, statements
 
 ANY = "*"
@@ -340,14 +340,14 @@ class _Filter:
 
     def hands_on(self) -> bool:
         """A callable that may be a coroutine function (or a `lambda` that calls one) handed to
-        something that calls it and drops what it returns (see ``async_calls.callback_of``): an
-        event loop's `call_*` / `add_*` methods on any receiver, or a callee that may resolve to one
+        something that calls it and drops what it returns (see ``async_calls.callback_of``): a
+        method of ``CALLBACK_METHOD_NAMES`` on any receiver, or a callee that may resolve to one
         of ``CALLBACK_FUNCTIONS``; any of its arguments, through `partial(...)` calls."""
         takes = self.reach.resolver(CALLBACK_FUNCTIONS)
         imported = None
         for call in self.reach.all_calls():
             func = call.func
-            if not ((type(func) is ast.Attribute and func.attr in LOOP_CALLBACK_METHODS) or takes(func)):
+            if not ((type(func) is ast.Attribute and func.attr in CALLBACK_METHOD_NAMES) or takes(func)):
                 continue
             if imported is None:
                 imported = {local for local, names in self.imported.items() if not names.isdisjoint(self.members)}

@@ -90,8 +90,12 @@ class UnboundedWait(Rule):
       built from one;
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
       `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
-      `$VISUAL` or `$PAGER` names (read in the call, or in a local name of the function): the
-      wait lasts as long as the user wants, and a timeout would close their editor;
+      `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
+      `MITMPROXY_EDITOR`), read in the call or in a local name of the function, each of whose
+      assignments reads one or falls back to a pager or editor by name (`c =
+      os.environ.get("PAGER")`, `if not c: c = "less"`), also split into a command line in a
+      local name (`cmd = shlex.split(c)`, `cmd.append(path)`): the wait lasts as long as the
+      user wants, and a timeout would close their editor;
     - a wait on the path where the function's own timeout parameter (a parameter whose name
       holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
       `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
@@ -118,7 +122,8 @@ class UnboundedWait(Rule):
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
       `while q.empty() is False:`, `if q.qsize():`), as a single consumer does;
     - a worker's `job = q.get()` in a `while` loop that leaves when `job` is the end marker
-      (`if job is None: break`, also after cleanup: `thread.join(); return`): waiting for work until the producer says there is no more is
+      (`if job is None: break`, also after cleanup: `thread.join(); return`; also a field of an
+      unpacked item: `kind, entry = q.get()`, `if entry == QUIT: break`): waiting for work until the producer says there is no more is
       the loop's design, and a timeout would only make it go round (the producer that may die
       before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the

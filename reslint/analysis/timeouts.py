@@ -589,8 +589,10 @@ INTERACTIVE_PROGRAMS = frozenset({
     "man", "less", "more", "most", "pager", "sensible-pager", "vi", "vim", "nvim", "view", "nano", "pico",
     "emacs", "editor", "sensible-editor", "micro", "joe",
 })
-# environment variables that name the user's own editor or pager
+# environment variables that name the user's own editor or pager; a program's own variable for
+# the same (`GIT_EDITOR`, `MITMPROXY_EDITOR`, `GIT_PAGER`) ends in one of these words
 USER_PROGRAM_VARIABLES = frozenset({"EDITOR", "VISUAL", "PAGER", "GIT_EDITOR", "MANPAGER"})
+_USER_PROGRAM_SUFFIXES = ("_EDITOR", "_VISUAL", "_PAGER")
 # words of a `python -c` snippet that may wait: input, sleeps, joins, network, child processes
 _SNIPPET_WAITS = frozenset({
     "input", "stdin", "sleep", "wait", "join", "accept", "recv", "urlopen", "connect", "request", "system",
@@ -713,6 +715,9 @@ def interactive_command(ctx, call: Optional[cst.Call]) -> bool:
     text = _leading_word(value)
     if text is not None:
         return _program(text) in INTERACTIVE_PROGRAMS
+    if isinstance(value, cst.Name):
+        # `cmd = shlex.split(pager); cmd.append(path)` with `pager = os.environ.get("PAGER") or "less"`
+        return _names_user_program(ctx, value)
     if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements \
             or isinstance(value.elements[0], cst.StarredElement):
         return False
@@ -766,21 +771,72 @@ def _leading_word(value: cst.BaseExpression) -> Optional[str]:
     return words[0]
 
 
+def _user_program_variable(text: Optional[str]) -> bool:
+    return text is not None and (text in USER_PROGRAM_VARIABLES or text.endswith(_USER_PROGRAM_SUFFIXES))
+
+
+def _reads_user_program(expr: cst.BaseExpression) -> bool:
+    return any(_user_program_variable(string_value(node)) for node in walk(expr) if isinstance(node, cst.SimpleString))
+
+
 def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
-    """``expr`` reads `$EDITOR` / `$VISUAL` / `$PAGER`, itself or through a local name assigned
-    from such a read in the enclosing function."""
-    if any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(expr) if isinstance(node, cst.SimpleString)):
+    """``expr`` names the user's editor or pager: it reads `$EDITOR` / `$VISUAL` / `$PAGER` (or a
+    program's own `*_EDITOR` / `*_PAGER` variable), itself or through local names of the
+    enclosing function each of whose assignments does so or falls back to a pager or editor
+    by name (`c = os.environ.get("PAGER")`, `if not c: c = "less"`), also split into a
+    command line (`cmd = shlex.split(c)`, `[c, path]`, `c.split() + [path]`)."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    return _user_program_value(ctx, function, expr, 4)
+
+
+def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.BaseExpression, depth: int) -> bool:
+    if _reads_user_program(expr):
         return True
+    text = string_value(expr)
+    if text is not None:
+        words = text.split()
+        return bool(words) and _program(words[0]) in INTERACTIVE_PROGRAMS
+    if depth <= 0 or function is None:
+        return False
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _user_program_value(ctx, function, expr.left, depth - 1)  # `shlex.split(c) + [path]`
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        first = expr.elements[0] if expr.elements else None
+        return first is not None and _user_program_value(ctx, function, first.value, depth - 1)
+    if isinstance(expr, cst.Call):
+        split = ctx.qualified_name(expr.func) == "shlex.split" or (
+            isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "split")
+        if not split:
+            return False
+        source = expr.args[0].value if ctx.qualified_name(expr.func) == "shlex.split" and expr.args else (
+            expr.func.value if isinstance(expr.func, cst.Attribute) else None)
+        return source is not None and _user_program_value(ctx, function, source, depth - 1)
     if not isinstance(expr, cst.Name):
         return False
-    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
-    if function is None:
+    name = expr.value
+    values = []
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
+                                                 for t in small.targets):
+            values.append(small.value)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+            values.append(small.value)
+        elif isinstance(small, (cst.For, cst.With)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for target in _loop_or_with_targets(small) for n in walk(target)):
+            return False  # bound by a loop or a `with`: not a value the function chose
+    if not values or any(v is None for v in values):
         return False
-    values = [small.value for small in small_statements(function.body) if isinstance(small, cst.Assign)
-              and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in small.targets)]
-    return bool(values) and all(
-        any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(v) if isinstance(node, cst.SimpleString))
-        for v in values)
+    if name in _parameter_names(function):
+        # the caller's value is replaced on every path only when each assignment reads the variable
+        return all(_reads_user_program(v) for v in values)
+    return all(_user_program_value(ctx, function, v, depth - 1) for v in values)
+
+
+def _loop_or_with_targets(stmt: cst.CSTNode) -> List[cst.CSTNode]:
+    if isinstance(stmt, cst.For):
+        return [stmt.target]
+    return [item.asname.name for item in stmt.items if item.asname is not None]
 
 
 def piped_from_quick(ctx, call: Optional[cst.Call]) -> bool:
@@ -878,12 +934,20 @@ def _says_false(target: cst.ComparisonTarget) -> bool:
 def sentinel_consumer(ctx, call: cst.Call) -> bool:
     """`while True: job = q.get(); if job is None: break`: a worker that waits for work until
     its producer sends the end marker (the marker's branch may clean up before it leaves the
-    loop: `thread.join(); return`). Waiting without a bound is the design of such a loop (a
+    loop: `thread.join(); return`; the item may be unpacked, with the marker in one of its
+    fields: `kind, entry = q.get(); if entry == QUIT: break`). Waiting without a bound is the design of such a loop (a
     timeout would only make it go round); the rule leaves it to the producer's side."""
     assign = ctx.parent()
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return False
-    name = assign.targets[0].target.value
+    target = assign.targets[0].target
+    if isinstance(target, cst.Name):
+        names = {target.value}
+    elif isinstance(target, (cst.Tuple, cst.List)) and target.elements and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements):
+        names = {e.value.value for e in target.elements}  # `kind, entry, extras = q.get()`: a marker in a field
+    else:
+        return False
     loop = next((n for n in reversed(ctx.stack) if isinstance(n, (cst.While, cst.For, cst.FunctionDef))), None)
     if not isinstance(loop, cst.While):
         return False
@@ -895,7 +959,7 @@ def sentinel_consumer(ctx, call: cst.Call) -> bool:
             tested = test.left
         elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             tested = test.expression
-        if not (isinstance(tested, cst.Name) and tested.value == name):
+        if not (isinstance(tested, cst.Name) and tested.value in names):
             continue
         # the marker's branch leaves the loop, at once or after some cleanup (`thread.join()`,
         # `session.close()`, then `break` / `return` / `raise`)

@@ -8,6 +8,7 @@ from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import DISABLING_CALLS, DISABLING_METHODS, Disabled, disabled_timeout
 from reslint.model import Severity
 from reslint.rule import Rule
+from reslint.triggers import importing
 
 _MESSAGES = {
     Disabled.HTTPX_EVERY: "`httpx.Timeout` disables every timeout; the request can wait forever",
@@ -83,8 +84,8 @@ class InfiniteTimeout(Rule):
     name = "infinite-timeout"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = ((r"None", r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
-                          r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio|websocket)\b"),)
+    triggers = ((r"None", importing(r"requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
+                                    r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio|websocket")),)
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None) -> bool:

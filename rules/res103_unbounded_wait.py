@@ -29,6 +29,7 @@ from reslint.analysis.timeouts import (
 )
 from reslint.model import Severity
 from reslint.rule import Rule
+from reslint.triggers import importing
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class UnboundedWait(Rule):
     name = "unbounded-wait"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = (r"(?:import|from)\s+(?:subprocess|concurrent|queue|threading|multiprocessing)\b",)
+    triggers = (importing(r"subprocess|concurrent|queue|threading|multiprocessing"),)
     Options = Options
 
     @classmethod

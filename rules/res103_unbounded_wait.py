@@ -94,9 +94,11 @@ class UnboundedWait(Rule):
       `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
       `MITMPROXY_EDITOR`), read in the call or in a local name of the function, each of whose
       assignments reads one or falls back to a pager or editor by name (`c =
-      os.environ.get("PAGER")`, `if not c: c = "less"`), also split into a command line in a
-      local name (`cmd = shlex.split(c)`, `cmd.append(path)`): the wait lasts as long as the
-      user wants, and a timeout would close their editor;
+      os.environ.get("PAGER")`, `if not c: c = "less"`), or looked up by a function of the
+      module or a method of the class whose body reads such a variable (`c =
+      self.get_editor()`, `_get_editor_command()`), also split into a command line in a local
+      name (`cmd = shlex.split(c)`, `cmd.append(path)`, `[*shlex.split(c), path]`): the wait
+      lasts as long as the user wants, and a timeout would close their editor;
     - a wait on the path where the function's own timeout parameter (a parameter whose name
       holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
       `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
@@ -149,7 +151,9 @@ class UnboundedWait(Rule):
     the wait it wraps can never end (a connection pool that nothing refills): its callers are
     not followed. A primitive whose other half lives outside its class (a module function
     that puts into the listener's queue) is still reported. The quick and interactive programs are known by name: a `ps` or `lsof` that
-    hangs on a stale network mount is not foreseen.
+    hangs on a stale network mount is not foreseen. A helper that reads `$EDITOR` (or that falls back on
+    one that does) is trusted to return an editor: one that reads it and then returns something
+    else is not told apart.
 
     ## References
     - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)

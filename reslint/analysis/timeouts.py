@@ -718,9 +718,11 @@ def interactive_command(ctx, call: Optional[cst.Call]) -> bool:
     if isinstance(value, cst.Name):
         # `cmd = shlex.split(pager); cmd.append(path)` with `pager = os.environ.get("PAGER") or "less"`
         return _names_user_program(ctx, value)
-    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements \
-            or isinstance(value.elements[0], cst.StarredElement):
+    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements:
         return False
+    if isinstance(value.elements[0], cst.StarredElement):
+        # `[*shlex.split(editor), path]`
+        return _names_user_program(ctx, value.elements[0].value)
     first = value.elements[0].value
     word = string_value(first)
     if word is None and isinstance(first, cst.Name):
@@ -786,7 +788,7 @@ def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
     by name (`c = os.environ.get("PAGER")`, `if not c: c = "less"`), also split into a
     command line (`cmd = shlex.split(c)`, `[c, path]`, `c.split() + [path]`)."""
     function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
-    return _user_program_value(ctx, function, expr, 4)
+    return _user_program_value(ctx, function, expr, 6)
 
 
 def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.BaseExpression, depth: int) -> bool:
@@ -800,9 +802,15 @@ def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.Base
         return False
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
         return _user_program_value(ctx, function, expr.left, depth - 1)  # `shlex.split(c) + [path]`
+    if isinstance(expr, (cst.IfExp, cst.BooleanOperation)):
+        # `self.get_hex_editor() if binary else self.get_editor()`: each value it may take
+        parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
+        return all(_user_program_value(ctx, function, part, depth - 1) for part in parts)
     if isinstance(expr, (cst.List, cst.Tuple)):
         first = expr.elements[0] if expr.elements else None
         return first is not None and _user_program_value(ctx, function, first.value, depth - 1)
+    if isinstance(expr, cst.Call) and _user_program_helper(ctx, expr, 2):
+        return True  # `c = self.get_editor()`, whose body reads `$EDITOR`
     if isinstance(expr, cst.Call):
         split = ctx.qualified_name(expr.func) == "shlex.split" or (
             isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "split")
@@ -825,12 +833,45 @@ def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.Base
                 isinstance(n, cst.Name) and n.value == name
                 for target in _loop_or_with_targets(small) for n in walk(target)):
             return False  # bound by a loop or a `with`: not a value the function chose
+    values.extend(node.value for node in walk(function.body)
+                  if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name) and node.target.value == name)
     if not values or any(v is None for v in values):
         return False
     if name in _parameter_names(function):
         # the caller's value is replaced on every path only when each assignment reads the variable
         return all(_reads_user_program(v) for v in values)
     return all(_user_program_value(ctx, function, v, depth - 1) for v in values)
+
+
+def _helper_def(ctx, call: cst.Call) -> Optional[cst.FunctionDef]:
+    """The def a call reaches in this file: a module-level function (`_get_editor()`), or a
+    method of the enclosing class through `self.` (`self.get_editor()`)."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        body, name = ctx.module.body, func.value
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+        cls = next((n for n in reversed(ctx.stack) if isinstance(n, cst.ClassDef)), None)
+        if cls is None:
+            return None
+        body, name = cls.body.body, func.attr.value
+    else:
+        return None
+    found = [stmt for stmt in body if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _user_program_helper(ctx, call: cst.Call, depth: int) -> bool:
+    """The call reaches a helper of this file that looks up the user's editor or pager: its
+    body reads `$EDITOR` / `$VISUAL` / `$PAGER` (or a program's own `*_EDITOR` variable), or it
+    returns what such a helper returns (`get_hex_editor()` falling back on `self.get_editor()`)."""
+    helper = _helper_def(ctx, call)
+    if helper is None:
+        return False
+    if _reads_user_program(helper.body):
+        return True
+    return depth > 0 and any(
+        isinstance(node.value, cst.Call) and _user_program_helper(ctx, node.value, depth - 1)
+        for node in walk(helper.body) if isinstance(node, cst.Return) and node.value is not None)
 
 
 def _loop_or_with_targets(stmt: cst.CSTNode) -> List[cst.CSTNode]:

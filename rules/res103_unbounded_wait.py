@@ -11,6 +11,7 @@ from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import (
     LOCK_ACQUIRE,
     THREAD_JOIN,
+    WAIT_BOUNDS,
     WAIT_FUNCTIONS,
     WAIT_METHODS,
     blocking_primitive,
@@ -228,4 +229,6 @@ class UnboundedWait(Rule):
             return
         if never_blocks(spec, node) or self._cannot_hang(spec, node, receiver):
             return
-        self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever")
+        bound = WAIT_BOUNDS.get(spec.display)
+        advice = f" ({bound})" if bound else ""
+        self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever{advice}")

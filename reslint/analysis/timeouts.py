@@ -159,6 +159,29 @@ THREAD_JOIN = {(T.THREAD, "join"): TimeoutArg("threading.Thread.join", position=
 LOCK_ACQUIRE = {(T.LOCK, "acquire"): TimeoutArg("threading.Lock.acquire", position=1, socket_default=False)}
 # waits with a flag that makes them non-blocking: get(block, timeout), acquire(blocking, timeout)
 _BLOCKING_FLAG = ("queue.Queue.get", "threading.Lock.acquire")
+# what the caller does instead: the bound each wait takes, and how it tells that the bound ran out
+_RUN_BOUND = "pass `timeout=`; when it runs out the child is killed and `subprocess.TimeoutExpired` is raised"
+_POPEN_BOUND = "pass `timeout=` and handle `subprocess.TimeoutExpired`; the child keeps running, so kill it there"
+WAIT_BOUNDS: Dict[str, str] = {
+    "subprocess.run": _RUN_BOUND,
+    "subprocess.call": _RUN_BOUND,
+    "subprocess.check_call": _RUN_BOUND,
+    "subprocess.check_output": _RUN_BOUND,
+    "subprocess.Popen.wait": _POPEN_BOUND,
+    "subprocess.Popen.communicate": _POPEN_BOUND,
+    "concurrent.futures.wait": "pass `timeout=`; the futures still running come back in the `not_done` set",
+    "concurrent.futures.as_completed": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "concurrent.futures.Future.result": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "concurrent.futures.Future.exception": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "queue.Queue.get": "pass `timeout=` and handle `queue.Empty`",
+    "threading.Event.wait": "pass a timeout and check the flag it returns",
+    "threading.Condition.wait": "pass a timeout and check the flag it returns",
+    "threading.Condition.wait_for": "pass `timeout=` and check the value it returns",
+    "multiprocessing.pool.AsyncResult.get": "pass `timeout=` and handle `multiprocessing.TimeoutError`",
+    "multiprocessing.pool.AsyncResult.wait": "pass a timeout and check `ready()` afterwards",
+    "threading.Thread.join": "pass a timeout and check `is_alive()` afterwards",
+    "threading.Lock.acquire": "pass `timeout=` and check the flag it returns",
+}
 
 # `with` context managers (and wrapping calls) that bound everything awaited inside them
 TIMEOUT_SCOPES = frozenset({

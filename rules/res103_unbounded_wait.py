@@ -89,7 +89,8 @@ class UnboundedWait(Rule):
       probe (`[tool, "--version"]`, `-version`, `-V`, `--help`, `[tool, "help"]`), a `python -c`
       snippet given as a literal that only imports and prints (`import sys;
       print(sys.executable)`, interpreter options allowed before `-c`), also on the `Popen`
-      built from one;
+      built from one, and also when the command is a local name that the function binds once
+      to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`);
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
       `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
       `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
@@ -197,7 +198,8 @@ class UnboundedWait(Rule):
             return True  # `if timeout is None: proc.wait()`: the caller asked for no bound
         if display.startswith("subprocess."):
             origin = node if receiver is None else receiver.origin
-            if quick_command(origin) or interactive_command(self.ctx, origin) or piped_from_quick(self.ctx, origin):
+            if quick_command(origin, self.ctx) or interactive_command(self.ctx, origin) \
+                    or piped_from_quick(self.ctx, origin):
                 return True
             if hands_over(self.ctx):
                 return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program

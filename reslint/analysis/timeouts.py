@@ -652,11 +652,15 @@ def _command(call: Optional[cst.Call]) -> Optional[cst.BaseExpression]:
     return command.value if command is not None else None
 
 
-def quick_command(call: Optional[cst.Call]) -> bool:
+def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
     """The subprocess call runs a command that cannot hang: a quick program (`kill`, `pkill`,
     `uname`, `ps`, ...), a short pipeline of them through standard filters (`ps aux | grep x`),
-    or a version probe (`[tool, "--version"]`, whatever the tool)."""
+    or a version probe (`[tool, "--version"]`, whatever the tool); with ``ctx``, also a command
+    held in a local name of the enclosing function bound once to such a literal (`argv =
+    ['netstat', '-n']`, then `Popen(argv, ...)`)."""
     value = _command(call)
+    if isinstance(value, cst.Name) and ctx is not None:
+        value = _local_literal(ctx, value.value, call)
     if value is None:
         return False
     text = string_value(value)
@@ -673,6 +677,37 @@ def quick_command(call: Optional[cst.Call]) -> bool:
             return True
         return words[0] is not None and _program(words[0]) in QUICK_PROGRAMS
     return False
+
+
+def _local_literal(ctx, name: str, call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The literal list, tuple or string a local name is bound to in the enclosing function,
+    which also holds ``call``, when that assignment is the function's only binding of the name
+    (not a parameter, not rebound, not extended with `+=`); None otherwise."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None or name in _parameter_names(function):
+        return None
+    nodes = list(walk(function.body))
+    if not any(node is call for node in nodes):
+        return None  # the process was started elsewhere (a method that returned it)
+    values = []
+    for node in nodes:
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if any(isinstance(n, cst.Name) and n.value == name for t in targets for n in walk(t)):
+                values.append(node.value if isinstance(node, (cst.Assign, cst.AnnAssign)) else None)
+        elif isinstance(node, (cst.For, cst.CompFor)) and any(
+                isinstance(n, cst.Name) and n.value == name for n in walk(node.target)):
+            return None
+        elif isinstance(node, (cst.NamedExpr, cst.AsName)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for n in walk(node.target if isinstance(node, cst.NamedExpr) else node.name)):
+            return None
+    if len(values) != 1 or values[0] is None:
+        return None
+    value = values[0]
+    if isinstance(value, (cst.List, cst.Tuple)) or string_value(value) is not None:
+        return value
+    return None
 
 
 def _flag_like(element: cst.BaseElement) -> bool:

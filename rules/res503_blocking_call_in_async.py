@@ -73,7 +73,9 @@ class BlockingCallInAsync(Rule):
     Left alone: calls in a nested sync function or lambda, and functions passed (not called) to
     `loop.run_in_executor`, `asyncio.to_thread` or `anyio.to_thread.run_sync`; awaited calls;
     `time.sleep(0)`; async clients and async files (`aiofiles.open`, `anyio.open_file`,
-    `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`); a bare
+    `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`, `os.fdopen(fd)` handed
+    straight to `loop.connect_read_pipe` / `connect_write_pipe`, whose transport does the reads
+    and writes without blocking: it wraps a descriptor already open); a bare
     `subprocess.Popen(...)`, `os.posix_spawn*` and `os.spawn*` with another mode than `P_WAIT`,
     which only start the child (a brief fork and exec); the writes on a file opened in the same
     function (its `open()` is reported once); in-memory buffers (`io.StringIO`, `BytesIO`);

@@ -103,8 +103,9 @@ class UnboundedWait(Rule):
       lasts as long as the user wants, and a timeout would close their editor;
     - a wait on the path where the function's own timeout parameter (a parameter whose name
       holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
-      `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
-      takes, as if `timeout=timeout` were passed on;
+      `if not timeout:` / `if timeout == 0:`, the `else` of `if timeout:`; the caller chose to
+      wait as long as it takes, as if `timeout=timeout` were passed on; in a method, the same
+      test of a timeout the object was built with (`if self._put_timeout is None:`);
     - a program that hands over to its child: the wait's exit status is the program's own
       (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
       `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
@@ -143,7 +144,10 @@ class UnboundedWait(Rule):
     ConsumerThread]` then `child.paused_event.wait()`), and a `Popen` returned by a method of
     the class annotated or built to return one. A `wait()`/`communicate()` after the process was
     killed in the same function (`proc.kill()`, `os.kill(proc.pid, SIGKILL)`) is left alone: it
-    returns once the child is reaped. SIGTERM does not count: it can be trapped.
+    returns once the child is reaped. SIGTERM does not count: it can be trapped. So is one after
+    the process was already waited for: an earlier `communicate()` / `wait()` with no timeout
+    in the function (that one is reported), or one with a timeout in a statement just before, in
+    the same block (had it timed out, its exception would have left the block).
 
     ## Known limitations
     Objects passed in without an annotation, or whose class the file does not define, are not

@@ -1085,11 +1085,69 @@ def _is_sigkill(ctx, expr: cst.BaseExpression, function: cst.FunctionDef) -> boo
     return False
 
 
+def _waits_to_the_end(call: cst.Call) -> bool:
+    """`proc.communicate()` / `proc.wait()` with no timeout: once it returns, the child has ended."""
+    if call.func.attr.value == "wait":
+        return not call.args
+    return len(positional_args(call)) < 2 and find_arg(call, "timeout") is None and not has_star_args(call)
+
+
+def _bound_again(ctx, function: cst.FunctionDef, code: str) -> bool:
+    """The receiver written ``code`` (`p`, `self.proc`) is bound more than once in the function
+    (`p = Popen(a); p.communicate(); p = Popen(b); p.communicate()`): an earlier wait on the
+    name may have been on another process."""
+    count = 0
+    for node in walk(function.body):
+        targets = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, cst.For):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.NamedExpr):
+            targets = [node.target]
+        for target in targets:
+            for part in walk(target):
+                if isinstance(part, (cst.Name, cst.Attribute)) and ctx.module.code_for_node(part) == code:
+                    count += 1
+    return count > 1
+
+
+def _ended_just_before(ctx, code: str) -> bool:
+    """A statement before the wait's own, in the same block, waited for the same process with a
+    timeout (`out, err = proc.communicate(timeout=60)` then `proc.wait()`): had it timed out, its
+    exception would have left the block; since the wait is reached, the child has ended."""
+    stack = ctx.stack
+    for index in range(len(stack) - 2, -1, -1):
+        block, child = stack[index], stack[index + 1]
+        if isinstance(block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if not isinstance(block, (cst.IndentedBlock, cst.Module)) or not isinstance(child, cst.SimpleStatementLine):
+            continue
+        for stmt in block.body:
+            if stmt is child:
+                return False
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for call in find_all(stmt, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value in ("communicate", "wait") \
+                        and ctx.module.code_for_node(func.value) == code:
+                    return True
+        return False
+    return False
+
+
 def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
     """Earlier in the function the process was killed: `proc.kill()`, or `os.kill(proc.pid,
     SIGKILL)` / `os.killpg(...)` with SIGKILL (also through a local `sig = signal.SIGKILL`).
     A `wait()`/`communicate()` after that returns once the kernel has reaped it, as in the
-    documented `except TimeoutExpired: proc.kill(); proc.communicate()`."""
+    documented `except TimeoutExpired: proc.kill(); proc.communicate()`. Also when an earlier
+    `communicate()` or `wait()` with no timeout already waited for the end (`out, err =
+    proc.communicate()` then `proc.wait()`): the first wait is the one reported."""
     from .blocks import statements
 
     function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
@@ -1097,6 +1155,9 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
         return False
     code = ctx.module.code_for_node(receiver)
     ancestors = {id(n) for n in ctx.stack}
+    rebound = _bound_again(ctx, function, code)
+    if not rebound and _ended_just_before(ctx, code):
+        return True
     for stmt in statements(function.body):
         if id(stmt) in ancestors:
             if isinstance(stmt, cst.SimpleStatementLine):
@@ -1109,6 +1170,9 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
             if isinstance(func, cst.Attribute) and func.attr.value == "kill" and not call.args \
                     and ctx.module.code_for_node(func.value) == code:
                 return True
+            if not rebound and isinstance(func, cst.Attribute) and func.attr.value in ("communicate", "wait") \
+                    and ctx.module.code_for_node(func.value) == code and _waits_to_the_end(call):
+                return True  # `out, err = proc.communicate()` then `proc.wait()`: it already ended
             if ctx.qualified_name(func) in ("os.kill", "os.killpg") and len(call.args) >= 2:
                 target = ctx.module.code_for_node(call.args[0].value)
                 if (code in target or func.attr.value == "killpg") and _is_sigkill(ctx, call.args[1].value, function):
@@ -1281,33 +1345,50 @@ def _bound_parameters(function: cst.FunctionDef) -> "frozenset[str]":
     return frozenset(name for name in _parameter_names(function) if any(w in name.lower() for w in _BOUND_WORDS))
 
 
-def _tested(test: cst.BaseExpression, names) -> Optional[bool]:
-    """What ``test`` says of one of ``names``: False for "not set" (`t is None`, `not t`,
-    `t == None`), True for "set" (`t`, `t is not None`, `t != None`), None for anything else."""
-    if isinstance(test, cst.Name):
-        return True if test.value in names else None
+def _is_zero(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, (cst.Integer, cst.Float)) and float(expr.value) == 0
+
+
+def _tested(test: cst.BaseExpression, bound) -> Optional[bool]:
+    """What ``test`` says of a bound the caller chose (``bound(expr)`` tells which names or
+    attributes hold one): False for "not set" (`t is None`, `not t`, `t == None`, `t == 0`),
+    True for "set" (`t`, `t is not None`, `t != None`, `t != 0`), None for anything else."""
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        return True if bound(test) else None
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _tested(test.expression, names)
+        inner = _tested(test.expression, bound)
         return None if inner is None else not inner
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
-            and test.left.value in names and is_none(test.comparisons[0].comparator):
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and bound(test.left):
+        comparator = test.comparisons[0].comparator
         operator = test.comparisons[0].operator
-        if isinstance(operator, (cst.Is, cst.Equal)):
-            return False
-        if isinstance(operator, (cst.IsNot, cst.NotEqual)):
-            return True
+        if is_none(comparator) or (_is_zero(comparator) and isinstance(operator, (cst.Equal, cst.NotEqual))):
+            if isinstance(operator, (cst.Is, cst.Equal)):
+                return False
+            if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+                return True
     return None
 
 
 def unbounded_on_request(ctx) -> bool:
     """The wait runs only where the function's own timeout parameter asks for no bound: in the
-    branch of `if timeout is None:` (or `not timeout`, or the `else` of `if timeout:`), the
-    same as passing `timeout=timeout` on; the caller chose to wait for as long as it takes."""
+    branch of `if timeout is None:` (or `not timeout`, `timeout == 0`, or the `else` of `if
+    timeout:`), the same as passing `timeout=timeout` on; the caller chose to wait for as long as
+    it takes. A timeout the object was configured with counts the same (`if self._put_timeout is
+    None:` in a method): the caller chose it when it built the object."""
     function = _enclosing_function(ctx)
     if function is None:
         return False
     names = _bound_parameters(function)
-    if not names:
+    params = _parameter_names(function)
+    this = params[0] if params and _is_method(ctx, function) else None
+
+    def bound(expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            return expr.value in names
+        return this is not None and isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) \
+            and expr.value.value == this and any(w in expr.attr.value.lower() for w in _BOUND_WORDS)
+
+    if not names and this is None:
         return False
     stack = ctx.stack
     start = next(i for i in range(len(stack) - 1, -1, -1) if stack[i] is function)
@@ -1315,13 +1396,21 @@ def unbounded_on_request(ctx) -> bool:
         node = stack[index]
         if not isinstance(node, cst.If):
             continue
-        said = _tested(node.test, names)
+        said = _tested(node.test, bound)
         if said is None:
             continue
         branch = stack[index + 1]
         if (said is False and branch is node.body) or (said is True and branch is node.orelse):
             return True
     return False
+
+
+def _is_method(ctx, function: cst.FunctionDef) -> bool:
+    """``function`` is defined directly in a class body, and is no static method."""
+    index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
+    owner = ctx.stack[index - 2] if index >= 2 else None
+    return isinstance(owner, cst.ClassDef) and not any(
+        (dotted_name(d.decorator) or "") == "staticmethod" for d in function.decorators)
 
 
 def _is_poll(expr: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
@@ -1428,7 +1517,8 @@ def polled_until_exit(ctx, receiver: cst.BaseExpression) -> bool:
                 break
             if _polls_until_exit(stmt, code, ctx.module):
                 return True
-            if isinstance(stmt, cst.If) and names and _tested(stmt.test, names) is True and any(
+            if isinstance(stmt, cst.If) and names and _tested(
+                    stmt.test, lambda e: isinstance(e, cst.Name) and e.value in names) is True and any(
                     _polls_until_exit(inner, code, ctx.module) for inner in getattr(stmt.body, "body", ())):
                 return True
     return False

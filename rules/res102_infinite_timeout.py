@@ -60,7 +60,9 @@ class InfiniteTimeout(Rule):
     ```
 
     Left alone: a `None` where the API means "use the default" rather than "never time out"
-    (none of the calls above); `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
+    (none of the calls above); `setdefaulttimeout(None)` in a function that read the default
+    and set one of its own for a while (`if not socket.getdefaulttimeout():
+    socket.setdefaulttimeout(t)`): it puts back the `None` it found; `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
     field bounds the wait; and an httpx client whose transport runs the application in this
     process (`transport=httpx.ASGITransport(app=app)` or `WSGITransport`, built in the call, in
     a name, or beside the `httpx.Timeout(None)` in the same call or dict), and requests made on

@@ -543,6 +543,24 @@ DISABLING_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.
 DISABLING_METHODS = frozenset({(T.SOCKET, "settimeout"), *DISABLEABLE_METHODS})
 
 
+def _restores_default(ctx, setter: str) -> bool:
+    """`setdefaulttimeout(None)` that puts back the default the function found: it read the
+    default (`if not socket.getdefaulttimeout(): socket.setdefaulttimeout(self.timeout)`), set
+    one of its own for a while, and resets it after; None is what was there before."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    getter = setter.rsplit(".", 1)[0] + ".getdefaulttimeout"
+    read = set_own = False
+    for node in find_all(function, cst.Call):
+        qualified = ctx.qualified_name(node.func)
+        if qualified == getter:
+            read = True
+        elif default_setter(ctx, node) == setter and node.args and not is_none(node.args[0].value):
+            set_own = True
+    return read and set_own
+
+
 def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
     """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
     None when it does not (or when `None` there means "use the default"), and None for an
@@ -564,7 +582,7 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
         return None
     setter = default_setter(ctx, call)
     if setter is not None:
-        if call.args and is_none(call.args[0].value):
+        if call.args and is_none(call.args[0].value) and not _restores_default(ctx, setter):
             return (Disabled.SOCKET_DEFAULT if setter == SOCKET_DEFAULT_SETTER else Disabled.WEBSOCKET_DEFAULT), None
         return None
     if qualified == "asyncio.wait_for":

@@ -145,9 +145,11 @@ class UnboundedWait(Rule):
     the class annotated or built to return one. A `wait()`/`communicate()` after the process was
     killed in the same function (`proc.kill()`, `os.kill(proc.pid, SIGKILL)`) is left alone: it
     returns once the child is reaped. SIGTERM does not count: it can be trapped. So is one after
-    the process was already waited for: an earlier `communicate()` / `wait()` with no timeout
-    in the function (that one is reported), or one with a timeout in a statement just before, in
-    the same block (had it timed out, its exception would have left the block).
+    the process was already waited for: a `communicate()` / `wait()` in a statement that runs
+    before it on every path (earlier in its block or in a block around it; not in a branch
+    beside it), with or without a timeout: had that one timed out, its exception would have
+    left the block, and if it has none it is the one reported. A name bound to two processes
+    in the function is not followed.
 
     ## Known limitations
     Objects passed in without an annotation, or whose class the file does not define, are not

@@ -1103,13 +1103,6 @@ def _is_sigkill(ctx, expr: cst.BaseExpression, function: cst.FunctionDef) -> boo
     return False
 
 
-def _waits_to_the_end(call: cst.Call) -> bool:
-    """`proc.communicate()` / `proc.wait()` with no timeout: once it returns, the child has ended."""
-    if call.func.attr.value == "wait":
-        return not call.args
-    return len(positional_args(call)) < 2 and find_arg(call, "timeout") is None and not has_star_args(call)
-
-
 def _bound_again(ctx, function: cst.FunctionDef, code: str) -> bool:
     """The receiver written ``code`` (`p`, `self.proc`) is bound more than once in the function
     (`p = Popen(a); p.communicate(); p = Popen(b); p.communicate()`): an earlier wait on the
@@ -1135,19 +1128,22 @@ def _bound_again(ctx, function: cst.FunctionDef, code: str) -> bool:
 
 
 def _ended_just_before(ctx, code: str) -> bool:
-    """A statement before the wait's own, in the same block, waited for the same process with a
-    timeout (`out, err = proc.communicate(timeout=60)` then `proc.wait()`): had it timed out, its
-    exception would have left the block; since the wait is reached, the child has ended."""
+    """A statement that runs before the wait on every path to it (an earlier statement of the
+    wait's block, or of a block around it) already waited for the same process: `out, err =
+    proc.communicate()` then `proc.wait()`. Had that first wait timed out, its exception would
+    have left those blocks; since the wait is reached, the child has ended. (A wait in a branch
+    beside the one holding the wait does not count: `if x: p.communicate(data) else:
+    p.communicate()`.)"""
     stack = ctx.stack
     for index in range(len(stack) - 2, -1, -1):
         block, child = stack[index], stack[index + 1]
         if isinstance(block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             return False
-        if not isinstance(block, (cst.IndentedBlock, cst.Module)) or not isinstance(child, cst.SimpleStatementLine):
+        if not isinstance(block, (cst.IndentedBlock, cst.Module)):
             continue
         for stmt in block.body:
             if stmt is child:
-                return False
+                break
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
             for call in find_all(stmt, cst.Call):
@@ -1155,7 +1151,6 @@ def _ended_just_before(ctx, code: str) -> bool:
                 if isinstance(func, cst.Attribute) and func.attr.value in ("communicate", "wait") \
                         and ctx.module.code_for_node(func.value) == code:
                     return True
-        return False
     return False
 
 
@@ -1163,8 +1158,8 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
     """Earlier in the function the process was killed: `proc.kill()`, or `os.kill(proc.pid,
     SIGKILL)` / `os.killpg(...)` with SIGKILL (also through a local `sig = signal.SIGKILL`).
     A `wait()`/`communicate()` after that returns once the kernel has reaped it, as in the
-    documented `except TimeoutExpired: proc.kill(); proc.communicate()`. Also when an earlier
-    `communicate()` or `wait()` with no timeout already waited for the end (`out, err =
+    documented `except TimeoutExpired: proc.kill(); proc.communicate()`. Also when a statement
+    that runs before it on every path already waited for the end (`out, err =
     proc.communicate()` then `proc.wait()`): the first wait is the one reported."""
     from .blocks import statements
 
@@ -1188,9 +1183,6 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
             if isinstance(func, cst.Attribute) and func.attr.value == "kill" and not call.args \
                     and ctx.module.code_for_node(func.value) == code:
                 return True
-            if not rebound and isinstance(func, cst.Attribute) and func.attr.value in ("communicate", "wait") \
-                    and ctx.module.code_for_node(func.value) == code and _waits_to_the_end(call):
-                return True  # `out, err = proc.communicate()` then `proc.wait()`: it already ended
             if ctx.qualified_name(func) in ("os.kill", "os.killpg") and len(call.args) >= 2:
                 target = ctx.module.code_for_node(call.args[0].value)
                 if (code in target or func.attr.value == "killpg") and _is_sigkill(ctx, call.args[1].value, function):

@@ -176,3 +176,10 @@ def identifiers(text: str) -> frozenset:
     if last is None or last[0] is not text:
         last = _local.identifiers = (text, frozenset(_IDENTIFIER.findall(text)))
     return last[1]
+
+
+def importing(modules: str) -> str:
+    """A trigger for a file that imports one of ``modules`` (an alternation, `requests|socket`),
+    wherever it stands in the statement: `import requests`, `from requests import get`, and a
+    list, `import os, subprocess` or `import json as j, requests` (the module need not come first)."""
+    return r"(?:import|from)\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*(?:" + modules + r")\b"

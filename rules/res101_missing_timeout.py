@@ -25,6 +25,7 @@ from reslint.analysis.timeouts import (
 )
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
+from reslint.triggers import importing
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,8 @@ class MissingTimeout(Rule):
     fix_safety = Safety.UNSAFE
     # every callee in the table is reached through an import of its module
     triggers = (
-        r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib|poplib|telnetlib"
-        r"|http|socket|asyncio|websocket)\b",
+        importing(r"requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib|poplib|telnetlib"
+                  r"|http|socket|asyncio|websocket"),
     )
     Options = Options
     # the project index tells whether the program sets a default socket timeout in another module

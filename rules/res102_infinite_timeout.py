@@ -8,6 +8,7 @@ from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import DISABLING_CALLS, DISABLING_METHODS, Disabled, disabled_timeout
 from reslint.model import Severity
 from reslint.rule import Rule
+from reslint.triggers import importing
 
 _MESSAGES = {
     Disabled.HTTPX_EVERY: "`httpx.Timeout` disables every timeout; the request can wait forever",
@@ -59,7 +60,9 @@ class InfiniteTimeout(Rule):
     ```
 
     Left alone: a `None` where the API means "use the default" rather than "never time out"
-    (none of the calls above); `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
+    (none of the calls above); `setdefaulttimeout(None)` in a function that read the default
+    and set one of its own for a while (`if not socket.getdefaulttimeout():
+    socket.setdefaulttimeout(t)`): it puts back the `None` it found; `aiohttp.ClientTimeout(total=None, sock_read=30)` where another
     field bounds the wait; and an httpx client whose transport runs the application in this
     process (`transport=httpx.ASGITransport(app=app)` or `WSGITransport`, built in the call, in
     a name, or beside the `httpx.Timeout(None)` in the same call or dict), and requests made on
@@ -83,8 +86,8 @@ class InfiniteTimeout(Rule):
     name = "infinite-timeout"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = ((r"None", r"(?:import|from)\s+(?:requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
-                          r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio|websocket)\b"),)
+    triggers = ((r"None", importing(r"requests|redis|urllib3|urllib|psycopg2?|smtplib|ftplib|imaplib"
+                                    r"|poplib|telnetlib|http|httpx|aiohttp|socket|asyncio|websocket")),)
 
     @classmethod
     def is_ast_candidate(cls, tree, text, options=None) -> bool:

@@ -11,6 +11,7 @@ from reslint.analysis.reach import may_call
 from reslint.analysis.timeouts import (
     LOCK_ACQUIRE,
     THREAD_JOIN,
+    WAIT_BOUNDS,
     WAIT_FUNCTIONS,
     WAIT_METHODS,
     blocking_primitive,
@@ -29,6 +30,7 @@ from reslint.analysis.timeouts import (
 )
 from reslint.model import Severity
 from reslint.rule import Rule
+from reslint.triggers import importing
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,23 @@ class UnboundedWait(Rule):
       probe (`[tool, "--version"]`, `-version`, `-V`, `--help`, `[tool, "help"]`), a `python -c`
       snippet given as a literal that only imports and prints (`import sys;
       print(sys.executable)`, interpreter options allowed before `-c`), also on the `Popen`
-      built from one;
+      built from one, and also when the command is a local name that the function binds once
+      to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`);
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
       `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
-      `$VISUAL` or `$PAGER` names (read in the call, or in a local name of the function): the
-      wait lasts as long as the user wants, and a timeout would close their editor;
+      `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
+      `MITMPROXY_EDITOR`), read in the call or in a local name of the function, each of whose
+      assignments reads one or falls back to a pager or editor by name (`c =
+      os.environ.get("PAGER")`, `if not c: c = "less"`), or looked up by a function of the
+      module or a method of the class whose body reads such a variable (`c =
+      self.get_editor()`, `_get_editor_command()`), also split into a command line in a local
+      name (`cmd = shlex.split(c)`, `cmd.append(path)`, `[*shlex.split(c), path]`): the wait
+      lasts as long as the user wants, and a timeout would close their editor;
     - a wait on the path where the function's own timeout parameter (a parameter whose name
       holds `timeout` or `deadline`) asks for no bound: the branch of `if timeout is None:` /
-      `if not timeout:`, the `else` of `if timeout:`; the caller chose to wait as long as it
-      takes, as if `timeout=timeout` were passed on;
+      `if not timeout:` / `if timeout == 0:`, the `else` of `if timeout:`; the caller chose to
+      wait as long as it takes, as if `timeout=timeout` were passed on; in a method, the same
+      test of a timeout the object was built with (`if self._put_timeout is None:`);
     - a program that hands over to its child: the wait's exit status is the program's own
       (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
       `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
@@ -118,7 +128,8 @@ class UnboundedWait(Rule):
     - a `queue.get()` under a test that the same queue holds an item (`while not q.empty():`,
       `while q.empty() is False:`, `if q.qsize():`), as a single consumer does;
     - a worker's `job = q.get()` in a `while` loop that leaves when `job` is the end marker
-      (`if job is None: break`, also after cleanup: `thread.join(); return`): waiting for work until the producer says there is no more is
+      (`if job is None: break`, also after cleanup: `thread.join(); return`; also a field of an
+      unpacked item: `kind, entry = q.get()`, `if entry == QUIT: break`): waiting for work until the producer says there is no more is
       the loop's design, and a timeout would only make it go round (the producer that may die
       before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
@@ -133,7 +144,12 @@ class UnboundedWait(Rule):
     ConsumerThread]` then `child.paused_event.wait()`), and a `Popen` returned by a method of
     the class annotated or built to return one. A `wait()`/`communicate()` after the process was
     killed in the same function (`proc.kill()`, `os.kill(proc.pid, SIGKILL)`) is left alone: it
-    returns once the child is reaped. SIGTERM does not count: it can be trapped.
+    returns once the child is reaped. SIGTERM does not count: it can be trapped. So is one after
+    the process was already waited for: a `communicate()` / `wait()` in a statement that runs
+    before it on every path (earlier in its block or in a block around it; not in a branch
+    beside it), with or without a timeout: had that one timed out, its exception would have
+    left the block, and if it has none it is the one reported. A name bound to two processes
+    in the function is not followed.
 
     ## Known limitations
     Objects passed in without an annotation, or whose class the file does not define, are not
@@ -143,7 +159,9 @@ class UnboundedWait(Rule):
     the wait it wraps can never end (a connection pool that nothing refills): its callers are
     not followed. A primitive whose other half lives outside its class (a module function
     that puts into the listener's queue) is still reported. The quick and interactive programs are known by name: a `ps` or `lsof` that
-    hangs on a stale network mount is not foreseen.
+    hangs on a stale network mount is not foreseen. A helper that reads `$EDITOR` (or that falls back on
+    one that does) is trusted to return an editor: one that reads it and then returns something
+    else is not told apart.
 
     ## References
     - [`subprocess.run`](https://docs.python.org/3/library/subprocess.html#subprocess.run)
@@ -155,7 +173,7 @@ class UnboundedWait(Rule):
     name = "unbounded-wait"
     family = "timeouts"
     severity = Severity.WARNING
-    triggers = (r"(?:import|from)\s+(?:subprocess|concurrent|queue|threading|multiprocessing)\b",)
+    triggers = (importing(r"subprocess|concurrent|queue|threading|multiprocessing"),)
     Options = Options
 
     @classmethod
@@ -186,7 +204,8 @@ class UnboundedWait(Rule):
             return True  # `if timeout is None: proc.wait()`: the caller asked for no bound
         if display.startswith("subprocess."):
             origin = node if receiver is None else receiver.origin
-            if quick_command(origin) or interactive_command(self.ctx, origin) or piped_from_quick(self.ctx, origin):
+            if quick_command(origin, self.ctx) or interactive_command(self.ctx, origin) \
+                    or piped_from_quick(self.ctx, origin):
                 return True
             if hands_over(self.ctx):
                 return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program
@@ -218,4 +237,6 @@ class UnboundedWait(Rule):
             return
         if never_blocks(spec, node) or self._cannot_hang(spec, node, receiver):
             return
-        self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever")
+        bound = WAIT_BOUNDS.get(spec.display)
+        advice = f" ({bound})" if bound else ""
+        self.report(node.func, f"`{spec.display}` waits with no timeout; it can block forever{advice}")

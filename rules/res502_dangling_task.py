@@ -100,8 +100,10 @@ class DanglingTask(Rule):
         shown = dotted_name(node.func) or "create_task"
         if how == "dropped":
             message = (f"task from `{shown}()` is not kept; the event loop holds it only weakly, so it can be "
-                       "garbage-collected mid-flight and its exception is never seen")
+                       "garbage-collected mid-flight and its exception is never seen; keep it until it is done "
+                       "(in a set it leaves from a done-callback, which can also log its exception)")
         else:
             message = (f"task from `{shown}()` is bound to a name that is never used again; keep a reference "
-                       "until it is done, or it can be garbage-collected mid-flight")
+                       "until it is done (in a set it leaves from a done-callback), or it can be garbage-collected "
+                       "mid-flight")
         self.report(node, message)

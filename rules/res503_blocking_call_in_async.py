@@ -77,8 +77,11 @@ class BlockingCallInAsync(Rule):
     `time.sleep(0)`; a wait that returns at once (`q.get(block=False)`, `event.wait(0)`, a get
     under `if not q.empty():`, futures after the executor's `with` block); `Thread.join()` and a
     future's `result()`, which a coroutine mostly reaches once the work has signalled its end
-    (RES103 covers them where they have no timeout); async clients and async files (`aiofiles.open`, `anyio.open_file`,
-    `anyio.Path`, `open()` wrapped by `trio.wrap_file` / `anyio.wrap_file`); a bare
+    (RES103 reports them where they have no timeout, the join with its `check-thread-join` option); async clients and async files
+    (`aiofiles.open`, `anyio.open_file`, `anyio.Path`, `open()` wrapped by `trio.wrap_file` /
+    `anyio.wrap_file`, `os.fdopen(fd)` handed straight to `loop.connect_read_pipe` /
+    `connect_write_pipe`, whose transport does the reads and writes without blocking: it wraps a
+    descriptor already open); a bare
     `subprocess.Popen(...)`, `os.posix_spawn*` and `os.spawn*` with another mode than `P_WAIT`,
     which only start the child (a brief fork and exec); the writes on a file opened in the same
     function (its `open()` is reported once); in-memory buffers (`io.StringIO`, `BytesIO`);

@@ -137,7 +137,9 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
         if qualified in extra:
             return qualified, "an async equivalent or `asyncio.to_thread`"
         if qualified in FILE_OPENERS:
-            return None if _wrapped(ctx) else (qualified, _FILE_INSTEAD)
+            if _wrapped(ctx) or (qualified == "os.fdopen" and _to_pipe_transport(ctx)):
+                return None
+            return qualified, _FILE_INSTEAD
         if qualified in SHUTIL_FUNCTIONS:
             return qualified, "`asyncio.to_thread`"
         if qualified == "subprocess.Popen" and isinstance(ctx.parent(), cst.WithItem):
@@ -255,6 +257,19 @@ def _wrapped(ctx) -> bool:
     """`trio.wrap_file(open(...))` / `anyio.wrap_file(...)`: the file is used asynchronously."""
     arg, outer = ctx.parent(), ctx.parent(2)
     return isinstance(arg, cst.Arg) and isinstance(outer, cst.Call) and ctx.qualified_name(outer.func) in _FILE_WRAPPERS
+
+
+# event-loop methods that take a file object and do its reads or writes without blocking
+_PIPE_TRANSPORTS = frozenset({"connect_read_pipe", "connect_write_pipe"})
+
+
+def _to_pipe_transport(ctx) -> bool:
+    """`await loop.connect_write_pipe(factory, os.fdopen(1, "wb"))`: the file object wraps a
+    descriptor already open (no file is opened, nothing is read) and goes straight to the loop's
+    pipe transport, which reads or writes it without blocking."""
+    arg, outer = ctx.parent(), ctx.parent(2)
+    return isinstance(arg, cst.Arg) and isinstance(outer, cst.Call) and isinstance(outer.func, cst.Attribute) \
+        and outer.func.attr.value in _PIPE_TRANSPORTS
 
 
 def _spawn_waits(ctx, call: cst.Call) -> bool:

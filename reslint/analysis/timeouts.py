@@ -159,6 +159,29 @@ THREAD_JOIN = {(T.THREAD, "join"): TimeoutArg("threading.Thread.join", position=
 LOCK_ACQUIRE = {(T.LOCK, "acquire"): TimeoutArg("threading.Lock.acquire", position=1, socket_default=False)}
 # waits with a flag that makes them non-blocking: get(block, timeout), acquire(blocking, timeout)
 _BLOCKING_FLAG = ("queue.Queue.get", "threading.Lock.acquire")
+# what the caller does instead: the bound each wait takes, and how it tells that the bound ran out
+_RUN_BOUND = "pass `timeout=`; when it runs out the child is killed and `subprocess.TimeoutExpired` is raised"
+_POPEN_BOUND = "pass `timeout=` and handle `subprocess.TimeoutExpired`; the child keeps running, so kill it there"
+WAIT_BOUNDS: Dict[str, str] = {
+    "subprocess.run": _RUN_BOUND,
+    "subprocess.call": _RUN_BOUND,
+    "subprocess.check_call": _RUN_BOUND,
+    "subprocess.check_output": _RUN_BOUND,
+    "subprocess.Popen.wait": _POPEN_BOUND,
+    "subprocess.Popen.communicate": _POPEN_BOUND,
+    "concurrent.futures.wait": "pass `timeout=`; the futures still running come back in the `not_done` set",
+    "concurrent.futures.as_completed": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "concurrent.futures.Future.result": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "concurrent.futures.Future.exception": "pass `timeout=`; `TimeoutError` is raised when it runs out",
+    "queue.Queue.get": "pass `timeout=` and handle `queue.Empty`",
+    "threading.Event.wait": "pass a timeout and check the flag it returns",
+    "threading.Condition.wait": "pass a timeout and check the flag it returns",
+    "threading.Condition.wait_for": "pass `timeout=` and check the value it returns",
+    "multiprocessing.pool.AsyncResult.get": "pass `timeout=` and handle `multiprocessing.TimeoutError`",
+    "multiprocessing.pool.AsyncResult.wait": "pass a timeout and check `ready()` afterwards",
+    "threading.Thread.join": "pass a timeout and check `is_alive()` afterwards",
+    "threading.Lock.acquire": "pass `timeout=` and check the flag it returns",
+}
 
 # `with` context managers (and wrapping calls) that bound everything awaited inside them
 TIMEOUT_SCOPES = frozenset({
@@ -520,6 +543,24 @@ DISABLING_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "urllib3.
 DISABLING_METHODS = frozenset({(T.SOCKET, "settimeout"), *DISABLEABLE_METHODS})
 
 
+def _restores_default(ctx, setter: str) -> bool:
+    """`setdefaulttimeout(None)` that puts back the default the function found: it read the
+    default (`if not socket.getdefaulttimeout(): socket.setdefaulttimeout(self.timeout)`), set
+    one of its own for a while, and resets it after; None is what was there before."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    getter = setter.rsplit(".", 1)[0] + ".getdefaulttimeout"
+    read = set_own = False
+    for node in find_all(function, cst.Call):
+        qualified = ctx.qualified_name(node.func)
+        if qualified == getter:
+            read = True
+        elif default_setter(ctx, node) == setter and node.args and not is_none(node.args[0].value):
+            set_own = True
+    return read and set_own
+
+
 def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
     """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
     None when it does not (or when `None` there means "use the default"), and None for an
@@ -541,7 +582,7 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
         return None
     setter = default_setter(ctx, call)
     if setter is not None:
-        if call.args and is_none(call.args[0].value):
+        if call.args and is_none(call.args[0].value) and not _restores_default(ctx, setter):
             return (Disabled.SOCKET_DEFAULT if setter == SOCKET_DEFAULT_SETTER else Disabled.WEBSOCKET_DEFAULT), None
         return None
     if qualified == "asyncio.wait_for":
@@ -589,8 +630,10 @@ INTERACTIVE_PROGRAMS = frozenset({
     "man", "less", "more", "most", "pager", "sensible-pager", "vi", "vim", "nvim", "view", "nano", "pico",
     "emacs", "editor", "sensible-editor", "micro", "joe",
 })
-# environment variables that name the user's own editor or pager
+# environment variables that name the user's own editor or pager; a program's own variable for
+# the same (`GIT_EDITOR`, `MITMPROXY_EDITOR`, `GIT_PAGER`) ends in one of these words
 USER_PROGRAM_VARIABLES = frozenset({"EDITOR", "VISUAL", "PAGER", "GIT_EDITOR", "MANPAGER"})
+_USER_PROGRAM_SUFFIXES = ("_EDITOR", "_VISUAL", "_PAGER")
 # words of a `python -c` snippet that may wait: input, sleeps, joins, network, child processes
 _SNIPPET_WAITS = frozenset({
     "input", "stdin", "sleep", "wait", "join", "accept", "recv", "urlopen", "connect", "request", "system",
@@ -627,11 +670,15 @@ def _command(call: Optional[cst.Call]) -> Optional[cst.BaseExpression]:
     return command.value if command is not None else None
 
 
-def quick_command(call: Optional[cst.Call]) -> bool:
+def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
     """The subprocess call runs a command that cannot hang: a quick program (`kill`, `pkill`,
     `uname`, `ps`, ...), a short pipeline of them through standard filters (`ps aux | grep x`),
-    or a version probe (`[tool, "--version"]`, whatever the tool)."""
+    or a version probe (`[tool, "--version"]`, whatever the tool); with ``ctx``, also a command
+    held in a local name of the enclosing function bound once to such a literal (`argv =
+    ['netstat', '-n']`, then `Popen(argv, ...)`)."""
     value = _command(call)
+    if isinstance(value, cst.Name) and ctx is not None:
+        value = _local_literal(ctx, value.value, call)
     if value is None:
         return False
     text = string_value(value)
@@ -648,6 +695,37 @@ def quick_command(call: Optional[cst.Call]) -> bool:
             return True
         return words[0] is not None and _program(words[0]) in QUICK_PROGRAMS
     return False
+
+
+def _local_literal(ctx, name: str, call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The literal list, tuple or string a local name is bound to in the enclosing function,
+    which also holds ``call``, when that assignment is the function's only binding of the name
+    (not a parameter, not rebound, not extended with `+=`); None otherwise."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    if function is None or name in _parameter_names(function):
+        return None
+    nodes = list(walk(function.body))
+    if not any(node is call for node in nodes):
+        return None  # the process was started elsewhere (a method that returned it)
+    values = []
+    for node in nodes:
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if any(isinstance(n, cst.Name) and n.value == name for t in targets for n in walk(t)):
+                values.append(node.value if isinstance(node, (cst.Assign, cst.AnnAssign)) else None)
+        elif isinstance(node, (cst.For, cst.CompFor)) and any(
+                isinstance(n, cst.Name) and n.value == name for n in walk(node.target)):
+            return None
+        elif isinstance(node, (cst.NamedExpr, cst.AsName)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for n in walk(node.target if isinstance(node, cst.NamedExpr) else node.name)):
+            return None
+    if len(values) != 1 or values[0] is None:
+        return None
+    value = values[0]
+    if isinstance(value, (cst.List, cst.Tuple)) or string_value(value) is not None:
+        return value
+    return None
 
 
 def _flag_like(element: cst.BaseElement) -> bool:
@@ -713,9 +791,14 @@ def interactive_command(ctx, call: Optional[cst.Call]) -> bool:
     text = _leading_word(value)
     if text is not None:
         return _program(text) in INTERACTIVE_PROGRAMS
-    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements \
-            or isinstance(value.elements[0], cst.StarredElement):
+    if isinstance(value, cst.Name):
+        # `cmd = shlex.split(pager); cmd.append(path)` with `pager = os.environ.get("PAGER") or "less"`
+        return _names_user_program(ctx, value)
+    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements:
         return False
+    if isinstance(value.elements[0], cst.StarredElement):
+        # `[*shlex.split(editor), path]`
+        return _names_user_program(ctx, value.elements[0].value)
     first = value.elements[0].value
     word = string_value(first)
     if word is None and isinstance(first, cst.Name):
@@ -766,21 +849,111 @@ def _leading_word(value: cst.BaseExpression) -> Optional[str]:
     return words[0]
 
 
+def _user_program_variable(text: Optional[str]) -> bool:
+    return text is not None and (text in USER_PROGRAM_VARIABLES or text.endswith(_USER_PROGRAM_SUFFIXES))
+
+
+def _reads_user_program(expr: cst.BaseExpression) -> bool:
+    return any(_user_program_variable(string_value(node)) for node in walk(expr) if isinstance(node, cst.SimpleString))
+
+
 def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
-    """``expr`` reads `$EDITOR` / `$VISUAL` / `$PAGER`, itself or through a local name assigned
-    from such a read in the enclosing function."""
-    if any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(expr) if isinstance(node, cst.SimpleString)):
+    """``expr`` names the user's editor or pager: it reads `$EDITOR` / `$VISUAL` / `$PAGER` (or a
+    program's own `*_EDITOR` / `*_PAGER` variable), itself or through local names of the
+    enclosing function each of whose assignments does so or falls back to a pager or editor
+    by name (`c = os.environ.get("PAGER")`, `if not c: c = "less"`), also split into a
+    command line (`cmd = shlex.split(c)`, `[c, path]`, `c.split() + [path]`)."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    return _user_program_value(ctx, function, expr, 6)
+
+
+def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.BaseExpression, depth: int) -> bool:
+    if _reads_user_program(expr):
         return True
+    text = string_value(expr)
+    if text is not None:
+        words = text.split()
+        return bool(words) and _program(words[0]) in INTERACTIVE_PROGRAMS
+    if depth <= 0 or function is None:
+        return False
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _user_program_value(ctx, function, expr.left, depth - 1)  # `shlex.split(c) + [path]`
+    if isinstance(expr, (cst.IfExp, cst.BooleanOperation)):
+        # `self.get_hex_editor() if binary else self.get_editor()`: each value it may take
+        parts = (expr.body, expr.orelse) if isinstance(expr, cst.IfExp) else (expr.left, expr.right)
+        return all(_user_program_value(ctx, function, part, depth - 1) for part in parts)
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        first = expr.elements[0] if expr.elements else None
+        return first is not None and _user_program_value(ctx, function, first.value, depth - 1)
+    if isinstance(expr, cst.Call) and _user_program_helper(ctx, expr, 2):
+        return True  # `c = self.get_editor()`, whose body reads `$EDITOR`
+    if isinstance(expr, cst.Call):
+        split = ctx.qualified_name(expr.func) == "shlex.split" or (
+            isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "split")
+        if not split:
+            return False
+        source = expr.args[0].value if ctx.qualified_name(expr.func) == "shlex.split" and expr.args else (
+            expr.func.value if isinstance(expr.func, cst.Attribute) else None)
+        return source is not None and _user_program_value(ctx, function, source, depth - 1)
     if not isinstance(expr, cst.Name):
         return False
-    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
-    if function is None:
+    name = expr.value
+    values = []
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
+                                                 for t in small.targets):
+            values.append(small.value)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+            values.append(small.value)
+        elif isinstance(small, (cst.For, cst.With)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for target in _loop_or_with_targets(small) for n in walk(target)):
+            return False  # bound by a loop or a `with`: not a value the function chose
+    values.extend(node.value for node in walk(function.body)
+                  if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name) and node.target.value == name)
+    if not values or any(v is None for v in values):
         return False
-    values = [small.value for small in small_statements(function.body) if isinstance(small, cst.Assign)
-              and any(isinstance(t.target, cst.Name) and t.target.value == expr.value for t in small.targets)]
-    return bool(values) and all(
-        any(string_value(node) in USER_PROGRAM_VARIABLES for node in walk(v) if isinstance(node, cst.SimpleString))
-        for v in values)
+    if name in _parameter_names(function):
+        # the caller's value is replaced on every path only when each assignment reads the variable
+        return all(_reads_user_program(v) for v in values)
+    return all(_user_program_value(ctx, function, v, depth - 1) for v in values)
+
+
+def _helper_def(ctx, call: cst.Call) -> Optional[cst.FunctionDef]:
+    """The def a call reaches in this file: a module-level function (`_get_editor()`), or a
+    method of the enclosing class through `self.` (`self.get_editor()`)."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        body, name = ctx.module.body, func.value
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+        cls = next((n for n in reversed(ctx.stack) if isinstance(n, cst.ClassDef)), None)
+        if cls is None:
+            return None
+        body, name = cls.body.body, func.attr.value
+    else:
+        return None
+    found = [stmt for stmt in body if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _user_program_helper(ctx, call: cst.Call, depth: int) -> bool:
+    """The call reaches a helper of this file that looks up the user's editor or pager: its
+    body reads `$EDITOR` / `$VISUAL` / `$PAGER` (or a program's own `*_EDITOR` variable), or it
+    returns what such a helper returns (`get_hex_editor()` falling back on `self.get_editor()`)."""
+    helper = _helper_def(ctx, call)
+    if helper is None:
+        return False
+    if _reads_user_program(helper.body):
+        return True
+    return depth > 0 and any(
+        isinstance(node.value, cst.Call) and _user_program_helper(ctx, node.value, depth - 1)
+        for node in walk(helper.body) if isinstance(node, cst.Return) and node.value is not None)
+
+
+def _loop_or_with_targets(stmt: cst.CSTNode) -> List[cst.CSTNode]:
+    if isinstance(stmt, cst.For):
+        return [stmt.target]
+    return [item.asname.name for item in stmt.items if item.asname is not None]
 
 
 def piped_from_quick(ctx, call: Optional[cst.Call]) -> bool:
@@ -878,12 +1051,20 @@ def _says_false(target: cst.ComparisonTarget) -> bool:
 def sentinel_consumer(ctx, call: cst.Call) -> bool:
     """`while True: job = q.get(); if job is None: break`: a worker that waits for work until
     its producer sends the end marker (the marker's branch may clean up before it leaves the
-    loop: `thread.join(); return`). Waiting without a bound is the design of such a loop (a
+    loop: `thread.join(); return`; the item may be unpacked, with the marker in one of its
+    fields: `kind, entry = q.get(); if entry == QUIT: break`). Waiting without a bound is the design of such a loop (a
     timeout would only make it go round); the rule leaves it to the producer's side."""
     assign = ctx.parent()
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return False
-    name = assign.targets[0].target.value
+    target = assign.targets[0].target
+    if isinstance(target, cst.Name):
+        names = {target.value}
+    elif isinstance(target, (cst.Tuple, cst.List)) and target.elements and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements):
+        names = {e.value.value for e in target.elements}  # `kind, entry, extras = q.get()`: a marker in a field
+    else:
+        return False
     loop = next((n for n in reversed(ctx.stack) if isinstance(n, (cst.While, cst.For, cst.FunctionDef))), None)
     if not isinstance(loop, cst.While):
         return False
@@ -895,7 +1076,7 @@ def sentinel_consumer(ctx, call: cst.Call) -> bool:
             tested = test.left
         elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             tested = test.expression
-        if not (isinstance(tested, cst.Name) and tested.value == name):
+        if not (isinstance(tested, cst.Name) and tested.value in names):
             continue
         # the marker's branch leaves the loop, at once or after some cleanup (`thread.join()`,
         # `session.close()`, then `break` / `return` / `raise`)
@@ -922,11 +1103,64 @@ def _is_sigkill(ctx, expr: cst.BaseExpression, function: cst.FunctionDef) -> boo
     return False
 
 
+def _bound_again(ctx, function: cst.FunctionDef, code: str) -> bool:
+    """The receiver written ``code`` (`p`, `self.proc`) is bound more than once in the function
+    (`p = Popen(a); p.communicate(); p = Popen(b); p.communicate()`): an earlier wait on the
+    name may have been on another process."""
+    count = 0
+    for node in walk(function.body):
+        targets = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, cst.For):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.NamedExpr):
+            targets = [node.target]
+        for target in targets:
+            for part in walk(target):
+                if isinstance(part, (cst.Name, cst.Attribute)) and ctx.module.code_for_node(part) == code:
+                    count += 1
+    return count > 1
+
+
+def _ended_just_before(ctx, code: str) -> bool:
+    """A statement that runs before the wait on every path to it (an earlier statement of the
+    wait's block, or of a block around it) already waited for the same process: `out, err =
+    proc.communicate()` then `proc.wait()`. Had that first wait timed out, its exception would
+    have left those blocks; since the wait is reached, the child has ended. (A wait in a branch
+    beside the one holding the wait does not count: `if x: p.communicate(data) else:
+    p.communicate()`.)"""
+    stack = ctx.stack
+    for index in range(len(stack) - 2, -1, -1):
+        block, child = stack[index], stack[index + 1]
+        if isinstance(block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if not isinstance(block, (cst.IndentedBlock, cst.Module)):
+            continue
+        for stmt in block.body:
+            if stmt is child:
+                break
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for call in find_all(stmt, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value in ("communicate", "wait") \
+                        and ctx.module.code_for_node(func.value) == code:
+                    return True
+    return False
+
+
 def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
     """Earlier in the function the process was killed: `proc.kill()`, or `os.kill(proc.pid,
     SIGKILL)` / `os.killpg(...)` with SIGKILL (also through a local `sig = signal.SIGKILL`).
     A `wait()`/`communicate()` after that returns once the kernel has reaped it, as in the
-    documented `except TimeoutExpired: proc.kill(); proc.communicate()`."""
+    documented `except TimeoutExpired: proc.kill(); proc.communicate()`. Also when a statement
+    that runs before it on every path already waited for the end (`out, err =
+    proc.communicate()` then `proc.wait()`): the first wait is the one reported."""
     from .blocks import statements
 
     function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
@@ -934,6 +1168,9 @@ def killed_before(ctx, receiver: cst.BaseExpression) -> bool:
         return False
     code = ctx.module.code_for_node(receiver)
     ancestors = {id(n) for n in ctx.stack}
+    rebound = _bound_again(ctx, function, code)
+    if not rebound and _ended_just_before(ctx, code):
+        return True
     for stmt in statements(function.body):
         if id(stmt) in ancestors:
             if isinstance(stmt, cst.SimpleStatementLine):
@@ -1118,33 +1355,50 @@ def _bound_parameters(function: cst.FunctionDef) -> "frozenset[str]":
     return frozenset(name for name in _parameter_names(function) if any(w in name.lower() for w in _BOUND_WORDS))
 
 
-def _tested(test: cst.BaseExpression, names) -> Optional[bool]:
-    """What ``test`` says of one of ``names``: False for "not set" (`t is None`, `not t`,
-    `t == None`), True for "set" (`t`, `t is not None`, `t != None`), None for anything else."""
-    if isinstance(test, cst.Name):
-        return True if test.value in names else None
+def _is_zero(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, (cst.Integer, cst.Float)) and float(expr.value) == 0
+
+
+def _tested(test: cst.BaseExpression, bound) -> Optional[bool]:
+    """What ``test`` says of a bound the caller chose (``bound(expr)`` tells which names or
+    attributes hold one): False for "not set" (`t is None`, `not t`, `t == None`, `t == 0`),
+    True for "set" (`t`, `t is not None`, `t != None`, `t != 0`), None for anything else."""
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        return True if bound(test) else None
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _tested(test.expression, names)
+        inner = _tested(test.expression, bound)
         return None if inner is None else not inner
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
-            and test.left.value in names and is_none(test.comparisons[0].comparator):
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and bound(test.left):
+        comparator = test.comparisons[0].comparator
         operator = test.comparisons[0].operator
-        if isinstance(operator, (cst.Is, cst.Equal)):
-            return False
-        if isinstance(operator, (cst.IsNot, cst.NotEqual)):
-            return True
+        if is_none(comparator) or (_is_zero(comparator) and isinstance(operator, (cst.Equal, cst.NotEqual))):
+            if isinstance(operator, (cst.Is, cst.Equal)):
+                return False
+            if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+                return True
     return None
 
 
 def unbounded_on_request(ctx) -> bool:
     """The wait runs only where the function's own timeout parameter asks for no bound: in the
-    branch of `if timeout is None:` (or `not timeout`, or the `else` of `if timeout:`), the
-    same as passing `timeout=timeout` on; the caller chose to wait for as long as it takes."""
+    branch of `if timeout is None:` (or `not timeout`, `timeout == 0`, or the `else` of `if
+    timeout:`), the same as passing `timeout=timeout` on; the caller chose to wait for as long as
+    it takes. A timeout the object was configured with counts the same (`if self._put_timeout is
+    None:` in a method): the caller chose it when it built the object."""
     function = _enclosing_function(ctx)
     if function is None:
         return False
     names = _bound_parameters(function)
-    if not names:
+    params = _parameter_names(function)
+    this = params[0] if params and _is_method(ctx, function) else None
+
+    def bound(expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            return expr.value in names
+        return this is not None and isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) \
+            and expr.value.value == this and any(w in expr.attr.value.lower() for w in _BOUND_WORDS)
+
+    if not names and this is None:
         return False
     stack = ctx.stack
     start = next(i for i in range(len(stack) - 1, -1, -1) if stack[i] is function)
@@ -1152,13 +1406,21 @@ def unbounded_on_request(ctx) -> bool:
         node = stack[index]
         if not isinstance(node, cst.If):
             continue
-        said = _tested(node.test, names)
+        said = _tested(node.test, bound)
         if said is None:
             continue
         branch = stack[index + 1]
         if (said is False and branch is node.body) or (said is True and branch is node.orelse):
             return True
     return False
+
+
+def _is_method(ctx, function: cst.FunctionDef) -> bool:
+    """``function`` is defined directly in a class body, and is no static method."""
+    index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
+    owner = ctx.stack[index - 2] if index >= 2 else None
+    return isinstance(owner, cst.ClassDef) and not any(
+        (dotted_name(d.decorator) or "") == "staticmethod" for d in function.decorators)
 
 
 def _is_poll(expr: cst.BaseExpression, code: str, module: cst.Module, polled) -> bool:
@@ -1265,7 +1527,8 @@ def polled_until_exit(ctx, receiver: cst.BaseExpression) -> bool:
                 break
             if _polls_until_exit(stmt, code, ctx.module):
                 return True
-            if isinstance(stmt, cst.If) and names and _tested(stmt.test, names) is True and any(
+            if isinstance(stmt, cst.If) and names and _tested(
+                    stmt.test, lambda e: isinstance(e, cst.Name) and e.value in names) is True and any(
                     _polls_until_exit(inner, code, ctx.module) for inner in getattr(stmt.body, "body", ())):
                 return True
     return False

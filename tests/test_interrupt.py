@@ -153,6 +153,7 @@ def test_a_signal_during_a_write_waits_for_it(tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fixer, "write_atomic", slow_write)
+    before = signal.getsignal(signal.SIGINT)  # SIG_IGN when the tests run in a background job
     with interrupt.handling():
         with pytest.raises(interrupt.Interrupted) as raised:
             with interrupt.write_guard():
@@ -161,7 +162,7 @@ def test_a_signal_during_a_write_waits_for_it(tmp_path, monkeypatch):
         assert interrupt.files_written() == 1
     assert raised.value.exit_code == 130
     assert path.read_text() == "new\n"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_an_interrupted_run_leaves_nothing_behind_for_the_next(tmp_path):
@@ -169,13 +170,13 @@ def test_an_interrupted_run_leaves_nothing_behind_for_the_next(tmp_path):
     process (an embedding program, the tests) is not stopped by the old signal."""
     from reslint import interrupt
 
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     with interrupt.handling():
         with pytest.raises(interrupt.Interrupted):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(1)  # the handler raises in this thread at once
     assert interrupt.requested() == 0
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before  # restored as found
     from reslint.api import lint_paths
     from reslint.config import from_table
 

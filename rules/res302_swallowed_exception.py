@@ -120,7 +120,8 @@ class SwallowedException(Rule):
     - a `try` that holds no operation, whatever its handler does (returns `None`, skips the item,
       stops): no `await` or `yield`, and no call but work on plain data, that is builtin
       conversions (`int(x)`, `len(x)`), standard-library parsers (`json.loads(text)`,
-      `datetime.datetime(y, m, d)`, `re.match(...)`), string methods (`page.index(marker)`,
+      `datetime.datetime(y, m, d)`, `re.match(...)`, `urllib.parse.*`, `struct.unpack_from`;
+      `linecache.getline`, which never raises), string methods (`page.index(marker)`,
       `url.split("/")`), a match's `m.group(1)`, and building or editing collections held in
       local names (`pics.extend(p["pic"]["pics"])`, `params.pop("page", None)`,
       `result.insert(0, value)`); lookups and returns of what was

@@ -15,6 +15,7 @@ from reslint.analysis.cancellation import (
     awaits_cancelled_task,
     awaits_only_own_work,
     ends_task,
+    recancels_current_task,
     reraised_later,
     task_entries,
 )
@@ -122,6 +123,9 @@ class SwallowedCancellation(Rule):
     - handlers that contain a `raise`, or end by calling a function of this module that always
       raises (annotated `-> NoReturn`, or every path of its body raises, such as
       `self._convert_error(exc)`), or that end the process (`sys.exit(3)`, `os._exit(1)`);
+    - a handler that cancels its own task again (`asyncio.current_task().cancel()`, also through
+      a name it binds to `asyncio.current_task()`): the cancellation is deferred to the next
+      `await`, not swallowed (code emulating a non-blocking step does this);
     - a bare `except:` or `except BaseException:` after a clause of the same `try` that already
       catches cancellation (`except CancelledError: pass` then `except: log(...)`): it never sees
       the cancellation, and the earlier clause is the one judged;
@@ -267,6 +271,8 @@ class SwallowedCancellation(Rule):
                 return
         if self._passes_error_on(node) or reraised_later(self.ctx.stack, node):
             return
+        if recancels_current_task(node, self.ctx.imports):
+            return  # `asyncio.current_task().cancel()`: the next `await` raises it again
         if self._raises_through_helper(node) or self._ends_own_task(node):
             return
         what = "Bare `except:`" if node.type is None else f"`{clause_text(self.ctx.module, node)}`"

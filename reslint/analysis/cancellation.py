@@ -350,3 +350,27 @@ def ast_cancellation_candidate(tree, extra: Sequence[str] = ()) -> bool:
     return any(in_async and type(node) in try_types and suspends(node.body) and
                any(catches(h) and not raises(h.body) for h in node.handlers)
                for node, in_async in carried(tree, False, enter))
+
+
+_CURRENT_TASK = frozenset({"asyncio.current_task", "asyncio.tasks.current_task"})
+
+
+def recancels_current_task(handler: cst.CSTNode, imports) -> bool:
+    """The handler cancels its own task again (`asyncio.current_task().cancel()`, or through a
+    name the handler binds to `asyncio.current_task()`, under an `if` too): the next `await`
+    raises the cancellation, so it is deferred, not swallowed (code that cannot be interrupted
+    at that point does this)."""
+    current: Set[str] = set()
+    for node in walk(handler.body):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) \
+                and imports.resolve(node.value.func) in _CURRENT_TASK:
+            current.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+    for node in walk(handler.body):
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "cancel"):
+            continue
+        receiver = node.func.value
+        if isinstance(receiver, cst.Call) and imports.resolve(receiver.func) in _CURRENT_TASK:
+            return True
+        if isinstance(receiver, cst.Name) and receiver.value in current:
+            return True
+    return False

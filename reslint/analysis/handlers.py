@@ -211,7 +211,14 @@ _PURE_FUNCTIONS = frozenset(f"builtins.{name}" for name in (
     "binascii.hexlify", "binascii.unhexlify", "struct.pack", "struct.unpack", "urllib.parse.urlparse",
     "urllib.parse.urlsplit", "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "urllib.parse.unquote",
     "urllib.parse.quote", "urllib.parse.urljoin", "ipaddress.ip_address", "ipaddress.ip_network",
-    "uuid.UUID", "decimal.Decimal", "fractions.Fraction", "shlex.split", "shlex.quote"}
+    "uuid.UUID", "decimal.Decimal", "fractions.Fraction", "shlex.split", "shlex.quote",
+    "struct.unpack_from", "struct.iter_unpack", "struct.calcsize", "urllib.parse.urlunparse",
+    "urllib.parse.urlunsplit", "urllib.parse.urlencode", "urllib.parse.unquote_plus",
+    "urllib.parse.quote_plus", "urllib.parse.urldefrag", "html.escape", "html.unescape", "ast.literal_eval",
+    "email.utils.parseaddr", "email.utils.parsedate_to_datetime", "email.utils.parsedate_tz",
+    "time.strptime", "calendar.timegm", "datetime.datetime.fromtimestamp",
+    # reads source lines for tracebacks, and never raises: a missing file gives no lines
+    "linecache.getline", "linecache.getlines"}
 # string methods: no other common type has a method of these names that does I/O (`join`, which
 # a thread has too, counts only with its one argument; `replace`, which `Path` has, not at all)
 _STRING_METHODS = frozenset({
@@ -1120,7 +1127,8 @@ def lost_operations(body: cst.BaseSuite, imports: Optional[ImportTable] = None, 
     """What a swallowed failure may come from, for messages, as written (`self.fs.rm()`): the
     calls of ``body`` that act (a state-changing verb) or run for their effect, at most ``limit``
     of them; else its first other call (builtins such as `int()` and local collection building
-    such as `found.append()` last); nested functions excluded."""
+    such as `found.append()` last); nested functions and process exits (`sys.exit()`, which
+    raises SystemExit) excluded."""
     from .names import dotted_name
 
     effect_calls = set()
@@ -1140,8 +1148,11 @@ def lost_operations(body: cst.BaseSuite, imports: Optional[ImportTable] = None, 
         text = f"{name}()"
         if text in acting or text in effects:
             continue
+        resolved = (imports.resolve(node.func) or "") if imports is not None else ""
+        if resolved in PROCESS_EXITS or resolved in ("builtins.exit", "builtins.quit"):
+            continue  # it raises SystemExit: an exit, not a failure a handler swallows
         word = node.func.attr.value if isinstance(node.func, cst.Attribute) else name
-        builtin = imports is not None and (imports.resolve(node.func) or "").startswith("builtins.")
+        builtin = resolved.startswith("builtins.")
         if word in _ACTS:
             acting.append(text)
         elif word in _BUILDS or builtin:

@@ -618,6 +618,10 @@ QUICK_PROGRAMS = frozenset({
     "arch", "date", "echo", "printenv", "pwd", "tty", "ps", "pgrep", "taskkill", "tasklist",
     "lsof", "netstat", "ss", "hostname",
 })
+# macOS's `open` hands a file or URL to the application that handles it and returns at once,
+# unless told to wait for that application to quit
+LAUNCHER = "open"
+_LAUNCHER_WAITS = frozenset({"-W", "--wait-apps"})
 # filters that only read their standard input: quick behind a quick program in a pipeline
 PIPE_FILTERS = frozenset({"grep", "egrep", "fgrep", "awk", "sed", "cut", "sort", "uniq", "wc", "head", "tail", "tr"})
 # the argument of a version probe: `git --version`, `java -version`, `ssh -V` (not a `version`
@@ -656,6 +660,8 @@ def _quick_command_line(text: str) -> bool:
     first = segments[0]
     if len(segments) == 1 and len(first) == 2 and first[1] in PROBE_FLAGS:
         return True
+    if len(segments) == 1 and _program(first[0]) == LAUNCHER:
+        return not _LAUNCHER_WAITS.intersection(first)
     if _program(first[0]) not in QUICK_PROGRAMS:
         return False
     return all(_program(segment[0]) in PIPE_FILTERS | QUICK_PROGRAMS for segment in segments[1:])
@@ -673,7 +679,8 @@ def _command(call: Optional[cst.Call]) -> Optional[cst.BaseExpression]:
 def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
     """The subprocess call runs a command that cannot hang: a quick program (`kill`, `pkill`,
     `uname`, `ps`, ...), a short pipeline of them through standard filters (`ps aux | grep x`),
-    or a version probe (`[tool, "--version"]`, whatever the tool); with ``ctx``, also a command
+    macOS's `open` without `-W`, or a version probe (`[tool, "--version"]`, whatever the tool);
+    with ``ctx``, also a command
     held in a local name of the enclosing function bound once to such a literal (`argv =
     ['netstat', '-n']`, then `Popen(argv, ...)`)."""
     value = _command(call)
@@ -693,6 +700,8 @@ def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
             return True
         if _python_probe(elements, words):
             return True
+        if words[0] is not None and _program(words[0]) == LAUNCHER:
+            return not _LAUNCHER_WAITS.intersection(words)  # a name is the file (a `*flags` is not read)
         return words[0] is not None and _program(words[0]) in QUICK_PROGRAMS
     return False
 

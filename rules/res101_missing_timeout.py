@@ -8,8 +8,9 @@ from typing import Tuple
 
 from reslint.lazycst import cst
 
-from reslint.analysis.calls import append_keyword, find_arg, is_none, may_pass
+from reslint.analysis.calls import append_keyword, find_arg, is_none, may_pass, spread_dicts_lack
 from reslint.analysis.reach import may_call
+from reslint.analysis.scopes import enclosing_function
 from reslint.analysis.timeouts import (
     ASYNC_CONTEXT_BOUNDED,
     NETWORK_FUNCTIONS,
@@ -94,7 +95,9 @@ class MissingTimeout(Rule):
     a class attribute (`session = requests.Session()` in the class body), a parameter or attribute
     annotated `requests.Session`, `requests.session()`, and module functions or methods of the
     class that return a session (`self.http = self._make_session()`). Left
-    alone: a timeout given by keyword or position, or possibly through `**kwargs`; receivers that
+    alone: a timeout given by keyword or position, or possibly through `**kwargs` (a `**options`
+    spread from a local dict the function builds with string keys, none of them the timeout, and
+    never hands to another call, is read: it has none); receivers that
     cannot be resolved; httpx and aiohttp (their defaults are bounded: 5 s, 300 s); a `Session`
     subclass of the project that overrides `request`/`send` or mounts an adapter (the common ways
     to set a default timeout); a session set up the same way where it is built: its `request` /
@@ -189,8 +192,9 @@ class MissingTimeout(Rule):
         spec, receiver = found
         given = find_arg(node, spec.keyword, spec.position)
         none_given = given is not None and spec.none_is_default and is_none(given.value)
-        if not none_given and may_pass(node, spec.keyword, spec.position):
-            return
+        if not none_given and may_pass(node, spec.keyword, spec.position) and not (
+                given is None and spread_dicts_lack(node, spec.keyword, enclosing_function(self.ctx.stack))):
+            return  # written, or maybe in `**kwargs` (not a local dict seen to lack it)
         if receiver is not None and not receiver_unbounded(self.ctx, receiver, node, self.options.timeout_wrappers):
             return
         if spec.keyword == "socket_timeout" and find_arg(node, "connection_pool") is not None:

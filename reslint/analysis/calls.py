@@ -116,3 +116,78 @@ def append_keyword(call: cst.Call, keyword: str, value: str) -> cst.Call:
         return call.with_changes(args=args)
     args.append(new)
     return call.with_changes(args=args)
+
+
+# methods that read a dict and cannot add a key to it
+_DICT_READS = frozenset({"get", "pop", "keys", "items", "values", "copy"})
+
+
+def spread_dicts_lack(call: cst.Call, keyword: str, function: Optional[cst.CSTNode]) -> bool:
+    """Every `**name` of ``call`` spreads a local dict of ``function`` that cannot hold
+    ``keyword``: bound once, to a dict display with string keys (or `dict(k=v, ...)`), then only
+    given other string keys (`opts["proxies"] = ...`), read (`opts["data"]`, `opts.get(...)`) or
+    spread into calls. Any other use (passed to a call, `update`, a nested function that names
+    it, a `*args` beside it) leaves it undecided: False."""
+    if function is None or has_star_args(call):
+        return False
+    spread = [arg.value for arg in call.args if arg.star == "**"]
+    if not spread or not all(isinstance(value, cst.Name) for value in spread):
+        return False
+    return all(_local_dict_lacks(function, value.value, keyword) for value in spread)
+
+
+def _local_dict_lacks(function: cst.CSTNode, name: str, keyword: str) -> bool:
+    from .blocks import find_all, walk
+
+    accounted, bindings = set(), 0
+
+    def literal_key(index) -> Optional[str]:
+        if len(index.slice) != 1 or not isinstance(index.slice[0].slice, cst.Index):
+            return None
+        return string_value(index.slice[0].slice.value)
+
+    for node in walk(function.body):
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, cst.Name) and target.value == name:
+                    if not isinstance(node, cst.Assign) or not _dict_without(node.value, keyword):
+                        return False
+                    bindings += 1
+                    accounted.add(id(target))
+                elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) \
+                        and target.value.value == name:
+                    key = literal_key(target)
+                    if key is None or key == keyword:
+                        return False
+                    accounted.add(id(target.value))
+        elif isinstance(node, cst.Call):
+            for arg in node.args:
+                if isinstance(arg.value, cst.Name) and arg.value.value == name:
+                    if arg.star != "**":
+                        return False  # handed to a call that may add the key
+                    accounted.add(id(arg.value))
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == name:
+            if node.attr.value not in _DICT_READS:
+                return False
+            accounted.add(id(node.value))
+        elif isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value == name:
+            accounted.add(id(node.value))  # a read (stores are taken above, first)
+    if bindings != 1:
+        return False
+    return all(id(n) in accounted for n in find_all(function.body, cst.Name) if n.value == name)
+
+
+def _dict_without(value: cst.BaseExpression, keyword: str) -> bool:
+    """A dict display with string keys, or `dict(k=v, ...)`, none of them ``keyword``."""
+    if isinstance(value, cst.Dict):
+        keys = []
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement):
+                return False  # `**other`
+            keys.append(string_value(element.key))
+        return None not in keys and keyword not in keys
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        return all(arg.keyword is not None and arg.star == "" and arg.keyword.value != keyword
+                   for arg in value.args)
+    return False

@@ -20,6 +20,7 @@ from reslint.analysis.timeouts import (
     interactive_command,
     joined_by_executor,
     killed_before,
+    monitor_wait,
     never_blocks,
     piped_from_quick,
     polled_until_exit,
@@ -123,6 +124,12 @@ class UnboundedWait(Rule):
       `release`, `self._q.put(...)` in `put`): like `Queue.get()` or `Lock.acquire()` it
       promises to block until it can answer, and the bound belongs to its callers (subprocess
       waits are still reported there);
+    - a worker idling on its object's own condition variable in the loop that tests the
+      object's state, inside the worker's run loop (`while True:` ... `while not self.queue and
+      not self.stopping: self.queue_cv.wait()`), when the class notifies that condition
+      elsewhere (where work is added or the pool stops): the design of a pool, where a timeout
+      would only make it go round the loop (a caller waiting that way for one reply or for
+      capacity is still reported);
     - `as_completed(futures)`, `wait(futures)` and `future.result()` on futures bound inside a
       `with ThreadPoolExecutor() as ex:` block that has ended before the wait: leaving the block
       joined them all;
@@ -214,6 +221,9 @@ class UnboundedWait(Rule):
                 and (killed_before(self.ctx, node.func.value) or polled_until_exit(self.ctx, node.func.value))
         if isinstance(node.func, cst.Attribute) and blocking_primitive(self.ctx, node.func.value):
             return True  # `def acquire(self): ... self._cond.wait()`: the method is the blocking call
+        if display == "threading.Condition.wait" and isinstance(node.func, cst.Attribute) \
+                and monitor_wait(self.ctx, node.func.value):
+            return True  # a worker idling on its own condition until the class notifies it
         if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
             first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
             return joined_by_executor(self.ctx, first)

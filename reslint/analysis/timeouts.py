@@ -1577,6 +1577,40 @@ def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
                and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
 
 
+def monitor_wait(ctx, receiver: cst.BaseExpression) -> bool:
+    """`while True: ... while not self.queue and not self.stopping: self.queue_cv.wait()`: a
+    worker's run loop waits on its object's own condition variable in the loop that tests the
+    object's state, and the class notifies that condition elsewhere (`self.queue_cv.notify()`
+    where work is added or the pool stops). That is a worker idling until there is work, the
+    design of a pool: a timeout would only make it go round the loop. Without the run loop
+    around it (a caller waiting for a reply, for capacity, for pending work to finish), the
+    wait is still reported."""
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
+    cls = ctx.stack[index - 2] if index >= 2 else None
+    names = _parameter_names(function)
+    if not isinstance(cls, cst.ClassDef) or not names:
+        return False
+    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)
+            and receiver.value.value == names[0]):
+        return False
+    loop = next((n for n in reversed(ctx.stack[index:]) if isinstance(n, (cst.While, cst.For))), None)
+    if not isinstance(loop, cst.While) or not any(
+            isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == names[0]
+            for n in find_all(loop.test, cst.Attribute)):
+        return False  # not the loop that re-tests the object's state after each wake-up
+    if not any(n is loop.body for n in ctx.stack):
+        return False
+    position = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is loop)
+    if not any(isinstance(n, cst.While) for n in ctx.stack[index + 1:position]):
+        return False  # a worker's run loop around it: a caller waiting for one event still counts
+    code = ctx.module.code_for_node(receiver)
+    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("notify", "notify_all", "notifyAll")
+               and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
+
+
 # calls that end the program with the status they are given
 _EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "builtins.SystemExit", "SystemExit",
                     "exit", "quit"})

@@ -24,6 +24,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 from ..lazycst import cst, kinds
 
 from .blocks import small_statements, walk
+from .calls import find_arg
 from ..project import lookup_attribute, lookup_method
 from .coroutines import (
     ASYNC_DUNDERS,
@@ -188,16 +189,12 @@ def callback_of(ctx, call: cst.Call) -> Optional[Tuple[str, cst.BaseExpression]]
 
 
 def _argument(call: cst.Call, position: Optional[int], keyword: Optional[str]) -> Optional[cst.BaseExpression]:
-    """The argument at ``position`` (every argument before it positional) or under ``keyword``."""
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None  # `*args`: the positions after it are unknown
-        if arg.keyword is not None:
-            if arg.keyword.value == keyword:
-                return arg.value
-        elif index == position:
-            return arg.value
-    return None
+    """The argument at ``position`` or under ``keyword``; None when a `*args` / `**kwargs` may
+    hide where it is."""
+    if any(arg.star for arg in call.args):
+        return None
+    found = find_arg(call, keyword or "", position)
+    return found.value if found is not None else None
 
 
 def _executor_future(ctx, call: cst.Call) -> bool:

@@ -88,7 +88,10 @@ class UnboundedRetry(RetryRule):
     breaks or returns, a `for ... else: raise`; handlers that re-raise; loops whose only exits are
     failures (a server's accept loop, a worker pulling jobs, an event loop, a consumer that
     reconnects), which are not retrying one operation; a `for` loop whose variable feeds the
-    operation (trying candidates in turn); tenacity with `stop=` or `**kwargs`; celery's default of 3
+    operation (trying candidates in turn), and a loop that draws a candidate each round and whose
+    handler takes the failed one out of service (`address = pick(); ... except Unavailable:
+    self.deactivate(address)`, `mark_dead(host)`), a failover that ends when none is left;
+    tenacity with `stop=` or `**kwargs`; celery's default of 3
     retries; stamina's and api_core's default limits. Loops that go round on a local "not yet"
     signal: a non-blocking key read (`win.getkey()` in nodelay mode), a pool that hands each round
     a fresh connection (`except ConnectionNotAvailable:`), a loop that also stops once another part

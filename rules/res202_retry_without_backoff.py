@@ -64,7 +64,8 @@ class RetryWithoutBackoff(RetryRule):
     of a handful of rounds (at most five) whose handlers refresh a stale view of where to go (a
     routing map, a topology) before going round; a loop that goes round only on timeouts (each failed
     attempt already waited out its timeout); re-issuing a call interrupted by a signal or that
-    would block (EINTR / EAGAIN); a loop that draws a new candidate each round (a random port);
+    would block (EINTR / EAGAIN); a loop that draws a new candidate each round (a random port),
+    or whose handler takes the failed candidate out of service (`self.deactivate(address)`);
     tenacity retrying only on errors that are not failures of an operation (validation or
     parsing); a urllib3 `Retry` object that is only queried, never given to a pool; any wait in the loop (`time.sleep`, `asyncio.sleep`, `event.wait(t)`, or a call
     whose name says it waits or backs off, also one call deep into the module's own functions);

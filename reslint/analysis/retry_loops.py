@@ -399,6 +399,10 @@ class LoopAnalysis:
         used.discard("self")
         passed = {dotted_name(arg.value) for node in tries for call in walk(node.body) if isinstance(call, cst.Call)
                   for arg in call.args} - {None}
+        # names the loop binds afresh each round, outside its handlers (a candidate drawn anew)
+        drawn = {name for node in walk(loop.body) if isinstance(node, cst.Assign)
+                 and not any(node is h or _contains(h, node) for h in handlers)
+                 for t in node.targets for name in names_in(t.target)}
         for handler in handlers:
             if self._retargets(handler) or _renames(handler, passed):
                 return True
@@ -423,6 +427,8 @@ class LoopAnalysis:
                     if collection and local_callee(self.ctx, node, self.scope) is None and any(
                             dotted_name(a.value) == collection for a in node.args):
                         return True  # `while addr_infos: ... except: pop_addr_infos(addr_infos)`
+                    if _takes_out(node) and any(dotted_name(a.value) in (passed & drawn) for a in node.args):
+                        return True  # `address = pick(); try: use(address) except: self.deactivate(address)`
         return False
 
     @staticmethod
@@ -908,6 +914,26 @@ _COUNTER_KEYWORD = re.compile(r"(?i)^(attempts?|retry|retries|tries|try)(_|$)|re
 _ERROR_STATE = re.compile(r"(?i)(exception|error|failure|failed|cancel+ed|aborted)$")
 # a pooled resource handed out is no longer usable: the pool's own signal, not a failure
 _NOT_AVAILABLE = re.compile(r"(?i)not_?available$")
+
+
+# words of a callee that takes what it is given out of service: the pool the next round draws
+# from no longer holds it (`self.deactivate(address)`, `mark_dead(host)`, `ban_server(s)`)
+_TAKE_OUT_WORDS = frozenset({"deactivate", "remove", "discard", "evict", "ban", "blacklist", "denylist",
+                             "exclude", "drop", "invalidate", "quarantine", "unregister"})
+_MARKED_WORDS = frozenset({"dead", "down", "failed", "bad", "unhealthy", "unavailable"})
+
+
+def _contains(outer: cst.CSTNode, node: cst.CSTNode) -> bool:
+    return any(inner is node for inner in walk(outer))
+
+
+def _takes_out(call: cst.Call) -> bool:
+    """A call whose name says it takes its argument out of service (see ``_TAKE_OUT_WORDS``, or
+    `mark_*` with a word of failure)."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    words = {w for w in name.lower().split("_") if w}
+    return bool(words & _TAKE_OUT_WORDS) or ("mark" in words and bool(words & _MARKED_WORDS))
 
 
 def _catches_only(handler: cst.ExceptHandler, pattern) -> bool:

@@ -609,7 +609,8 @@ class ProjectIndex:
     """Coroutine functions of a project by qualified name."""
 
     def __init__(self, root: str, modules: Optional[Dict[str, ModuleEntry]] = None,
-                 paths: Optional[Dict[str, Tuple[str, ...]]] = None, files: int = 0, parsed: int = 0):
+                 paths: Optional[Dict[str, Tuple[str, ...]]] = None, files: int = 0, parsed: int = 0,
+                 shadowed: Optional[Dict[str, ModuleEntry]] = None):
         self.root = root
         self.modules: Dict[str, ModuleEntry] = modules or {}
         self.paths: Dict[str, Tuple[str, ...]] = paths or {}   # rel path -> module names
@@ -617,7 +618,7 @@ class ProjectIndex:
         self.parsed = parsed
         # modules under a name two files claim: out of the lookups, but what they do to the whole
         # program (rewrite coroutine methods, set a default socket timeout) still counts
-        self.shadowed: Dict[str, ModuleEntry] = {}
+        self.shadowed: Dict[str, ModuleEntry] = shadowed or {}
         # the root the linted files' paths are relative to (the settings' root), if not ``root``
         self.lint_root = root
 
@@ -1227,9 +1228,7 @@ def build(root: str, files: Sequence[Tuple[str, str]], *, use_cache: bool = True
         from .cache import write_atomic
 
         write_atomic(cache_file, json.dumps(fresh).encode("utf-8"))  # on failure: warned, parsed again next time
-    index = ProjectIndex(root, modules, paths, files=len(files), parsed=parsed)
-    index.shadowed = shadowed
-    return index
+    return ProjectIndex(root, modules, paths, files=len(files), parsed=parsed, shadowed=shadowed)
 
 
 def _references(entries: Iterable[ModuleEntry]) -> set:

@@ -175,9 +175,7 @@ class UnawaitedCoroutine(Rule):
             return
         if self._coroutines().of_call(node) is not True or in_dead_branch(self.ctx.stack):
             return
-        shown = dotted_name(node.func) or self.ctx.module.code_for_node(node.func)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+        shown = _short(dotted_name(node.func) or self.ctx.module.code_for_node(node.func))
         in_async = self.ctx.in_async_function()
         if not in_async and self._coroutines().may_be_syncified(node):
             return  # the project turns its coroutine methods into sync ones at run time
@@ -199,36 +197,31 @@ class UnawaitedCoroutine(Rule):
     def _callback(self, node: cst.Call) -> None:
         """A coroutine function handed to something that calls it and drops what it returns."""
         found = callback_of(self.ctx, node)
-        if found is None:
+        if found is None or in_dead_branch(self.ctx.stack):
             return
         taker, callback = found
+        # `lambda: self.stop()`: the lambda returns the coroutine to a caller that drops it
+        lambda_call = callback.body if isinstance(callback, cst.Lambda) else None
+        if isinstance(callback, cst.Lambda) and not isinstance(lambda_call, cst.Call):
+            return
+        callee = lambda_call.func if lambda_call is not None else callback
         coroutines = self._coroutines()
-        if isinstance(callback, cst.Lambda):
-            # `lambda: self.stop()`: the lambda returns the coroutine to a caller that drops it
-            body = callback.body
-            if not isinstance(body, cst.Call) or coroutines.of_call(body) is not True \
-                    or coroutines.may_be_syncified(body):
-                return
-            shown = _short(dotted_name(body.func) or "...")
-            target = body
+        if coroutines.of_callee(callee) is not True or coroutines.callee_may_be_syncified(callee):
+            return
+        shown = _short(dotted_name(callee) or "...")
+        if lambda_call is not None:
             message = (f"`lambda: {shown}()` is handed to `{taker}()`, which calls it and drops the coroutine it "
                        f"returns: `{shown}()` never runs")
+        elif taker == "loop.add_signal_handler":
+            message = (f"coroutine function `{shown}` is handed to `{taker}()`, which raises TypeError for "
+                       "one: the handler is never installed")
+        elif taker in _THREAD_RUNNERS:
+            message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it in a worker "
+                       f"thread: that only makes a coroutine, which nothing awaits, so `{shown}` never runs")
         else:
-            if coroutines.of_callee(callback) is not True or coroutines.callee_may_be_syncified(callback):
-                return
-            shown = _short(dotted_name(callback) or "...")
-            target = callback
-            if taker == "loop.add_signal_handler":
-                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which raises TypeError for "
-                           "one: the handler is never installed")
-            elif taker in _THREAD_RUNNERS:
-                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it in a worker "
-                           f"thread: that only makes a coroutine, which nothing awaits, so `{shown}` never runs")
-            else:
-                message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it and drops the "
-                           f"coroutine: `{shown}` never runs")
-        if in_dead_branch(self.ctx.stack):
-            return
+            message = (f"coroutine function `{shown}` is handed to `{taker}()`, which calls it and drops the "
+                       f"coroutine: `{shown}` never runs")
+        target = lambda_call if lambda_call is not None else callback
         self.report(target, f"{message}; {_CALLBACK_INSTEAD.get(taker, _LOOP_INSTEAD)}")
 
 

@@ -147,7 +147,8 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
         if qualified in SPAWN_FUNCTIONS and _spawn_waits(ctx, call):
             return qualified, "`asyncio.create_subprocess_exec`"
         if qualified in _THREAD_WAIT_FUNCTIONS:
-            first = next((a.value for a in call.args if a.keyword is None and not a.star), None)
+            positional = positional_args(call)
+            first = positional[0].value if positional else None
             if not _returns_at_once(_THREAD_WAIT_FUNCTIONS[qualified], call) and not joined_by_executor(ctx, first):
                 return qualified, "`asyncio.wait` over `asyncio.wrap_future(...)` of each"
     if isinstance(call.func, cst.Attribute):
@@ -180,7 +181,7 @@ def _blocking(ctx, call: cst.Call, extra: Collection[str]) -> Optional[Tuple[str
 
 
 def _returns_at_once(spec: TimeoutArg, call: cst.Call) -> bool:
-    """A zero timeout (`event.wait(0)`, `fut.result(timeout=0)`) or the non-blocking form
+    """A zero timeout (`event.wait(0)`, `wait(futures, timeout=0)`) or the non-blocking form
     (`q.get(block=False)`): the wait only looks."""
     if never_blocks(spec, call):
         return True
@@ -190,16 +191,11 @@ def _returns_at_once(spec: TimeoutArg, call: cst.Call) -> bool:
 
 
 def _thread_wait_returns(ctx, spec: TimeoutArg, call: cst.Call) -> bool:
-    """The wait returns at once: :func:`_returns_at_once`, or a get on a queue just seen to hold
-    an item."""
+    """The wait (a method call: `q.get()`, `event.wait()`) returns at once: :func:`_returns_at_once`,
+    or a get on a queue just seen to hold an item."""
     if _returns_at_once(spec, call):
         return True
-    receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
-    if receiver is None:
-        return False
-    if spec.display == "queue.Queue.get":
-        return emptiness_checked(ctx, receiver)
-    return False
+    return spec.display == "queue.Queue.get" and emptiness_checked(ctx, call.func.value)
 
 
 def _path_like(expr: cst.BaseExpression) -> bool:

@@ -77,6 +77,7 @@ class _Filter:
         self._module_names: Optional[Dict[str, Set[str]]] = None
         self._bound: Optional[FrozenSet[str]] = None
         self._module_bound: Optional[FrozenSet[str]] = None
+        self._imported_members: Optional[Set[str]] = None
 
     # -- what a class may be --------------------------------------------------------------------
     def class_keys(self, func: ast.AST) -> Set[str]:
@@ -320,12 +321,17 @@ class _Filter:
     def plausible_lines(self) -> List[int]:
         """A cheap first look at the file's calls: the lines of those whose name may be a
         coroutine function's (whatever their position)."""
-        imported = {local for local, names in self.imported.items() if not names.isdisjoint(self.members)}
-        return sorted({call.lineno for call in self.reach.all_calls() if self.may_name(call.func, imported)})
+        return sorted({call.lineno for call in self.reach.all_calls() if self.may_name(call.func)})
 
-    def may_name(self, func: ast.AST, imported) -> bool:
-        """Whether ``func`` may name a coroutine function (``imported``: the local names imports
-        bind to a name one has)."""
+    def imported_members(self) -> Set[str]:
+        """The local names imports bind to a name a coroutine function has."""
+        if self._imported_members is None:
+            self._imported_members = {local for local, names in self.imported.items()
+                                      if not names.isdisjoint(self.members)}
+        return self._imported_members
+
+    def may_name(self, func: ast.AST) -> bool:
+        """Whether ``func`` may name a coroutine function."""
         kind = type(func)
         if kind is ast.Attribute:
             if func.attr in ASYNC_DUNDERS:
@@ -335,7 +341,7 @@ class _Filter:
             return func.attr in self.members or self.known(func) or \
                 (func.attr in self.anywhere and self.typable(func.value))
         if kind is ast.Name:
-            return func.id in self.own or func.id in imported or self.known(func)
+            return func.id in self.own or func.id in self.imported_members() or self.known(func)
         return False
 
     def hands_on(self) -> bool:
@@ -344,13 +350,10 @@ class _Filter:
         method of ``CALLBACK_METHOD_NAMES`` on any receiver, or a callee that may resolve to one
         of ``CALLBACK_FUNCTIONS``; any of its arguments, through `partial(...)` calls."""
         takes = self.reach.resolver(CALLBACK_FUNCTIONS)
-        imported = None
         for call in self.reach.all_calls():
             func = call.func
             if not ((type(func) is ast.Attribute and func.attr in CALLBACK_METHOD_NAMES) or takes(func)):
                 continue
-            if imported is None:
-                imported = {local for local, names in self.imported.items() if not names.isdisjoint(self.members)}
             for value in (*call.args, *(k.value for k in call.keywords)):
                 while isinstance(value, ast.Call) and value.args:
                     value = value.args[0]  # `partial(f, ...)` (or any call: more than needed)
@@ -358,7 +361,7 @@ class _Filter:
                     value = value.value
                 if isinstance(value, ast.Lambda):
                     value = value.body.func if isinstance(value.body, ast.Call) else None
-                if value is not None and self.may_name(value, imported):
+                if value is not None and self.may_name(value):
                     return True
         return False
 

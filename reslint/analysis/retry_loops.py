@@ -399,10 +399,7 @@ class LoopAnalysis:
         used.discard("self")
         passed = {dotted_name(arg.value) for node in tries for call in walk(node.body) if isinstance(call, cst.Call)
                   for arg in call.args} - {None}
-        # names the loop binds afresh each round, outside its handlers (a candidate drawn anew)
-        drawn = {name for node in walk(loop.body) if isinstance(node, cst.Assign)
-                 and not any(node is h or _contains(h, node) for h in handlers)
-                 for t in node.targets for name in names_in(t.target)}
+        drawn: Optional[Set[str]] = None  # names the loop binds afresh each round, outside its handlers
         for handler in handlers:
             if self._retargets(handler) or _renames(handler, passed):
                 return True
@@ -427,8 +424,11 @@ class LoopAnalysis:
                     if collection and local_callee(self.ctx, node, self.scope) is None and any(
                             dotted_name(a.value) == collection for a in node.args):
                         return True  # `while addr_infos: ... except: pop_addr_infos(addr_infos)`
-                    if _takes_out(node) and any(dotted_name(a.value) in (passed & drawn) for a in node.args):
-                        return True  # `address = pick(); try: use(address) except: self.deactivate(address)`
+                    if _takes_out(node) and any(dotted_name(a.value) in passed for a in node.args):
+                        if drawn is None:
+                            drawn = _bound_outside(loop.body, handlers)
+                        if any(dotted_name(a.value) in (passed & drawn) for a in node.args):
+                            return True  # `address = pick(); try: use(address) except: self.deactivate(address)`
         return False
 
     @staticmethod
@@ -923,8 +923,11 @@ _TAKE_OUT_WORDS = frozenset({"deactivate", "remove", "discard", "evict", "ban", 
 _MARKED_WORDS = frozenset({"dead", "down", "failed", "bad", "unhealthy", "unavailable"})
 
 
-def _contains(outer: cst.CSTNode, node: cst.CSTNode) -> bool:
-    return any(inner is node for inner in walk(outer))
+def _bound_outside(body: cst.CSTNode, handlers: Sequence[cst.ExceptHandler]) -> Set[str]:
+    """The names an assignment of ``body`` binds, leaving out the assignments in ``handlers``."""
+    inside = {id(node) for handler in handlers for node in walk(handler)}
+    return {name for node in walk(body) if isinstance(node, cst.Assign) and id(node) not in inside
+            for target in node.targets for name in names_in(target.target)}
 
 
 def _takes_out(call: cst.Call) -> bool:

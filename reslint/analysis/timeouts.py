@@ -1556,25 +1556,16 @@ def blocking_primitive(ctx, receiver: cst.BaseExpression) -> bool:
     a call that ends the same wait (`self._cond.notify()` in `release`, `self._q.put(...)` in
     `put`). Like `Queue.get()` or `Lock.acquire()`, it promises to block until it can answer,
     and the bound, if one is needed, belongs to its callers."""
-    function = _enclosing_function(ctx)
-    if function is None:
+    found = _waits_on_own_state(ctx, receiver)
+    if found is None:
         return False
-    index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
-    cls = ctx.stack[index - 2] if index >= 2 else None
-    if not isinstance(cls, cst.ClassDef):
-        return False  # a method, directly in its class
+    function, _, cls = found
     words = [w for w in function.name.value.split("_") if w]
     if not words or words[-1] not in PRIMITIVE_VERBS:
         return False
-    names = _parameter_names(function)
-    if any(any(w in name.lower() for w in (*_BOUND_WORDS, "block")) for name in names):
+    if any(any(w in name.lower() for w in (*_BOUND_WORDS, "block")) for name in _parameter_names(function)):
         return False
-    if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and names
-            and receiver.value.value == names[0]):
-        return False  # the primitive's state is the object's own: `self._cond`, `self._queue`
-    code = ctx.module.code_for_node(receiver)
-    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in _SIGNALS
-               and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
+    return _class_calls_on(ctx, cls, receiver, _SIGNALS)
 
 
 def monitor_wait(ctx, receiver: cst.BaseExpression) -> bool:
@@ -1585,29 +1576,46 @@ def monitor_wait(ctx, receiver: cst.BaseExpression) -> bool:
     design of a pool: a timeout would only make it go round the loop. Without the run loop
     around it (a caller waiting for a reply, for capacity, for pending work to finish), the
     wait is still reported."""
+    found = _waits_on_own_state(ctx, receiver)
+    if found is None:
+        return False
+    _, index, cls = found
+    owner = receiver.value.value  # `self`
+    stack = ctx.stack
+    position = next((i for i in range(len(stack) - 1, index, -1) if isinstance(stack[i], (cst.While, cst.For))), None)
+    if position is None or not isinstance(stack[position], cst.While):
+        return False
+    loop = stack[position]
+    if not any(isinstance(n.value, cst.Name) and n.value.value == owner for n in find_all(loop.test, cst.Attribute)):
+        return False  # not the loop that re-tests the object's state after each wake-up
+    if not any(n is loop.body for n in stack[position + 1:]):
+        return False  # in the loop's body, not its test or `else`
+    if not any(isinstance(n, cst.While) for n in stack[index + 1:position]):
+        return False  # a worker's run loop around it: a caller waiting for one event still counts
+    return _class_calls_on(ctx, cls, receiver, frozenset({"notify", "notify_all", "notifyAll"}))
+
+
+def _waits_on_own_state(ctx, receiver: cst.BaseExpression):
+    """(the method, its place on the stack, its class) when the wait is in a method directly in
+    its class and its receiver is the object's own state (`self._cond`, `self._queue`)."""
     function = _enclosing_function(ctx)
     if function is None:
-        return False
+        return None
     index = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is function)
     cls = ctx.stack[index - 2] if index >= 2 else None
     names = _parameter_names(function)
     if not isinstance(cls, cst.ClassDef) or not names:
-        return False
+        return None
     if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)
             and receiver.value.value == names[0]):
-        return False
-    loop = next((n for n in reversed(ctx.stack[index:]) if isinstance(n, (cst.While, cst.For))), None)
-    if not isinstance(loop, cst.While) or not any(
-            isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == names[0]
-            for n in find_all(loop.test, cst.Attribute)):
-        return False  # not the loop that re-tests the object's state after each wake-up
-    if not any(n is loop.body for n in ctx.stack):
-        return False
-    position = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i] is loop)
-    if not any(isinstance(n, cst.While) for n in ctx.stack[index + 1:position]):
-        return False  # a worker's run loop around it: a caller waiting for one event still counts
+        return None
+    return function, index, cls
+
+
+def _class_calls_on(ctx, cls: cst.ClassDef, receiver: cst.BaseExpression, methods) -> bool:
+    """Somewhere in the class, one of ``methods`` is called on the same receiver (`self._cond.notify()`)."""
     code = ctx.module.code_for_node(receiver)
-    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("notify", "notify_all", "notifyAll")
+    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in methods
                and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
 
 

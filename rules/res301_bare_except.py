@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reslint.lazycst import cst
 
-from reslint.analysis.handlers import BROAD, caught, exits_process, raises_unconditionally
+from reslint.analysis.handlers import BROAD, caught, exits_process, keeps_error_for_raise, raises_unconditionally
+from reslint.analysis.scopes import enclosing_method
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
 from reslint.rule import Replace, Rule
@@ -69,6 +70,15 @@ class BareExcept(Rule):
     `except self.SYSTEM_EXCEPTIONS: raise`): the interrupts pass through. A tuple defined in
     another module is not followed, and such a clause is still reported.
 
+    A bare `except:` that keeps the error on the object for its class to raise later is left
+    alone too: the handler stores `sys.exc_info()` (or `sys.exception()`) on `self.<attr>`,
+    directly or through a method of the same class that stores its argument there, and the
+    class has a `raise` that reads `self.<attr>` (`raise self.exc_info[1]`, `raise
+    Failed() from self.error[1]`). That is how a thread's target hands its failure to the
+    thread that joins it: `KeyboardInterrupt` only ever reaches the main thread. A handler
+    that passes the error to a method that only logs it, or stores it where nothing raises
+    it, is still reported.
+
     ## Fix safety
     Unsafe. The fix rewrites `except:` to `except Exception:`, which stops catching
     `KeyboardInterrupt`, `SystemExit`, `GeneratorExit` and cancellation. That is almost always what
@@ -94,6 +104,9 @@ class BareExcept(Rule):
         if node.type is not None or raises_unconditionally(node.body) or exits_process(node.body, self.ctx.imports):
             return
         if self._system_exits_reraised_before(node):
+            return
+        method, klass = enclosing_method(self.ctx.stack)
+        if keeps_error_for_raise(node, method, klass, self.ctx.imports):
             return
         fix = None
         if not self._earlier_handler_catches_exception(node):

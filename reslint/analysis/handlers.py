@@ -1165,3 +1165,93 @@ def lost_operations(body: cst.BaseSuite, imports: Optional[ImportTable] = None, 
     last = [t for t in last if t not in acting and t not in effects and t not in others]
     chosen = list(dict.fromkeys(acting + effects))[:limit]
     return tuple(chosen) if chosen else tuple(list(dict.fromkeys(others + last))[:1])
+
+
+# calls that give the handler the error it is handling
+_CURRENT_ERROR = frozenset({"sys.exc_info", "sys.exception"})
+
+
+def _carries_error(expr: cst.CSTNode, carriers: "set[str]", imports: ImportTable) -> bool:
+    """``expr`` holds the error being handled: it reads a name in ``carriers`` (the handler's
+    bound name and locals assigned from the error) or calls `sys.exc_info()` / `sys.exception()`."""
+    for node in walk(expr):
+        if isinstance(node, cst.Name) and node.value in carriers:
+            return True
+        if isinstance(node, cst.Call) and imports.resolve(node.func) in _CURRENT_ERROR:
+            return True
+    return False
+
+
+def _self_attribute(expr: cst.BaseExpression, owner: str) -> Optional[str]:
+    if (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)
+            and expr.value.value == owner):
+        return expr.attr.value
+    return None
+
+
+def _stores(body: cst.CSTNode, owner: str, carriers: "set[str]", imports: ImportTable) -> "set[str]":
+    """Attributes `owner.<attr>` that ``body`` assigns a value carrying the error to. Locals
+    assigned from the error join ``carriers`` on the way (`t, v, tb = sys.exc_info()`)."""
+    carriers = set(carriers)
+    stored: set = set()
+    for small in small_statements(body):
+        if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+            continue
+        if not _carries_error(small.value, carriers, imports):
+            continue
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        for target in targets:
+            parts = [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
+            for node in parts:
+                attr = _self_attribute(node, owner)
+                if attr:
+                    stored.add(attr)
+                elif isinstance(node, cst.Name):
+                    carriers.add(node.value)
+    return stored
+
+
+def _receiver_name(function: cst.FunctionDef) -> Optional[str]:
+    params = function.params.params
+    return params[0].name.value if params else None
+
+
+def keeps_error_for_raise(handler: Handler, function: Optional[cst.CSTNode], klass: Optional[cst.ClassDef],
+                          imports: ImportTable) -> bool:
+    """The handler keeps the error it handles on the object, and the object's class raises it
+    later: it assigns `sys.exc_info()`, `sys.exception()` or its bound name to `self.<attr>`,
+    directly or through a method of the same class that stores its argument there, and a
+    `raise` of the class reads `self.<attr>` (`raise self.error[1]`, `raise Failed() from
+    self.error[1]`). This is how a thread's target hands its failure to the thread that joins it."""
+    if not isinstance(function, cst.FunctionDef) or klass is None:
+        return False
+    owner = _receiver_name(function)
+    if owner is None:
+        return False
+    bound = _bound(handler)
+    carriers = {bound} if bound else set()
+    stored = _stores(handler.body, owner, carriers, imports)
+    methods = {stmt.name.value: stmt for stmt in body_statements(klass.body) if isinstance(stmt, cst.FunctionDef)}
+    for node in walk(handler.body):
+        if not isinstance(node, cst.Call):
+            continue
+        method = methods.get(_self_attribute(node.func, owner) or "")
+        if method is None or _receiver_name(method) is None:
+            continue
+        names = [p.name.value for p in method.params.params[1:]]
+        handed = {names[i] for i, arg in enumerate(node.args)
+                  if i < len(names) and arg.keyword is None and arg.star == ""
+                  and _carries_error(arg.value, carriers, imports)}
+        if handed:
+            stored |= _stores(method.body, _receiver_name(method), handed, imports)
+    if not stored:
+        return False
+    for raise_node in find_all(klass, cst.Raise):
+        for part in (raise_node.exc, raise_node.cause.item if raise_node.cause else None):
+            if part is None:
+                continue
+            for node in walk(part):
+                if isinstance(node, cst.Attribute) and node.attr.value in stored \
+                        and isinstance(node.value, cst.Name) and node.value.value in ("self", owner):
+                    return True
+    return False

@@ -134,9 +134,12 @@ class SwallowedCancellation(Rule):
       child's `CancelledError` (`task.result()`);
     - the cancel-then-await idiom, where the `CancelledError` caught is the child's: `task.cancel()`
       earlier in the function or in the same `try` (`try: task.cancel(); await task`), in a
-      closure of the function or a sibling closure (`def on_lost(): reply.cancel()`), or in
-      another method of the class for `self.<task>`, then `await task` / `except
-      CancelledError: pass`; a `cancel` handed to the loop to call later
+      closure of the function or a sibling closure (`def on_lost(): reply.cancel()`), in a loop
+      over a collection listed with it (`_, pending = await asyncio.wait([watch, fetch])`, then
+      `for p in pending: p.cancel()`), or in another method of the class for `self.<task>` or
+      for a task the function hands to a method that stores it on the object
+      (`self._set_active(task)`, which does `self._active = task`, and `stop()` cancels
+      `self._active`), then `await task` / `except CancelledError: pass`; a `cancel` handed to the loop to call later
       (`loop.call_soon_threadsafe(self._done.cancel)`, `loop.call_later(5, task.cancel)`) counts
       as a call;
     - `except CancelledError: return` in a coroutine this module starts as a task

@@ -102,7 +102,8 @@ def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_
     if not functions:
         return False
     func = functions[0]
-    if awaited & (cancelled_targets(func.body, module, stop_at=try_node) | cancelled_targets(try_node.body, module)):
+    cancelled = cancelled_targets(func.body, module, stop_at=try_node) | cancelled_targets(try_node.body, module)
+    if awaited & (cancelled | _members(func.body, module, cancelled)):
         return True
     closures = [n for n in find_all(func.body, cst.FunctionDef) + find_all(func.body, cst.Lambda)]
     if any(awaited & cancelled_targets(closure, module) for closure in closures):
@@ -111,9 +112,49 @@ def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_
         return True
     on_self = {t for t in awaited if t.startswith("self.")}
     cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
-    if on_self and cls is not None:
-        return bool(on_self & cancelled_targets(cls.body, module))
-    return False
+    if cls is None:
+        return False
+    in_class = cancelled_targets(cls.body, module)
+    if on_self & in_class:
+        return True
+    return bool(_handed_to_class(func, cls, awaited) & {t.split(".", 1)[1] for t in in_class if "." in t})
+
+
+def _members(body: cst.BaseSuite, module: cst.Module, collections: Set[str]) -> Set[str]:
+    """Source text of the names listed in the value a collection in ``collections`` was assigned
+    from in ``body`` (`_, pending = await asyncio.wait([reader, writer])`, `tasks = [a, b]`): a
+    loop that cancels the collection's items cancels them."""
+    from .blocks import small_statements
+    from .names import assignment_targets, target_names
+
+    out: Set[str] = set()
+    for small in small_statements(body):
+        if not isinstance(small, cst.Assign):
+            continue
+        if not any(name in collections for target in assignment_targets(small) for name in target_names(target)):
+            continue
+        for node in walk(small.value):
+            if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+                out.update(module.code_for_node(e.value) for e in node.elements
+                           if isinstance(e.value, (cst.Name, cst.Attribute)))
+    return out
+
+
+def _handed_to_class(func: cst.FunctionDef, cls: cst.ClassDef, awaited: Set[str]) -> Set[str]:
+    """Attributes a method of ``cls`` stores an awaited name in when ``func`` hands it over
+    (`self._set_active_task(task)` whose body is `cls._active_task = task`)."""
+    from .scopes import receiver_name, stored_through_method
+
+    owner = receiver_name(func)
+    names = {t for t in awaited if t.isidentifier()}
+    if owner is None or not names:
+        return set()
+    stored: Set[str] = set()
+    for node in walk(func.body):
+        if isinstance(node, cst.Call):
+            stored |= stored_through_method(node, owner, cls,
+                                            lambda arg: isinstance(arg, cst.Name) and arg.value in names)
+    return stored
 
 
 # calls that run a coroutine as a task of its own, by the called name (`asyncio.create_task`,

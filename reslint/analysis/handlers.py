@@ -14,7 +14,7 @@ from typing import Iterator, Optional, Tuple, Union
 from ..lazycst import cst, kinds
 
 from .blocks import body_statements, child_blocks, find_all, small_statements, walk
-from .names import ImportTable
+from .names import ImportTable, names_in
 
 Handler = Union["cst.ExceptHandler", "cst.ExceptStarHandler"]
 
@@ -1171,49 +1171,9 @@ def lost_operations(body: cst.BaseSuite, imports: Optional[ImportTable] = None, 
 _CURRENT_ERROR = frozenset({"sys.exc_info", "sys.exception"})
 
 
-def _carries_error(expr: cst.CSTNode, carriers: "set[str]", imports: ImportTable) -> bool:
-    """``expr`` holds the error being handled: it reads a name in ``carriers`` (the handler's
-    bound name and locals assigned from the error) or calls `sys.exc_info()` / `sys.exception()`."""
-    for node in walk(expr):
-        if isinstance(node, cst.Name) and node.value in carriers:
-            return True
-        if isinstance(node, cst.Call) and imports.resolve(node.func) in _CURRENT_ERROR:
-            return True
-    return False
-
-
-def _self_attribute(expr: cst.BaseExpression, owner: str) -> Optional[str]:
-    if (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)
-            and expr.value.value == owner):
-        return expr.attr.value
-    return None
-
-
-def _stores(body: cst.CSTNode, owner: str, carriers: "set[str]", imports: ImportTable) -> "set[str]":
-    """Attributes `owner.<attr>` that ``body`` assigns a value carrying the error to. Locals
-    assigned from the error join ``carriers`` on the way (`t, v, tb = sys.exc_info()`)."""
-    carriers = set(carriers)
-    stored: set = set()
-    for small in small_statements(body):
-        if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
-            continue
-        if not _carries_error(small.value, carriers, imports):
-            continue
-        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-        for target in targets:
-            parts = [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
-            for node in parts:
-                attr = _self_attribute(node, owner)
-                if attr:
-                    stored.add(attr)
-                elif isinstance(node, cst.Name):
-                    carriers.add(node.value)
-    return stored
-
-
-def _receiver_name(function: cst.FunctionDef) -> Optional[str]:
-    params = function.params.params
-    return params[0].name.value if params else None
+def _current_error_call(expr: cst.CSTNode, imports: ImportTable) -> bool:
+    """``expr`` calls `sys.exc_info()` / `sys.exception()`: it holds the error being handled."""
+    return any(isinstance(node, cst.Call) and imports.resolve(node.func) in _CURRENT_ERROR for node in walk(expr))
 
 
 def keeps_error_for_raise(handler: Handler, function: Optional[cst.CSTNode], klass: Optional[cst.ClassDef],
@@ -1223,27 +1183,24 @@ def keeps_error_for_raise(handler: Handler, function: Optional[cst.CSTNode], kla
     directly or through a method of the same class that stores its argument there, and a
     `raise` of the class reads `self.<attr>` (`raise self.error[1]`, `raise Failed() from
     self.error[1]`). This is how a thread's target hands its failure to the thread that joins it."""
+    from .scopes import receiver_name, stored_attributes, stored_through_method
+
     if not isinstance(function, cst.FunctionDef) or klass is None:
         return False
-    owner = _receiver_name(function)
+    owner = receiver_name(function)
     if owner is None:
         return False
     bound = _bound(handler)
     carriers = {bound} if bound else set()
-    stored = _stores(handler.body, owner, carriers, imports)
-    methods = {stmt.name.value: stmt for stmt in body_statements(klass.body) if isinstance(stmt, cst.FunctionDef)}
+
+    def carries(expr: cst.CSTNode) -> bool:
+        return _current_error_call(expr, imports)
+
+    stored = stored_attributes(handler.body, owner, carriers, carries)
     for node in walk(handler.body):
-        if not isinstance(node, cst.Call):
-            continue
-        method = methods.get(_self_attribute(node.func, owner) or "")
-        if method is None or _receiver_name(method) is None:
-            continue
-        names = [p.name.value for p in method.params.params[1:]]
-        handed = {names[i] for i, arg in enumerate(node.args)
-                  if i < len(names) and arg.keyword is None and arg.star == ""
-                  and _carries_error(arg.value, carriers, imports)}
-        if handed:
-            stored |= _stores(method.body, _receiver_name(method), handed, imports)
+        if isinstance(node, cst.Call):
+            stored |= stored_through_method(
+                node, owner, klass, lambda arg: bool(names_in(arg) & carriers) or carries(arg))
     if not stored:
         return False
     for raise_node in find_all(klass, cst.Raise):

@@ -6,7 +6,7 @@ in ``ctx.stack``.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
 
@@ -71,3 +71,61 @@ def enclosing_method(stack: Sequence[cst.CSTNode]) -> Tuple[Optional[cst.Functio
                 parent = stack[index - 2]
             return (node, parent) if isinstance(parent, cst.ClassDef) else (node, None)
     return None, None
+
+
+def receiver_name(method: cst.FunctionDef) -> Optional[str]:
+    """The name of a method's first parameter (`self`, `cls`), or None when it has none."""
+    params = method.params.params
+    return params[0].name.value if params else None
+
+
+def stored_attributes(body: cst.BaseSuite, owner: str, sources: Set[str],
+                      carries: Optional[Callable[[cst.CSTNode], bool]] = None) -> Set[str]:
+    """Attributes `owner.<attr>` that ``body`` (nested functions excluded) assigns a value to that
+    reads one of the names in ``sources``, or that ``carries`` accepts. A local assigned such a
+    value joins ``sources`` on the way (`t, v, tb = sys.exc_info()` then `self.error = v`)."""
+    from .blocks import small_statements, walk
+
+    def holds(expr: cst.CSTNode) -> bool:
+        return any(isinstance(node, cst.Name) and node.value in sources for node in walk(expr)) or (
+            carries is not None and carries(expr))
+
+    sources = set(sources)
+    stored: Set[str] = set()
+    for small in small_statements(body):
+        if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None or not holds(small.value):
+            continue
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        for target in targets:
+            parts = [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
+            for part in parts:
+                if (isinstance(part, cst.Attribute) and isinstance(part.value, cst.Name)
+                        and part.value.value == owner):
+                    stored.add(part.attr.value)
+                elif isinstance(part, cst.Name):
+                    sources.add(part.value)
+    return stored
+
+
+def stored_through_method(call: cst.Call, owner: str, klass: cst.ClassDef,
+                          hands: Callable[[cst.BaseExpression], bool]) -> Set[str]:
+    """For a call `owner.method(...)` to a method defined in ``klass``: the attributes that method
+    stores the arguments ``hands`` accepts on its receiver (`self._set_task(task)` whose body is
+    `self._task = task` -> {"_task"}). Empty for any other call."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == owner):
+        return set()
+    method = next((stmt for stmt in klass.body.body if isinstance(stmt, cst.FunctionDef)
+                   and stmt.name.value == func.attr.value), None)
+    if method is None:
+        return set()
+    decorators = {d.decorator.value for d in method.decorators if isinstance(d.decorator, cst.Name)}
+    params = [p.name.value for p in method.params.params]
+    if "staticmethod" not in decorators:
+        params = params[1:]
+    handed = {params[i] for i, arg in enumerate(call.args)
+              if i < len(params) and arg.keyword is None and not arg.star and hands(arg.value)}
+    inner = receiver_name(method)
+    if not handed or inner is None or "staticmethod" in decorators:
+        return set()
+    return stored_attributes(method.body, inner, handed)

@@ -99,3 +99,66 @@ async def await_then_cancel(watcher, timeout):
     except asyncio.CancelledError:  # expect: RES303
         raise
     watcher.cancel()
+
+
+async def first_of(changed, fetch):
+    watch_task = asyncio.create_task(changed.wait())
+    fetch_task = asyncio.create_task(fetch())
+    _, pending = await asyncio.wait([watch_task, fetch_task], return_when=asyncio.FIRST_COMPLETED)
+    for p in pending:
+        p.cancel()
+    try:
+        await fetch_task
+    except asyncio.CancelledError:
+        pass
+
+
+async def first_of_uncancelled(changed, fetch, other):
+    watch_task = asyncio.create_task(changed.wait())
+    fetch_task = asyncio.create_task(fetch())
+    _, pending = await asyncio.wait([watch_task, other], return_when=asyncio.FIRST_COMPLETED)
+    for p in pending:
+        p.cancel()
+    try:
+        await fetch_task
+    except asyncio.CancelledError:  # expect: RES303
+        pass
+
+
+class Shell:
+    _active_task = None
+
+    @classmethod
+    def _set_active_task(cls, task):
+        cls._active_task = task
+
+    @classmethod
+    def interrupt(cls):
+        if cls._active_task is not None:
+            cls._active_task.cancel()
+
+    async def run_command(self, command):
+        active_task = asyncio.create_task(command())
+        self._set_active_task(active_task)
+        try:
+            stop = await active_task
+        except asyncio.CancelledError:
+            stop = None
+        self._set_active_task(None)
+        return stop
+
+
+class LoggingShell:
+    def _remember(self, task):
+        self._last = task
+
+    def interrupt(self):
+        self._current.cancel()
+
+    async def run_command(self, command):
+        active_task = asyncio.create_task(command())
+        self._remember(active_task)
+        try:
+            return await active_task
+        except asyncio.CancelledError:  # expect: RES303
+            return None

@@ -15,6 +15,7 @@ from reslint.analysis.cancellation import (
     awaits_cancelled_task,
     awaits_only_own_work,
     ends_task,
+    outer_handler_reraises,
     recancels_current_task,
     reraised_later,
     task_entries,
@@ -158,7 +159,10 @@ class SwallowedCancellation(Rule):
       (`failures.append(exc)`) when the function raises them after the loop (`if failures: raise
       failures[0]`);
     - the save-and-re-raise idiom, where the handler keeps the error or a flag (`cancelled = e`)
-      and the function raises it after its cleanup (`if cancelled: raise cancelled`).
+      and the function raises it after its cleanup (`if cancelled: raise cancelled`);
+    - a handler inside the body of another `except` clause that raises after the statement
+      holding it (cleanup that joins child tasks while shutting down, then `raise`), when the
+      handler has no `return`: the coroutine still ends by raising.
 
     Still reported: a task's coroutine whose handler only passes (`except CancelledError: pass`),
     which reads as "ignore the cancellation" and lets the task report a normal finish; a
@@ -272,7 +276,8 @@ class SwallowedCancellation(Rule):
             # awaits catches a child's CancelledError (`task.result()`), not its own
             if not suspends(parent.body) or awaits_cancelled_task(self.ctx.module, self.ctx.stack, parent):
                 return
-        if self._passes_error_on(node) or reraised_later(self.ctx.stack, node):
+        if self._passes_error_on(node) or reraised_later(self.ctx.stack, node) or \
+                outer_handler_reraises(self.ctx.stack, node):
             return
         if recancels_current_task(node, self.ctx.imports):
             return  # `asyncio.current_task().cancel()`: the next `await` raises it again

@@ -298,6 +298,35 @@ def reraised_later(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
     return False
 
 
+def outer_handler_reraises(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
+    """The handler sits in the body of another `except` clause of the same function, and that
+    clause goes on to `raise` after the statement holding it, which the handler never leaves by
+    `return`: the coroutine still ends by raising (`except BaseException: task.cancel(); while
+    not waiter.done(): try: await shield(waiter) except CancelledError: continue` then `raise`)."""
+    from .blocks import walk
+
+    if any(isinstance(node, cst.Return) for node in walk(handler.body)):
+        return False
+    for index in range(len(stack) - 2, 0, -1):
+        outer = stack[index]
+        if isinstance(outer, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return False
+        if not isinstance(outer, (cst.ExceptHandler, cst.ExceptStarHandler)) or index + 2 >= len(stack):
+            continue
+        holder = stack[index + 2]  # the statement of the outer clause's block that holds the handler
+        own = list(outer.body.body) if isinstance(outer.body, cst.IndentedBlock) else []
+        if holder not in own:
+            return False
+        for stmt in own[own.index(holder) + 1:]:
+            smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
+            if any(isinstance(small, (cst.Return, cst.Break, cst.Continue)) for small in smalls):
+                return False
+            if any(isinstance(small, cst.Raise) for small in smalls):
+                return True
+        return False
+    return False
+
+
 # calls whose first argument is what they wait for (an awaitable that may be another task)
 _WAITS_ON_ARGUMENT = frozenset({"wait_for", "shield", "gather", "wait", "ensure_future", "as_completed"})
 

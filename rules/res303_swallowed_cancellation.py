@@ -140,7 +140,10 @@ class SwallowedCancellation(Rule):
       `for p in pending: p.cancel()`), or in another method of the class for `self.<task>` or
       for a task the function hands to a method that stores it on the object
       (`self._set_active(task)`, which does `self._active = task`, and `stop()` cancels
-      `self._active`), then `await task` / `except CancelledError: pass`; a `cancel` handed to the loop to call later
+      `self._active`), then `await task` / `except CancelledError: pass`. Every task the `try`
+      awaits must be one of these (`await task`, `await asyncio.wait_for(task, 5)`, `await
+      asyncio.gather(a, b)`); other statements in it may not suspend (`self._task = None`,
+      `return result` are fine, `await asyncio.sleep(1)` is not); a `cancel` handed to the loop to call later
       (`loop.call_soon_threadsafe(self._done.cancel)`, `loop.call_later(5, task.cancel)`) counts
       as a call;
     - `except CancelledError: return` in a coroutine this module starts as a task

@@ -15,6 +15,7 @@ from ..lazycst import cst
 
 from .blocks import body_statements, child_blocks, walk
 from .cleanup import called_name
+from .handlers import suspends_in
 
 # what an `except` may name to catch cancellation (a call: the class it returns)
 CANCELLATION = frozenset({
@@ -27,8 +28,10 @@ CANCELLATION = frozenset({
 
 
 def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
-    """Source text of what a `try` body awaits: `await t`, `x = await t`, `await gather(*ts)`.
-    Empty when the body does anything but await."""
+    """Source text of the tasks and futures a `try` body awaits: `await t`, `x = await t`, `return
+    await t`, `await gather(*ts)`, `await asyncio.wait_for(t, 5)`, `await asyncio.wait([a, b])`. Statements that cannot suspend (no `await`, `async for` or `async with`)
+    may sit between them (`self._task = None`, `return result`); empty when any other statement
+    suspends."""
     out: Set[str] = set()
     for stmt in body_statements(block):
         if _is_cancel_call(stmt):
@@ -36,21 +39,30 @@ def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
         value = None
         if isinstance(stmt, cst.Expr):
             value = stmt.value
-        elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and stmt.value is not None:
+        elif isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.Return)) and stmt.value is not None:
             value = stmt.value
         if not isinstance(value, cst.Await):
-            return set()
-        target = value.expression
-        if isinstance(target, cst.Call):
-            # gather(..., return_exceptions=True) returns its children's CancelledErrors as
-            # results: the only CancelledError it raises is the task's own
-            if any(arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in target.args):
+            if suspends_in(stmt):
                 return set()
-            for arg in target.args:
-                if arg.keyword is None:
-                    out.add(module.code_for_node(arg.value))
-        else:
+            continue
+        target = value.expression
+        if not isinstance(target, cst.Call):
             out.add(module.code_for_node(target))
+            continue
+        # a call that does the task's own work can receive its own cancellation; so can
+        # gather(..., return_exceptions=True), which returns its children's CancelledErrors
+        if called_name(target) not in _WAITS_ON_ARGUMENT or any(
+                arg.keyword is not None and arg.keyword.value == "return_exceptions" for arg in target.args):
+            return set()
+        for arg in target.args:
+            if arg.keyword is not None:
+                continue
+            elements = arg.value.elements if isinstance(arg.value, (cst.List, cst.Tuple, cst.Set)) else [arg]
+            for element in elements:
+                if isinstance(element.value, (cst.Name, cst.Attribute, cst.Subscript)):
+                    out.add(module.code_for_node(element.value))
+                elif not isinstance(element.value, (cst.Integer, cst.Float)):
+                    return set()  # a comprehension, a call: what it waits for is not known
     return out
 
 
@@ -103,21 +115,19 @@ def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_
         return False
     func = functions[0]
     cancelled = cancelled_targets(func.body, module, stop_at=try_node) | cancelled_targets(try_node.body, module)
-    if awaited & (cancelled | _members(func.body, module, cancelled)):
-        return True
-    closures = [n for n in find_all(func.body, cst.FunctionDef) + find_all(func.body, cst.Lambda)]
-    if any(awaited & cancelled_targets(closure, module) for closure in closures):
-        return True
-    if any(awaited & cancelled_targets(outer.body, module) for outer in functions[1:]):
-        return True
-    on_self = {t for t in awaited if t.startswith("self.")}
+    cancelled |= _members(func.body, module, cancelled)
+    for closure in find_all(func.body, cst.FunctionDef) + find_all(func.body, cst.Lambda):
+        cancelled |= cancelled_targets(closure, module)
+    for outer in functions[1:]:
+        cancelled |= cancelled_targets(outer.body, module)
+    left = awaited - cancelled
     cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
-    if cls is None:
-        return False
-    in_class = cancelled_targets(cls.body, module)
-    if on_self & in_class:
-        return True
-    return bool(_handed_to_class(func, cls, awaited) & {t.split(".", 1)[1] for t in in_class if "." in t})
+    if left and cls is not None:
+        in_class = cancelled_targets(cls.body, module)
+        attributes = {t.split(".", 1)[1] for t in in_class if "." in t}
+        left = {t for t in left if not (t.startswith("self.") and t in in_class)
+                and not (_kept_on_object(func, cls, {t}) & attributes)}
+    return not left
 
 
 def _members(body: cst.BaseSuite, module: cst.Module, collections: Set[str]) -> Set[str]:
@@ -140,16 +150,17 @@ def _members(body: cst.BaseSuite, module: cst.Module, collections: Set[str]) -> 
     return out
 
 
-def _handed_to_class(func: cst.FunctionDef, cls: cst.ClassDef, awaited: Set[str]) -> Set[str]:
-    """Attributes a method of ``cls`` stores an awaited name in when ``func`` hands it over
-    (`self._set_active_task(task)` whose body is `cls._active_task = task`)."""
-    from .scopes import receiver_name, stored_through_method
+def _kept_on_object(func: cst.FunctionDef, cls: cst.ClassDef, awaited: Set[str]) -> Set[str]:
+    """Attributes of the object that ``func`` keeps an awaited name in: directly (`self._task =
+    task`) or through a method of ``cls`` that stores it (`self._set_active_task(task)` whose
+    body is `cls._active_task = task`)."""
+    from .scopes import receiver_name, stored_attributes, stored_through_method
 
     owner = receiver_name(func)
     names = {t for t in awaited if t.isidentifier()}
     if owner is None or not names:
         return set()
-    stored: Set[str] = set()
+    stored = stored_attributes(func.body, owner, names)
     for node in walk(func.body):
         if isinstance(node, cst.Call):
             stored |= stored_through_method(node, owner, cls,

@@ -995,14 +995,17 @@ def suspends(block: cst.BaseSuite) -> bool:
 
     Only there can a task's own cancellation arrive.
     """
-    for stmt in block.body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        for node in walk(stmt):  # nested functions, lambdas and classes are not entered
-            if isinstance(node, cst.Await):
-                return True
-            if isinstance(node, (cst.For, cst.With, cst.CompFor)) and node.asynchronous is not None:
-                return True
+    return any(not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and suspends_in(stmt) for stmt in block.body)
+
+
+def suspends_in(node: cst.CSTNode) -> bool:
+    """``node`` holds an `await`, `async for` or `async with`; nested functions, lambdas and
+    classes are not entered."""
+    for inner in walk(node):
+        if isinstance(inner, cst.Await):
+            return True
+        if isinstance(inner, (cst.For, cst.With, cst.CompFor)) and inner.asynchronous is not None:
+            return True
     return False
 
 

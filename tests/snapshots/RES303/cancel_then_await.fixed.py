@@ -57,6 +57,15 @@ async def stop_and_log(watcher):
     try:
         logger.info("waiting for watcher")
         await watcher
+    except asyncio.CancelledError:
+        pass
+
+
+async def stop_after_pause(watcher):
+    watcher.cancel()
+    try:
+        await asyncio.sleep(0.1)
+        await watcher
     except asyncio.CancelledError:  # expect: RES303
         pass
 
@@ -162,3 +171,33 @@ class LoggingShell:
             return await active_task
         except asyncio.CancelledError:  # expect: RES303
             return None
+
+
+class Player:
+    def __init__(self):
+        self._task = None
+
+    async def play(self, scene):
+        task = asyncio.create_task(scene.run())
+        self._task = task
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return None
+
+    def stop(self):
+        if self._task:
+            self._task.cancel()
+
+
+class Recorder:
+    async def record(self, scene):
+        task = asyncio.create_task(scene.run())
+        self._last = task
+        try:
+            return await task
+        except asyncio.CancelledError:  # expect: RES303
+            return None
+
+    def stop(self):
+        self._current.cancel()

@@ -68,6 +68,14 @@ class InfiniteTimeout(Rule):
     a name, or beside the `httpx.Timeout(None)` in the same call or dict), and requests made on
     such a client: there is no network wait to bound.
 
+    Also left alone: a `None` written where a parameter of the function is `None` (the body of
+    `if timeout is None:` or of `case None:` in `match timeout:`), since the caller asked for no
+    bound and the code only passes that on; and `sock.settimeout(None)` when the same function
+    sets the kernel's receive timeout on the socket (`setsockopt(SOL_SOCKET, SO_RCVTIMEO,
+    ...)`), or when the socket listens for connections (the function, or for a socket kept in
+    `self.<attr>` a method of the class, calls `listen()` / `accept()` on it), where blocking
+    in `accept()` is the design.
+
     ## Known limitations
     Only a literal `None` is recognised, not a variable that holds it. A wrapper is followed one
     level deep and only in the same module: one imported from another module, or a wrapper

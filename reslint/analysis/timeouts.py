@@ -561,11 +561,94 @@ def _restores_default(ctx, setter: str) -> bool:
     return read and set_own
 
 
+def _caller_chose_none(ctx) -> bool:
+    """The node on top of ``ctx.stack`` runs only when a parameter of its function is `None`:
+    it sits in the body of `if timeout is None:` (or an `elif`) or under `case None:` of a
+    `match timeout:`. The caller asked for no bound; the `None` written here only passes that on."""
+    stack = ctx.stack
+    function = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    params = {p.name.value for p in (*function.params.params, *function.params.kwonly_params,
+                                     *function.params.posonly_params)}
+
+    def is_param_none(test: cst.BaseExpression) -> bool:
+        return (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value in params
+                and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.Is)
+                and is_none(test.comparisons[0].comparator))
+
+    for index in range(len(stack) - 2, 0, -1):
+        node, inner = stack[index], stack[index + 1]
+        if node is function:
+            return False
+        if isinstance(node, cst.If) and inner is node.body and is_param_none(node.test):
+            return True
+        if isinstance(node, cst.MatchCase) and isinstance(node.pattern, cst.MatchSingleton) \
+                and is_none(node.pattern.value):
+            match = stack[index - 1] if isinstance(stack[index - 1], cst.Match) else None
+            if match is not None and isinstance(match.subject, cst.Name) and match.subject.value in params:
+                return True
+    return False
+
+
+def _kernel_timeouts_set(ctx, receiver: str, function: cst.FunctionDef) -> bool:
+    """The function also sets the kernel's receive timeout on the socket
+    (`sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, ...)`, the option also through a
+    loop over option/value pairs): blocking mode is then bounded by the kernel."""
+    mentions = any(ctx.qualified_name(node) == "socket.SO_RCVTIMEO"
+                   for node in find_all(function, cst.Attribute))
+    return mentions and any(
+        isinstance(call.func, cst.Attribute) and call.func.attr.value == "setsockopt"
+        and dotted_name(call.func.value) == receiver for call in find_all(function, cst.Call))
+
+
+_ACCEPTING = frozenset({"listen", "accept"})
+
+
+def _listening_socket(ctx, receiver: str, function: cst.FunctionDef) -> bool:
+    """The socket accepts connections: the function, or (for a socket kept in `self.<attr>`) a
+    method of its class, calls `listen()` / `accept()` on it, directly or through a local name
+    bound to it. A listening socket blocks in `accept()` by design."""
+    kept = {receiver}
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and dotted_name(small.value) == receiver:
+            kept.update(filter(None, (dotted_name(t) for t in assignment_targets(small))))
+    scopes = [function]
+    on_self = {k for k in kept if k.startswith("self.")}
+    if on_self:
+        klass = next((n for n in reversed(ctx.stack) if isinstance(n, cst.ClassDef)), None)
+        if klass is not None:
+            scopes = [klass]
+    for scope in scopes:
+        for method in [scope] if scope is function else find_all(scope, cst.FunctionDef):
+            aliases = set(kept)
+            for small in small_statements(method.body):
+                if isinstance(small, cst.Assign) and dotted_name(small.value) in kept:
+                    aliases.update(filter(None, (dotted_name(t) for t in assignment_targets(small))))
+            for call in find_all(method, cst.Call):
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value in _ACCEPTING \
+                        and dotted_name(call.func.value) in aliases:
+                    return True
+    return False
+
+
+def _blocking_by_design(ctx, call: cst.Call) -> bool:
+    """`sock.settimeout(None)` whose blocking mode something else bounds or wants: the kernel's
+    receive timeout set in the same function, or a socket that listens for connections."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    receiver = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
+    if function is None or receiver is None:
+        return False
+    return _kernel_timeouts_set(ctx, receiver, function) or _listening_socket(ctx, receiver, function)
+
+
 def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[TimeoutArg]]]:
     """How ``call`` switches a timeout off, with the argument for :attr:`Disabled.ARGUMENT`;
     None when it does not (or when `None` there means "use the default"), and None for an
     httpx client whose transport runs the app in-process (ASGI/WSGI)."""
     qualified = ctx.qualified_name(call.func)
+    if _caller_chose_none(ctx):
+        return None
     if qualified == "httpx.Timeout":
         if _timeout_beside_in_process_transport(ctx):
             return None
@@ -592,7 +675,8 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
         return None
     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "settimeout":
         receiver = ctx.type_of(call.func.value)
-        if receiver is not None and receiver.type == T.SOCKET and call.args and is_none(call.args[0].value):
+        if receiver is not None and receiver.type == T.SOCKET and call.args and is_none(call.args[0].value) \
+                and not _blocking_by_design(ctx, call):
             return Disabled.SOCKET_BLOCKING, None
         return None
     found = resolve_call(ctx, call, DISABLEABLE_FUNCTIONS, DISABLEABLE_METHODS)

@@ -1718,21 +1718,25 @@ def _helper_handed_over(ctx, stack: List[cst.CSTNode], depth: int) -> bool:
 
 def _paths_to_names(root: cst.CSTNode, name: str) -> List[List[cst.CSTNode]]:
     """The ancestor chains (``root`` first) of every `Name` node spelling ``name`` under ``root``."""
-    found: List[List[cst.CSTNode]] = []
-    path: List[cst.CSTNode] = []
-
-    def visit(node: cst.CSTNode) -> None:
-        path.append(node)
+    parents: Dict[int, cst.CSTNode] = {}
+    found = []
+    pending = [root]
+    while pending:  # iterative: a long chain of `+` nests deeper than the recursion limit
+        node = pending.pop()
         if isinstance(node, cst.Name):
             if node.value == name:
-                found.append(list(path))
-        else:
-            for child in node.children:
-                visit(child)
-        path.pop()
-
-    visit(root)
-    return found
+                found.append(node)
+            continue
+        for child in node.children:
+            parents[id(child)] = node
+            pending.append(child)
+    paths = []
+    for node in found:
+        path = [node]
+        while id(path[-1]) in parents:
+            path.append(parents[id(path[-1])])
+        paths.append(path[::-1])
+    return paths
 
 
 def idles_forever(ctx) -> bool:

@@ -15,8 +15,10 @@ from reslint.analysis.timeouts import (
     WAIT_FUNCTIONS,
     WAIT_METHODS,
     blocking_primitive,
+    done_callback_future,
     emptiness_checked,
     hands_over,
+    idles_forever,
     interactive_command,
     joined_by_executor,
     killed_before,
@@ -28,6 +30,7 @@ from reslint.analysis.timeouts import (
     resolve_call,
     sentinel_consumer,
     unbounded_on_request,
+    user_command,
 )
 from reslint.model import Severity
 from reslint.rule import Rule
@@ -45,6 +48,11 @@ class Options:
         metadata={"doc": "Also flag `lock.acquire()` (blocking, no timeout) on threading/multiprocessing "
                          "locks and semaphores. `with lock:` is never flagged."},
     )
+
+
+# waits a worker idles on until there is work
+_IDLE_WAITS = frozenset({"queue.Queue.get", "threading.Event.wait", "threading.Condition.wait",
+                         "threading.Condition.wait_for"})
 
 
 class UnboundedWait(Rule):
@@ -84,13 +92,14 @@ class UnboundedWait(Rule):
     `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
     blocking; `with lock:`. Also waits that return at once whatever happens:
     - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
-      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, `lsof`, ...), macOS's `open`
+      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, `lsof`, `sw_vers`, ...), macOS's `open`
       without `-W` (it hands the file to its application and returns), a shell line of
       them piped through standard filters (`ps aux | grep worker | wc -l`), a filter whose
       `stdin=` is the output of a `Popen` of one (`grep` reading `lsof`), a version or usage
       probe (`[tool, "--version"]`, `-version`, `-V`, `--help`, `[tool, "help"]`), a `python -c`
       snippet given as a literal that only imports and prints (`import sys;
-      print(sys.executable)`, interpreter options allowed before `-c`), also on the `Popen`
+      print(sys.executable)`, interpreter options allowed before `-c`) or does nothing (`[python,
+      "-c", ""]`: does the interpreter start), also on the `Popen`
       built from one, and also when the command is a local name that the function binds once
       to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`);
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
@@ -110,8 +119,20 @@ class UnboundedWait(Rule):
       test of a timeout the object was built with (`if self._put_timeout is None:`);
     - a program that hands over to its child: the wait's exit status is the program's own
       (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
-      `os._exit(proc.wait())`), as `os.exec*` would do; a timeout would kill the program the
-      user asked to run;
+      `os._exit(proc.wait())`, click's or typer's `raise Exit(code=...)`), as `os.exec*` would
+      do, also through a local name the very next statement exits with (`result =
+      subprocess.run(cmd)`, `raise click.exceptions.Exit(code=result.returncode)`), or through
+      a module function that returns the status when every call of it in the module hands it
+      over so (`return subprocess.call([binary, *args])` in a helper called only as
+      `sys.exit(run_binary(argv))`); a timeout would kill the program the user asked to run;
+    - the user's own command from the program's command line, run in the foreground: the
+      command or its first word is an attribute of the parsed arguments (`Popen(args.command)`,
+      `args.cmd.copy()`, `shlex.split(args.filter)`, `[*args.wrapped, path]`) or a slice of
+      `sys.argv`, in the call or through local names; the parsed arguments are a parameter
+      annotated `argparse.Namespace`, the parameter of a function the module registers with
+      `set_defaults(func=...)`, or a local bound to `parser.parse_args()`. A bound would kill
+      legitimate long work the user asked for; Ctrl-C is theirs. A program the tool chose with
+      the user's arguments (`["git", "clone", args.url]`) is still reported;
     - `communicate()` / `wait()` after a loop on the same process that ends only once the child
       has: `while proc.poll() is None:` with no `break`, or `while True:` whose every `break` is
       under a test that it ended (`rc = proc.poll()` ... `if not line and rc is not None:
@@ -141,7 +162,16 @@ class UnboundedWait(Rule):
       the loop's design, and a timeout would only make it go round (the producer that may die
       before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
-      wait forever is what the code means (a `serve_forever` that blocks the calling thread).
+      wait forever is what the code means (a `serve_forever` that blocks the calling thread);
+    - a worker idling on a queue, an event or a condition in a `while True:` loop with no
+      `break` of its own and no `return` (a daemon's closer thread, a telemetry sender, a
+      scheduler waiting for due tasks): the loop is meant never to end, nothing waits for it,
+      and a timeout would only make it go round (a generator's loop is driven by its consumer
+      and is still reported, as is a loop that can end);
+    - `future.result()` / `future.exception()` in a function the module gives to
+      `add_done_callback` (itself, `self._on_done`, or `functools.partial(_on_done, ...)`), on
+      its last parameter: a done callback receives a finished future;
+    - a consumer whose loop test is the end marker: `while (chunk := q.get()) is not EOF:`.
 
     Receivers are resolved within the file: `fut = executor.submit(...)`, `q = queue.Queue()`,
     `self._done = threading.Event()` (also set in a base class of the file), a parameter or a
@@ -166,7 +196,14 @@ class UnboundedWait(Rule):
     blocking primitive method (`def get(self): return self._q.get()`) is left alone even when
     the wait it wraps can never end (a connection pool that nothing refills): its callers are
     not followed. A primitive whose other half lives outside its class (a module function
-    that puts into the listener's queue) is still reported. The quick and interactive programs are known by name: a `ps` or `lsof` that
+    that puts into the listener's queue) is still reported. A pager started by one method and
+    waited for by another through an attribute (`self.pager_process.wait()`) is still
+    reported: the command is not followed through the object's attributes and its
+    constructor's callers. A pass-through whose status goes to the program's exit in another
+    module, or several statements later, is still reported; so is a user's command from the
+    program's configuration (a rebase `exec` line, a filter command) rather than its command
+    line. A worker loop that ends on a marker tested after a condition's `wait_for` (not on
+    the item a `get` returns) is still reported. The quick and interactive programs are known by name: a `ps` or `lsof` that
     hangs on a stale network mount is not foreseen. A helper that reads `$EDITOR` (or that falls back on
     one that does) is trusted to return an editor: one that reads it and then returns something
     else is not told apart.
@@ -217,6 +254,8 @@ class UnboundedWait(Rule):
                 return True
             if hands_over(self.ctx):
                 return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program
+            if user_command(self.ctx, origin):
+                return True  # `Popen(args.command)`: the user's own command, run in the foreground
             return isinstance(node.func, cst.Attribute) and receiver is not None \
                 and (killed_before(self.ctx, node.func.value) or polled_until_exit(self.ctx, node.func.value))
         if isinstance(node.func, cst.Attribute) and blocking_primitive(self.ctx, node.func.value):
@@ -227,8 +266,11 @@ class UnboundedWait(Rule):
         if display in ("concurrent.futures.wait", "concurrent.futures.as_completed"):
             first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
             return joined_by_executor(self.ctx, first)
-        if display == "concurrent.futures.Future.result" and isinstance(node.func, cst.Attribute):
-            return joined_by_executor(self.ctx, node.func.value)
+        if display in ("concurrent.futures.Future.result", "concurrent.futures.Future.exception") \
+                and isinstance(node.func, cst.Attribute):
+            return joined_by_executor(self.ctx, node.func.value) or done_callback_future(self.ctx, node.func.value)
+        if display in _IDLE_WAITS and idles_forever(self.ctx):
+            return True  # `while True: job = q.get(); handle(job)`: a worker idling in a loop that never ends
         if display == "queue.Queue.get" and isinstance(node.func, cst.Attribute):
             return emptiness_checked(self.ctx, node.func.value) or sentinel_consumer(self.ctx, node)
         if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \

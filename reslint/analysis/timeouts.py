@@ -700,7 +700,7 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
 QUICK_PROGRAMS = frozenset({
     "kill", "pkill", "killall", "true", "false", "uname", "id", "whoami", "which", "nproc", "getconf",
     "arch", "date", "echo", "printenv", "pwd", "tty", "ps", "pgrep", "taskkill", "tasklist",
-    "lsof", "netstat", "ss", "hostname",
+    "lsof", "netstat", "ss", "hostname", "sw_vers",
 })
 # macOS's `open` hands a file or URL to the application that handles it and returns at once,
 # unless told to wait for that application to quit
@@ -846,7 +846,8 @@ def _python_probe(elements, words) -> bool:
 
 
 def _quick_snippet(code: str) -> bool:
-    """Python source that only imports and prints facts: statements are imports, assignments
+    """Python source that only imports and prints facts, or does nothing (`""`, `"pass"`: a probe
+    that the interpreter starts): statements are imports, assignments
     and expressions, at least one import and one call, and no name that may wait (`input`,
     `sleep`, `urlopen`, `subprocess.run`, ...). A shell line (`sh -c "ls"`) is never one."""
     import ast
@@ -855,7 +856,9 @@ def _quick_snippet(code: str) -> bool:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return False
-    if not tree.body or not all(isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr, ast.Assign))
+    if all(isinstance(stmt, ast.Pass) for stmt in tree.body):
+        return True  # `[python, "-c", ""]`: does the interpreter start at all
+    if not all(isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr, ast.Assign))
                                 for stmt in tree.body):
         return False
     imports = calls = 0
@@ -1145,9 +1148,16 @@ def sentinel_consumer(ctx, call: cst.Call) -> bool:
     """`while True: job = q.get(); if job is None: break`: a worker that waits for work until
     its producer sends the end marker (the marker's branch may clean up before it leaves the
     loop: `thread.join(); return`; the item may be unpacked, with the marker in one of its
-    fields: `kind, entry = q.get(); if entry == QUIT: break`). Waiting without a bound is the design of such a loop (a
+    fields: `kind, entry = q.get(); if entry == QUIT: break`; the marker may be the loop's own
+    test: `while (job := q.get()) is not STOP:`). Waiting without a bound is the design of such a loop (a
     timeout would only make it go round); the rule leaves it to the producer's side."""
     assign = ctx.parent()
+    if isinstance(assign, cst.NamedExpr):
+        # `while (chunk := q.get()) is not EOF:`: the loop's own test is the end marker
+        test, loop = ctx.parent(2), ctx.parent(3)
+        return isinstance(test, cst.Comparison) and test.left is assign and len(test.comparisons) == 1 \
+            and isinstance(test.comparisons[0].operator, (cst.IsNot, cst.NotEqual)) \
+            and isinstance(loop, cst.While) and loop.test is test
     if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return False
     target = assign.targets[0].target
@@ -1703,28 +1713,285 @@ def _class_calls_on(ctx, cls: cst.ClassDef, receiver: cst.BaseExpression, method
                and ctx.module.code_for_node(call.func.value) == code for call in find_all(cls, cst.Call))
 
 
-# calls that end the program with the status they are given
+# calls that end the program with the status they are given (click's and typer's `Exit` end
+# the command line program with its `code`)
 _EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "builtins.SystemExit", "SystemExit",
-                    "exit", "quit"})
+                    "exit", "quit", "click.exceptions.Exit", "click.Exit", "typer.Exit"})
+_EXIT_KEYWORDS = frozenset({"code", "status", "arg"})
 
 
 def hands_over(ctx) -> bool:
     """The program hands over to the child: the wait's exit status is the program's own
     (`sys.exit(subprocess.call(cmd))`, `raise SystemExit(subprocess.run(cmd).returncode)`,
-    `os._exit(proc.wait())`), as `os.exec*` would do. The child is the rest of the program's
-    life (a launcher, `tool run app` on a platform with no exec); a timeout would kill it."""
-    stack = ctx.stack
+    `os._exit(proc.wait())`, `raise click.exceptions.Exit(code=...)`), as `os.exec*` would do;
+    also through a local name the next statement exits with (`result = subprocess.run(cmd)`,
+    `raise typer.Exit(result.returncode)`), and through a function of the module that returns
+    the status, every call of which hands it over so (`return subprocess.call([binary, *args])`
+    in a helper only ever called as `sys.exit(run_binary(args))`). The child is the rest of
+    the program's life (a launcher, `tool run app` on a platform with no exec, a pass-through
+    to the wrapped program); a timeout would kill it."""
+    return _status_handed_over(ctx, list(ctx.stack), 2)
+
+
+def _is_exit(ctx, call: cst.CSTNode) -> bool:
+    if not isinstance(call, cst.Call) or len(call.args) != 1 or call.args[0].star:
+        return False
+    return (ctx.qualified_name(call.func) or dotted_name(call.func)) in _EXITS
+
+
+def _exits_with(ctx, stmt: cst.CSTNode, name: str) -> bool:
+    """``stmt`` is `sys.exit(name)` / `raise SystemExit(name.returncode)` / `raise Exit(code=name)`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    small = stmt.body[0]
+    call = small.value if isinstance(small, cst.Expr) else small.exc if isinstance(small, cst.Raise) else None
+    if not _is_exit(ctx, call):
+        return False
+    arg = call.args[0]
+    if arg.keyword is not None and arg.keyword.value not in _EXIT_KEYWORDS:
+        return False
+    value = arg.value
+    if isinstance(value, cst.Attribute) and value.attr.value == "returncode":
+        value = value.value
+    return isinstance(value, cst.Name) and value.value == name
+
+
+def _status_handed_over(ctx, stack: List[cst.CSTNode], depth: int) -> bool:
+    """The status of the call at the end of ``stack`` (its ancestors) ends the program."""
     index = len(stack) - 1
-    call = stack[index]
-    node = stack[index - 1] if index >= 1 else None
-    if isinstance(node, cst.Attribute) and node.value is call and node.attr.value == "returncode":
+    node = stack[index]
+    parent = stack[index - 1] if index >= 1 else None
+    if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "returncode":
         index -= 1
-        call = node
-        node = stack[index - 1] if index >= 1 else None
-    if not (isinstance(node, cst.Arg) and node.value is call and node.keyword is None):
+        node = parent
+        parent = stack[index - 1] if index >= 1 else None
+    if isinstance(parent, cst.Arg) and parent.value is node and (
+            parent.keyword is None or parent.keyword.value in _EXIT_KEYWORDS):
+        return index >= 2 and _is_exit(ctx, stack[index - 2])
+    if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0].target, cst.Name) and index >= 3:
+        # `result = subprocess.run(cmd)` then, as the next statement, `raise Exit(result.returncode)`
+        line, block = stack[index - 2], stack[index - 3]
+        body = list(getattr(block, "body", ()))
+        position = next((i for i, stmt in enumerate(body) if stmt is line), None)
+        return position is not None and position + 1 < len(body) and _exits_with(
+            ctx, body[position + 1], parent.targets[0].target.value)
+    if isinstance(parent, cst.Return) and parent.value is node and depth > 0:
+        return _helper_handed_over(ctx, stack[:index - 1], depth - 1)
+    return False
+
+
+def _helper_handed_over(ctx, stack: List[cst.CSTNode], depth: int) -> bool:
+    """The function at the top of ``stack`` returns the status, is defined at module level, and
+    every use of its name in the module is a call whose status ends the program (at least one)."""
+    function = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
+    if not isinstance(function, cst.FunctionDef) or not any(function is stmt for stmt in ctx.module.body):
         return False
-    outer = stack[index - 2] if index >= 2 else None
-    if not isinstance(outer, cst.Call) or len(outer.args) != 1:
+    name = function.name.value
+    uses = [path for path in _paths_to_names(ctx.module, name) if path[-1] is not function.name]
+    if not uses:
         return False
-    qualified = ctx.qualified_name(outer.func) or dotted_name(outer.func)
-    return qualified in _EXITS
+    for path in uses:
+        call = path[-2] if len(path) >= 2 else None
+        if not (isinstance(call, cst.Call) and call.func is path[-1]):
+            return False  # passed on, stored, rebound: not only called
+        if not _status_handed_over(ctx, path[:-1], depth):
+            return False
+    return True
+
+
+def _paths_to_names(root: cst.CSTNode, name: str) -> List[List[cst.CSTNode]]:
+    """The ancestor chains (``root`` first) of every `Name` node spelling ``name`` under ``root``."""
+    parents: Dict[int, cst.CSTNode] = {}
+    found = []
+    pending = [root]
+    while pending:  # iterative: a long chain of `+` nests deeper than the recursion limit
+        node = pending.pop()
+        if isinstance(node, cst.Name):
+            if node.value == name:
+                found.append(node)
+            continue
+        for child in node.children:
+            parents[id(child)] = node
+            pending.append(child)
+    paths = []
+    for node in found:
+        path = [node]
+        while id(path[-1]) in parents:
+            path.append(parents[id(path[-1])])
+        paths.append(path[::-1])
+    return paths
+
+
+def idles_forever(ctx) -> bool:
+    """`while True: job = q.get(); handle(job)` with no `break` or `return` in the loop: a
+    worker (a daemon's closer, a telemetry sender, a scheduler waiting for due tasks) that
+    idles on its queue, event or condition until there is work, in a loop meant never to end.
+    A timeout would only make it go round; nothing waits for the loop to finish. A generator's
+    loop (`yield`) is driven by its consumer and is still reported; so is a loop that can leave."""
+    stack = ctx.stack
+    loop = None
+    for node in reversed(stack[:-1]):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.For)):
+            return False
+        if isinstance(node, cst.While):
+            loop = node
+            break
+    if loop is None or not any(n is loop.body for n in stack) or not _always_true(loop.test):
+        return False
+    function = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
+    if function is not None and any(isinstance(n, (cst.Yield, cst.Await)) for n in _own_nodes(function.body)):
+        return False
+    return not _leaves(loop.body)
+
+
+def _always_true(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == "True"
+    return isinstance(test, cst.Integer) and test.value not in ("0", "0x0")
+
+
+def _own_nodes(root: cst.CSTNode):
+    """The nodes under ``root``, not descending into nested functions, lambdas or classes."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(child for child in node.children
+                       if not isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)))
+
+
+def _leaves(body: cst.CSTNode) -> bool:
+    """A `return` anywhere in ``body``, or a `break` of the loop whose body it is (not of a loop in it)."""
+    pending = [(body, False)]
+    while pending:
+        node, nested = pending.pop()
+        if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested):
+            return True
+        for child in node.children:
+            if isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                continue
+            inner = nested or (isinstance(node, (cst.For, cst.While)) and child is node.body)
+            pending.append((child, inner))
+    return False
+
+
+def done_callback_future(ctx, receiver: cst.BaseExpression) -> bool:
+    """`def _on_done(self, future): future.result()` where the function is given to
+    `add_done_callback` in the module (itself, `self._on_done`, or `functools.partial(_on_done,
+    ...)`), and the future is its last parameter: a done callback is called with a future that
+    has finished, so the wait returns at once."""
+    if not isinstance(receiver, cst.Name):
+        return False
+    function = _enclosing_function(ctx)
+    if function is None:
+        return False
+    params = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
+    if not params or params[-1] != receiver.value:
+        return False
+    if any(isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and receiver.value in _assigned_names(small)
+           for small in small_statements(function.body)):
+        return False
+    name = function.name.value
+    for call in find_all(ctx.module, cst.Call):
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_done_callback" and call.args):
+            continue
+        given = call.args[0].value
+        if isinstance(given, cst.Call) and given.args and (
+                ctx.qualified_name(given.func) == "functools.partial"
+                or (isinstance(given.func, cst.Name) and given.func.value == "partial")):
+            given = given.args[0].value
+        if (isinstance(given, cst.Name) and given.value == name) or (
+                isinstance(given, cst.Attribute) and given.attr.value == name):
+            return True
+    return False
+
+
+def user_command(ctx, call: Optional[cst.Call]) -> bool:
+    """The subprocess runs the user's own command, taken from the command line of the program:
+    the command (or its first word) is an attribute of the parsed arguments (`args.command`,
+    `args.cmd.copy()`, `shlex.split(args.filter)`, `[*args.cmd, path]`), or a slice of
+    `sys.argv`, in the call or through local names of the function. The parsed arguments are a
+    parameter annotated `argparse.Namespace`, the parameter of a function the module registers
+    with `set_defaults(func=...)`, or a local name bound to `parser.parse_args()`. The child
+    is what the user asked the program to run in the foreground (`ntfy done CMD`, `gita shell
+    CMD`): a bound would kill legitimate long work, and Ctrl-C is theirs. Only the program
+    counts: `["git", "clone", args.url]` runs the program's own choice."""
+    function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
+    value = _command(call)
+    if function is None or value is None or not any(node is call for node in walk(function.body)):
+        return False
+    namespaces = _parsed_arguments(ctx, function)
+    return _from_command_line(ctx, function, value, namespaces, 4)
+
+
+def _parsed_arguments(ctx, function: cst.FunctionDef) -> "frozenset[str]":
+    names = set()
+    params = [*function.params.posonly_params, *function.params.params]
+    for param in params:
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if annotation is not None and ctx.qualified_name(annotation) == "argparse.Namespace":
+            names.add(param.name.value)
+    name = function.name.value
+    if params and any(
+            isinstance(call.func, cst.Attribute) and call.func.attr.value == "set_defaults" and any(
+                arg.keyword is not None and arg.keyword.value == "func" and isinstance(arg.value, cst.Name)
+                and arg.value.value == name for arg in call.args)
+            for call in find_all(ctx.module, cst.Call)):
+        names.add(params[0].name.value)
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) \
+                and isinstance(small.value.func, cst.Attribute) \
+                and small.value.func.attr.value in ("parse_args", "parse_known_args"):
+            for target in small.targets:
+                first = target.target
+                if isinstance(first, (cst.Tuple, cst.List)) and first.elements:
+                    first = first.elements[0].value  # `args, rest = parser.parse_known_args()`
+                if isinstance(first, cst.Name):
+                    names.add(first.value)
+    return frozenset(names)
+
+
+def _from_command_line(ctx, function: cst.FunctionDef, expr: cst.BaseExpression, namespaces, depth: int) -> bool:
+    if depth < 0:
+        return False
+    if isinstance(expr, cst.Subscript):
+        return ctx.qualified_name(expr.value) == "sys.argv"
+    if isinstance(expr, cst.Attribute):
+        return isinstance(expr.value, cst.Name) and expr.value.value in namespaces
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        first = expr.elements[0] if expr.elements else None
+        return first is not None and _from_command_line(ctx, function, first.value, namespaces, depth - 1)
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _from_command_line(ctx, function, expr.left, namespaces, depth - 1)
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        args = [a.value for a in expr.args if a.keyword is None and not a.star]
+        if isinstance(func, cst.Attribute) and func.attr.value in ("copy", "split", "strip") and not (
+                func.attr.value == "split" and ctx.qualified_name(func) == "shlex.split"):
+            return _from_command_line(ctx, function, func.value, namespaces, depth - 1)
+        if isinstance(func, cst.Attribute) and func.attr.value == "join" and string_value(func.value) is not None:
+            return len(args) == 1 and _from_command_line(ctx, function, args[0], namespaces, depth - 1)
+        if ctx.qualified_name(func) in ("shlex.split", "builtins.list", "builtins.tuple") or (
+                isinstance(func, cst.Name) and func.value in ("list", "tuple")):
+            return len(args) >= 1 and _from_command_line(ctx, function, args[0], namespaces, depth - 1)
+        return False
+    if not isinstance(expr, cst.Name) or expr.value in _parameter_names(function):
+        return False
+    name = expr.value
+    values = []
+    for node in walk(function.body):
+        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
+                                                for t in node.targets):
+            values.append(node.value)
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == name:
+            values.append(node.value)
+        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name) and node.target.value == name:
+            continue  # `cmd += [path]`: arguments after the user's program
+        elif isinstance(node, (cst.For, cst.CompFor, cst.NamedExpr, cst.AsName)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for n in walk(node.name if isinstance(node, cst.AsName) else node.target)):
+            return False  # bound by a loop, a `with` or `:=`: not followed
+    if not values or any(v is None for v in values):
+        return False
+    return all(_from_command_line(ctx, function, v, namespaces, depth - 1) for v in values)

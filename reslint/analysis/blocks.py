@@ -160,3 +160,10 @@ def find_all(node: cst.CSTNode, kind: type) -> List[cst.CSTNode]:
             found.append(current)
         stack.extend(child_nodes(current))
     return found
+
+
+def always_true(test: cst.BaseExpression) -> bool:
+    """A loop test that is true by its spelling: `True`, or a non-zero integer (`while 1:`)."""
+    if _is(test, cst.Name):
+        return test.value == "True"
+    return _is(test, cst.Integer) and test.value not in ("0", "0x0", "0o0", "0b0")

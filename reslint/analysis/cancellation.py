@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Set, Tuple
 
 from ..lazycst import cst
 
-from .blocks import body_statements, child_blocks, walk
+from .blocks import always_true, body_statements, child_blocks, walk
 from .cleanup import called_name
 from .handlers import suspends_in
 
@@ -228,16 +228,11 @@ def runs_forever(func: cst.FunctionDef, stack: Sequence[cst.CSTNode]) -> bool:
     CancelledError: return`)."""
     body = list(func.body.body) if isinstance(func.body, cst.IndentedBlock) else []
     loop = body[-1] if body else None
-    if not isinstance(loop, cst.While) or loop not in stack or not _always_true(loop.test):
+    if not isinstance(loop, cst.While) or loop not in stack or not always_true(loop.test):
         return False
     if any(isinstance(node, cst.Break) for node in walk(loop.body, into_loops=False)):
         return False
     return not _returns_outside_handlers(func.body)
-
-
-def _always_true(test: cst.BaseExpression) -> bool:
-    return (isinstance(test, cst.Name) and test.value == "True") or (
-        isinstance(test, cst.Integer) and test.value == "1")
 
 
 def _returns_outside_handlers(block: cst.BaseSuite) -> bool:

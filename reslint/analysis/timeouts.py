@@ -21,7 +21,7 @@ from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence
 from ..lazycst import cst
 
 from . import types as T
-from .blocks import find_all, small_statements, walk
+from .blocks import always_true, find_all, small_statements, walk
 from .calls import find_arg, has_star_args, is_none, may_pass, positional_args, string_value
 from .http import HTTPX_CLIENT_METHODS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, URLLIB3_POOL_METHODS
 from .names import assignment_targets, dotted_name
@@ -963,6 +963,32 @@ def _names_user_program(ctx, expr: cst.BaseExpression) -> bool:
     return _user_program_value(ctx, function, expr, 6)
 
 
+def _local_values(function: cst.FunctionDef, name: str) -> Optional[List[cst.BaseExpression]]:
+    """The values the function assigns to the local ``name`` (`=`, annotated, `:=`); None when
+    it has none, when one is a bare annotation, or when a `for` or `with` binds the name (not a
+    value the function chose). `+=` adds to a value and is not one."""
+    values: List[Optional[cst.BaseExpression]] = []
+    for small in small_statements(function.body):
+        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
+                                                 for t in small.targets):
+            values.append(small.value)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+            values.append(small.value)
+        elif isinstance(small, (cst.For, cst.With)) and any(
+                isinstance(n, cst.Name) and n.value == name
+                for target in _loop_or_with_targets(small) for n in walk(target)):
+            return None
+    for node in walk(function.body):
+        if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name) and node.target.value == name:
+            values.append(node.value)
+        elif isinstance(node, cst.CompFor) and any(isinstance(n, cst.Name) and n.value == name
+                                                   for n in walk(node.target)):
+            return None
+    if not values or any(v is None for v in values):
+        return None
+    return values
+
+
 def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.BaseExpression, depth: int) -> bool:
     if _reads_user_program(expr):
         return True
@@ -994,20 +1020,8 @@ def _user_program_value(ctx, function: Optional[cst.FunctionDef], expr: cst.Base
     if not isinstance(expr, cst.Name):
         return False
     name = expr.value
-    values = []
-    for small in small_statements(function.body):
-        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
-                                                 for t in small.targets):
-            values.append(small.value)
-        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
-            values.append(small.value)
-        elif isinstance(small, (cst.For, cst.With)) and any(
-                isinstance(n, cst.Name) and n.value == name
-                for target in _loop_or_with_targets(small) for n in walk(target)):
-            return False  # bound by a loop or a `with`: not a value the function chose
-    values.extend(node.value for node in walk(function.body)
-                  if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name) and node.target.value == name)
-    if not values or any(v is None for v in values):
+    values = _local_values(function, name)
+    if values is None:
         return False
     if name in _parameter_names(function):
         # the caller's value is replaced on every path only when each assignment reads the variable
@@ -1837,28 +1851,12 @@ def idles_forever(ctx) -> bool:
         if isinstance(node, cst.While):
             loop = node
             break
-    if loop is None or not any(n is loop.body for n in stack) or not _always_true(loop.test):
+    if loop is None or not any(n is loop.body for n in stack) or not always_true(loop.test):
         return False
     function = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
-    if function is not None and any(isinstance(n, (cst.Yield, cst.Await)) for n in _own_nodes(function.body)):
+    if function is not None and any(isinstance(n, (cst.Yield, cst.Await)) for n in walk(function.body)):
         return False
     return not _leaves(loop.body)
-
-
-def _always_true(test: cst.BaseExpression) -> bool:
-    if isinstance(test, cst.Name):
-        return test.value == "True"
-    return isinstance(test, cst.Integer) and test.value not in ("0", "0x0")
-
-
-def _own_nodes(root: cst.CSTNode):
-    """The nodes under ``root``, not descending into nested functions, lambdas or classes."""
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        yield node
-        pending.extend(child for child in node.children
-                       if not isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)))
 
 
 def _leaves(body: cst.CSTNode) -> bool:
@@ -1978,20 +1976,7 @@ def _from_command_line(ctx, function: cst.FunctionDef, expr: cst.BaseExpression,
         return False
     if not isinstance(expr, cst.Name) or expr.value in _parameter_names(function):
         return False
-    name = expr.value
-    values = []
-    for node in walk(function.body):
-        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name
-                                                for t in node.targets):
-            values.append(node.value)
-        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == name:
-            values.append(node.value)
-        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name) and node.target.value == name:
-            continue  # `cmd += [path]`: arguments after the user's program
-        elif isinstance(node, (cst.For, cst.CompFor, cst.NamedExpr, cst.AsName)) and any(
-                isinstance(n, cst.Name) and n.value == name
-                for n in walk(node.name if isinstance(node, cst.AsName) else node.target)):
-            return False  # bound by a loop, a `with` or `:=`: not followed
-    if not values or any(v is None for v in values):
+    values = _local_values(function, expr.value)
+    if values is None:
         return False
     return all(_from_command_line(ctx, function, v, namespaces, depth - 1) for v in values)

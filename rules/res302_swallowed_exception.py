@@ -13,6 +13,7 @@ from reslint.analysis.handlers import (
     BROAD,
     calls_nothing,
     caught,
+    cleanup_in_finally,
     configures_optional_import,
     clause_text,
     drops_error,
@@ -168,7 +169,12 @@ class SwallowedException(Rule):
       and any handler inside
       `__del__`, `__exit__`, `__aexit__` or a function named for cleanup (`close`, `shutdown`,
       `tearDown`, `destroy`, `stop_server`, ...). Business verbs count only as the whole name or its last word,
-      so `task.cancel()` is cleanup and `cancel_subscription()` is not.
+      so `task.cancel()` is cleanup and `cancel_subscription()` is not;
+    - cleanup by position: a `try` or `with suppress(Exception):` inside a `finally:` clause of
+      the same function that keeps or passes on nothing (no `save`, `commit`, `write`, `send`,
+      `publish`, `upload`, ...): the clause runs on the way out whatever happened, and an error
+      raised there would replace the one the `try` may be propagating (`finally: with
+      suppress(Exception): await self.remove_callback(cid)`).
 
     Still reported, because an operation whose failure matters is lost: a `try` that writes,
     sends, commits or changes shared state (`os.makedirs(dest)`, `db.insert(row)`,
@@ -240,7 +246,8 @@ class SwallowedException(Rule):
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
                     or records_success(parent, node, function, self.ctx.stack[:-2])
-                    or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)):
+                    or reports_outer_error(parent.body, self.ctx.stack[:-2], self.ctx.imports)
+                    or cleanup_in_finally(parent.body, self.ctx.stack)):
                 return
         if self._exempt_context():
             return
@@ -267,6 +274,7 @@ class SwallowedException(Rule):
         with_stmt = self.ctx.parent(2)
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
             if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
+                    or cleanup_in_finally(with_stmt.body, self.ctx.stack) \
                     or only_logs(with_stmt.body) or calls_nothing(
                         with_stmt.body, function_locals(self._scope(enclosing_function(self.ctx.stack))), self.ctx.imports):
                 return

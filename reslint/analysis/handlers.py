@@ -322,6 +322,12 @@ _ACTS = frozenset({"post", "put", "patch", "delete", "send", "sendall", "write",
                    "insert", "upload", "remove", "unlink", "rename", "kill", "terminate", "acknowledge", "ack"})
 
 
+# the state-changing verbs that undo or discard (a cleanup's business), and those that keep or
+# pass on a result
+_DISCARDS = frozenset({"delete", "remove", "unlink", "kill", "terminate"})
+_KEEPS = _ACTS - _DISCARDS
+
+
 def _list_insert(call: cst.Call) -> bool:
     """`items.insert(0, entry)`: a list insertion at a literal position, not a database insert."""
     func = call.func
@@ -329,7 +335,7 @@ def _list_insert(call: cst.Call) -> bool:
             and all(not a.keyword and not a.star for a in call.args) and isinstance(call.args[0].value, cst.Integer))
 
 
-def _acts(expr: cst.BaseExpression) -> bool:
+def _acts(expr: cst.BaseExpression, verbs: "frozenset[str]" = _ACTS) -> bool:
     """The expression calls a state-changing verb somewhere (`client.post(...)`, `await f.write(b)`,
     `s3.upload_file(path)`, `send_message(chat, text)`: the verb as the name or one of its words)."""
     from .blocks import walk
@@ -341,8 +347,23 @@ def _acts(expr: cst.BaseExpression) -> bool:
             word = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
             if not isinstance(word, str) or _list_insert(node):
                 continue
-            if word in _ACTS or any(part in _ACTS for part in name_words(word)):
+            if word in verbs or any(part in verbs for part in name_words(word)):
                 return True
+    return False
+
+
+def cleanup_in_finally(block: cst.CSTNode, stack) -> bool:
+    """``block`` (a `try` body, a `with suppress(...)` body) sits in the `finally:` clause of a
+    `try` of the same function and keeps or passes on nothing (no `save`, `commit`, `write`,
+    `send`, `publish`, ... : :data:`_KEEPS`). Such a clause runs on the way out whatever
+    happened, and an error raised there would replace the one the `try` may be propagating;
+    swallowing it keeps that error (`finally: with suppress(Exception): await
+    self.remove_callback(cid)`). ``stack`` holds the block's ancestors."""
+    for node in reversed(stack):
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return False
+        if isinstance(node, cst.Finally):
+            return not _acts(block, _KEEPS)
     return False
 
 

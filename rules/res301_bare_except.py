@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from reslint.lazycst import cst
 
-from reslint.analysis.handlers import BROAD, caught, exits_process, keeps_error_for_raise, raises_unconditionally
+from reslint.analysis.handlers import (
+    BROAD,
+    caught,
+    exits_process,
+    keeps_error_for_raise,
+    outer_handler_reraises,
+    raises_unconditionally,
+)
 from reslint.analysis.scopes import enclosing_method
 from reslint.analysis.names import dotted_name
 from reslint.model import Safety, Severity
@@ -77,7 +84,9 @@ class BareExcept(Rule):
     Failed() from self.error[1]`). That is how a thread's target hands its failure to the
     thread that joins it: `KeyboardInterrupt` only ever reaches the main thread. A handler
     that passes the error to a method that only logs it, or stores it where nothing raises
-    it, is still reported.
+    it, is still reported. So is a bare `except:` around a best-effort step inside another
+    `except` clause that raises after it, when it has no `return` (`except: try: conn.close()
+    except: pass` then `raise`): the function unwinds anyway.
 
     ## Fix safety
     Unsafe. The fix rewrites `except:` to `except Exception:`, which stops catching
@@ -106,7 +115,7 @@ class BareExcept(Rule):
         if self._system_exits_reraised_before(node):
             return
         method, klass = enclosing_method(self.ctx.stack)
-        if keeps_error_for_raise(node, method, klass, self.ctx.imports):
+        if keeps_error_for_raise(node, method, klass, self.ctx.imports) or outer_handler_reraises(self.ctx.stack, node):
             return
         fix = None
         if not self._earlier_handler_catches_exception(node):

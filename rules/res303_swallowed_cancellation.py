@@ -15,7 +15,6 @@ from reslint.analysis.cancellation import (
     awaits_cancelled_task,
     awaits_only_own_work,
     ends_task,
-    outer_handler_reraises,
     recancels_current_task,
     reraised_later,
     task_entries,
@@ -28,7 +27,9 @@ from reslint.analysis.handlers import (
     ends_in_raising_call,
     functions_by_name,
     hands_error_on,
+    outer_handler_reraises,
     raises_anywhere,
+    raises_unconditionally,
     stops_loop,
     suspends,
 )
@@ -140,7 +141,8 @@ class SwallowedCancellation(Rule):
       `for p in pending: p.cancel()`), or in another method of the class for `self.<task>` or
       for a task the function hands to a method that stores it on the object
       (`self._set_active(task)`, which does `self._active = task`, and `stop()` cancels
-      `self._active`), then `await task` / `except CancelledError: pass`. Every task the `try`
+      `self._active`), or for a local copy of such an attribute (`task = self._task`, then
+      `self._task.cancel()`), then `await task` / `except CancelledError: pass`. Every task the `try`
       awaits must be one of these (`await task`, `await asyncio.wait_for(task, 5)`, `await
       asyncio.gather(a, b)`); other statements in it may not suspend (`self._task = None`,
       `return result` are fine, `await asyncio.sleep(1)` is not); a `cancel` handed to the loop to call later
@@ -165,7 +167,8 @@ class SwallowedCancellation(Rule):
       and the function raises it after its cleanup (`if cancelled: raise cancelled`);
     - a handler inside the body of another `except` clause that raises after the statement
       holding it (cleanup that joins child tasks while shutting down, then `raise`), when the
-      handler has no `return`: the coroutine still ends by raising.
+      handler has no `return`, and a handler of a `try` whose own `finally:` always raises:
+      the coroutine still ends by raising.
 
     Still reported: a task's coroutine whose handler only passes (`except CancelledError: pass`),
     which reads as "ignore the cancellation" and lets the task report a normal finish; a
@@ -279,6 +282,8 @@ class SwallowedCancellation(Rule):
             # awaits catches a child's CancelledError (`task.result()`), not its own
             if not suspends(parent.body) or awaits_cancelled_task(self.ctx.module, self.ctx.stack, parent):
                 return
+            if parent.finalbody is not None and raises_unconditionally(parent.finalbody.body):
+                return  # the `try`'s own `finally` always raises: the coroutine ends by raising
         if self._passes_error_on(node) or reraised_later(self.ctx.stack, node) or \
                 outer_handler_reraises(self.ctx.stack, node):
             return

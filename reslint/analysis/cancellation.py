@@ -120,14 +120,30 @@ def awaits_cancelled_task(module: cst.Module, stack: Sequence[cst.CSTNode], try_
         cancelled |= cancelled_targets(closure, module)
     for outer in functions[1:]:
         cancelled |= cancelled_targets(outer.body, module)
-    left = awaited - cancelled
+    # `task = self._task` then `self._task.cancel()` and `await task`: the local is the attribute
+    copies = _copies(func.body, module)
+    left = {t for t in awaited if t not in cancelled and copies.get(t) not in cancelled}
     cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef)), None)
     if left and cls is not None:
         in_class = cancelled_targets(cls.body, module)
         attributes = {t.split(".", 1)[1] for t in in_class if "." in t}
-        left = {t for t in left if not (t.startswith("self.") and t in in_class)
+        left = {t for t in left if not (copies.get(t, t).startswith("self.") and copies.get(t, t) in in_class)
                 and not (_kept_on_object(func, cls, {t}) & attributes)}
     return not left
+
+
+def _copies(body: cst.BaseSuite, module: cst.Module) -> "dict[str, str]":
+    """Local names the function binds, once, to another name or attribute (`task = self._task`):
+    name -> source text of what it copies."""
+    from .blocks import small_statements
+
+    seen: "dict[str, list]" = {}
+    for small in small_statements(body):
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            value = small.value
+            text = module.code_for_node(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+            seen.setdefault(small.targets[0].target.value, []).append(text)
+    return {name: texts[0] for name, texts in seen.items() if len(texts) == 1 and texts[0] is not None}
 
 
 def _members(body: cst.BaseSuite, module: cst.Module, collections: Set[str]) -> Set[str]:
@@ -301,35 +317,6 @@ def reraised_later(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
         for small in lines:
             if isinstance(small, cst.Raise) and small.exc is not None and dotted_name(small.exc) in saved:
                 return True
-    return False
-
-
-def outer_handler_reraises(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
-    """The handler sits in the body of another `except` clause of the same function, and that
-    clause goes on to `raise` after the statement holding it, which the handler never leaves by
-    `return`: the coroutine still ends by raising (`except BaseException: task.cancel(); while
-    not waiter.done(): try: await shield(waiter) except CancelledError: continue` then `raise`)."""
-    from .blocks import walk
-
-    if any(isinstance(node, cst.Return) for node in walk(handler.body)):
-        return False
-    for index in range(len(stack) - 2, 0, -1):
-        outer = stack[index]
-        if isinstance(outer, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            return False
-        if not isinstance(outer, (cst.ExceptHandler, cst.ExceptStarHandler)) or index + 2 >= len(stack):
-            continue
-        holder = stack[index + 2]  # the statement of the outer clause's block that holds the handler
-        own = list(outer.body.body) if isinstance(outer.body, cst.IndentedBlock) else []
-        if holder not in own:
-            return False
-        for stmt in own[own.index(holder) + 1:]:
-            smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
-            if any(isinstance(small, (cst.Return, cst.Break, cst.Continue)) for small in smalls):
-                return False
-            if any(isinstance(small, cst.Raise) for small in smalls):
-                return True
-        return False
     return False
 
 

@@ -9,7 +9,7 @@ the error, re-raises, hands it on, ends the process, falls back to a value), and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional, Tuple, Union
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from ..lazycst import cst, kinds
 
@@ -1235,4 +1235,32 @@ def keeps_error_for_raise(handler: Handler, function: Optional[cst.CSTNode], kla
                 if isinstance(node, cst.Attribute) and node.attr.value in stored \
                         and isinstance(node.value, cst.Name) and node.value.value in ("self", owner):
                     return True
+    return False
+
+
+def outer_handler_reraises(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -> bool:
+    """The handler sits in the body of another `except` clause of the same function, and that
+    clause goes on to `raise` after the statement holding it, which the handler never leaves by
+    `return`: whatever it catches, the function still ends by raising (`except BaseException:
+    try: conn.close() except: pass` then `raise`; `while not waiter.done(): try: await
+    shield(waiter) except CancelledError: continue` then `raise`). ``stack`` ends with the handler."""
+    if any(isinstance(node, cst.Return) for node in walk(handler.body)):
+        return False
+    for index in range(len(stack) - 2, 0, -1):
+        outer = stack[index]
+        if isinstance(outer, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return False
+        if not isinstance(outer, (cst.ExceptHandler, cst.ExceptStarHandler)) or index + 2 >= len(stack):
+            continue
+        holder = stack[index + 2]  # the statement of the outer clause's block that holds the handler
+        own = list(outer.body.body) if isinstance(outer.body, cst.IndentedBlock) else []
+        if holder not in own:
+            return False
+        for stmt in own[own.index(holder) + 1:]:
+            smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
+            if any(isinstance(small, (cst.Return, cst.Break, cst.Continue)) for small in smalls):
+                return False
+            if any(isinstance(small, cst.Raise) for small in smalls):
+                return True
+        return False
     return False

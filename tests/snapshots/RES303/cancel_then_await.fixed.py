@@ -201,3 +201,24 @@ class Recorder:
 
     def stop(self):
         self._current.cancel()
+
+
+class Receiver:
+    async def disconnect(self):
+        reconnect_task = self._reconnect_task
+        if reconnect_task is not None:
+            self._reconnect_task.cancel()
+            try:
+                await reconnect_task
+            except asyncio.CancelledError:
+                pass
+
+
+class OtherReceiver:
+    async def disconnect_other(self):
+        reconnect_task = self._reconnect_task
+        self._listener.cancel()
+        try:
+            await reconnect_task
+        except asyncio.CancelledError:  # expect: RES303
+            pass

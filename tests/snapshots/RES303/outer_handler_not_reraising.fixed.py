@@ -36,3 +36,16 @@ async def raise_only_sometimes(connection):
             raise
         if connection.strict:
             raise
+
+
+async def reader_loop(socket, on_message):
+    try:
+        async for message in socket:
+            await on_message(message)
+    except asyncio.CancelledError:  # expect: RES303
+        socket.log("reader cancelled")
+        raise
+    finally:
+        await socket.close()
+        if socket.strict:
+            raise ConnectionError()

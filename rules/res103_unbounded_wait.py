@@ -29,6 +29,7 @@ from reslint.analysis.timeouts import (
     quick_command,
     resolve_call,
     sentinel_consumer,
+    set_only_by_signal,
     unbounded_on_request,
     user_command,
 )
@@ -100,8 +101,11 @@ class UnboundedWait(Rule):
       snippet given as a literal that only imports and prints (`import sys;
       print(sys.executable)`, interpreter options allowed before `-c`) or does nothing (`[python,
       "-c", ""]`: does the interpreter start), also on the `Popen`
-      built from one, and also when the command is a local name that the function binds once
-      to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`);
+      built from one, a command line written as an f-string or `%`-formatted string whose
+      literal part is one (`f"taskkill /PID {pid} /T"`, `"kill -9 %d" % pid`: each formatted
+      value is read as one word), and also when the command is a local name that every binding
+      in the function sets to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`;
+      `cmd = ("tasklist", ...)` in one branch and `cmd = ("ps", "-p", pid)` in the other);
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
       `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
       `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
@@ -163,6 +167,10 @@ class UnboundedWait(Rule):
       before sending the marker is where a bound belongs);
     - `threading.Event().wait()` on an event made on the spot: nothing else can set it, so the
       wait forever is what the code means (a `serve_forever` that blocks the calling thread);
+    - `exit_event.wait()` on a module-level event whose only `set()` calls are in functions
+      the module registers as signal handlers (`signal.signal(signal.SIGTERM, stop)`,
+      `loop.add_signal_handler(...)`): the main thread idles until the process is told to
+      stop;
     - a worker idling on a queue, an event or a condition in a `while True:` loop with no
       `break` of its own and no `return` (a daemon's closer thread, a telemetry sender, a
       scheduler waiting for due tasks): the loop is meant never to end, nothing waits for it,
@@ -276,6 +284,9 @@ class UnboundedWait(Rule):
         if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \
                 and isinstance(node.func.value, cst.Call):
             return True  # `threading.Event().wait()`: nobody can set it, the wait forever is the intent
+        if display == "threading.Event.wait" and isinstance(node.func, cst.Attribute) \
+                and set_only_by_signal(self.ctx, node.func.value):
+            return True  # the main thread idles until a signal handler tells the process to stop
         return False
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -143,7 +143,9 @@ class SwallowedException(Rule):
       category=InsecureRequestWarning)`; `import chardet`, `u = chardet.UniversalDetector()`,
       `u.feed(data)`, `return u.result["encoding"]`);
     - a `try` (or `with suppress(Exception):`) that only writes log lines (`logger.log(level,
-      message)`): a failure of logging has nowhere left to be reported;
+      message)`, Twisted's `log.msg(...)`), also under an `if` with no call in its test that
+      only decides whether to log (`if self.debug: log.msg(...)`): a failure of logging has
+      nowhere left to be reported;
     - a failure while reporting a failure: a `try` inside an `except` handler that prints a
       traceback (`traceback.*`) or uses that handler's error, or inside a handler that catches
       everything and records the error itself (`self.log_info(...)`, then `try: request.error(500)`),
@@ -241,7 +243,7 @@ class SwallowedException(Rule):
             if (is_cleanup_block(parent.body, self.options.cleanup_calls)
                     or falls_back(parent, node, self.ctx.parent(2), function, in_loop(self.ctx.stack),
                                   self.ctx.stack[:-2])
-                    or reads_future(parent.body) or only_logs(parent.body)
+                    or reads_future(parent.body) or only_logs(parent.body, self.ctx.imports)
                     or calls_nothing(parent.body, function_locals(self._scope(function)), self.ctx.imports)
                     or configures_optional_import(parent.body)
                     or raises_after(parent, self.ctx.parent(2))
@@ -275,7 +277,7 @@ class SwallowedException(Rule):
         if isinstance(item, cst.WithItem) and isinstance(with_stmt, cst.With):
             if is_cleanup_block(with_stmt.body, self.options.cleanup_calls) or reads_future(with_stmt.body) \
                     or cleanup_in_finally(with_stmt.body, self.ctx.stack) \
-                    or only_logs(with_stmt.body) or calls_nothing(
+                    or only_logs(with_stmt.body, self.ctx.imports) or calls_nothing(
                         with_stmt.body, function_locals(self._scope(enclosing_function(self.ctx.stack))), self.ctx.imports):
                 return
             # a preset default kept when the computation fails: `local = set()` then

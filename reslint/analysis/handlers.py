@@ -247,21 +247,41 @@ def _on_plain_data(call: cst.Call, imports: Optional[ImportTable]) -> bool:
     return True
 
 
-def only_logs(block: cst.BaseSuite) -> bool:
-    """The block only writes log lines (`logger.log(level, message)`): a failure of logging has
-    nowhere left to be reported."""
+def only_logs(block: cst.BaseSuite, imports: Optional[ImportTable] = None) -> bool:
+    """The block only writes log lines (`logger.log(level, message)`, Twisted's `log.msg(...)`),
+    also under an `if` that only decides whether to log (`if self.debug: log.msg(...)`): a
+    failure of logging has nowhere left to be reported."""
     statements = body_statements(block)
-    return bool(statements) and all(
-        isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and _logs(s.value) for s in statements)
+    return bool(statements) and all(_only_logs_statement(s, imports) for s in statements)
 
 
-def _logs(call: cst.Call) -> bool:
+def _only_logs_statement(stmt: cst.CSTNode, imports: Optional[ImportTable]) -> bool:
+    if isinstance(stmt, cst.Expr):
+        return isinstance(stmt.value, cst.Call) and _logs(stmt.value, imports)
+    if isinstance(stmt, cst.If):
+        if any(isinstance(node, cst.Call) for node in walk(stmt.test)):
+            return False  # the test itself may be the operation (`if self.flush():`)
+        orelse = stmt.orelse
+        return only_logs(stmt.body, imports) and (
+            orelse is None or (_only_logs_statement(orelse, imports) if isinstance(orelse, cst.If)
+                               else only_logs(orelse.body, imports)))
+    return False
+
+
+# Twisted's logging functions, called as `log.msg(...)` / `log.err(...)`
+_TWISTED_LOG = frozenset({"twisted.python.log.msg", "twisted.python.log.err"})
+
+
+def _logs(call: cst.Call, imports: Optional[ImportTable] = None) -> bool:
     """`logger.debug(...)`, `log.info(...)`: a log line, which a failure of it would only lose."""
     from .cleanup import called_name
 
     # a log call says something (`fut.exception()`, with no argument, reads a future instead)
-    return bool(call.args) and called_name(call) in ("debug", "info", "warning", "warn", "error", "exception",
-                                                     "log", "critical")
+    if not call.args:
+        return False
+    if imports is not None and imports.resolve(call.func) in _TWISTED_LOG:
+        return True
+    return called_name(call) in ("debug", "info", "warning", "warn", "error", "exception", "log", "critical")
 
 
 def configures_optional_import(block: cst.BaseSuite) -> bool:

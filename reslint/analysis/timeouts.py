@@ -769,10 +769,26 @@ def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
     ['netstat', '-n']`, then `Popen(argv, ...)`)."""
     value = _command(call)
     if isinstance(value, cst.Name) and ctx is not None:
-        value = _local_literal(ctx, value.value, call)
-    if value is None:
-        return False
+        values = _local_literals(ctx, value.value, call)
+        return bool(values) and all(_quick_literal(v) for v in values)
+    return value is not None and _quick_literal(value)
+
+
+def _written_text(value: cst.BaseExpression) -> Optional[str]:
+    """A command line as written: a string, an f-string (`f"taskkill /PID {pid}"`) or a
+    `%`-formatted string (`"kill -9 %d" % pid`), with each formatted value read as one word."""
     text = string_value(value)
+    if text is not None:
+        return text
+    if isinstance(value, cst.FormattedString):
+        return "".join(part.value if isinstance(part, cst.FormattedStringText) else "X" for part in value.parts)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
+        return string_value(value.left)
+    return None
+
+
+def _quick_literal(value: cst.BaseExpression) -> bool:
+    text = _written_text(value)
     if text is not None:
         return _quick_command_line(text)
     if isinstance(value, (cst.List, cst.Tuple)):
@@ -790,10 +806,11 @@ def quick_command(call: Optional[cst.Call], ctx=None) -> bool:
     return False
 
 
-def _local_literal(ctx, name: str, call: cst.Call) -> Optional[cst.BaseExpression]:
-    """The literal list, tuple or string a local name is bound to in the enclosing function,
-    which also holds ``call``, when that assignment is the function's only binding of the name
-    (not a parameter, not rebound, not extended with `+=`); None otherwise."""
+def _local_literals(ctx, name: str, call: cst.Call) -> Optional[List[cst.BaseExpression]]:
+    """The literal lists, tuples or strings (f-strings and `%`-formatted ones too) a local name
+    is bound to in the enclosing function, which also holds ``call``, when every binding of the
+    name is one (`cmd = ("ps", "-p", pid)` in one branch, `cmd = ("tasklist", ...)` in the
+    other; not a parameter, not extended with `+=`); None otherwise."""
     function = next((n for n in reversed(ctx.stack) if isinstance(n, cst.FunctionDef)), None)
     if function is None or name in _parameter_names(function):
         return None
@@ -813,12 +830,10 @@ def _local_literal(ctx, name: str, call: cst.Call) -> Optional[cst.BaseExpressio
                 isinstance(n, cst.Name) and n.value == name
                 for n in walk(node.target if isinstance(node, cst.NamedExpr) else node.name)):
             return None
-    if len(values) != 1 or values[0] is None:
+    if not values or any(v is None or not (isinstance(v, (cst.List, cst.Tuple)) or _written_text(v) is not None)
+                         for v in values):
         return None
-    value = values[0]
-    if isinstance(value, (cst.List, cst.Tuple)) or string_value(value) is not None:
-        return value
-    return None
+    return values
 
 
 def _flag_like(element: cst.BaseElement) -> bool:
@@ -1835,6 +1850,46 @@ def _paths_to_names(root: cst.CSTNode, name: str) -> List[List[cst.CSTNode]]:
             path.append(parents[id(path[-1])])
         paths.append(path[::-1])
     return paths
+
+
+# calls that register a function to run when the process receives a signal
+_SIGNAL_REGISTRARS = frozenset({"signal.signal"})
+_SIGNAL_REGISTRAR_METHODS = frozenset({"add_signal_handler"})
+
+
+def set_only_by_signal(ctx, receiver: cst.BaseExpression) -> bool:
+    """`exit_event.wait()` on a module-level event whose only `set()` calls in the module are in
+    functions the module registers as signal handlers (`signal.signal(signal.SIGTERM, stop)`,
+    `loop.add_signal_handler(SIGINT, stop)`): the thread idles until the process is told to
+    stop, which is the wait's purpose; a timeout would only make it go round."""
+    if not isinstance(receiver, cst.Name) or not any(
+            isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == receiver.value
+                                                      for t in small.targets) for small in stmt.body)
+            for stmt in ctx.module.body):
+        return False
+    handlers = set()
+    for call in find_all(ctx.module, cst.Call):
+        if ctx.qualified_name(call.func) in _SIGNAL_REGISTRARS or (
+                isinstance(call.func, cst.Attribute) and call.func.attr.value in _SIGNAL_REGISTRAR_METHODS):
+            positional = [a.value for a in call.args if a.keyword is None and not a.star]
+            if len(positional) >= 2:
+                handler = positional[1]
+                name = handler.value if isinstance(handler, cst.Name) else (
+                    handler.attr.value if isinstance(handler, cst.Attribute) else None)
+                if name:
+                    handlers.add(name)
+    if not handlers:
+        return False
+
+    def sets(node: cst.CSTNode) -> int:
+        return sum(1 for call in find_all(node, cst.Call)
+                   if isinstance(call.func, cst.Attribute) and call.func.attr.value == "set"
+                   and isinstance(call.func.value, cst.Name) and call.func.value.value == receiver.value)
+
+    by_handlers = sum(sets(stmt) for stmt in ctx.module.body
+                      if isinstance(stmt, cst.FunctionDef) and stmt.name.value in handlers)
+    return by_handlers > 0 and by_handlers == sets(ctx.module)
 
 
 def idles_forever(ctx) -> bool:

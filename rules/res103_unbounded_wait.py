@@ -19,6 +19,7 @@ from reslint.analysis.timeouts import (
     emptiness_checked,
     hands_over,
     idles_forever,
+    in_build_command,
     interactive_command,
     joined_by_executor,
     killed_before,
@@ -106,6 +107,9 @@ class UnboundedWait(Rule):
       value is read as one word), and also when the command is a local name that every binding
       in the function sets to such a literal (`argv = ["netstat", "-n"]`, `Popen(argv, ...)`;
       `cmd = ("tasklist", ...)` in one branch and `cmd = ("ps", "-p", pid)` in the other);
+    - a subprocess run by a `setup.py` command (a method of a subclass of setuptools' or
+      distutils' `Command`, or of a command they ship, such as `build_py`): a developer runs
+      it at a terminal and watches it;
     - a program a person drives and quits: a pager or an editor (`man`, `less`, `more`, `vim`,
       `nano`, ..., also through a module constant `MAN = "man"`), or the program `$EDITOR`,
       `$VISUAL` or `$PAGER` names, or a program's own variable for them (`GIT_PAGER`,
@@ -264,6 +268,8 @@ class UnboundedWait(Rule):
                 return True  # `sys.exit(subprocess.call(cmd))`: the child is the rest of the program
             if user_command(self.ctx, origin):
                 return True  # `Popen(args.command)`: the user's own command, run in the foreground
+            if in_build_command(self.ctx):
+                return True  # `python setup.py rpm`: a developer runs and watches it
             return isinstance(node.func, cst.Attribute) and receiver is not None \
                 and (killed_before(self.ctx, node.func.value) or polled_until_exit(self.ctx, node.func.value))
         if isinstance(node.func, cst.Attribute) and blocking_primitive(self.ctx, node.func.value):

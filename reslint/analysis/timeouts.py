@@ -1892,6 +1892,27 @@ def set_only_by_signal(ctx, receiver: cst.BaseExpression) -> bool:
     return by_handlers > 0 and by_handlers == sets(ctx.module)
 
 
+# the base classes of a `setup.py` command (`python setup.py man`): setuptools' and
+# distutils' `Command`, and the commands they ship (`setuptools.command.build_py.build_py`)
+_BUILD_COMMAND_BASES = frozenset({"setuptools.Command", "setuptools.command.Command", "distutils.cmd.Command",
+                                  "distutils.core.Command"})
+_BUILD_COMMAND_MODULES = ("setuptools.command.", "distutils.command.")
+
+
+def in_build_command(ctx) -> bool:
+    """The wait sits in a method of a `setup.py` command class (a subclass of setuptools' or
+    distutils' `Command`, or of one of the commands they ship): a developer runs it at a
+    terminal (`python setup.py rpm`) and watches it; Ctrl-C is theirs, and nothing in
+    production waits on it."""
+    for node in reversed(ctx.stack):
+        if isinstance(node, cst.ClassDef):
+            for base in node.bases:
+                name = ctx.qualified_name(base.value) or ""
+                if name in _BUILD_COMMAND_BASES or name.startswith(_BUILD_COMMAND_MODULES):
+                    return True
+    return False
+
+
 def idles_forever(ctx) -> bool:
     """`while True: job = q.get(); handle(job)` with no `break` or `return` in the loop: a
     worker (a daemon's closer, a telemetry sender, a scheduler waiting for due tasks) that

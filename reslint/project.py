@@ -47,7 +47,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set,
 from .analysis.coroutines import TRANSPARENT_DECORATORS
 from .analysis.reach import ast_dotted, declared_class
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 
 
 def vcs_root(start: Path) -> Optional[Path]:
@@ -750,6 +750,14 @@ class ProjectIndex:
                 if entry.socket_default and not _test_module(name))
         return package in found
 
+    def imported_as(self, qualified: str) -> Optional[str]:
+        """What a module of the project imports under the name ``qualified`` (`pkg.utils.timeout_cm`
+        -> `asyncio.timeout` when `pkg/utils.py` does `from asyncio import timeout as
+        timeout_cm`): a name re-exported from a project module. None when it is not an import."""
+        module, _, name = qualified.rpartition(".")
+        entry = self.modules.get(module)
+        return entry.imports.get(name) if entry is not None and name else None
+
     def names_key(self, which: str) -> str:
         """A digest of one of the name sets above (the result cache compares it)."""
         keys = self.__dict__.setdefault("_names_keys", {})
@@ -1040,6 +1048,9 @@ class RecordingIndex:
     def sets_socket_default(self, package: str) -> bool:
         return self._ask("sets_socket_default", package)
 
+    def imported_as(self, qualified: str) -> Optional[str]:
+        return self._ask("imported_as", qualified)
+
     def queries(self) -> Tuple[tuple, ...]:
         """(method, args, answer) for each question asked; see the class docstring for the names."""
         out = [(method, args, answer) for (method, args), answer in self._queries.items()]
@@ -1059,8 +1070,13 @@ def _cache_dir() -> Optional[Path]:
 
 
 def _wanted(rel: str, data: bytes) -> bool:
+    """Whether the first pass indexes the file: a package's `__init__`, coroutines, methods made
+    sync at run time, a process-wide socket timeout, or a timeout helper imported under a name
+    of the module's own (`from asyncio import timeout as asyncio_timeout`, re-exported to the
+    project's other modules)."""
     return rel.endswith("__init__.py") or b"async def" in data or b"async  def" in data or \
-        (b"iscoroutinefunction" in data and b"setattr" in data) or b"setdefaulttimeout" in data
+        (b"iscoroutinefunction" in data and b"setattr" in data) or b"setdefaulttimeout" in data or \
+        b"import timeout as" in data
 
 
 _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})

@@ -66,7 +66,10 @@ class MissingTimeout(Rule):
     websocket-client's `websocket.create_connection`, `urllib.request.build_opener().open(...)`,
     and `asyncio.open_connection` outside `asyncio.timeout()` / `wait_for()` (a coroutine made
     earlier, `pending = asyncio.open_connection(h, p)`, counts as inside when every use of the
-    name is: `async with asyncio.timeout(5): await pending`).
+    name is: `async with asyncio.timeout(5): await pending`; so does a timeout a module of the
+    project re-exports under its own name, `from .utils import asyncio_timeout`, where utils
+    does `from asyncio import timeout as asyncio_timeout`). `open_connection(sock=s)`, which
+    wraps a socket already connected, is left alone.
 
     ## Why is this bad?
     These libraries wait forever by default. One peer that accepts the connection and then stops
@@ -181,6 +184,8 @@ class MissingTimeout(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualified_name(node.func)
         if qualified in ASYNC_CONTEXT_BOUNDED:
+            if any(arg.keyword is not None and arg.keyword.value == "sock" for arg in node.args):
+                return  # `open_connection(sock=s)` wraps a connected socket: there is no connect
             scopes = TIMEOUT_SCOPES | set(self.options.timeout_wrappers)
             if not inside(self.ctx, scopes) and not used_inside(self.ctx, node, scopes):
                 self.report(node.func, f"`{ASYNC_CONTEXT_BOUNDED[qualified]}` has no timeout; wrap it in "

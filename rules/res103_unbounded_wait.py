@@ -147,7 +147,8 @@ class UnboundedWait(Rule):
       break`); run always or under `if timeout:` (the other path being the caller's choice);
     - the blocking half of a primitive a class implements: a method named as the standard
       library's blocking calls are (its last word `acquire`, `get`, `accept`, `wait`, `join`,
-      `recv`, `receive`, `take`, `result`, `dequeue`, `next`), taking no timeout or blocking
+      `recv`, `receive`, `take`, `result`, `dequeue`, `next`, `lock`: a read-write lock's
+      `lock()` / `read_lock()`), taking no timeout or blocking
       parameter, waiting on the object's own state (`self._cond`, `self._queue`), whose class
       also ends the same wait elsewhere (`self._cond.notify()` in
       `release`, `self._q.put(...)` in `put`): like `Queue.get()` or `Lock.acquire()` it

@@ -269,7 +269,15 @@ def _method_calls(scope: cst.CSTNode, name: str) -> List[cst.Call]:
 
 
 def _callee_names(ctx, call: cst.Call):
-    return {ctx.qualified_name(call.func), dotted_name(call.func)}
+    """The callee's qualified name and its name as written; for a name a project module
+    re-exports (`from .utils import timeout_cm`, where `utils` does `from asyncio import timeout
+    as timeout_cm`), also what that module imports under it."""
+    qualified = ctx.qualified_name(call.func)
+    names = {qualified, dotted_name(call.func)}
+    project = getattr(ctx, "project", None)
+    if qualified and project is not None:
+        names.add(project.imported_as(qualified))
+    return names
 
 
 def inside(ctx, names: Iterable[str]) -> bool:
@@ -1466,7 +1474,7 @@ def _network_spec(ctx, call: cst.Call, scope) -> Optional[TimeoutArg]:
 _BOUND_WORDS = ("timeout", "deadline")
 # the last word of a method that is itself a blocking primitive, as the standard library's are
 PRIMITIVE_VERBS = frozenset({"acquire", "get", "accept", "wait", "join", "recv", "receive", "take", "result",
-                             "dequeue", "next"})
+                             "dequeue", "next", "lock"})
 
 
 def _enclosing_function(ctx) -> Optional[cst.FunctionDef]:

@@ -704,11 +704,12 @@ def disabled_timeout(ctx, call: cst.Call) -> Optional[Tuple[Disabled, Optional[T
 
 # -- waits that cannot hang (RES103) ---------------------------------------------------------
 
-# programs that finish at once on their own: signalling, identity and process listings
+# programs that finish at once on their own: signalling, identity and process listings, kernel
+# and terminal settings
 QUICK_PROGRAMS = frozenset({
     "kill", "pkill", "killall", "true", "false", "uname", "id", "whoami", "which", "nproc", "getconf",
     "arch", "date", "echo", "printenv", "pwd", "tty", "ps", "pgrep", "taskkill", "tasklist",
-    "lsof", "netstat", "ss", "hostname", "sw_vers",
+    "lsof", "netstat", "ss", "hostname", "sw_vers", "sysctl", "stty", "tput", "uptime", "locale",
 })
 # macOS's `open` hands a file or URL to the application that handles it and returns at once,
 # unless told to wait for that application to quit

@@ -50,6 +50,14 @@ class Options:
         metadata={"doc": "More qualified names that mean cancellation in your code base "
                          "(for example `\"gevent.GreenletExit\"`), caught by the same check."},
     )
+    report_task_endings: bool = field(
+        default=True,
+        metadata={"doc": "Report a handler that ends the coroutine of a task this module starts "
+                         "without `return` (`except CancelledError: pass`, a log line, or a `break` "
+                         "out of its loop, with nothing after it that suspends). Set it to `false` "
+                         "when nothing in your code base reads how such tasks ended: the task "
+                         "stops either way, and only its outcome reads as a normal finish."},
+    )
 
 
 def _is_terminal(stmt: cst.CSTNode) -> bool:
@@ -171,7 +179,8 @@ class SwallowedCancellation(Rule):
       the coroutine still ends by raising.
 
     Still reported: a task's coroutine whose handler only passes (`except CancelledError: pass`),
-    which reads as "ignore the cancellation" and lets the task report a normal finish; a
+    which reads as "ignore the cancellation" and lets the task report a normal finish (unless
+    `report-task-endings` is off, see Options); a
     coroutine whose handler returns but that its callers await rather than run as a task, since
     the caller's cancellation is then lost (one that can finish normally: a loop on a flag, a
     `break`, a `return` after the loop).
@@ -250,7 +259,7 @@ class SwallowedCancellation(Rule):
     def _ends_own_task(self, handler) -> bool:
         """`except CancelledError: return` in a coroutine this module runs as a task."""
         entries = self.ctx.memo(task_entries, lambda: task_entries(self.ctx.module, self.ctx.imports))
-        return ends_task(handler, self.ctx.stack, entries)
+        return ends_task(handler, self.ctx.stack, entries, endings=not self.options.report_task_endings)
 
     def _fix(self, node) -> Optional[Replace]:
         parent = self.ctx.parent()

@@ -222,17 +222,50 @@ def task_entries(module: cst.Module, imports) -> Set[str]:
     return spawned
 
 
-def ends_task(handler: cst.CSTNode, stack: Sequence[cst.CSTNode], entries: Set[str]) -> bool:
+def ends_task(handler: cst.CSTNode, stack: Sequence[cst.CSTNode], entries: Set[str],
+              endings: bool = False) -> bool:
     """`except CancelledError: return` in the coroutine a task runs (one of ``entries``, or a
     coroutine that can end no other way, :func:`runs_forever`): the handler returns, so the task
-    ends and the cancellation has done its work."""
+    ends and the cancellation has done its work. With ``endings``, also a handler that leads to
+    the coroutine's end another way (:func:`leads_to_end`: `pass`, a log line, a `break` out of
+    its loop, with nothing after it that suspends)."""
     statements = body_statements(handler.body)
-    if not statements or not isinstance(statements[-1], cst.Return):
+    if not statements:
+        return False
+    if not isinstance(statements[-1], cst.Return) and not endings:
         return False
     func = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
     if not isinstance(func, cst.FunctionDef) or func.asynchronous is None:
         return False
+    if not isinstance(statements[-1], cst.Return) and not leads_to_end(statements[-1], stack, func):
+        return False
     return func.name.value in entries or runs_forever(func, stack)
+
+
+def leads_to_end(last: cst.CSTNode, stack: Sequence[cst.CSTNode], func: cst.FunctionDef) -> bool:
+    """After a handler whose last statement is ``last`` (``stack`` ends with the handler), the
+    coroutine ``func`` ends with nothing more that suspends: the handler does not go round its
+    loop again (`continue`, or no `break` when the `try` sits in a loop), and every statement
+    after the one holding it, up to the function's end, cannot suspend (cleanup, log lines)."""
+    from .handlers import suspends_in
+
+    if isinstance(last, (cst.Continue, cst.Raise)):
+        return False
+    leaving = isinstance(last, cst.Break)  # a `break` leaves the innermost loop, once
+    for index in range(len(stack) - 2, 0, -1):
+        node = stack[index]
+        if node is func:
+            return True
+        if isinstance(node, (cst.For, cst.While)):
+            if not leaving:
+                return False  # the loop goes round again
+            leaving = False
+        parent = stack[index - 1]
+        if isinstance(parent, cst.IndentedBlock):
+            body = list(parent.body)
+            if node in body and any(suspends_in(after) for after in body[body.index(node) + 1:]):
+                return False
+    return False
 
 
 def runs_forever(func: cst.FunctionDef, stack: Sequence[cst.CSTNode]) -> bool:

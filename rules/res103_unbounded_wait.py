@@ -94,9 +94,9 @@ class UnboundedWait(Rule):
     `as_completed()`, which is already done); asyncio queues and events, which are awaited, not
     blocking; `with lock:`. Also waits that return at once whatever happens:
     - a subprocess that cannot hang: a quick program given as a literal (`kill`, `pkill`,
-      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, `lsof`, `sw_vers`, `sysctl`, `stty`, ...), macOS's `open`
-      without `-W` (it hands the file to its application and returns), a shell line of
-      them piped through standard filters (`ps aux | grep worker | wc -l`), a filter whose
+      `killall`, `uname`, `id`, `ps`, `pgrep`, `which`, `date`, `lsof`, `sw_vers`, `sysctl`,
+      `stty`, ...), macOS's `open` without `-W` (it hands the file to its application and
+      returns), a shell line of them piped through standard filters (`ps aux | grep worker | wc -l`), a filter whose
       `stdin=` is the output of a `Popen` of one (`grep` reading `lsof`), a version or usage
       probe (`[tool, "--version"]`, `-version`, `-V`, `--help`, `[tool, "help"]`), a `python -c`
       snippet given as a literal that only imports and prints (`import sys;

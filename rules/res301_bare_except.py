@@ -84,9 +84,9 @@ class BareExcept(Rule):
     Failed() from self.error[1]`). That is how a thread's target hands its failure to the
     thread that joins it: `KeyboardInterrupt` only ever reaches the main thread. A handler
     that passes the error to a method that only logs it, or stores it where nothing raises
-    it, is still reported. So is a bare `except:` around a best-effort step inside another
-    `except` clause that raises after it, when it has no `return` (`except: try: conn.close()
-    except: pass` then `raise`): the function unwinds anyway.
+    it, is still reported. A bare `except:` around a best-effort step inside another `except`
+    clause that raises after it is left alone when it has no `return` (`except: try:
+    conn.close() except: pass` then `raise`): the function unwinds anyway.
 
     ## Fix safety
     Unsafe. The fix rewrites `except:` to `except Exception:`, which stops catching

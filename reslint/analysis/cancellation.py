@@ -29,9 +29,9 @@ CANCELLATION = frozenset({
 
 def awaited_targets(block: cst.BaseSuite, module: cst.Module) -> Set[str]:
     """Source text of the tasks and futures a `try` body awaits: `await t`, `x = await t`, `return
-    await t`, `await gather(*ts)`, `await asyncio.wait_for(t, 5)`, `await asyncio.wait([a, b])`. Statements that cannot suspend (no `await`, `async for` or `async with`)
-    may sit between them (`self._task = None`, `return result`); empty when any other statement
-    suspends."""
+    await t`, `await gather(*ts)`, `await asyncio.wait_for(t, 5)`, `await asyncio.wait([a, b])`.
+    Statements that cannot suspend (no `await`, `async for` or `async with`) may sit between
+    them (`self._task = None`, `return result`); empty when any other statement suspends."""
     out: Set[str] = set()
     for stmt in body_statements(block):
         if _is_cancel_call(stmt):
@@ -232,12 +232,13 @@ def ends_task(handler: cst.CSTNode, stack: Sequence[cst.CSTNode], entries: Set[s
     statements = body_statements(handler.body)
     if not statements:
         return False
-    if not isinstance(statements[-1], cst.Return) and not endings:
+    returns = isinstance(statements[-1], cst.Return)
+    if not returns and not endings:
         return False
     func = next((n for n in reversed(stack) if isinstance(n, (cst.FunctionDef, cst.Lambda))), None)
     if not isinstance(func, cst.FunctionDef) or func.asynchronous is None:
         return False
-    if not isinstance(statements[-1], cst.Return) and not leads_to_end(statements[-1], stack, func):
+    if not returns and not leads_to_end(statements[-1], stack, func):
         return False
     return func.name.value in entries or runs_forever(func, stack)
 
@@ -247,8 +248,6 @@ def leads_to_end(last: cst.CSTNode, stack: Sequence[cst.CSTNode], func: cst.Func
     coroutine ``func`` ends with nothing more that suspends: the handler does not go round its
     loop again (`continue`, or no `break` when the `try` sits in a loop), and every statement
     after the one holding it, up to the function's end, cannot suspend (cleanup, log lines)."""
-    from .handlers import suspends_in
-
     if isinstance(last, (cst.Continue, cst.Raise)):
         return False
     leaving = isinstance(last, cst.Break)  # a `break` leaves the innermost loop, once

@@ -666,18 +666,20 @@ def _deletes_only(block: cst.BaseSuite, local: "set[str]") -> bool:
         isinstance(stmt, cst.Del) and _local_target(stmt.target, local) for stmt in statements)
 
 
-def raises_after(node: cst.CSTNode, holder: cst.CSTNode) -> bool:
-    """A `raise` follows ``node`` in ``holder`` with no `return` before it: the function fails
-    anyway, and what the `try` did was a best-effort step on the way (`conn.close_connection()`
-    then `raise ProtocolError(...)`)."""
+def raises_after(node: cst.CSTNode, holder: cst.CSTNode, loop_exits: bool = False) -> bool:
+    """A `raise` follows ``node`` in ``holder`` with no `return` before it (with ``loop_exits``,
+    no `break` or `continue` either, which would leave a loop around ``holder`` first): the
+    function fails anyway, and what the `try` did was a best-effort step on the way
+    (`conn.close_connection()` then `raise ProtocolError(...)`)."""
     body = list(getattr(holder, "body", ()))
     if node not in body:
         return False
+    stops = (cst.Return, cst.Break, cst.Continue) if loop_exits else (cst.Return,)
     for stmt in body[body.index(node) + 1:]:
         for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()):
             if isinstance(small, cst.Raise):
                 return True
-            if isinstance(small, cst.Return):
+            if isinstance(small, stops):
                 return False
     return False
 
@@ -1270,17 +1272,7 @@ def outer_handler_reraises(stack: Sequence[cst.CSTNode], handler: cst.CSTNode) -
         outer = stack[index]
         if isinstance(outer, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             return False
-        if not isinstance(outer, (cst.ExceptHandler, cst.ExceptStarHandler)) or index + 2 >= len(stack):
-            continue
-        holder = stack[index + 2]  # the statement of the outer clause's block that holds the handler
-        own = list(outer.body.body) if isinstance(outer.body, cst.IndentedBlock) else []
-        if holder not in own:
-            return False
-        for stmt in own[own.index(holder) + 1:]:
-            smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else (stmt,)
-            if any(isinstance(small, (cst.Return, cst.Break, cst.Continue)) for small in smalls):
-                return False
-            if any(isinstance(small, cst.Raise) for small in smalls):
-                return True
-        return False
+        if isinstance(outer, (cst.ExceptHandler, cst.ExceptStarHandler)) and index + 2 < len(stack):
+            # stack[index + 2]: the statement of the outer clause's block that holds the handler
+            return raises_after(stack[index + 2], outer.body, loop_exits=True)
     return False

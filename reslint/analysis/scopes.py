@@ -117,15 +117,13 @@ def stored_through_method(call: cst.Call, owner: str, klass: cst.ClassDef,
         return set()
     method = next((stmt for stmt in klass.body.body if isinstance(stmt, cst.FunctionDef)
                    and stmt.name.value == func.attr.value), None)
-    if method is None:
-        return set()
-    decorators = {d.decorator.value for d in method.decorators if isinstance(d.decorator, cst.Name)}
-    params = [p.name.value for p in method.params.params]
-    if "staticmethod" not in decorators:
-        params = params[1:]
+    if method is None or any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                             for d in method.decorators):
+        return set()  # a static method has no receiver to store on
+    inner = receiver_name(method)
+    params = [p.name.value for p in method.params.params[1:]]
     handed = {params[i] for i, arg in enumerate(call.args)
               if i < len(params) and arg.keyword is None and not arg.star and hands(arg.value)}
-    inner = receiver_name(method)
-    if not handed or inner is None or "staticmethod" in decorators:
+    if not handed or inner is None:
         return set()
     return stored_attributes(method.body, inner, handed)

@@ -274,9 +274,8 @@ def _callee_names(ctx, call: cst.Call):
     as timeout_cm`), also what that module imports under it."""
     qualified = ctx.qualified_name(call.func)
     names = {qualified, dotted_name(call.func)}
-    project = getattr(ctx, "project", None)
-    if qualified and project is not None:
-        names.add(project.imported_as(qualified))
+    if qualified and ctx.project is not None:
+        names.add(ctx.project.imported_as(qualified))
     return names
 
 
@@ -1890,15 +1889,15 @@ def set_only_by_signal(ctx, receiver: cst.BaseExpression) -> bool:
                     handlers.add(name)
     if not handlers:
         return False
-
-    def sets(node: cst.CSTNode) -> int:
-        return sum(1 for call in find_all(node, cst.Call)
+    by_handlers = 0
+    for stmt in ctx.module.body:
+        sets = sum(1 for call in find_all(stmt, cst.Call)
                    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "set"
                    and isinstance(call.func.value, cst.Name) and call.func.value.value == receiver.value)
-
-    by_handlers = sum(sets(stmt) for stmt in ctx.module.body
-                      if isinstance(stmt, cst.FunctionDef) and stmt.name.value in handlers)
-    return by_handlers > 0 and by_handlers == sets(ctx.module)
+        if sets and not (isinstance(stmt, cst.FunctionDef) and stmt.name.value in handlers):
+            return False  # set by code that is not a signal handler
+        by_handlers += sets
+    return by_handlers > 0
 
 
 # the base classes of a `setup.py` command (`python setup.py man`): setuptools' and
